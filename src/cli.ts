@@ -1,0 +1,93 @@
+/** Argument parsing and wiring: the only place that decides which command (and later, UI or headless) runs. */
+import { Command, CommanderError, Option } from "commander";
+import { fileURLToPath } from "node:url";
+import { listCommand } from "./commands/list.js";
+import { schemaCommand } from "./commands/schema.js";
+import { validateCommand } from "./commands/validate.js";
+import type { CommandContext, GlobalOptions } from "./commands/context.js";
+import { EXIT, renderError } from "./errors.js";
+
+declare const HANDRAIL_VERSION: string | undefined;
+const version = typeof HANDRAIL_VERSION === "string" ? HANDRAIL_VERSION : "0.0.0-dev";
+
+// dist/handrail.js and src/cli.ts both sit one level below the package root.
+const shippedDir = fileURLToPath(new URL("../runbooks", import.meta.url));
+
+const EXAMPLES = `
+Examples:
+  handrail list                              the runbooks on the search path
+  handrail validate runbooks/                check runbook files (exit 2 on any problem)
+  handrail schema > handrail.schema.json     JSON Schema for your editor
+  HANDRAIL_PATH=~/team-runbooks handrail list
+
+Runbooks are looked up in --runbooks DIR (repeatable), HANDRAIL_PATH (colon-separated),
+./runbooks, then the runbooks shipped with handrail; the first runbook with an id wins.
+Exit codes: 0 success, 1 a step or check failed, 2 bad input, 130 interrupted.`;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command {
+  const program = new Command("handrail")
+    .description("A terminal runbook console for on-call engineers.")
+    .version(version, "-V, --version")
+    .addOption(new Option("--runbooks <dir>", "look for runbooks in DIR first (repeatable)").argParser(collect))
+    .showSuggestionAfterError(true)
+    .addHelpText("after", EXAMPLES)
+    .exitOverride();
+
+  program
+    .command("list")
+    .description("list the runbooks on the search path")
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }, cmd: Command) => listCommand(ctxFor(cmd), opts));
+
+  program
+    .command("validate")
+    .description("check runbook files and report every problem with file:line:column")
+    .argument("[paths...]", "runbook files or directories (default: the search path)")
+    .option("--json", "print JSON")
+    .action(async (paths: string[], opts: { json?: boolean }, cmd: Command) => validateCommand(ctxFor(cmd), paths, opts));
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of the runbook format (handrail/v1)")
+    .action(() => schemaCommand());
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram((cmd) => ({
+    cwd: process.cwd(),
+    env: process.env,
+    shippedDir,
+    options: cmd.optsWithGlobals<GlobalOptions>(),
+  }));
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.ok;
+    }
+    await program.parseAsync([...argv], { from: "user" });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message; help and version are not failures.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const { text, exitCode } = renderError(error);
+    if (text) process.stderr.write(`${text}\n`);
+    return exitCode;
+  }
+}
+
+// `handrail list | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(EXIT.ok);
+  throw e;
+});
+
+const exitCode = await main(process.argv.slice(2));
+process.exitCode = exitCode;

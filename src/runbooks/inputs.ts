@@ -1,0 +1,80 @@
+/** Input values checked by type before anything runs (DESIGN.md: values never reach a shell as code). */
+import { parseDuration } from "./duration.js";
+import type { InputSpec } from "./schema.js";
+
+export type InputValue = string | string[];
+export type CheckResult = { ok: true; value: InputValue } | { ok: false; message: string };
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const NAME_RULE = "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
+
+function show(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+}
+
+function checkScalar(type: string, raw: string, spec: Pick<InputSpec, "values" | "min" | "max" | "pattern">): string | undefined {
+  switch (type) {
+    case "name":
+      if (raw.length > 63 || !DNS_LABEL.test(raw)) return `expected a name (${NAME_RULE}), got ${show(raw)}`;
+      return undefined;
+    case "enum": {
+      const allowed = (spec.values ?? []).map(String);
+      return allowed.includes(raw) ? undefined : `expected one of ${allowed.join(" | ")}, got ${show(raw)}`;
+    }
+    case "int": {
+      if (!/^-?\d+$/.test(raw.trim())) return `expected a whole number, got ${show(raw)}`;
+      const n = Number(raw);
+      if (spec.min !== undefined && n < spec.min) return `must be at least ${spec.min}, got ${n}`;
+      if (spec.max !== undefined && n > spec.max) return `must be at most ${spec.max}, got ${n}`;
+      return undefined;
+    }
+    case "duration":
+      return parseDuration(raw) === undefined ? `expected a duration such as 30s, 5m or 1h30m, got ${show(raw)}` : undefined;
+    case "url": {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        return `expected a URL such as http://host:port/path, got ${show(raw)}`;
+      }
+      return url.host === "" && url.protocol !== "file:" ? `expected a URL such as http://host:port/path, got ${show(raw)}` : undefined;
+    }
+    case "secret":
+    case "string":
+      if (raw.includes("\0")) return "must not contain a NUL byte";
+      if (spec.pattern !== undefined && !new RegExp(`^(?:${spec.pattern})$`).test(raw)) {
+        return `expected text matching /${spec.pattern}/, got ${type === "secret" ? "(hidden)" : show(raw)}`;
+      }
+      return undefined;
+    default:
+      return `unknown input type ${type}`;
+  }
+}
+
+/** Validate one value for an input; lists accept a list or comma-separated text. */
+export function checkInputValue(spec: InputSpec, value: unknown): CheckResult {
+  if (spec.type === "list") {
+    const items = Array.isArray(value)
+      ? value.map((v) => String(v).trim())
+      : String(value ?? "").split(",").map((v) => v.trim()).filter((v) => v !== "");
+    const itemType = spec.items ?? "name";
+    for (const [i, item] of items.entries()) {
+      if (/\s/.test(item)) return { ok: false, message: `item ${i + 1} must not contain white space, got ${show(item)}` };
+      const problem = checkScalar(itemType, item, spec);
+      if (problem !== undefined) return { ok: false, message: `item ${i + 1}: ${problem}` };
+    }
+    if (new Set(items).size !== items.length) return { ok: false, message: "items must not repeat" };
+    return { ok: true, value: items };
+  }
+  if (Array.isArray(value)) return { ok: false, message: `expected a single value, got a list` };
+  if (value === null || value === undefined) return { ok: false, message: "a value is required" };
+  const raw = String(value);
+  if (raw === "" && spec.required !== false) return { ok: false, message: "a value is required" };
+  const problem = checkScalar(spec.type, raw, spec);
+  return problem === undefined ? { ok: true, value: raw } : { ok: false, message: problem };
+}
+
+/** The environment variable form: lists are space-separated so `for p in $participants` works. */
+export function inputToEnv(value: InputValue): string {
+  return Array.isArray(value) ? value.join(" ") : value;
+}

@@ -1,0 +1,110 @@
+/** The runbook search path and the library it yields: first id wins, the rest are shadowed. */
+import { readdir, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import { loadRunbookFile, type LoadResult } from "./load.js";
+import type { RunbookProblem } from "./problems.js";
+import type { Runbook } from "./schema.js";
+
+export type SearchOrigin = "--runbooks" | "HANDRAIL_PATH" | "./runbooks" | "shipped";
+
+export interface SearchDir {
+  dir: string;
+  origin: SearchOrigin;
+}
+
+export interface SearchPathOptions {
+  cliDirs?: readonly string[];
+  envPath?: string | undefined;
+  cwd: string;
+  shippedDir: string;
+}
+
+/** The directories to look in, in order; only the explicitly named ones must exist. */
+export function searchPath(opts: SearchPathOptions): SearchDir[] {
+  const dirs: SearchDir[] = [];
+  for (const dir of opts.cliDirs ?? []) dirs.push({ dir: path.resolve(opts.cwd, dir), origin: "--runbooks" });
+  for (const dir of (opts.envPath ?? "").split(":")) if (dir !== "") dirs.push({ dir: path.resolve(opts.cwd, dir), origin: "HANDRAIL_PATH" });
+  dirs.push({ dir: path.resolve(opts.cwd, "runbooks"), origin: "./runbooks" });
+  dirs.push({ dir: path.resolve(opts.shippedDir), origin: "shipped" });
+  return dirs;
+}
+
+const RUNBOOK_FILE = /\.ya?ml$/i;
+
+/** Runbook files under a directory (recursively), sorted for a stable order. */
+export async function runbookFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await runbookFiles(full)));
+    else if (RUNBOOK_FILE.test(entry.name)) files.push(full);
+  }
+  return files;
+}
+
+export interface LibraryEntry {
+  runbook: Runbook;
+  file: string;
+  origin: SearchOrigin;
+}
+
+export interface Shadowed {
+  id: string;
+  file: string;
+  shadowedBy: string;
+}
+
+export interface Library {
+  entries: LibraryEntry[];
+  shadowed: Shadowed[];
+  /** Files on the path that failed to load: the library still works without them. */
+  broken: LoadResult[];
+  /** Explicitly named directories that are missing: a usage error for the caller. */
+  missing: SearchDir[];
+}
+
+/** Load every runbook on the search path, reading a directory reached twice only once. */
+export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: string): Promise<Library> {
+  const lib: Library = { entries: [], shadowed: [], broken: [], missing: [] };
+  const seen = new Set<string>();
+  const byId = new Map<string, LibraryEntry>();
+  for (const sd of dirs) {
+    let real: string;
+    try {
+      real = await realpath(sd.dir);
+      if (!(await stat(real)).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    } catch {
+      if (sd.origin === "--runbooks" || sd.origin === "HANDRAIL_PATH") lib.missing.push(sd);
+      continue;
+    }
+    if (seen.has(real)) continue;
+    seen.add(real);
+    for (const abs of await runbookFiles(sd.dir)) {
+      const file = relativeTo !== undefined ? displayPath(abs, relativeTo) : abs;
+      const result = await loadRunbookFile(abs, file);
+      if (!result.runbook) {
+        lib.broken.push(result);
+        continue;
+      }
+      const first = byId.get(result.runbook.id);
+      if (first) {
+        lib.shadowed.push({ id: result.runbook.id, file, shadowedBy: first.file });
+        continue;
+      }
+      const entry = { runbook: result.runbook, file, origin: sd.origin };
+      byId.set(result.runbook.id, entry);
+      lib.entries.push(entry);
+    }
+  }
+  return lib;
+}
+
+/** A path as the operator would type it: relative when under the working directory. */
+export function displayPath(abs: string, cwd: string): string {
+  const rel = path.relative(cwd, abs);
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : abs;
+}
+
+export type { RunbookProblem };

@@ -1,0 +1,176 @@
+/** Checks the schema cannot express: ids, references between fields, input defaults, typos in `$name`. */
+import type { PathSegment } from "./problems.js";
+import { checkInputValue } from "./inputs.js";
+import { scriptAssignments, scriptReferences, templateReferences } from "./script-vars.js";
+import type { Runbook, Step } from "./schema.js";
+import { stepKind } from "./schema.js";
+import { closest } from "./suggest.js";
+import { allSteps } from "./walk.js";
+
+export interface LintProblem {
+  path: PathSegment[];
+  message: string;
+  /** Text inside the field to point at (a misspelt `$name`), when the field is long. */
+  token?: string;
+  atKey?: boolean;
+}
+
+/** Names every step may use besides the inputs: `$item` inside forEach, handrail's own exports. */
+export const BUILTIN_VARIABLES = ["item", "incident_id", "severity", "runbook_id"] as const;
+
+function checkInputs(runbook: Runbook, out: LintProblem[]): void {
+  for (const [name, spec] of Object.entries(runbook.inputs ?? {})) {
+    const at = (field: string): PathSegment[] => ["inputs", name, field];
+    if ((BUILTIN_VARIABLES as readonly string[]).includes(name)) {
+      out.push({ path: ["inputs", name], atKey: true, message: `"${name}" is set by handrail itself; choose another name` });
+    }
+    if (spec.type === "enum" && spec.values === undefined) out.push({ path: ["inputs", name], message: "an enum input needs values" });
+    if (spec.type !== "enum" && spec.values !== undefined) out.push({ path: at("values"), atKey: true, message: `values apply to enum inputs, not ${spec.type}` });
+    if (spec.type !== "list" && spec.items !== undefined) out.push({ path: at("items"), atKey: true, message: `items applies to list inputs, not ${spec.type}` });
+    if (spec.type !== "int" && (spec.min !== undefined || spec.max !== undefined)) {
+      out.push({ path: at(spec.min !== undefined ? "min" : "max"), atKey: true, message: `min and max apply to int inputs, not ${spec.type}` });
+    }
+    if (spec.pattern !== undefined) {
+      if (spec.type !== "string") out.push({ path: at("pattern"), atKey: true, message: `pattern applies to string inputs, not ${spec.type}` });
+      else {
+        try {
+          new RegExp(spec.pattern);
+        } catch (e) {
+          out.push({ path: at("pattern"), message: `not a valid regular expression: ${(e as Error).message}` });
+        }
+      }
+    }
+    if (spec.default !== undefined) {
+      if (spec.type === "secret") {
+        out.push({ path: at("default"), atKey: true, message: "a secret must not have a default: it would be stored in the runbook" });
+        continue;
+      }
+      const result = checkInputValue(spec, spec.default);
+      if (!result.ok) out.push({ path: at("default"), message: `bad default: ${result.message}` });
+    }
+  }
+}
+
+function checkIds(runbook: Runbook, out: LintProblem[]): Set<string> {
+  const phaseIds = new Map<string, number>();
+  runbook.phases.forEach((phase, p) => {
+    const first = phaseIds.get(phase.id);
+    if (first !== undefined) out.push({ path: ["phases", p, "id"], message: `duplicate phase id "${phase.id}" (first at phases[${first}])` });
+    else phaseIds.set(phase.id, p);
+    const optionIds = new Set<string>();
+    phase.options?.forEach((option, o) => {
+      if (optionIds.has(option.id)) out.push({ path: ["phases", p, "options", o, "id"], message: `duplicate option id "${option.id}" in phase "${phase.id}"` });
+      optionIds.add(option.id);
+    });
+  });
+  const stepIds = new Map<string, string>();
+  for (const { step, path } of allSteps(runbook)) {
+    const first = stepIds.get(step.id);
+    if (first !== undefined) out.push({ path: [...path, "id"], message: `duplicate step id "${step.id}" (first at ${first})` });
+    else stepIds.set(step.id, pathText(path));
+  }
+  return new Set(stepIds.keys());
+}
+
+function pathText(path: PathSegment[]): string {
+  return path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("").replace(/^\./, "");
+}
+
+function checkRegex(pattern: string | undefined, path: PathSegment[], out: LintProblem[]): void {
+  if (pattern === undefined) return;
+  try {
+    new RegExp(pattern);
+  } catch (e) {
+    out.push({ path, message: `not a valid regular expression: ${(e as Error).message}` });
+  }
+}
+
+/** The text fields of a step that handrail substitutes `$name` in, with their paths. */
+function templateFields(step: Step, path: PathSegment[]): Array<[string, PathSegment[]]> {
+  const fields: Array<[string, PathSegment[]]> = [];
+  const add = (value: unknown, sub: PathSegment[]) => {
+    if (typeof value === "string") fields.push([value, [...path, ...sub]]);
+  };
+  add(step.manual, ["manual"]);
+  add(step.target, ["target"]);
+  for (const [k, v] of Object.entries(step.k8s ?? {})) add(v, ["k8s", k]);
+  if (step.http) {
+    add(step.http.url, ["http", "url"]);
+    add(step.http.body, ["http", "body"]);
+    for (const [k, v] of Object.entries(step.http.headers ?? {})) add(v, ["http", "headers", k]);
+    for (const [k, v] of Object.entries(step.http.query ?? {})) add(v, ["http", "query", k]);
+  }
+  return fields;
+}
+
+function checkSteps(runbook: Runbook, stepIds: Set<string>, out: LintProblem[]): void {
+  const inputs = runbook.inputs ?? {};
+  const inputNames = Object.keys(inputs);
+  const listInputs = new Set(inputNames.filter((n) => inputs[n]!.type === "list"));
+  const checkForEach = (forEach: string | undefined, reverse: boolean | undefined, path: PathSegment[]) => {
+    if (forEach !== undefined && !listInputs.has(forEach)) {
+      const hint = closest(forEach, listInputs);
+      const what = inputNames.includes(forEach) ? `input "${forEach}" is a ${inputs[forEach]!.type}, not a list` : `no list input named "${forEach}"`;
+      out.push({ path: [...path, "forEach"], message: `${what}${hint ? ` (did you mean "${hint}"?)` : ""}` });
+    }
+    if (reverse !== undefined && forEach === undefined) out.push({ path: [...path, "reverse"], atKey: true, message: "reverse applies only with forEach" });
+  };
+  runbook.phases.forEach((phase, p) => checkForEach(phase.forEach, phase.reverse, ["phases", p]));
+
+  for (const { step, path, phase } of allSteps(runbook)) {
+    checkForEach(step.forEach, step.reverse, path);
+    if (step.forEach !== undefined && phase.forEach !== undefined) {
+      out.push({ path: [...path, "forEach"], message: `phase "${phase.id}" already repeats for each ${phase.forEach}; forEach does not nest` });
+    }
+    const target = step.onFail?.startsWith("goto:") ? step.onFail.slice(5) : undefined;
+    if (target !== undefined && !stepIds.has(target)) {
+      const hint = closest(target, stepIds);
+      out.push({ path: [...path, "onFail"], message: `no step with id "${target}"${hint ? ` (did you mean "goto:${hint}"?)` : ""}` });
+    }
+    const kind = stepKind(step);
+    const expect = step.expect;
+    if (expect) {
+      for (const stream of ["stdout", "stderr"] as const) {
+        checkRegex(expect[stream]?.matches, [...path, "expect", stream, "matches"], out);
+        checkRegex(expect[stream]?.notMatches, [...path, "expect", stream, "notMatches"], out);
+      }
+      for (const field of ["status", "json", "latencyMs"] as const) {
+        if (expect[field] !== undefined && kind !== "http") out.push({ path: [...path, "expect", field], atKey: true, message: `expect.${field} applies to http steps, not ${kind}` });
+      }
+      if (expect.exitCode !== undefined && kind !== "run") out.push({ path: [...path, "expect", "exitCode"], atKey: true, message: `expect.exitCode applies to run steps, not ${kind}` });
+      if (kind === "manual") out.push({ path: [...path, "expect"], atKey: true, message: "a manual step has no output to check" });
+    }
+    const looped = step.forEach !== undefined || phase.forEach !== undefined;
+    const known = new Set<string>([...inputNames, ...BUILTIN_VARIABLES.filter((v) => v !== "item" || looped)]);
+    const misspelt = (name: string): string | undefined => {
+      if (known.has(name) || name === name.toUpperCase()) return undefined;
+      if (name === "item") return "item";
+      return closest(name, known);
+    };
+    const report = (name: string, token: string, where: PathSegment[]) => {
+      const hint = misspelt(name);
+      if (hint === undefined) return;
+      const message =
+        hint === "item" && name === "item"
+          ? `"$item" is only set inside a step or phase with forEach`
+          : `"$${name}" is not an input (did you mean "$${hint}"?)`;
+      out.push({ path: where, token, message });
+    };
+    if (step.run !== undefined) {
+      const assigned = scriptAssignments(step.run);
+      for (const ref of scriptReferences(step.run)) if (!assigned.has(ref.name)) report(ref.name, ref.token, [...path, "run"]);
+    }
+    for (const [text, where] of templateFields(step, path)) {
+      for (const ref of templateReferences(text)) report(ref.name, ref.token, where);
+    }
+  }
+}
+
+/** Every semantic problem of a runbook that already passed the schema. */
+export function lintRunbook(runbook: Runbook): LintProblem[] {
+  const out: LintProblem[] = [];
+  checkInputs(runbook, out);
+  const stepIds = checkIds(runbook, out);
+  checkSteps(runbook, stepIds, out);
+  return out;
+}

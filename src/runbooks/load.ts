@@ -1,0 +1,72 @@
+/** Read a runbook file into the model, or every problem in it with file:line:col. */
+import { readFile } from "node:fs/promises";
+import { LineCounter, parseDocument, type Document } from "yaml";
+import { lintRunbook } from "./lint.js";
+import { formatPath, type PathSegment, type RunbookProblem } from "./problems.js";
+import { explainIssues } from "./schema-issues.js";
+import { runbookSchema, type Runbook } from "./schema.js";
+import { locate, positionOf } from "./yaml-locate.js";
+
+export interface LoadResult {
+  file: string;
+  runbook?: Runbook;
+  problems: RunbookProblem[];
+}
+
+function problemAt(file: string, doc: Document, counter: LineCounter, src: string, path: PathSegment[], message: string, atKey = false, token?: string): RunbookProblem {
+  const where = locate(doc, counter, path, atKey);
+  let { line, column } = where;
+  if (token !== undefined && where.range) {
+    const idx = src.slice(where.range[0], where.range[1]).indexOf(token);
+    if (idx >= 0) ({ line, column } = positionOf(counter, where.range[0] + idx));
+  }
+  return { file, line, column, path: formatPath(path), message };
+}
+
+/** Parse and check runbook text; `file` is only used in messages. */
+export function loadRunbookText(src: string, file: string): LoadResult {
+  const empty = (): LoadResult => ({ file, problems: [{ file, line: 1, column: 1, path: "", message: "the file is empty; a runbook starts with apiVersion: handrail/v1" }] });
+  if (src.trim() === "") return empty();
+  const counter = new LineCounter();
+  const doc = parseDocument(src, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e): RunbookProblem => {
+      const pos = e.linePos?.[0] ?? positionOf(counter, e.pos[0]);
+      const line = "line" in pos ? pos.line : 1;
+      const column = "col" in pos ? pos.col : "column" in pos ? pos.column : 1;
+      return { file, line, column, path: "", message: `invalid YAML: ${e.message.split("\n")[0]}` };
+    });
+    return { file, problems };
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || data === undefined) return empty();
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    return { file, problems: [problemAt(file, doc, counter, src, [], `expected a mapping with apiVersion, kind, id, title and phases, got ${Array.isArray(data) ? "a list" : "a single value"}`)] };
+  }
+  const parsed = runbookSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = explainIssues(runbookSchema, data, parsed.error.issues).map((i) => problemAt(file, doc, counter, src, i.path, i.message, i.atKey));
+    return { file, problems: sortProblems(problems) };
+  }
+  const problems = lintRunbook(parsed.data).map((p) => problemAt(file, doc, counter, src, p.path, p.message, p.atKey, p.token));
+  return problems.length > 0 ? { file, problems: sortProblems(problems) } : { file, runbook: parsed.data, problems };
+}
+
+function sortProblems(problems: RunbookProblem[]): RunbookProblem[] {
+  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** Read and check one file (named `shownAs` in messages); an unreadable file is a problem, not an exception. */
+export async function loadRunbookFile(path: string, shownAs = path): Promise<LoadResult> {
+  const file = shownAs;
+  let src: string;
+  try {
+    src = await readFile(path, "utf8");
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why =
+      err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied" : err.code === "EISDIR" ? "is a directory" : err.message;
+    return { file, problems: [{ file, line: 1, column: 1, path: "", message: `cannot read the file: ${why}` }] };
+  }
+  return loadRunbookText(src, file);
+}

@@ -1,0 +1,206 @@
+/**
+ * The handrail/v1 runbook format. Field names are fixed by DESIGN.md: tools outside
+ * the project read these files, so fields are only ever added, never renamed.
+ */
+import { z } from "zod";
+
+export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export const PHASE_KINDS = ["assess", "diagnose", "remediate", "verify", "communicate", "review"] as const;
+export const RISKS = ["low", "medium", "high", "critical"] as const;
+export const INPUT_TYPES = ["string", "name", "enum", "int", "duration", "url", "secret", "list"] as const;
+export const LIST_ITEM_TYPES = ["string", "name", "int", "url"] as const;
+export const K8S_ACTIONS = ["pods", "rollout-status", "scale", "rollout-restart", "rollout-undo", "events"] as const;
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+export type Severity = (typeof SEVERITIES)[number];
+export type PhaseKind = (typeof PHASE_KINDS)[number];
+export type Risk = (typeof RISKS)[number];
+export type InputType = (typeof INPUT_TYPES)[number];
+
+/** Response times when a runbook does not set its own (DESIGN.md). */
+export const DEFAULT_RESPONSE_TIMES: Record<Severity, string> = {
+  critical: "5m",
+  high: "15m",
+  medium: "1h",
+  low: "24h",
+};
+
+const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const INPUT_NAME = /^[a-z][a-z0-9_]*$/;
+
+const id = z.string().regex(ID, { error: "expected a kebab-case id (lowercase letters, digits and single dashes)" });
+const text = z.string().min(1, { error: "must not be empty" });
+// A pattern rather than a refinement so that the exported JSON Schema checks it too.
+export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
+const duration = z.string().regex(DURATION_PATTERN, { error: 'expected a duration such as "30s", "5m", "1h30m"' });
+const severityList = z.array(z.enum(SEVERITIES)).min(1, { error: "list at least one severity" });
+const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema).min(1)]);
+
+const severityPolicy = z.strictObject({
+  respondWithin: duration,
+  criteria: text.optional(),
+  label: text.optional(),
+});
+
+const escalation = z.strictObject({
+  after: duration,
+  severities: severityList.optional(),
+  to: text,
+  reason: text.optional(),
+});
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const inputSchema = z.strictObject({
+  type: z.enum(INPUT_TYPES),
+  prompt: text.optional(),
+  description: text.optional(),
+  default: z.union([scalar, z.array(scalar)]).optional(),
+  values: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+  items: z.enum(LIST_ITEM_TYPES).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  pattern: text.optional(),
+  required: z.boolean().optional(),
+});
+
+const outputCheck = z.strictObject({
+  contains: oneOrMany(z.string()).optional(),
+  notContains: oneOrMany(z.string()).optional(),
+  matches: z.string().optional(),
+  notMatches: z.string().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  empty: z.boolean().optional(),
+});
+
+const jsonCheck = z.strictObject({
+  path: text,
+  equals: scalar.optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  exists: z.boolean().optional(),
+});
+
+const expectation = z.strictObject({
+  exitCode: oneOrMany(z.number().int()).optional(),
+  stdout: outputCheck.optional(),
+  stderr: outputCheck.optional(),
+  status: oneOrMany(z.number().int().min(100).max(599)).optional(),
+  json: oneOrMany(jsonCheck).optional(),
+  latencyMs: z.strictObject({ max: z.number().positive() }).optional(),
+});
+
+const k8sTarget = { namespace: text.optional(), context: text.optional() };
+const k8sStep = z.discriminatedUnion("action", [
+  z.strictObject({ action: z.literal("pods"), selector: text, ...k8sTarget }),
+  z.strictObject({ action: z.literal("rollout-status"), deployment: text, ...k8sTarget }),
+  z.strictObject({ action: z.literal("scale"), deployment: text, replicas: z.union([z.number().int().min(0), text]), ...k8sTarget }),
+  z.strictObject({ action: z.literal("rollout-restart"), deployment: text, ...k8sTarget }),
+  z.strictObject({ action: z.literal("rollout-undo"), deployment: text, toRevision: z.number().int().min(1).optional(), ...k8sTarget }),
+  z.strictObject({ action: z.literal("events"), name: text, kind: text.optional(), ...k8sTarget }),
+]);
+
+const httpStep = z.strictObject({
+  url: text,
+  method: z.enum(HTTP_METHODS).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  query: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+});
+
+const onFail = z.string().regex(/^(stop|continue|goto:[a-z0-9]+(?:-[a-z0-9]+)*)$/, {
+  error: "expected stop | continue | goto:<step-id>",
+});
+
+export const STEP_KINDS = ["run", "manual", "k8s", "http"] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const stepSchema = z
+  .strictObject({
+    id,
+    title: text,
+    description: text.optional(),
+    run: text.optional(),
+    manual: text.optional(),
+    k8s: k8sStep.optional(),
+    http: httpStep.optional(),
+    requires: z.array(text).optional(),
+    risk: z.enum(RISKS).optional(),
+    target: text.optional(),
+    timeout: duration.optional(),
+    expect: expectation.optional(),
+    onFail: onFail.optional(),
+    severities: severityList.optional(),
+    forEach: z.string().regex(INPUT_NAME, { error: "expected the name of a list input" }).optional(),
+    reverse: z.boolean().optional(),
+  })
+  .superRefine((step, ctx) => {
+    const kinds = STEP_KINDS.filter((k) => step[k] !== undefined);
+    if (kinds.length === 0) {
+      ctx.addIssue({ code: "custom", message: `a step needs one of: ${STEP_KINDS.join(", ")}` });
+    } else if (kinds.length > 1) {
+      ctx.addIssue({ code: "custom", path: [kinds[1]!], message: `a step has one kind; this one has ${kinds.join(" and ")}` });
+    }
+  });
+
+const optionSchema = z.strictObject({
+  id,
+  title: text,
+  description: text.optional(),
+  severities: severityList.optional(),
+  recommended: z.boolean().optional(),
+  steps: z.array(stepSchema).min(1, { error: "an option needs at least one step" }),
+});
+
+export const phaseSchema = z
+  .strictObject({
+    id,
+    kind: z.enum(PHASE_KINDS),
+    title: text,
+    description: text.optional(),
+    severities: severityList.optional(),
+    forEach: z.string().regex(INPUT_NAME, { error: "expected the name of a list input" }).optional(),
+    reverse: z.boolean().optional(),
+    steps: z.array(stepSchema).optional(),
+    options: z.array(optionSchema).min(1).optional(),
+  })
+  .superRefine((phase, ctx) => {
+    if ((phase.steps?.length ?? 0) === 0 && phase.options === undefined) {
+      ctx.addIssue({ code: "custom", message: "a phase needs steps or options" });
+    }
+  });
+
+const link = z.strictObject({ title: text, url: text });
+
+export const runbookSchema = z.strictObject({
+  apiVersion: z.literal("handrail/v1"),
+  kind: z.literal("Runbook"),
+  id,
+  title: text,
+  summary: text.optional(),
+  description: text.optional(),
+  tags: z.array(text).optional(),
+  owner: text.optional(),
+  source: text.optional(),
+  links: z.array(link).optional(),
+  severities: z.partialRecord(z.enum(SEVERITIES), severityPolicy).optional(),
+  escalations: z.array(escalation).optional(),
+  inputs: z.record(z.string().regex(INPUT_NAME, { error: "input names are lowercase identifiers (a-z, 0-9, _)" }), inputSchema).optional(),
+  phases: z.array(phaseSchema).min(1, { error: "a runbook needs at least one phase" }),
+});
+
+export type Runbook = z.infer<typeof runbookSchema>;
+export type Phase = z.infer<typeof phaseSchema>;
+export type PhaseOption = z.infer<typeof optionSchema>;
+export type Step = z.infer<typeof stepSchema>;
+export type InputSpec = z.infer<typeof inputSchema>;
+export type Expectation = z.infer<typeof expectation>;
+export type OutputCheck = z.infer<typeof outputCheck>;
+export type K8sStep = z.infer<typeof k8sStep>;
+export type HttpStep = z.infer<typeof httpStep>;
+
+/** The kind of a step (exactly one is set once the schema has passed). */
+export function stepKind(step: Step): StepKind {
+  return STEP_KINDS.find((k) => step[k] !== undefined) ?? "manual";
+}

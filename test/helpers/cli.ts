@@ -1,0 +1,32 @@
+/** Run the built binary as a real process, the way an operator or a script would. */
+import { execa } from "execa";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const BIN = path.join(ROOT, "dist/handrail.js");
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): Promise<CliResult> {
+  const result = await execa(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { HANDRAIL_PATH: undefined, ...opts.env },
+    reject: false,
+    input: opts.input,
+    timeout: 20_000,
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A scratch directory removed after the test. */
+export function scratchDir(onCleanup: (fn: () => void) => void): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "handrail-test-"));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
