@@ -1,0 +1,125 @@
+/** `run` steps: a bash script in its own process group, inputs as environment, output streamed and bounded. */
+import { execa } from "execa";
+import type { Step } from "../runbooks/schema.js";
+import { parseDuration } from "../runbooks/duration.js";
+import { diagnose } from "./diagnose.js";
+import { checkExpectations } from "./expect.js";
+import { OutputCollector } from "./output.js";
+import { terminateGroup } from "./process-group.js";
+import { DEFAULT_STEP_TIMEOUT_MS, KILL_GRACE_MS, type ExecContext, type ExecuteOptions, type StepResult, type StepStatus } from "./types.js";
+
+/** After the script exits, how long background children may keep its output open before they are ended. */
+export const BACKGROUND_GRACE_MS = 500;
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
+
+/** The environment a step sees: inherited, plus the inputs, plus the kube target. Never process.env itself. */
+export function stepEnvironment(ctx: ExecContext): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
+  Object.assign(env, ctx.vars);
+  if (ctx.kube?.kubeconfig) env.KUBECONFIG = ctx.kube.kubeconfig;
+  return env;
+}
+
+export function stepTimeoutMs(step: Pick<Step, "timeout">, ctx: ExecContext): number {
+  return (step.timeout !== undefined ? parseDuration(step.timeout) : undefined) ?? ctx.defaultTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+}
+
+/** Run a bash script; resolves with a result whatever happens to the process. */
+export async function runShell(script: string, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
+  const started = performance.now();
+  const collector = new OutputCollector({
+    onLines: (batches) => {
+      for (const b of batches) opts.onEvent?.({ type: "output", stream: b.stream, lines: b.lines });
+    },
+  });
+  const elapsed = () => Math.round(performance.now() - started);
+  const timeoutMs = stepTimeoutMs(step, ctx);
+
+  if (opts.signal?.aborted) {
+    return { status: "cancelled", exitCode: null, signal: null, durationMs: 0, expectations: [], output: collector.summary() };
+  }
+
+  const child = execa("bash", ["-c", script], {
+    cwd: ctx.cwd,
+    env: stepEnvironment(ctx),
+    extendEnv: false,
+    detached: true,
+    stdin: "ignore",
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    stripFinalNewline: false,
+  });
+  const pid = child.pid;
+  opts.onEvent?.({ type: "started", ...(pid !== undefined ? { pid } : {}), command: script, at: Date.now() });
+  if (pid !== undefined) liveGroups.add(pid);
+
+  child.stdout?.on("data", (chunk: Buffer) => collector.push("stdout", chunk));
+  child.stderr?.on("data", (chunk: Buffer) => collector.push("stderr", chunk));
+
+  let ending: StepStatus | undefined;
+  let killing: Promise<void> | undefined;
+  const endGroup = (why: StepStatus) => {
+    ending ??= why;
+    if (pid !== undefined) killing ??= terminateGroup(pid, KILL_GRACE_MS);
+  };
+  const timer = setTimeout(() => endGroup("timeout"), timeoutMs);
+  const onAbort = () => endGroup("cancelled");
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+
+  // The script's own exit, separately from its pipes closing: a `sleep 1000 &` holds them open.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => resolve({ code, signal }));
+    child.once("error", () => resolve({ code: null, signal: null }));
+  });
+  const exit = await exited;
+  const pipesClosed = child.then(() => undefined);
+  const lingering = await Promise.race([pipesClosed.then(() => false), delay(BACKGROUND_GRACE_MS).then(() => true)]);
+  if (lingering && pid !== undefined) {
+    killing ??= terminateGroup(pid, KILL_GRACE_MS);
+  }
+  const result = await child;
+  await killing;
+  clearTimeout(timer);
+  opts.signal?.removeEventListener("abort", onAbort);
+  if (pid !== undefined) liveGroups.delete(pid);
+  collector.finish();
+
+  const spawnError = result.code === "ENOENT" || (result.failed && pid === undefined);
+  const signal = exit.signal ?? null;
+  const exitCode = spawnError ? 127 : exit.code !== null ? exit.code : signal ? 128 + (SIGNALS[signal] ?? 0) : null;
+  opts.onEvent?.({ type: "exit", exitCode, signal, at: Date.now() });
+
+  const stdout = collector.stdoutText();
+  const stderr = collector.stderrTail();
+  const expectations = ending ? [] : checkExpectations(step.expect, { exitCode, stdout, stderr }, { exitCode: 0 });
+  const status: StepStatus = spawnError ? "error" : ending ?? (expectations.every((e) => e.passed) ? "passed" : "failed");
+  const diagnosis = status === "passed" ? undefined : diagnose(exitCode, spawnError ? `bash: command not found` : stderr);
+  return {
+    status,
+    exitCode,
+    signal,
+    durationMs: elapsed(),
+    expectations,
+    output: collector.summary(),
+    ...(diagnosis ? { diagnosis } : {}),
+    ...(spawnError ? { error: `could not start bash: ${result.shortMessage ?? result.message}` } : {}),
+    ...(status === "timeout" ? { error: `timed out after ${Math.round(timeoutMs / 1000)}s; the step's processes were ended` } : {}),
+  };
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** Process groups of running steps, ended if handrail itself exits. */
+const liveGroups = new Set<number>();
+process.once("exit", () => {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});
