@@ -44,6 +44,7 @@ export function displayLine(raw: string): string {
   return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
 }
 
+// eslint-disable-next-line no-control-regex -- ANSI escapes are control characters by definition.
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
 
 /** Colour and cursor codes removed, for checks and for the plain-text log. */

@@ -1,12 +1,13 @@
 /** `run` steps: a bash script in its own process group, inputs as environment, output streamed and bounded. */
 import { execa } from "execa";
+import { formatDuration } from "../runbooks/duration.js";
 import type { Step } from "../runbooks/schema.js";
-import { parseDuration } from "../runbooks/duration.js";
 import { diagnose } from "./diagnose.js";
 import { checkExpectations } from "./expect.js";
 import { OutputCollector } from "./output.js";
 import { terminateGroup } from "./process-group.js";
-import { DEFAULT_STEP_TIMEOUT_MS, KILL_GRACE_MS, type ExecContext, type ExecuteOptions, type StepResult, type StepStatus } from "./types.js";
+import { stepTimeoutMs } from "./timeout.js";
+import { KILL_GRACE_MS, type ExecContext, type ExecuteOptions, type StepResult, type StepStatus } from "./types.js";
 
 /** After the script exits, how long background children may keep its output open before they are ended. */
 export const BACKGROUND_GRACE_MS = 500;
@@ -20,10 +21,6 @@ export function stepEnvironment(ctx: ExecContext): Record<string, string> {
   Object.assign(env, ctx.vars);
   if (ctx.kube?.kubeconfig) env.KUBECONFIG = ctx.kube.kubeconfig;
   return env;
-}
-
-export function stepTimeoutMs(step: Pick<Step, "timeout">, ctx: ExecContext): number {
-  return (step.timeout !== undefined ? parseDuration(step.timeout) : undefined) ?? ctx.defaultTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
 }
 
 /** Run a bash script; resolves with a result whatever happens to the process. */
@@ -106,7 +103,7 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
     output: collector.summary(),
     ...(diagnosis ? { diagnosis } : {}),
     ...(spawnError ? { error: `could not start bash: ${result.shortMessage ?? result.message}` } : {}),
-    ...(status === "timeout" ? { error: `timed out after ${Math.round(timeoutMs / 1000)}s; the step's processes were ended` } : {}),
+    ...(status === "timeout" ? { error: `timed out after ${formatDuration(timeoutMs)}; the step's processes were ended` } : {}),
   };
 }
 

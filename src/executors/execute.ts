@@ -1,0 +1,30 @@
+/** The one entry point for running a step of any kind (DESIGN.md: executors return results, never throw for expected failures). */
+import type { Step } from "../runbooks/schema.js";
+import { stepKind } from "../runbooks/schema.js";
+import { runHttp } from "./http.js";
+import { runK8s } from "./k8s.js";
+import { OutputCollector } from "./output.js";
+import { runShell } from "./shell.js";
+import type { ExecContext, ExecuteOptions, StepResult } from "./types.js";
+
+export async function execute(step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
+  try {
+    switch (stepKind(step)) {
+      case "run":
+        return await runShell(step.run!, step, ctx, opts);
+      case "http":
+        return await runHttp(step.http!, step, ctx, opts);
+      case "k8s":
+        return await runK8s(step.k8s!, step, ctx, opts);
+      case "manual":
+        return errorResult("a manual step is confirmed by the operator, not executed");
+    }
+  } catch (error) {
+    // Expected failures are results already; anything reaching here is a bug, kept as an error result so the incident goes on.
+    return errorResult(`internal error while running the step: ${(error as Error).message}`);
+  }
+}
+
+function errorResult(error: string): StepResult {
+  return { status: "error", exitCode: null, signal: null, durationMs: 0, expectations: [], output: new OutputCollector().summary(), error };
+}

@@ -1,0 +1,68 @@
+/** client-node, loaded only when a `k8s` step runs (it costs ~1 s of start-up when imported eagerly). */
+import type * as K8s from "@kubernetes/client-node";
+import type { Diagnosis, KubeTarget } from "./types.js";
+
+export type K8sModule = typeof K8s;
+
+let loaded: Promise<K8sModule> | undefined;
+export function loadK8s(): Promise<K8sModule> {
+  loaded ??= import("@kubernetes/client-node");
+  return loaded;
+}
+
+export interface KubeClients {
+  k8s: K8sModule;
+  config: K8s.KubeConfig;
+  core: K8s.CoreV1Api;
+  apps: K8s.AppsV1Api;
+  namespace: string;
+}
+
+/** Clients for the same kubeconfig and context the kubectl steps use. */
+export async function kubeClients(target: KubeTarget | undefined, override: { context?: string; namespace?: string } = {}): Promise<KubeClients> {
+  const k8s = await loadK8s();
+  const config = new k8s.KubeConfig();
+  if (target?.kubeconfig) config.loadFromFile(target.kubeconfig);
+  else config.loadFromDefault();
+  const context = override.context ?? target?.context;
+  if (context) config.setCurrentContext(context);
+  const namespace = override.namespace ?? target?.namespace ?? config.getContextObject(config.getCurrentContext())?.namespace ?? "default";
+  return { k8s, config, core: config.makeApiClient(k8s.CoreV1Api), apps: config.makeApiClient(k8s.AppsV1Api), namespace };
+}
+
+interface ApiErrorShape {
+  code?: number | string;
+  body?: unknown;
+  message?: string;
+  cause?: { code?: string };
+}
+
+function statusMessage(body: unknown): string | undefined {
+  if (typeof body === "string") {
+    try {
+      return statusMessage(JSON.parse(body));
+    } catch {
+      return body.trim() || undefined;
+    }
+  }
+  if (body && typeof body === "object" && typeof (body as { message?: unknown }).message === "string") return (body as { message: string }).message;
+  return undefined;
+}
+
+/** A client-node failure as the same one-line diagnosis the kubectl messages get. */
+export function diagnoseApiError(error: unknown, server?: string): { message: string; diagnosis: Diagnosis } {
+  const e = error as ApiErrorShape;
+  const netCode = e.cause?.code ?? (typeof e.code === "string" ? e.code : undefined);
+  const status = typeof e.code === "number" ? e.code : undefined;
+  const message = statusMessage(e.body) ?? e.message ?? String(error);
+  if (netCode === "ECONNREFUSED") {
+    return { message, diagnosis: { code: "cluster-unreachable", summary: `the Kubernetes API server${server ? ` at ${server}` : ""} refused the connection`, hint: "Check the context (--context), the VPN or tunnel, and that the API server is up." } };
+  }
+  if (netCode === "ETIMEDOUT" || netCode === "UND_ERR_CONNECT_TIMEOUT" || netCode === "UND_ERR_HEADERS_TIMEOUT") {
+    return { message, diagnosis: { code: "cluster-timeout", summary: "the Kubernetes API server did not answer in time", hint: "Check its health, the network path and the VPN." } };
+  }
+  if (status === 403) return { message, diagnosis: { code: "forbidden", summary: `forbidden by RBAC: ${message}`, hint: "Check the namespace and context, or ask for access (kubectl auth can-i)." } };
+  if (status === 401) return { message, diagnosis: { code: "unauthorized", summary: "the cluster rejected the credentials (expired or missing)", hint: "Log in again (refresh the kubeconfig credentials)." } };
+  if (status === 404) return { message, diagnosis: { code: "not-found", summary: message, hint: "Check the name and the namespace." } };
+  return { message, diagnosis: { code: "api-error", summary: message, hint: "See the message from the API server." } };
+}

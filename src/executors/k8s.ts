@@ -1,0 +1,196 @@
+/** `k8s` steps: pod health, rollout status, scale, restart, undo and events through client-node. */
+import type * as K8s from "@kubernetes/client-node";
+import type { K8sStep, Step } from "../runbooks/schema.js";
+import { substitute } from "../runbooks/template.js";
+import { checkExpectations } from "./expect.js";
+import { diagnoseApiError, kubeClients, type KubeClients } from "./k8s-client.js";
+import { OutputCollector } from "./output.js";
+import { stepTimeoutMs } from "./timeout.js";
+import type { ExecContext, ExecuteOptions, StepResult, StepStatus } from "./types.js";
+
+export const DEFAULT_ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+/** How often rollout status is read while waiting. */
+export const ROLLOUT_POLL_MS = 500;
+
+export interface PodSummary {
+  name: string;
+  phase: string;
+  ready: string;
+  restarts: number;
+  reason: string;
+}
+
+/** What an operator needs of a pod: phase, readiness, restarts and the reason it is unhappy. */
+export function summarisePod(pod: K8s.V1Pod): PodSummary {
+  const statuses = pod.status?.containerStatuses ?? [];
+  const readyCount = statuses.filter((s) => s.ready).length;
+  const total = pod.spec?.containers?.length ?? statuses.length;
+  const restarts = statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0);
+  const waiting = statuses.map((s) => s.state?.waiting?.reason).find((r) => r);
+  const terminated = statuses.map((s) => s.state?.terminated?.reason ?? s.lastState?.terminated?.reason).find((r) => r);
+  const unscheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False")?.reason;
+  const phase = pod.status?.phase ?? "Unknown";
+  const reason = waiting ?? (phase === "Pending" ? unscheduled : undefined) ?? pod.status?.reason ?? (restarts > 0 ? terminated : undefined) ?? (phase === "Running" && readyCount < total ? "NotReady" : "");
+  return { name: pod.metadata?.name ?? "?", phase, ready: `${readyCount}/${total}`, restarts, reason: reason ?? "" };
+}
+
+function columns(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join("   ").trimEnd());
+}
+
+interface ActionOutcome {
+  lines: string[];
+  ok: boolean;
+  reason?: string;
+  details?: Record<string, unknown>;
+  status?: StepStatus;
+}
+
+type Emit = (line: string) => void;
+
+async function pods(c: KubeClients, ns: string, selector: string): Promise<ActionOutcome> {
+  const list = await c.core.listNamespacedPod({ namespace: ns, labelSelector: selector });
+  const summaries = list.items.map(summarisePod);
+  const unhealthy = summaries.filter((p) => p.phase !== "Running" || p.reason !== "" || p.ready.split("/")[0] !== p.ready.split("/")[1]);
+  const lines =
+    summaries.length === 0
+      ? [`No pods match ${selector} in namespace ${ns}.`]
+      : columns([["NAME", "READY", "STATUS", "RESTARTS", "REASON"], ...summaries.map((p) => [p.name, p.ready, p.phase, String(p.restarts), p.reason])]);
+  const ok = summaries.length > 0 && unhealthy.length === 0;
+  const reason = summaries.length === 0 ? `no pods match ${selector}` : `${unhealthy.length} of ${summaries.length} pods not ready${unhealthy[0] ? ` (${unhealthy[0].name}: ${unhealthy[0].reason || unhealthy[0].phase})` : ""}`;
+  return { lines, ok, ...(ok ? {} : { reason }), details: { pods: summaries } };
+}
+
+/** kubectl's definition of a finished rollout. */
+export function rolloutState(d: K8s.V1Deployment): { done: boolean; failed: boolean; message: string } {
+  const name = d.metadata?.name ?? "?";
+  const want = d.spec?.replicas ?? 1;
+  const st = d.status ?? {};
+  const progressing = st.conditions?.find((c) => c.type === "Progressing");
+  if (progressing?.reason === "ProgressDeadlineExceeded") return { done: false, failed: true, message: `deployment "${name}" exceeded its progress deadline` };
+  if ((d.metadata?.generation ?? 0) > (st.observedGeneration ?? 0)) return { done: false, failed: false, message: `Waiting for deployment spec update to be observed...` };
+  const updated = st.updatedReplicas ?? 0;
+  const total = st.replicas ?? 0;
+  const available = st.availableReplicas ?? 0;
+  if (updated < want) return { done: false, failed: false, message: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${want} new replicas have been updated...` };
+  if (total > updated) return { done: false, failed: false, message: `Waiting for deployment "${name}" rollout to finish: ${total - updated} old replicas are pending termination...` };
+  if (available < updated) return { done: false, failed: false, message: `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...` };
+  return { done: true, failed: false, message: `deployment "${name}" successfully rolled out` };
+}
+
+async function rolloutStatus(c: KubeClients, ns: string, name: string, deadline: number, signal: AbortSignal | undefined, emit: Emit): Promise<ActionOutcome> {
+  let last = "";
+  for (;;) {
+    const d = await c.apps.readNamespacedDeployment({ name, namespace: ns });
+    const state = rolloutState(d);
+    if (state.message !== last) emit(state.message);
+    last = state.message;
+    if (state.done) return { lines: [], ok: true };
+    if (state.failed) return { lines: [], ok: false, reason: state.message };
+    if (signal?.aborted) return { lines: [], ok: false, status: "cancelled" };
+    if (Date.now() >= deadline) return { lines: [], ok: false, status: "timeout", reason: `rollout of ${name} not finished: ${state.message}` };
+    await new Promise((r) => setTimeout(r, ROLLOUT_POLL_MS));
+  }
+}
+
+const REVISION = "deployment.kubernetes.io/revision";
+
+/** Roll back as kubectl does: the previous (or a named) revision's pod template, without its hash label. */
+async function rolloutUndo(c: KubeClients, ns: string, name: string, toRevision: number | undefined): Promise<ActionOutcome> {
+  const d = await c.apps.readNamespacedDeployment({ name, namespace: ns });
+  const selector = Object.entries(d.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(",");
+  const sets = (await c.apps.listNamespacedReplicaSet({ namespace: ns, labelSelector: selector })).items.filter((rs) =>
+    rs.metadata?.ownerReferences?.some((o) => o.uid === d.metadata?.uid),
+  );
+  const current = Number(d.metadata?.annotations?.[REVISION] ?? 0);
+  const byRevision = sets.map((rs) => ({ rs, revision: Number(rs.metadata?.annotations?.[REVISION] ?? 0) })).sort((a, b) => b.revision - a.revision);
+  const target = toRevision !== undefined ? byRevision.find((x) => x.revision === toRevision) : byRevision.find((x) => x.revision < current);
+  if (!target) {
+    const why = toRevision !== undefined ? `revision ${toRevision} not found` : "no previous revision to roll back to";
+    return { lines: [`error: ${why}`], ok: false, reason: why };
+  }
+  const template = structuredClone(target.rs.spec!.template!);
+  delete template.metadata?.labels?.["pod-template-hash"];
+  await c.apps.patchNamespacedDeployment(
+    { name, namespace: ns, body: [{ op: "replace", path: "/spec/template", value: template }] },
+    c.k8s.setHeaderOptions("Content-Type", c.k8s.PatchStrategy.JsonPatch),
+  );
+  return { lines: [`deployment.apps/${name} rolled back (to revision ${target.revision})`], ok: true, details: { fromRevision: current, toRevision: target.revision } };
+}
+
+async function events(c: KubeClients, ns: string, name: string, kind: string | undefined): Promise<ActionOutcome> {
+  const selector = [`involvedObject.name=${name}`, ...(kind ? [`involvedObject.kind=${kind}`] : [])].join(",");
+  const list = await c.core.listNamespacedEvent({ namespace: ns, fieldSelector: selector });
+  const when = (e: K8s.CoreV1Event) => new Date(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp ?? 0).getTime();
+  const sorted = [...list.items].sort((a, b) => when(a) - when(b));
+  const rows = sorted.map((e) => [new Date(when(e)).toISOString(), e.type ?? "", e.reason ?? "", `${e.involvedObject?.kind?.toLowerCase() ?? ""}/${e.involvedObject?.name ?? ""}`, e.message ?? ""]);
+  const lines = rows.length === 0 ? [`No events for ${name} in namespace ${ns}.`] : columns([["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], ...rows]);
+  return { lines, ok: true, details: { warnings: sorted.filter((e) => e.type === "Warning").length } };
+}
+
+async function act(spec: K8sStep, c: KubeClients, ns: string, vars: Record<string, string>, deadline: number, opts: ExecuteOptions, emit: Emit): Promise<ActionOutcome> {
+  const sub = (s: string) => substitute(s, vars);
+  switch (spec.action) {
+    case "pods":
+      return pods(c, ns, sub(spec.selector));
+    case "rollout-status":
+      return rolloutStatus(c, ns, sub(spec.deployment), deadline, opts.signal, emit);
+    case "scale": {
+      const name = sub(spec.deployment);
+      const replicas = Number(typeof spec.replicas === "number" ? spec.replicas : sub(spec.replicas));
+      if (!Number.isInteger(replicas) || replicas < 0) return { lines: [], ok: false, status: "error", reason: `replicas must be a whole number ≥ 0, got ${String(spec.replicas)}` };
+      await c.apps.patchNamespacedDeploymentScale(
+        { name, namespace: ns, body: { spec: { replicas } } },
+        c.k8s.setHeaderOptions("Content-Type", c.k8s.PatchStrategy.MergePatch),
+      );
+      return { lines: [`deployment.apps/${name} scaled to ${replicas}`], ok: true, details: { replicas } };
+    }
+    case "rollout-restart": {
+      const name = sub(spec.deployment);
+      const body = { spec: { template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": new Date().toISOString() } } } } };
+      await c.apps.patchNamespacedDeployment({ name, namespace: ns, body }, c.k8s.setHeaderOptions("Content-Type", c.k8s.PatchStrategy.StrategicMergePatch));
+      return { lines: [`deployment.apps/${name} restarted`], ok: true };
+    }
+    case "rollout-undo":
+      return rolloutUndo(c, ns, sub(spec.deployment), spec.toRevision);
+    case "events":
+      return events(c, ns, sub(spec.name), spec.kind !== undefined ? sub(spec.kind) : undefined);
+  }
+}
+
+export async function runK8s(spec: K8sStep, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
+  const started = performance.now();
+  const collector = new OutputCollector({ onLines: (batches) => batches.forEach((b) => opts.onEvent?.({ type: "output", stream: b.stream, lines: b.lines })) });
+  const emit: Emit = (line) => collector.push("stdout", Buffer.from(`${line}\n`));
+  const timeoutMs = stepTimeoutMs(step, {}, DEFAULT_ROLLOUT_TIMEOUT_MS);
+  const deadline = Date.now() + timeoutMs;
+  opts.onEvent?.({ type: "started", command: `k8s ${spec.action}`, at: Date.now() });
+  const finish = (status: StepStatus, extra: Partial<StepResult>): StepResult => {
+    collector.finish();
+    opts.onEvent?.({ type: "exit", exitCode: null, signal: null, at: Date.now() });
+    return { status, exitCode: null, signal: null, durationMs: Math.round(performance.now() - started), expectations: [], output: collector.summary(), ...extra };
+  };
+  let clients: KubeClients;
+  try {
+    clients = await kubeClients(ctx.kube, {
+      ...(spec.context ? { context: substitute(spec.context, ctx.vars) } : {}),
+      ...(spec.namespace ? { namespace: substitute(spec.namespace, ctx.vars) } : {}),
+    });
+  } catch (error) {
+    return finish("error", { error: `cannot use the kubeconfig: ${(error as Error).message}` });
+  }
+  try {
+    const outcome = await act(spec, clients, clients.namespace, ctx.vars, deadline, opts, emit);
+    for (const line of outcome.lines) emit(line);
+    const checks = step.expect?.stdout ? checkExpectations(step.expect, { stdout: collector.stdoutText() }) : [{ check: `k8s ${spec.action}`, passed: outcome.ok, ...(outcome.reason ? { reason: outcome.reason } : {}) }];
+    const passed = checks.every((c) => c.passed);
+    const status = outcome.status ?? (passed ? "passed" : "failed");
+    return finish(status, { expectations: status === "passed" || status === "failed" ? checks : [], ...(outcome.details ? { details: outcome.details } : {}), ...(outcome.status === "error" || outcome.status === "timeout" ? { error: outcome.reason } : {}) });
+  } catch (error) {
+    const { message, diagnosis } = diagnoseApiError(error, clients.config.getCurrentCluster()?.server);
+    emit(`error: ${message}`);
+    return finish("failed", { diagnosis, expectations: [{ check: `k8s ${spec.action}`, passed: false, reason: diagnosis.summary }] });
+  }
+}

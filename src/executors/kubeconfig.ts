@@ -1,0 +1,116 @@
+/**
+ * The cluster handrail talks to, made explicit: one private, minified kubeconfig holding the
+ * chosen context (and namespace), which every kubectl step (KUBECONFIG) and every client-node
+ * call reads. The user's kubeconfig is read, never edited.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import path from "node:path";
+import { parse, stringify } from "yaml";
+import type { KubeTarget } from "./types.js";
+
+interface Named<T> {
+  name: string;
+  [key: string]: unknown;
+  value: T;
+}
+
+type Entry = Record<string, unknown>;
+
+export interface KubeSelection {
+  /** --kubeconfig: one file; otherwise KUBECONFIG (a path list), otherwise ~/.kube/config. */
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  env: Record<string, string | undefined>;
+}
+
+export type PreparedKube =
+  | { ok: true; target: KubeTarget; server?: string; files: string[] }
+  | { ok: false; message: string; hint: string };
+
+const PATH_FIELDS = ["certificate-authority", "client-certificate", "client-key", "tokenFile"];
+
+function kubeconfigFiles(sel: KubeSelection): { files: string[]; explicit: boolean } {
+  if (sel.kubeconfig) return { files: [path.resolve(sel.kubeconfig)], explicit: true };
+  const list = sel.env.KUBECONFIG;
+  if (list) return { files: list.split(path.delimiter).filter((f) => f !== ""), explicit: false };
+  return { files: [path.join(sel.env.HOME ?? homedir(), ".kube", "config")], explicit: false };
+}
+
+/** Paths inside a kubeconfig are relative to the file that holds them; the copy lives elsewhere. */
+function absolutise(entry: Entry, base: string): Entry {
+  const out: Entry = { ...entry };
+  for (const field of PATH_FIELDS) {
+    const v = out[field];
+    if (typeof v === "string" && v !== "" && !path.isAbsolute(v)) out[field] = path.resolve(base, v);
+  }
+  return out;
+}
+
+function named(list: unknown, inner: string, base: string): Array<Named<Entry>> {
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((x): x is Record<string, unknown> => x !== null && typeof x === "object" && typeof (x as Entry).name === "string")
+    .map((x) => ({ name: x.name as string, value: absolutise((x[inner] as Entry | undefined) ?? {}, base) }));
+}
+
+/** Merge the kubeconfig files as kubectl does (first definition of a name wins) and pick the context. */
+export async function prepareKube(sel: KubeSelection, privateDir: string): Promise<PreparedKube> {
+  const { files, explicit } = kubeconfigFiles(sel);
+  const clusters = new Map<string, Entry>();
+  const users = new Map<string, Entry>();
+  const contexts = new Map<string, Entry>();
+  let current: string | undefined;
+  const read: string[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (e) {
+      if (explicit) return { ok: false, message: `--kubeconfig: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, hint: "Name a readable kubeconfig file." };
+      continue;
+    }
+    let doc: Entry;
+    try {
+      doc = (parse(text) as Entry | null) ?? {};
+    } catch (e) {
+      return { ok: false, message: `kubeconfig ${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`, hint: "Fix the file or point --kubeconfig elsewhere." };
+    }
+    read.push(file);
+    const base = path.dirname(file);
+    for (const c of named(doc.clusters, "cluster", base)) if (!clusters.has(c.name)) clusters.set(c.name, c.value);
+    for (const u of named(doc.users, "user", base)) if (!users.has(u.name)) users.set(u.name, u.value);
+    for (const c of named(doc.contexts, "context", base)) if (!contexts.has(c.name)) contexts.set(c.name, c.value);
+    if (current === undefined && typeof doc["current-context"] === "string" && doc["current-context"] !== "") current = doc["current-context"];
+  }
+  if (read.length === 0) {
+    // No kubeconfig at all: kubectl steps will say so themselves (and get a diagnosis).
+    return { ok: true, target: sel.namespace ? { namespace: sel.namespace } : {}, files: [] };
+  }
+  const name = sel.context ?? current;
+  if (name === undefined) {
+    return { ok: false, message: "the kubeconfig sets no current context", hint: `Pass --context (one of: ${[...contexts.keys()].join(", ") || "none defined"}).` };
+  }
+  const ctx = contexts.get(name);
+  if (!ctx) {
+    const flag = sel.context !== undefined ? "--context" : "current-context";
+    return { ok: false, message: `${flag}: no context named "${name}" in ${read.join(", ")}`, hint: `Contexts there: ${[...contexts.keys()].join(", ") || "none"}.` };
+  }
+  const clusterName = String(ctx.cluster ?? "");
+  const userName = String(ctx.user ?? "");
+  const cluster = clusters.get(clusterName);
+  if (!cluster) return { ok: false, message: `context "${name}" names cluster "${clusterName}", which the kubeconfig does not define`, hint: "Fix the kubeconfig." };
+  const namespace = sel.namespace ?? (typeof ctx.namespace === "string" && ctx.namespace !== "" ? ctx.namespace : "default");
+  const minified = {
+    apiVersion: "v1",
+    kind: "Config",
+    "current-context": name,
+    clusters: [{ name: clusterName, cluster }],
+    users: [{ name: userName, user: users.get(userName) ?? {} }],
+    contexts: [{ name, context: { ...ctx, namespace } }],
+  };
+  const out = path.join(privateDir, "kubeconfig");
+  await writeFile(out, stringify(minified), { mode: 0o600 });
+  return { ok: true, target: { kubeconfig: out, context: name, namespace }, server: typeof cluster.server === "string" ? cluster.server : undefined, files: read };
+}
