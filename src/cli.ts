@@ -1,7 +1,9 @@
 /** Argument parsing and wiring: the only place that decides which command (and later, UI or headless) runs. */
 import { Command, CommanderError, Option } from "commander";
 import { fileURLToPath } from "node:url";
+import { incidentsCommand, reportCommand, resolveCommand } from "./commands/incidents.js";
 import { listCommand } from "./commands/list.js";
+import { runCommand, type RunOptions } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
 import type { CommandContext, GlobalOptions } from "./commands/context.js";
@@ -24,6 +26,9 @@ Runbooks are looked up in --runbooks DIR (repeatable), HANDRAIL_PATH (colon-sepa
 ./runbooks, then the runbooks shipped with handrail; the first runbook with an id wins.
 Exit codes: 0 success, 1 a step or check failed, 2 bad input, 130 interrupted.`;
 
+/** Set by commands whose exit code carries a result (run: 1 when a step failed). */
+let exitCodeOverride: number | undefined;
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -33,6 +38,10 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .description("A terminal runbook console for on-call engineers.")
     .version(version, "-V, --version")
     .addOption(new Option("--runbooks <dir>", "look for runbooks in DIR first (repeatable)").argParser(collect))
+    .option("--incidents <dir>", "the incident store (default ./incidents, or HANDRAIL_INCIDENTS)")
+    .option("--kubeconfig <file>", "the kubeconfig every kubectl step and Kubernetes call uses")
+    .option("--context <name>", "the kubeconfig context to use")
+    .option("--namespace <name>", "the default namespace for kubectl steps")
     .showSuggestionAfterError(true)
     .addHelpText("after", EXAMPLES)
     .exitOverride();
@@ -49,6 +58,42 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("[paths...]", "runbook files or directories (default: the search path)")
     .option("--json", "print JSON")
     .action(async (paths: string[], opts: { json?: boolean }, cmd: Command) => validateCommand(ctxFor(cmd), paths, opts));
+
+  program
+    .command("run")
+    .description("walk a runbook without the console, for scripts and CI")
+    .argument("<runbook>", "runbook id or file")
+    .option("--set <name=value>", "an input value (repeatable)", collect)
+    .option("--severity <level>", "critical | high | medium | low (default high)")
+    .option("--option <phase=option>", "the option to take in a phase (repeatable)", collect)
+    .option("--yes", "run steps of risk high and critical, and acknowledge manual steps")
+    .option("--dry-run", "show every command, run nothing (still writes the incident file)")
+    .option("--resume <incident>", "continue an interrupted incident")
+    .action(async (ref: string, opts: RunOptions, cmd: Command) => {
+      exitCodeOverride = await runCommand(ctxFor(cmd), ref, opts);
+    });
+
+  program
+    .command("report")
+    .description("the incident report (Markdown, or --format json)")
+    .argument("<incident>", "incident id or file")
+    .option("--format <format>", "markdown | json", "markdown")
+    .option("-o, --output <file>", "write to FILE instead of standard output")
+    .action((ref: string, opts: { format?: string; output?: string }, cmd: Command) => reportCommand(ctxFor(cmd), ref, opts));
+
+  program
+    .command("resolve")
+    .description("close an incident with its root cause and action items")
+    .argument("<incident>", "incident id or file")
+    .option("--root-cause <text>", "what caused it")
+    .option("--action-item <text>", "a follow-up (repeatable)", collect)
+    .action((ref: string, opts: { rootCause?: string; actionItem?: string[] }, cmd: Command) => resolveCommand(ctxFor(cmd), ref, opts));
+
+  program
+    .command("incidents")
+    .description("the incidents in the store, newest first")
+    .option("--json", "print JSON")
+    .action((opts: { json?: boolean }, cmd: Command) => incidentsCommand(ctxFor(cmd), opts));
 
   program
     .command("schema")
@@ -71,7 +116,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     await program.parseAsync([...argv], { from: "user" });
-    return EXIT.ok;
+    return exitCodeOverride ?? EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its message; help and version are not failures.

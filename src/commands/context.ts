@@ -1,10 +1,18 @@
 /** What every command gets from the global options, resolved once in cli.ts. */
 import { UsageError } from "../errors.js";
 import { loadLibrary, searchPath, type Library, type SearchDir } from "../runbooks/library.js";
+import path from "node:path";
+import { loadRunbookFile } from "../runbooks/load.js";
 import { formatProblem } from "../runbooks/problems.js";
+import type { Runbook } from "../runbooks/schema.js";
+import { didYouMean } from "../runbooks/suggest.js";
 
 export interface GlobalOptions {
   runbooks?: string[];
+  incidents?: string;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
 }
 
 export interface CommandContext {
@@ -12,6 +20,24 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   shippedDir: string;
   options: GlobalOptions;
+}
+
+/** A runbook by id from the library, or by path to its file. */
+export async function findRunbook(ctx: CommandContext, ref: string): Promise<{ runbook: Runbook; file: string }> {
+  if (/\.ya?ml$/i.test(ref)) {
+    const result = await loadRunbookFile(path.resolve(ctx.cwd, ref), ref);
+    if (!result.runbook) {
+      for (const p of result.problems) process.stderr.write(`${formatProblem(p)}\n`);
+      throw new UsageError(`${ref}: the runbook has problems (listed above)`);
+    }
+    return { runbook: result.runbook, file: ref };
+  }
+  const lib = await openLibrary(ctx, (line) => process.stderr.write(`${line}\n`));
+  const entry = lib.entries.find((e) => e.runbook.id === ref);
+  if (!entry) {
+    throw new UsageError(`no runbook with id "${ref}"${didYouMean(ref, lib.entries.map((e) => e.runbook.id))}`, "List them with: handrail list");
+  }
+  return { runbook: entry.runbook, file: entry.file };
 }
 
 export function runbookSearchPath(ctx: CommandContext): SearchDir[] {

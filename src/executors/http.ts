@@ -3,7 +3,7 @@ import { formatDuration } from "../runbooks/duration.js";
 import type { HttpStep, Step } from "../runbooks/schema.js";
 import { substitute } from "../runbooks/template.js";
 import { checkExpectations } from "./expect.js";
-import { OutputCollector } from "./output.js";
+import { OutputCollector, sinkFor } from "./output.js";
 import { stepTimeoutMs } from "./timeout.js";
 import type { Diagnosis, ExecContext, ExecuteOptions, StepResult } from "./types.js";
 
@@ -55,7 +55,7 @@ async function readBounded(res: Response, collector: OutputCollector): Promise<s
 
 export async function runHttp(http: HttpStep, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
   const started = performance.now();
-  const collector = new OutputCollector({ onLines: (batches) => batches.forEach((b) => opts.onEvent?.({ type: "output", stream: b.stream, lines: b.lines })) });
+  const collector = new OutputCollector(sinkFor(opts.onEvent));
   const elapsed = () => Math.round(performance.now() - started);
   let request: ReturnType<typeof renderHttp>;
   try {

@@ -4,7 +4,7 @@ import type { K8sStep, Step } from "../runbooks/schema.js";
 import { substitute } from "../runbooks/template.js";
 import { checkExpectations } from "./expect.js";
 import { diagnoseApiError, kubeClients, type KubeClients } from "./k8s-client.js";
-import { OutputCollector } from "./output.js";
+import { OutputCollector, sinkFor } from "./output.js";
 import { stepTimeoutMs } from "./timeout.js";
 import type { ExecContext, ExecuteOptions, StepResult, StepStatus } from "./types.js";
 
@@ -162,7 +162,7 @@ async function act(spec: K8sStep, c: KubeClients, ns: string, vars: Record<strin
 
 export async function runK8s(spec: K8sStep, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
   const started = performance.now();
-  const collector = new OutputCollector({ onLines: (batches) => batches.forEach((b) => opts.onEvent?.({ type: "output", stream: b.stream, lines: b.lines })) });
+  const collector = new OutputCollector(sinkFor(opts.onEvent));
   const emit: Emit = (line) => collector.push("stdout", Buffer.from(`${line}\n`));
   const timeoutMs = stepTimeoutMs(step, {}, DEFAULT_ROLLOUT_TIMEOUT_MS);
   const deadline = Date.now() + timeoutMs;

@@ -6,7 +6,7 @@
  * flush time, at most MAX_BATCH_LINES per batch, from that window. Raw chunks are handed
  * on untouched for whoever stores the full output.
  */
-import type { OutputSummary, Stream } from "./types.js";
+import type { OutputSummary, StepEvent, Stream } from "./types.js";
 
 /** Trailing-edge interval between line batches; the first chunk is flushed at once. */
 export const OUTPUT_BATCH_MS = 50;
@@ -34,6 +34,18 @@ export interface OutputSink {
   onData?: (stream: Stream, chunk: Buffer) => void;
   /** Complete lines, batched; `skipped` counts lines of a flood not handed on. */
   onLines?: (batches: LineBatch[], skipped: number) => void;
+}
+
+/** Route a collector's raw chunks and line batches to a step's event callback. */
+export function sinkFor(onEvent: ((e: StepEvent) => void) | undefined): OutputSink {
+  if (!onEvent) return {};
+  return {
+    onData: (stream, chunk) => onEvent({ type: "data", stream, chunk }),
+    onLines: (batches, skipped) => {
+      batches.forEach((b, i) => onEvent({ type: "output", stream: b.stream, lines: b.lines, ...(i === 0 && skipped > 0 ? { skipped } : {}) }));
+      if (batches.length === 0 && skipped > 0) onEvent({ type: "output", stream: "stdout", lines: [], skipped });
+    },
+  };
 }
 
 /** What a terminal shows for a line: CRLF ends a line, a lone CR rewinds it (progress bars). */

@@ -4,7 +4,7 @@ import { formatDuration } from "../runbooks/duration.js";
 import type { Step } from "../runbooks/schema.js";
 import { diagnose } from "./diagnose.js";
 import { checkExpectations } from "./expect.js";
-import { OutputCollector } from "./output.js";
+import { OutputCollector, sinkFor } from "./output.js";
 import { terminateGroup } from "./process-group.js";
 import { stepTimeoutMs } from "./timeout.js";
 import { KILL_GRACE_MS, type ExecContext, type ExecuteOptions, type StepResult, type StepStatus } from "./types.js";
@@ -26,11 +26,7 @@ export function stepEnvironment(ctx: ExecContext): Record<string, string> {
 /** Run a bash script; resolves with a result whatever happens to the process. */
 export async function runShell(script: string, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
   const started = performance.now();
-  const collector = new OutputCollector({
-    onLines: (batches) => {
-      for (const b of batches) opts.onEvent?.({ type: "output", stream: b.stream, lines: b.lines });
-    },
-  });
+  const collector = new OutputCollector(sinkFor(opts.onEvent));
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = stepTimeoutMs(step, ctx);
 

@@ -10,10 +10,14 @@ export interface OutputEvent {
   stream: Stream;
   /** Lines as printed, colour kept, without their line ending. */
   lines: string[];
+  /** Lines of a flood before these that were counted but not handed on. */
+  skipped?: number;
 }
 
 export type StepEvent =
   | { type: "started"; pid?: number; command: string; at: number }
+  /** Raw bytes as they arrived (for storing the full output); not split, not decoded. */
+  | { type: "data"; stream: Stream; chunk: Buffer }
   | OutputEvent
   | { type: "exit"; exitCode: number | null; signal: string | null; at: number };
 

@@ -1,0 +1,57 @@
+/** The incident file's events (DESIGN.md): one JSON object a line, `seq` without gaps, `ts` in UTC. */
+import type { Diagnosis, ExpectOutcome, StepStatus, Stream } from "../executors/types.js";
+import type { Severity, StepKind } from "../runbooks/schema.js";
+
+export interface StepOutputFile {
+  /** Relative to the incident file's directory. */
+  path: string;
+  bytes: number;
+  lines: number;
+  sha256: string;
+}
+
+export type IncidentEventBody =
+  | {
+      type: "incident.opened";
+      incident: string;
+      runbook: { id: string; title: string; file?: string };
+      severity: Severity;
+      mode: "run" | "console" | "drill";
+      dryRun: boolean;
+      kube?: { context?: string; namespace?: string; server?: string };
+      user?: string;
+      host?: string;
+      version: string;
+    }
+  | { type: "input.set"; name: string; value: string | string[]; secret?: boolean }
+  | { type: "severity.changed"; from: Severity; to: Severity; reason?: string }
+  | { type: "phase.entered"; phase: string }
+  | { type: "option.chosen"; phase: string; option: string; by?: string }
+  | { type: "step.started"; step: string; phase: string; option?: string; item?: string; kind: StepKind; command?: string; attempt: number; edited?: boolean; risk?: string }
+  | { type: "step.output"; step: string; stream: Stream; lines: string[]; skipped?: number }
+  | {
+      type: "step.finished";
+      step: string;
+      status: StepStatus;
+      exitCode: number | null;
+      signal?: string | null;
+      durationMs: number;
+      expectations: ExpectOutcome[];
+      diagnosis?: Diagnosis;
+      error?: string;
+      output?: StepOutputFile;
+      tail?: string[];
+      details?: Record<string, unknown>;
+      acknowledged?: string;
+    }
+  | { type: "step.skipped"; step: string; reason: string; command?: string }
+  | { type: "note.added"; text: string; step?: string }
+  | { type: "sla.breached"; severity: Severity; respondWithin: string; dueAt: string }
+  | { type: "escalation.raised"; key: string; to: string; reason?: string; after: string; severity: Severity }
+  | { type: "escalation.acknowledged"; key: string }
+  | { type: "incident.resumed"; interrupted: string[]; pid: number }
+  | { type: "incident.resolved"; rootCause: string; actionItems: string[] };
+
+export type IncidentEvent = IncidentEventBody & { seq: number; ts: string };
+export type EventType = IncidentEvent["type"];
+export type EventOf<T extends EventType> = Extract<IncidentEvent, { type: T }>;

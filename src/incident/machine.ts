@@ -1,0 +1,178 @@
+/**
+ * The walkthrough as a pure fold over the incident's own events: (state, event) → state.
+ * The live console, the headless runner, resume and the report all replay the same events
+ * through this one function, so they cannot disagree about where an incident stands.
+ */
+import type { StepStatus } from "../executors/types.js";
+import type { Runbook, Severity } from "../runbooks/schema.js";
+import type { EventOf, IncidentEvent } from "./events.js";
+import { buildPlan, flatten, type PlanItem, type PlannedPhase } from "./plan.js";
+
+export type StepState = StepStatus | "running" | "skipped" | "interrupted";
+
+export interface StepRecord {
+  status: StepState;
+  attempts: number;
+  last?: EventOf<"step.finished">;
+  skipReason?: string;
+}
+
+export interface IncidentState {
+  runbook: Runbook;
+  id?: string;
+  opened?: EventOf<"incident.opened">;
+  severity: Severity;
+  inputs: Record<string, string | string[]>;
+  secrets: string[];
+  chosen: Record<string, string>;
+  steps: Record<string, StepRecord>;
+  /** Where the walk goes on: after an item, at an item (goto), or from the start. */
+  next: { after: string } | { at: string } | { start: true };
+  /** A step that failed with onFail: stop, or was cancelled: the operator decides what now. */
+  halted?: { step: string; status: StepState };
+  running?: string;
+  phasesEntered: string[];
+  notes: Array<{ ts: string; text: string; step?: string }>;
+  slaBreachedAt?: string;
+  escalations: Record<string, { raisedAt: string; to: string; reason?: string; acknowledgedAt?: string }>;
+  resolved?: EventOf<"incident.resolved"> ;
+  lastSeq: number;
+  plan: PlannedPhase[];
+}
+
+export function initialState(runbook: Runbook, severity: Severity = "high"): IncidentState {
+  const state: IncidentState = {
+    runbook,
+    severity,
+    inputs: {},
+    secrets: [],
+    chosen: {},
+    steps: {},
+    next: { start: true },
+    phasesEntered: [],
+    notes: [],
+    escalations: {},
+    lastSeq: 0,
+    plan: [],
+  };
+  return withPlan(state);
+}
+
+function lists(inputs: Record<string, string | string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(inputs)) if (Array.isArray(v)) out[k] = v;
+  return out;
+}
+
+function withPlan(state: IncidentState): IncidentState {
+  return { ...state, plan: buildPlan({ runbook: state.runbook, severity: state.severity, lists: lists(state.inputs), chosen: state.chosen }) };
+}
+
+const FINAL: ReadonlySet<StepState> = new Set(["passed", "skipped"]);
+
+function onFailOf(state: IncidentState, key: string): string {
+  const item = flatten(state.plan).find((i) => i.key === key);
+  return item?.kind === "step" ? (item.step.onFail ?? "stop") : "stop";
+}
+
+function afterFinish(state: IncidentState, e: EventOf<"step.finished">): Pick<IncidentState, "next" | "halted"> {
+  if (e.status === "passed") return { next: { after: e.step }, halted: undefined };
+  if (e.status === "cancelled") return { next: { at: e.step }, halted: { step: e.step, status: e.status } };
+  const onFail = onFailOf(state, e.step);
+  if (onFail === "continue") return { next: { after: e.step }, halted: undefined };
+  if (onFail.startsWith("goto:")) return { next: { at: onFail.slice(5) }, halted: undefined };
+  return { next: { at: e.step }, halted: { step: e.step, status: e.status } };
+}
+
+/** Apply one event. Unknown or irrelevant events leave the state as it was. */
+export function reduce(state: IncidentState, e: IncidentEvent): IncidentState {
+  const s: IncidentState = { ...state, lastSeq: e.seq };
+  switch (e.type) {
+    case "incident.opened":
+      return withPlan({ ...s, id: e.incident, opened: e, severity: e.severity });
+    case "input.set":
+      return withPlan({ ...s, inputs: { ...s.inputs, [e.name]: e.value }, secrets: e.secret ? [...s.secrets, e.name] : s.secrets });
+    case "severity.changed":
+      return withPlan({ ...s, severity: e.to });
+    case "option.chosen":
+      return withPlan({ ...s, chosen: { ...s.chosen, [e.phase]: e.option } });
+    case "phase.entered":
+      return s.phasesEntered.includes(e.phase) ? s : { ...s, phasesEntered: [...s.phasesEntered, e.phase] };
+    case "step.started": {
+      const prev = s.steps[e.step];
+      return { ...s, running: e.step, halted: undefined, steps: { ...s.steps, [e.step]: { status: "running", attempts: (prev?.attempts ?? 0) + 1, ...(prev?.last ? { last: prev.last } : {}) } } };
+    }
+    case "step.finished": {
+      const prev = s.steps[e.step];
+      const record: StepRecord = { status: e.status, attempts: prev?.attempts ?? 1, last: e };
+      return { ...s, running: undefined, steps: { ...s.steps, [e.step]: record }, ...afterFinish(s, e) };
+    }
+    case "step.skipped":
+      return { ...s, halted: undefined, next: { after: e.step }, steps: { ...s.steps, [e.step]: { status: "skipped", attempts: s.steps[e.step]?.attempts ?? 0, skipReason: e.reason } } };
+    case "note.added":
+      return { ...s, notes: [...s.notes, { ts: e.ts, text: e.text, ...(e.step ? { step: e.step } : {}) }] };
+    case "sla.breached":
+      return { ...s, slaBreachedAt: e.ts };
+    case "escalation.raised":
+      return { ...s, escalations: { ...s.escalations, [e.key]: { raisedAt: e.ts, to: e.to, ...(e.reason ? { reason: e.reason } : {}) } } };
+    case "escalation.acknowledged": {
+      const esc = s.escalations[e.key];
+      return esc ? { ...s, escalations: { ...s.escalations, [e.key]: { ...esc, acknowledgedAt: e.ts } } } : s;
+    }
+    case "incident.resumed": {
+      const steps = { ...s.steps };
+      for (const key of e.interrupted) if (steps[key]) steps[key] = { ...steps[key], status: "interrupted" };
+      return { ...s, steps, running: undefined };
+    }
+    case "incident.resolved":
+      return { ...s, resolved: e };
+    default:
+      return s;
+  }
+}
+
+export function replay(runbook: Runbook, events: Iterable<IncidentEvent>): IncidentState {
+  let state = initialState(runbook);
+  for (const e of events) state = reduce(state, e);
+  return state;
+}
+
+export type NextAction =
+  | { type: "step"; item: Extract<PlanItem, { kind: "step" }>; retry: boolean }
+  | { type: "choose"; item: Extract<PlanItem, { kind: "choice" }> }
+  | { type: "halted"; step: string; status: StepState }
+  | { type: "complete" }
+  | { type: "resolved" };
+
+/** What the walkthrough asks for now. */
+export function nextAction(state: IncidentState): NextAction {
+  if (state.resolved) return { type: "resolved" };
+  if (state.halted) return { type: "halted", ...state.halted };
+  const items = flatten(state.plan);
+  const next = state.next;
+  const anchor =
+    "after" in next
+      ? items.findIndex((it) => it.key === next.after)
+      : "at" in next
+        ? items.findIndex((it) => it.key === next.at || (it.kind === "step" && it.step.id === next.at))
+        : -1;
+  const offer = (item: PlanItem): NextAction =>
+    item.kind === "choice" ? { type: "choose", item } : { type: "step", item, retry: (state.steps[item.key]?.attempts ?? 0) > 0 };
+  if (anchor >= 0) {
+    // The walk goes on exactly from its anchor: a goto back re-runs what follows, even steps that passed before.
+    const item = items["after" in next ? anchor + 1 : anchor];
+    return item ? offer(item) : { type: "complete" };
+  }
+  // No anchor (the start, or a severity change removed it): the first item not yet done.
+  for (const item of items) {
+    const record = item.kind === "step" ? state.steps[item.key] : undefined;
+    if (record && FINAL.has(record.status)) continue;
+    return offer(item);
+  }
+  return { type: "complete" };
+}
+
+/** Keys of steps started and never finished: what a crash interrupted. */
+export function interruptedSteps(state: IncidentState): string[] {
+  return Object.entries(state.steps).filter(([, r]) => r.status === "running").map(([k]) => k);
+}

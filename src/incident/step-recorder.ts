@@ -1,0 +1,126 @@
+/**
+ * A running step's output into the incident: small output as batched `step.output` events,
+ * large output (or a flood whose lines were not all shown) streamed raw to a file beside the
+ * JSONL, hashed as it goes, flushed before `step.finished` names it.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
+import path from "node:path";
+import type { StepEvent, Stream } from "../executors/types.js";
+import type { StepOutputFile } from "./events.js";
+import type { IncidentLog } from "./log.js";
+import type { Redactor } from "./redact.js";
+
+/** Output up to this size stays in the JSONL as step.output events. */
+export const INLINE_BYTES = 64 * 1024;
+export const INLINE_LINES = 500;
+
+export function outputDirOf(incidentFile: string): string {
+  return incidentFile.replace(/\.jsonl$/, "") + ".output";
+}
+
+export class StepRecorder {
+  private pending: Buffer[] = [];
+  private bytes = 0;
+  private fileBytes = 0;
+  private newlines = 0;
+  private lastByte = 0x0a;
+  private inlineLines = 0;
+  private fd: number | undefined;
+  private hash: Hash | undefined;
+  private fileName: string;
+  private carry: Record<Stream, string> = { stdout: "", stderr: "" };
+
+  constructor(
+    private readonly log: IncidentLog,
+    private readonly step: string,
+    attempt: number,
+    private readonly redactor: Redactor,
+  ) {
+    this.fileName = `${step.replace(/[^A-Za-z0-9._[\]-]/g, "_")}.${attempt}.log`;
+  }
+
+  /** Feed one executor event; returns the redacted lines for display (output events only). */
+  onEvent(e: StepEvent): string[] | undefined {
+    if (e.type === "data") {
+      this.data(e.stream, e.chunk);
+      return undefined;
+    }
+    if (e.type !== "output") return undefined;
+    // A flood skipped lines on the way: the JSONL can no longer hold them all, the file must.
+    if (e.skipped) this.toFile();
+    const lines = this.redactor.lines(e.lines);
+    if (this.fd === undefined) {
+      this.inlineLines += lines.length;
+      if (this.inlineLines > INLINE_LINES) this.toFile();
+      else if (lines.length > 0) this.log.append({ type: "step.output", step: this.step, stream: e.stream, lines });
+    }
+    return lines;
+  }
+
+  private data(stream: Stream, chunk: Buffer): void {
+    this.bytes += chunk.length;
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) this.newlines++;
+    this.lastByte = chunk[chunk.length - 1] ?? this.lastByte;
+    if (this.fd !== undefined) this.write(stream, chunk);
+    else {
+      this.pending.push(chunk);
+      if (this.bytes > INLINE_BYTES) this.toFile();
+    }
+  }
+
+  private toFile(): void {
+    if (this.fd !== undefined) return;
+    const dir = outputDirOf(this.log.file);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.fd = openSync(path.join(dir, this.fileName), "w", 0o600);
+    this.hash = createHash("sha256");
+    const pending = this.pending;
+    this.pending = [];
+    // Streams are interleaved in arrival order in the file; pending chunks lost their stream, which only matters for redaction carry.
+    for (const chunk of pending) this.write("stdout", chunk);
+  }
+
+  /** Redact complete lines; keep a partial line until its end arrives. */
+  private write(stream: Stream, chunk: Buffer): void {
+    const text = this.carry[stream] + chunk.toString("latin1");
+    const end = text.lastIndexOf("\n");
+    if (end === -1) {
+      this.carry[stream] = text;
+      if (text.length < 1 << 20) return;
+      this.carry[stream] = "";
+      this.emit(text);
+      return;
+    }
+    this.carry[stream] = text.slice(end + 1);
+    this.emit(text.slice(0, end + 1));
+  }
+
+  private emit(latin1: string): void {
+    // latin1 keeps bytes 1:1; decode to UTF-8 only for the regexes that need it.
+    let out = Buffer.from(latin1, "latin1");
+    if (this.redactor.mayApply(latin1)) {
+      const utf8 = out.toString("utf8");
+      const clean = this.redactor.text(utf8);
+      if (clean !== utf8) out = Buffer.from(clean, "utf8");
+    }
+    this.hash!.update(out);
+    let off = 0;
+    while (off < out.length) off += writeSync(this.fd!, out, off);
+    this.fileBytes += out.length;
+  }
+
+  /** Flush and close; the file reference for step.finished, when the output went to a file. */
+  finish(): StepOutputFile | undefined {
+    if (this.fd === undefined) return undefined;
+    for (const stream of ["stdout", "stderr"] as const) {
+      if (this.carry[stream] !== "") this.emit(this.carry[stream]);
+      this.carry[stream] = "";
+    }
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = undefined;
+    const lines = this.newlines + (this.bytes > 0 && this.lastByte !== 0x0a ? 1 : 0);
+    return { path: path.join(path.basename(outputDirOf(this.log.file)), this.fileName), bytes: this.fileBytes, lines, sha256: this.hash!.digest("hex") };
+  }
+}
