@@ -167,6 +167,7 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
       out,
       err,
       signal: ac.signal,
+      retryHalted: opts.resume !== undefined,
     });
     if (outcome.message) err(`\n${outcome.message}\n`);
     return interrupts > 0 ? 130 : outcome.exitCode;

@@ -18,6 +18,8 @@ export interface HeadlessOptions {
   out: (text: string) => void;
   err: (text: string) => void;
   signal: AbortSignal;
+  /** Resuming: a step the last run stopped at is run again rather than reported as stopped. */
+  retryHalted?: boolean;
 }
 
 export type HeadlessOutcome = { exitCode: 0 | 1 | 2 | 130; message?: string };
@@ -33,6 +35,7 @@ function policyLine(e: IncidentEvent): string | undefined {
 /** Walk the incident to the end (or to the first stop), printing as it goes. */
 export async function runHeadless(session: IncidentSession, opts: HeadlessOptions): Promise<HeadlessOutcome> {
   let failed = 0;
+  let retry = opts.retryHalted === true;
   const unsubscribe = session.subscribe((e) => {
     const line = policyLine(e);
     if (line) opts.err(`${line}\n`);
@@ -40,7 +43,13 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
   try {
     for (;;) {
       session.checkPolicy();
-      const action = nextAction(session.state);
+      let action = nextAction(session.state);
+      if (action.type === "halted" && retry) {
+        const halted = action.step;
+        const item = flatten(session.state.plan).find((i): i is PlannedStep => i.kind === "step" && i.key === halted);
+        if (item) action = { type: "step", item, retry: true };
+      }
+      retry = false;
       if (action.type === "complete" || action.type === "resolved") break;
       if (action.type === "halted") {
         const c = clock(session.state, Date.now());
@@ -86,7 +95,7 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
       const r = run.result;
       const took = formatDuration(r.durationMs);
       if (r.status === "passed") {
-        opts.out(`  ✓ passed${r.exitCode !== null ? ` (exit ${r.exitCode}` : " ("}${r.exitCode !== null ? ", " : ""}${took})\n`);
+        opts.out(`  ✓ passed (${r.exitCode !== null ? `exit ${r.exitCode}, ` : ""}${took})\n`);
       } else {
         failed++;
         const reasons = r.expectations.filter((x) => !x.passed).map((x) => x.reason);

@@ -9,7 +9,7 @@ const PATTERNS: RegExp[] = [
   /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
   /\bAKIA[0-9A-Z]{16}\b/g,
   /\b(aws_secret_access_key|secret_access_key)(\s*[=:]\s*)\S+/gi,
-  /\b(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token|client[_-]?secret)(\s*[=:]\s*|"\s*:\s*")([^\s"'&,;]{3,})/gi,
+  /(?<![A-Za-z0-9])(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token|client[_-]?secret)(\s*[=:]\s*|"\s*:\s*")([^\s"'&,;]{3,})/gi,
   /\b(gh[pousr]_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|glpat-[A-Za-z0-9_-]{20,})\b/g,
   /(:\/\/[^/\s:@]+:)([^@\s/]+)(@)/g,
 ];
