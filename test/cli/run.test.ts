@@ -1,6 +1,6 @@
 /** `handrail run` as a real process: exit codes, the incident file, secrets, resume, locks, interrupts. */
 import { execa } from "execa";
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";

@@ -46,7 +46,7 @@ describe("the kube target", () => {
 
   it("every kubectl in a step sees the chosen context and namespace", async () => {
     const { dir, file } = setup();
-    const r = await prepareKube({ kubeconfig: file, context: "prod-eu", namespace: "payments" }, dir);
+    const r = await prepareKube({ kubeconfig: file, context: "prod-eu", namespace: "payments", env: {} }, dir);
     if (!r.ok) throw new Error(r.message);
     const rec = recorder();
     const step = { id: "k", title: "context", run: `kubectl config current-context; kubectl config view --minify -o jsonpath='{..namespace}{"\\n"}{.clusters[0].cluster.server}'` } as Step;
