@@ -1,4 +1,5 @@
 /** `handrail list`: the runbooks on the search path, and which were shadowed by an earlier one. */
+import { table as columns } from "../util/table.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { allSteps } from "../runbooks/walk.js";
 import { openLibrary, type CommandContext } from "./context.js";
@@ -11,11 +12,9 @@ export function countSteps(runbook: Runbook): number {
   return allSteps(runbook).length;
 }
 
-/** Columns padded to their widest cell; the last column is left ragged. */
+/** A table as printed by the CLI: padded columns, one row a line. */
 export function table(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n") + "\n";
+  return `${columns(rows).join("\n")}\n`;
 }
 
 export async function listCommand(ctx: CommandContext, opts: ListOptions): Promise<void> {

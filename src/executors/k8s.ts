@@ -2,6 +2,7 @@
 import type * as K8s from "@kubernetes/client-node";
 import type { K8sStep, Step } from "../runbooks/schema.js";
 import { substitute } from "../runbooks/template.js";
+import { table } from "../util/table.js";
 import { checkExpectations } from "./expect.js";
 import { diagnoseApiError, kubeClients, type KubeClients } from "./k8s-client.js";
 import { OutputCollector, sinkFor } from "./output.js";
@@ -34,11 +35,7 @@ export function summarisePod(pod: K8s.V1Pod): PodSummary {
   return { name: pod.metadata?.name ?? "?", phase, ready: `${readyCount}/${total}`, restarts, reason: reason ?? "" };
 }
 
-function columns(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join("   ").trimEnd());
-}
+const columns = (rows: string[][]) => table(rows, "   ");
 
 interface ActionOutcome {
   lines: string[];
