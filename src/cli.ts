@@ -1,6 +1,7 @@
 /** Argument parsing and wiring: the only place that decides which command (and later, UI or headless) runs. */
 import { Command, CommanderError, Option } from "commander";
 import { fileURLToPath } from "node:url";
+import { consoleCommand, type ConsoleOptions } from "./commands/console.js";
 import { incidentsCommand, reportCommand, resolveCommand } from "./commands/incidents.js";
 import { listCommand } from "./commands/list.js";
 import { runCommand, type RunOptions } from "./commands/run.js";
@@ -8,6 +9,7 @@ import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
 import type { CommandContext, GlobalOptions } from "./commands/context.js";
 import { EXIT, renderError } from "./errors.js";
+import { closest } from "./runbooks/suggest.js";
 
 declare const HANDRAIL_VERSION: string | undefined;
 const version = typeof HANDRAIL_VERSION === "string" ? HANDRAIL_VERSION : "0.0.0-dev";
@@ -43,6 +45,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--context <name>", "the kubeconfig context to use")
     .option("--namespace <name>", "the default namespace for kubectl steps")
     .showSuggestionAfterError(true)
+    .allowExcessArguments(true)
     .addHelpText("after", EXAMPLES)
     .exitOverride();
 
@@ -58,6 +61,25 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("[paths...]", "runbook files or directories (default: the search path)")
     .option("--json", "print JSON")
     .action(async (paths: string[], opts: { json?: boolean }, cmd: Command) => validateCommand(ctxFor(cmd), paths, opts));
+
+  program
+    .command("open")
+    .description("start an incident on a runbook in the console")
+    .argument("<runbook>", "runbook id or file")
+    .option("--set <name=value>", "an input value (repeatable)", collect)
+    .option("--severity <level>", "critical | high | medium | low (default high)")
+    .option("--dry-run", "show every command, run nothing")
+    .action(async (ref: string, opts: ConsoleOptions, cmd: Command) => {
+      exitCodeOverride = await consoleCommand(ctxFor(cmd), { ...opts, open: ref });
+    });
+
+  program
+    .command("resume")
+    .description("pick an incident up where it stopped, in the console")
+    .argument("<incident>", "incident id or file")
+    .action(async (ref: string, _opts: unknown, cmd: Command) => {
+      exitCodeOverride = await consoleCommand(ctxFor(cmd), { resume: ref });
+    });
 
   program
     .command("run")
@@ -104,17 +126,23 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram((cmd) => ({
+  const ctxFor = (cmd: Command): CommandContext => ({
     cwd: process.cwd(),
     env: process.env,
     shippedDir,
     options: cmd.optsWithGlobals<GlobalOptions>(),
-  }));
+  });
+  const program = buildProgram(ctxFor);
   try {
-    if (argv.length === 0) {
-      program.outputHelp();
-      return EXIT.ok;
-    }
+    // No command: the console's home screen (global options still apply).
+    program.action(async (_opts: unknown, cmd: Command) => {
+      const word = cmd.args[0];
+      if (word !== undefined) {
+        const hint = closest(word, program.commands.map((c) => c.name()));
+        program.error(`error: unknown command '${word}'${hint ? `\n(Did you mean ${hint}?)` : ""}`, { exitCode: EXIT.usage });
+      }
+      exitCodeOverride = await consoleCommand(ctxFor(cmd), {});
+    });
     await program.parseAsync([...argv], { from: "user" });
     return exitCodeOverride ?? EXIT.ok;
   } catch (error) {

@@ -55,8 +55,20 @@ export function resolveCommand(ctx: CommandContext, ref: string, opts: { rootCau
   process.stdout.write(`resolved ${path.basename(file, ".jsonl")}\nreport: handrail report ${path.basename(file, ".jsonl")}\n`);
 }
 
-export function incidentsCommand(ctx: CommandContext, opts: { json?: boolean }): void {
-  const dir = incidentsDir(ctx);
+export interface IncidentRow {
+  id: string;
+  runbook: string;
+  severity: string;
+  status: "open" | "resolved";
+  openedAt: string;
+  age: string;
+  steps: number;
+  file: string;
+  modified: string;
+}
+
+/** The incidents of a store, newest first; unreadable files are left out. */
+export function listIncidentRows(dir: string): IncidentRow[] {
   let names: string[] = [];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith(".jsonl")).sort().reverse();
@@ -72,6 +84,12 @@ export function incidentsCommand(ctx: CommandContext, opts: { json?: boolean }):
       return [];
     }
   });
+  return rows;
+}
+
+export function incidentsCommand(ctx: CommandContext, opts: { json?: boolean }): void {
+  const dir = incidentsDir(ctx);
+  const rows = listIncidentRows(dir);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return;

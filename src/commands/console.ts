@@ -1,0 +1,84 @@
+/** The interactive console: home, `open <runbook>`, `resume <incident>`. */
+import { render } from "ink";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createElement } from "react";
+import { Controller } from "../console/controller.js";
+import { UsageError } from "../errors.js";
+import { prepareKube } from "../executors/kubeconfig.js";
+import { allSteps } from "../runbooks/walk.js";
+import { App } from "../ui/app.js";
+import { createConsoleStore, type IncidentCard, type RunbookCard } from "../ui/store.js";
+import { openLibrary, findRunbook, type CommandContext } from "./context.js";
+import { findIncident, incidentsDir } from "./incident-files.js";
+import { listIncidentRows } from "./incidents.js";
+import { parsePairs, parseSeverity, resolveInputs } from "./run.js";
+
+export interface ConsoleOptions {
+  open?: string;
+  resume?: string;
+  severity?: string;
+  set?: string[];
+  dryRun?: boolean;
+}
+
+/** Context names that mean production (the frame turns red): HANDRAIL_PRODUCTION_PATTERN, default "prod". */
+export function isProduction(context: string | undefined, pattern: string | undefined): boolean {
+  if (!context) return false;
+  try {
+    return new RegExp(pattern ?? "prod", "i").test(context);
+  } catch {
+    return context.toLowerCase().includes("prod");
+  }
+}
+
+export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions): Promise<number> {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UsageError("the console needs an interactive terminal (stdin and stdout must be a TTY)", "For scripts and CI use: handrail run <runbook> --set … --yes");
+  }
+  const lib = await openLibrary(ctx, () => undefined);
+  const runbooks: RunbookCard[] = lib.entries.map(({ runbook }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook }));
+  const dir = incidentsDir(ctx);
+  const listIncidents = (): IncidentCard[] => listIncidentRows(dir).map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age }));
+
+  const kubeDir = mkdtempSync(path.join(tmpdir(), "handrail-kube-"));
+  const prepared = await prepareKube({ ...(ctx.options.kubeconfig ? { kubeconfig: ctx.options.kubeconfig } : {}), ...(ctx.options.context ? { context: ctx.options.context } : {}), ...(ctx.options.namespace ? { namespace: ctx.options.namespace } : {}), env: ctx.env }, kubeDir);
+  if (!prepared.ok) {
+    rmSync(kubeDir, { recursive: true, force: true });
+    throw new UsageError(prepared.message, prepared.hint);
+  }
+  const target = prepared.target;
+  const store = createConsoleStore({
+    runbooks,
+    incidents: listIncidents(),
+    dryRun: opts.dryRun === true,
+    kube: { ...(target.context ? { context: target.context } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(prepared.server ? { server: prepared.server } : {}), production: isProduction(target.context, ctx.env.HANDRAIL_PRODUCTION_PATTERN) },
+  });
+  // The controller's exit needs the Ink instance, which is rendered after the controller exists.
+  const ink: { app?: ReturnType<typeof render> } = {};
+  const controller = new Controller({
+    store,
+    runbooks,
+    incidentsDir: dir,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    kube: target,
+    ...(prepared.server ? { kubeServer: prepared.server } : {}),
+    dryRun: opts.dryRun === true,
+    mode: "console",
+    listIncidents,
+    exit: () => ink.app?.unmount(),
+  });
+  if (opts.resume) await controller.resumeIncident(findIncident(ctx, opts.resume));
+  else if (opts.open) {
+    const { runbook } = await findRunbook(ctx, opts.open);
+    const severity = parseSeverity(opts.severity, "high");
+    const inputs = resolveInputs(runbook, parsePairs("--set", opts.set ?? []), ctx.env);
+    await controller.startIncident(runbook.id, severity, inputs);
+  }
+  ink.app = render(createElement(App, { store, controller, interactive: process.stdin.isTTY === true }), { exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
+  await ink.app.waitUntilExit();
+  rmSync(kubeDir, { recursive: true, force: true });
+  return 0;
+}

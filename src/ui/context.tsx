@@ -1,0 +1,37 @@
+/** The store and controller reach components through context; components read narrow slices. */
+import { createContext, useContext, type ReactNode } from "react";
+import { useStore } from "zustand";
+import type { ConsoleController } from "./controller.js";
+import type { ConsoleStore, ConsoleView } from "./store.js";
+
+interface ConsoleContextValue {
+  store: ConsoleStore;
+  controller: ConsoleController;
+  /** Whether key handlers may attach (false without a TTY: Ink's raw mode would throw). */
+  interactive: boolean;
+}
+
+const ConsoleContext = createContext<ConsoleContextValue | undefined>(undefined);
+
+export function ConsoleProvider(props: ConsoleContextValue & { children: ReactNode }) {
+  const { children, ...value } = props;
+  return <ConsoleContext.Provider value={value}>{children}</ConsoleContext.Provider>;
+}
+
+function useConsole(): ConsoleContextValue {
+  const ctx = useContext(ConsoleContext);
+  if (!ctx) throw new Error("ConsoleProvider is missing");
+  return ctx;
+}
+
+export function useView<T>(selector: (v: ConsoleView) => T): T {
+  return useStore(useConsole().store, selector);
+}
+
+export function useController(): ConsoleController {
+  return useConsole().controller;
+}
+
+export function useInteractive(): boolean {
+  return useConsole().interactive;
+}

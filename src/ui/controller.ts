@@ -1,0 +1,25 @@
+/**
+ * What the console may ask of the world. The UI only calls these; the implementation
+ * (src/console) owns the incident file, the processes and the cluster.
+ */
+import type { InputValue } from "../runbooks/inputs.js";
+import type { Severity } from "../runbooks/schema.js";
+
+export interface ConsoleController {
+  startIncident(runbookId: string, severity: Severity, inputs: Record<string, InputValue>): Promise<void>;
+  resumeIncident(file: string): Promise<void>;
+  /** Run the current step (with an edited command for this run only, when given). */
+  runCurrent(override?: string): Promise<void>;
+  /** Cancel the running step; false when nothing was running. */
+  cancelRunning(): boolean;
+  confirmManual(): void;
+  skip(reason: string): void;
+  note(text: string): void;
+  choose(optionId: string): void;
+  changeSeverity(to: Severity): void;
+  acknowledge(key: string): void;
+  resolve(rootCause: string, actionItems: string[]): void;
+  /** Back to home; the incident stays open in its file. */
+  leave(): void;
+  quit(): void;
+}

@@ -1,0 +1,70 @@
+/** Home: the runbooks (type to search) and the open incidents (Enter resumes). */
+import { Box, Text, useInput } from "ink";
+import { useMemo, useState } from "react";
+import { useController, useInteractive, useView } from "./context.js";
+import { footerHelp } from "./keymap.js";
+import { PickList } from "./pick-list.js";
+import type { RunbookCard } from "./store.js";
+
+/** Pure: runbooks whose id, title or tags contain every typed word. */
+export function filterRunbooks(cards: readonly RunbookCard[], query: string): RunbookCard[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return cards.filter((c) => {
+    const hay = `${c.id} ${c.title} ${c.tags.join(" ")}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
+  const runbooks = useView((v) => v.runbooks);
+  const incidents = useView((v) => v.incidents);
+  const flash = useView((v) => v.flash);
+  const controller = useController();
+  const interactive = useInteractive();
+  const [query, setQuery] = useState("");
+  const [pane, setPane] = useState<"runbooks" | "incidents">("runbooks");
+  const open = incidents.filter((i) => i.status === "open");
+  const shown = useMemo(() => filterRunbooks(runbooks, query), [runbooks, query]);
+  useInput(
+    (input, key) => {
+      if (key.tab) setPane((p) => (p === "runbooks" && open.length > 0 ? "incidents" : "runbooks"));
+      else if (key.backspace || key.delete) setQuery((q) => q.slice(0, -1));
+      else if (key.escape) setQuery("");
+      else if (key.ctrl && input === "c") controller.quit();
+      else if (pane === "runbooks" && input && !key.ctrl && !key.meta && !key.return && /^[\w -]$/.test(input) && !/^[1-9]$/.test(input)) setQuery((q) => q + input);
+    },
+    { isActive: interactive },
+  );
+  return (
+    <Box flexDirection="column">
+      <Text bold>handrail — runbooks</Text>
+      <Text dimColor>{query ? `search: ${query}` : "type to search"}</Text>
+      <Box marginTop={1} flexDirection="column">
+        {shown.length === 0 ? (
+          <Text color="yellow">No runbook matches "{query}".</Text>
+        ) : (
+          <PickList
+            isActive={pane === "runbooks"}
+            items={shown.map((c) => ({ id: c.id, label: `${c.title} (${c.id})`, detail: `${c.steps} steps${c.tags.length ? ` · ${c.tags.join(", ")}` : ""}` }))}
+            onPick={(id) => {
+              const card = runbooks.find((c) => c.id === id);
+              if (card) onStart(card);
+            }}
+          />
+        )}
+      </Box>
+      <Box marginTop={1} flexDirection="column">
+        <Text bold>open incidents</Text>
+        {open.length === 0 ? (
+          <Text dimColor>none</Text>
+        ) : (
+          <PickList isActive={pane === "incidents"} items={open.map((i) => ({ id: i.file, label: i.id, detail: `${i.runbook} · ${i.severity} · ${i.age} ago` }))} onPick={(file) => void controller.resumeIncident(file)} />
+        )}
+      </Box>
+      {flash ? <Text color={flash.tone === "error" ? "red" : "green"}>{flash.text}</Text> : null}
+      <Box marginTop={1}>
+        <Text dimColor>{`${footerHelp(["up", "down", "select", "switch"])} · ctrl-c quit`}</Text>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,56 @@
+/** A list to pick from with ↑/↓ and Enter (or the item's number). */
+import { Box, Text, useInput } from "ink";
+import { useState } from "react";
+import { useInteractive } from "./context.js";
+
+export interface PickItem {
+  id: string;
+  label: string;
+  detail?: string;
+}
+
+export interface PickListProps {
+  items: readonly PickItem[];
+  onPick: (id: string) => void;
+  onCancel?: () => void;
+  /** Rows shown at once; the list scrolls past them. */
+  rows?: number;
+  isActive?: boolean;
+}
+
+/** Pure: the cursor after a key, kept inside the list. */
+export function moveCursor(cursor: number, delta: number, length: number): number {
+  if (length === 0) return 0;
+  return Math.min(length - 1, Math.max(0, cursor + delta));
+}
+
+export function PickList({ items, onPick, onCancel, rows = 10, isActive = true }: PickListProps) {
+  const [cursor, setCursor] = useState(0);
+  const interactive = useInteractive();
+  useInput(
+    (input, key) => {
+      if (key.upArrow) setCursor((c) => moveCursor(c, -1, items.length));
+      else if (key.downArrow) setCursor((c) => moveCursor(c, 1, items.length));
+      else if (key.return && items[cursor]) onPick(items[cursor].id);
+      else if (key.escape) onCancel?.();
+      else if (/^[1-9]$/.test(input) && items[Number(input) - 1]) onPick(items[Number(input) - 1]!.id);
+    },
+    { isActive: interactive && isActive },
+  );
+  const safe = moveCursor(cursor, 0, items.length);
+  const start = Math.max(0, Math.min(safe - Math.floor(rows / 2), items.length - rows));
+  return (
+    <Box flexDirection="column">
+      {items.slice(start, start + rows).map((item, i) => {
+        const at = start + i === safe;
+        return (
+          <Box key={item.id}>
+            <Text color={at ? "cyan" : undefined}>{at ? "❯ " : "  "}</Text>
+            <Text bold={at}>{`${start + i + 1}. ${item.label}`}</Text>
+            {item.detail ? <Text dimColor>{`  ${item.detail}`}</Text> : null}
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}

@@ -1,0 +1,150 @@
+/**
+ * The console's view state: one zustand vanilla store outside React, so the controller
+ * (engine and executors) updates it without hooks, and components read narrow slices.
+ */
+import { createStore, type StoreApi } from "zustand/vanilla";
+import type { IncidentState } from "../incident/machine.js";
+import type { Runbook, Severity } from "../runbooks/schema.js";
+
+export interface RunbookCard {
+  id: string;
+  title: string;
+  summary?: string;
+  tags: string[];
+  steps: number;
+  runbook: Runbook;
+}
+
+export interface IncidentCard {
+  id: string;
+  file: string;
+  runbook: string;
+  severity: string;
+  status: "open" | "resolved";
+  age: string;
+}
+
+export interface OutputLine {
+  stream: "stdout" | "stderr";
+  text: string;
+}
+
+export interface LiveStep {
+  key: string;
+  title: string;
+  command: string;
+  startedAt: number;
+  /** The newest lines only: the pane shows the visible rows, the full output is in the incident. */
+  lines: OutputLine[];
+  total: number;
+  skipped: number;
+}
+
+export interface HistoryEntry {
+  id: number;
+  key: string;
+  title: string;
+  status: string;
+  exitCode: number | null;
+  durationMs: number;
+  detail?: string;
+}
+
+export interface KubeView {
+  context?: string;
+  namespace?: string;
+  server?: string;
+  /** The context name matches the production pattern: the frame turns red. */
+  production: boolean;
+}
+
+export type Screen = "home" | "start" | "walk";
+
+/** What the walkthrough asks of the operator now, already rendered by the controller. */
+export interface CurrentView {
+  type: "step" | "choose" | "halted" | "complete" | "resolved";
+  key?: string;
+  title?: string;
+  phase?: string;
+  kind?: "run" | "manual" | "k8s" | "http";
+  risk?: "low" | "medium" | "high" | "critical";
+  /** Values substituted, secrets masked. */
+  command?: string;
+  description?: string;
+  /** The name to type back for high/critical steps against production. */
+  target?: string;
+  requires?: string[];
+  retry?: boolean;
+  status?: string;
+  options?: Array<{ id: string; title: string; description?: string; recommended?: boolean }>;
+}
+
+export interface PhaseView {
+  id: string;
+  title: string;
+  kind: string;
+  state: "done" | "current" | "todo";
+}
+
+export interface Banner {
+  key: string;
+  text: string;
+}
+
+export interface ConsoleView {
+  screen: Screen;
+  runbooks: RunbookCard[];
+  incidents: IncidentCard[];
+  /** The runbook being started (severity and inputs asked on the start screen). */
+  starting?: RunbookCard;
+  incident?: IncidentState;
+  incidentFile?: string;
+  current?: CurrentView;
+  phases: PhaseView[];
+  /** Escalations raised and not yet acknowledged, oldest first. */
+  banners: Banner[];
+  /** Response-time clock: when it is due, and the severity it is for. */
+  clock?: { dueAt: number; openedAt: number };
+  running: boolean;
+  kube: KubeView;
+  live?: LiveStep;
+  history: HistoryEntry[];
+  /** A one-line message for the operator (errors from the controller, confirmations). */
+  flash?: { text: string; tone: "info" | "error" };
+  dryRun: boolean;
+  drill: boolean;
+  now: number;
+}
+
+/** Lines kept for the live pane; the rest of a flood is counted, not kept. */
+export const LIVE_LINES = 200;
+
+export type ConsoleStore = StoreApi<ConsoleView>;
+
+export function createConsoleStore(initial: Partial<ConsoleView> = {}): ConsoleStore {
+  return createStore<ConsoleView>(() => ({
+    screen: "home",
+    runbooks: [],
+    incidents: [],
+    kube: { production: false },
+    history: [],
+    phases: [],
+    banners: [],
+    running: false,
+    dryRun: false,
+    drill: false,
+    now: Date.now(),
+    ...initial,
+  }));
+}
+
+/** Append a batch of lines to the live pane without growing it past LIVE_LINES. */
+export function appendLive(store: ConsoleStore, stream: OutputLine["stream"], lines: readonly string[], skipped = 0): void {
+  const live = store.getState().live;
+  if (!live) return;
+  const added = lines.map((text) => ({ stream, text }));
+  const kept = live.lines.length + added.length > LIVE_LINES ? [...live.lines, ...added].slice(-LIVE_LINES) : [...live.lines, ...added];
+  store.setState({ live: { ...live, lines: kept, total: live.total + lines.length + skipped, skipped: live.skipped + skipped } });
+}
+
+export const severityOrder: readonly Severity[] = ["critical", "high", "medium", "low"];

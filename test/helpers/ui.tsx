@@ -1,0 +1,64 @@
+/** The console rendered with ink-testing-library, a real controller and a real incident store on disk. */
+import { render } from "ink-testing-library";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createElement } from "react";
+import { Controller } from "../../src/console/controller.js";
+import { listIncidentRows } from "../../src/commands/incidents.js";
+import { loadLibrary, searchPath } from "../../src/runbooks/library.js";
+import { allSteps } from "../../src/runbooks/walk.js";
+import { App } from "../../src/ui/app.js";
+import { createConsoleStore, type ConsoleView, type RunbookCard } from "../../src/ui/store.js";
+
+export const KEYS = { up: "\u001b[A", down: "\u001b[B", enter: "\r", escape: "\u001b", tab: "\t", ctrlC: "\u0003", backspace: "\u007f" } as const;
+
+/** Strip colour codes from a frame. */
+export const plain = (frame: string | undefined) => (frame ?? "").replace(/\u001b\[[0-9;]*m/g, "");
+
+export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean }) {
+  const dir = mkdtempSync(path.join(tmpdir(), "handrail-ui-"));
+  const lib = await loadLibrary(searchPath({ cliDirs: [opts.runbooksDir], cwd: dir, shippedDir: path.join(dir, "none") }), dir);
+  const runbooks: RunbookCard[] = lib.entries.map(({ runbook }) => ({ id: runbook.id, title: runbook.title, tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook }));
+  const incidentsDir = path.join(dir, "incidents");
+  const store = createConsoleStore({ runbooks, dryRun: opts.dryRun === true, ...opts.view });
+  let exited = false;
+  const controller = new Controller({
+    store,
+    runbooks,
+    incidentsDir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    cwd: dir,
+    dryRun: opts.dryRun === true,
+    mode: "console",
+    listIncidents: () => listIncidentRows(incidentsDir).map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age })),
+    exit: () => {
+      exited = true;
+    },
+  });
+  const ui = render(createElement(App, { store, controller, interactive: true }));
+  opts.onCleanup(() => {
+    controller.quit();
+    ui.unmount();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const frame = () => plain(ui.lastFrame());
+  /** Wait until the frame shows the text (polling; no fixed sleeps). */
+  const waitFor = async (text: string | RegExp, timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const f = frame();
+      if (typeof text === "string" ? f.includes(text) : text.test(f)) return f;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the frame was:\n${f}`);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  };
+  /** Type keys one at a time, letting Ink handle each. */
+  const press = async (...keys: string[]) => {
+    for (const k of keys) {
+      ui.stdin.write(k);
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    }
+  };
+  return { ui, store, controller, frame, waitFor, press, incidentsDir, exited: () => exited };
+}
