@@ -65,7 +65,8 @@ export function conflict(resource: ResourceName, name: string): ApiError {
 
 export function invalid(resource: ResourceName, name: string, problem: string): ApiError {
   const info = RESOURCES[resource];
-  return new ApiError(422, "Invalid", `${info.kind} "${name}" is invalid: ${problem}`, detailsFor(resource, name));
+  const kind = info.group ? `${info.kind}.${info.group}` : info.kind;
+  return new ApiError(422, "Invalid", `${kind} "${name}" is invalid: ${problem}`, detailsFor(resource, name));
 }
 
 export function badRequest(message: string): ApiError {

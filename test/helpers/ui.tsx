@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createElement } from "react";
 import { Controller } from "../../src/console/controller.js";
+import { stripAnsi } from "../../src/executors/output.js";
 import { listIncidentRows } from "../../src/commands/incidents.js";
 import { loadLibrary, searchPath } from "../../src/runbooks/library.js";
 import { allSteps } from "../../src/runbooks/walk.js";
@@ -14,7 +15,7 @@ import { createConsoleStore, type ConsoleView, type RunbookCard } from "../../sr
 export const KEYS = { up: "\u001b[A", down: "\u001b[B", enter: "\r", escape: "\u001b", tab: "\t", ctrlC: "\u0003", backspace: "\u007f" } as const;
 
 /** Strip colour codes from a frame. */
-export const plain = (frame: string | undefined) => (frame ?? "").replace(/\u001b\[[0-9;]*m/g, "");
+export const plain = (frame: string | undefined) => stripAnsi(frame ?? "");
 
 export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean }) {
   const dir = mkdtempSync(path.join(tmpdir(), "handrail-ui-"));
