@@ -31,7 +31,8 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
       else if (key.backspace || key.delete) setQuery((q) => q.slice(0, -1));
       else if (key.escape) setQuery("");
       else if (key.ctrl && input === "c") controller.quit();
-      else if (pane === "runbooks" && input && !key.ctrl && !key.meta && !key.return && /^[\w -]$/.test(input) && !/^[1-9]$/.test(input)) setQuery((q) => q + input);
+      // Several characters arrive at once when typed fast or pasted.
+      else if (pane === "runbooks" && input && !key.ctrl && !key.meta && !key.return && /^[\w -]+$/.test(input) && !/^[1-9]$/.test(input)) setQuery((q) => q + input);
     },
     { isActive: interactive },
   );

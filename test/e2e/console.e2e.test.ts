@@ -1,0 +1,85 @@
+/** The built binary in a real terminal (tmux): home → incident → steps → resolve → report. */
+import { execa } from "execa";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { BIN, ROOT, runCli, scratchDir } from "../helpers/cli.js";
+import { startTerminal } from "../helpers/tmux.js";
+
+const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
+if (!hasTmux && process.env.CI === "true") throw new Error("CI needs tmux for the console end-to-end tests");
+
+describe.skipIf(!hasTmux)("the console in a real terminal", () => {
+  it("walks a runbook from home to a resolved incident, and the report matches", async () => {
+    const dir = scratchDir(onTestFinished);
+    const term = await startTerminal(`node ${BIN} --runbooks ${path.join(ROOT, "test/fixtures/engine")}`, { cwd: dir });
+    onTestFinished(() => term.kill());
+    await term.waitFor("Walk test (walk)");
+    // The first key proves the console is reading keys (raw mode is on) before the rest is typed.
+    await term.type("w");
+    await term.waitFor("search: w");
+    await term.type("alk");
+    await term.waitFor("search: walk");
+    await term.keys("Enter");
+    await term.waitFor("how severe is it?");
+    await term.keys("Down", "Enter");
+    for (const prompt of ["service (name):", "participants (list", "token (secret):", "marker (string):"]) {
+      await term.waitFor(prompt);
+      await term.keys("Enter");
+    }
+    await term.waitFor("Assess › Say hello");
+    let screen = await term.screen();
+    expect(screen).toContain("HIGH");
+    expect(screen).toMatch(/⏱ 1[45]m/);
+    expect(screen).toContain(path.join(dir, "incidents"));
+    await term.keys("r");
+    await term.waitFor("✓ Say hello — passed exit 0");
+    for (let i = 0; i < 3; i++) {
+      await term.keys("r");
+      await term.waitFor(new RegExp(`(✓ Deploy a participant \\[\\w+\\] — passed[\\s\\S]*){${i + 1}}`));
+    }
+    await term.waitFor("Fix: choose how to proceed");
+    await term.keys("1");
+    await term.waitFor("[medium risk]");
+    await term.keys("r");
+    await term.waitFor("y / n");
+    await term.type("y");
+    await term.waitFor("Verify › Check");
+    await term.keys("r");
+    await term.waitFor("✓ Check — passed");
+    for (const item of ["scenario", "backtesting", "curve"]) {
+      await term.waitFor(`Undo a participant [${item}]`);
+      await term.keys("r");
+      await term.waitFor(`✓ Undo a participant [${item}] — passed`);
+    }
+    await term.waitFor("Every step is done");
+    await term.type("x");
+    await term.waitFor("Root cause:");
+    await term.type("config drift");
+    await term.keys("Enter");
+    await term.waitFor("Action item 1");
+    await term.type("add drift detection");
+    await term.keys("Enter", "Enter");
+    screen = await term.waitFor("Resolved.");
+    await term.keys("Escape");
+    await term.waitFor("open incidents");
+    await term.keys("C-c");
+    await term.waitFor("[exited 0]");
+
+    const store = path.join(dir, "incidents");
+    const file = path.join(store, readdirSync(store).find((f) => f.endsWith(".jsonl"))!);
+    const evs = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string; step?: string });
+    expect(evs.filter((e) => e.type === "step.finished").map((e) => e.step)).toEqual(["hello", "deploy[curve]", "deploy[backtesting]", "deploy[scenario]", "restart", "check", "undo[scenario]", "undo[backtesting]", "undo[curve]"]);
+    const report = await runCli(["report", file], { cwd: dir });
+    expect(report.stdout).toContain("config drift");
+    expect(report.stdout).toContain("- [ ] add drift detection");
+    expect(report.stdout.match(/^- \d\d:\d\d:\d\d UTC: \w[\w-]* › /gm)).toHaveLength(9);
+  }, 90_000);
+
+  it("without a terminal the console refuses with exit 2 and points at handrail run", async () => {
+    const r = await runCli([], { input: "" });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("the console needs an interactive terminal");
+    expect(r.stderr).toContain("handrail run <runbook>");
+  });
+});

@@ -1,0 +1,45 @@
+/** Drive the built binary in a real terminal: tmux with send-keys and capture-pane. */
+import { execa } from "execa";
+import { randomBytes } from "node:crypto";
+
+export interface Terminal {
+  /** Type literal text (no key names). */
+  type(text: string): Promise<void>;
+  /** Send tmux key names: Enter, Escape, C-c … */
+  keys(...names: string[]): Promise<void>;
+  screen(): Promise<string>;
+  waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  kill(): Promise<void>;
+}
+
+export async function startTerminal(command: string, opts: { cwd: string; env?: Record<string, string>; width?: number; height?: number }): Promise<Terminal> {
+  const name = `handrail-test-${randomBytes(4).toString("hex")}`;
+  const env = Object.entries({ CI: "false", TERM: "xterm-256color", ...opts.env }).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ");
+  await execa("tmux", ["new-session", "-d", "-s", name, "-x", String(opts.width ?? 120), "-y", String(opts.height ?? 40), "-c", opts.cwd, `env ${env} ${command}; echo "[exited $?]"; sleep 600`]);
+  const screen = async () => (await execa("tmux", ["capture-pane", "-p", "-t", name], { reject: false })).stdout;
+  return {
+    type: async (text) => {
+      await execa("tmux", ["send-keys", "-t", name, "-l", text]);
+    },
+    keys: async (...names) => {
+      for (const n of names) {
+        // Arrow keys as the escape sequences terminals send in normal mode.
+        const raw = n === "Down" ? "\u001b[B" : n === "Up" ? "\u001b[A" : undefined;
+        await execa("tmux", raw ? ["send-keys", "-t", name, "-l", raw] : ["send-keys", "-t", name, n]);
+      }
+    },
+    screen,
+    waitFor: async (text, timeoutMs = 15_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const s = await screen();
+        if (typeof text === "string" ? s.includes(text) : text.test(s)) return s;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen was:\n${s}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    kill: async () => {
+      await execa("tmux", ["kill-session", "-t", name], { reject: false });
+    },
+  };
+}
