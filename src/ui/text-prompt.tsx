@@ -9,13 +9,15 @@ export interface TextPromptProps {
   initial?: string;
   hint?: string;
   mask?: boolean;
+  /** Clear the field after each accepted value (a prompt asked several times stays mounted, so no key is lost). */
+  resetOnSubmit?: boolean;
   /** Returns an error message to keep the prompt open, or nothing to accept. */
   validate?: (value: string) => string | undefined;
   onSubmit: (value: string) => void;
   onCancel: () => void;
 }
 
-export function TextPrompt({ label, initial = "", hint, mask, validate, onSubmit, onCancel }: TextPromptProps) {
+export function TextPrompt({ label, initial = "", hint, mask, resetOnSubmit, validate, onSubmit, onCancel }: TextPromptProps) {
   const [value, setValue] = useState(initial);
   const [error, setError] = useState<string | undefined>();
   const interactive = useInteractive();
@@ -37,7 +39,10 @@ export function TextPrompt({ label, initial = "", hint, mask, validate, onSubmit
           onSubmit={(v) => {
             const problem = validate?.(v);
             if (problem) setError(problem);
-            else onSubmit(v);
+            else {
+              if (resetOnSubmit) setValue("");
+              onSubmit(v);
+            }
           }}
         />
       </Box>

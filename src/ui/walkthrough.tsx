@@ -132,12 +132,12 @@ export function Walkthrough() {
       prompt = <PickList items={SEVERITIES.map((s) => ({ id: s, label: s }))} onPick={(s) => (close(), controller.changeSeverity(s as Severity))} onCancel={close} />;
       break;
     case "resolve-cause":
-      prompt = <TextPrompt label="Root cause:" validate={(v) => (v.trim() ? undefined : "required")} onSubmit={(v) => dispatch({ type: "cause", rootCause: v })} onCancel={close} />;
+      prompt = <TextPrompt label="Root cause:" resetOnSubmit validate={(v) => (v.trim() ? undefined : "required")} onSubmit={(v) => dispatch({ type: "cause", rootCause: v })} onCancel={close} />;
       break;
     case "resolve-items":
       prompt = (
         <TextPrompt
-          key={mode.items.length}
+          resetOnSubmit
           label={`Action item ${mode.items.length + 1} (empty to finish):`}
           onSubmit={(v) => {
             if (v.trim()) dispatch({ type: "item", text: v });

@@ -14,6 +14,13 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     const dir = scratchDir(onTestFinished);
     const term = await startTerminal(`node ${BIN} --runbooks ${path.join(ROOT, "test/fixtures/engine")}`, { cwd: dir });
     onTestFinished(() => term.kill());
+    // A prompt reads keys once it shows the first one typed: then the rest cannot be lost.
+    const typeInto = async (label: string, text: string) => {
+      await term.type(text[0]!);
+      await term.waitFor(`${label}${text[0]!}`);
+      await term.type(text.slice(1));
+      await term.waitFor(`${label}${text}`);
+    };
     await term.waitFor("Walk test (walk)");
     // The first key proves the console is reading keys (raw mode is on) before the rest is typed.
     await term.type("w");
@@ -22,7 +29,9 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     await term.waitFor("search: walk");
     await term.keys("Enter");
     await term.waitFor("how severe is it?");
-    await term.keys("Down", "Enter");
+    await term.keys("Down");
+    await term.waitFor("❯ 2. high");
+    await term.keys("Enter");
     for (const prompt of ["service (name):", "participants (list", "token (secret):", "marker (string):"]) {
       await term.waitFor(prompt);
       await term.keys("Enter");
@@ -55,11 +64,13 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     await term.waitFor("Every step is done");
     await term.type("x");
     await term.waitFor("Root cause:");
-    await term.type("config drift");
+    await typeInto("Root cause: ", "config drift");
     await term.keys("Enter");
     await term.waitFor("Action item 1");
-    await term.type("add drift detection");
-    await term.keys("Enter", "Enter");
+    await typeInto("Action item 1 (empty to finish): ", "add drift detection");
+    await term.keys("Enter");
+    await term.waitFor("Action item 2");
+    await term.keys("Enter");
     screen = await term.waitFor("Resolved.");
     await term.keys("Escape");
     await term.waitFor("open incidents");
