@@ -1,12 +1,9 @@
 /** The interactive console: home, `open <runbook>`, `resume <incident>`. */
 import { render } from "ink";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { createElement } from "react";
 import { Controller } from "../console/controller.js";
 import { UsageError } from "../errors.js";
-import { prepareKube } from "../executors/kubeconfig.js";
+import { prepareKube, privateKubeDir } from "../executors/kubeconfig.js";
 import { allSteps } from "../runbooks/walk.js";
 import { App } from "../ui/app.js";
 import { createConsoleStore, type IncidentCard, type RunbookCard } from "../ui/store.js";
@@ -42,10 +39,10 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   const dir = incidentsDir(ctx);
   const listIncidents = (): IncidentCard[] => listIncidentRows(dir).map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age }));
 
-  const kubeDir = mkdtempSync(path.join(tmpdir(), "handrail-kube-"));
+  const { dir: kubeDir, cleanup: cleanupKube } = privateKubeDir();
   const prepared = await prepareKube({ ...(ctx.options.kubeconfig ? { kubeconfig: ctx.options.kubeconfig } : {}), ...(ctx.options.context ? { context: ctx.options.context } : {}), ...(ctx.options.namespace ? { namespace: ctx.options.namespace } : {}), env: ctx.env }, kubeDir);
   if (!prepared.ok) {
-    rmSync(kubeDir, { recursive: true, force: true });
+    cleanupKube();
     throw new UsageError(prepared.message, prepared.hint);
   }
   const target = prepared.target;
@@ -79,6 +76,6 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   }
   ink.app = render(createElement(App, { store, controller, interactive: process.stdin.isTTY === true }), { exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
   await ink.app.waitUntilExit();
-  rmSync(kubeDir, { recursive: true, force: true });
+  cleanupKube();
   return 0;
 }

@@ -1,9 +1,7 @@
 /** `handrail run <runbook>`: open (or resume) an incident and walk it headless. */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { prepareKube } from "../executors/kubeconfig.js";
+import { prepareKube, privateKubeDir } from "../executors/kubeconfig.js";
 import type { KubeTarget } from "../executors/types.js";
 import { riskySteps, runHeadless } from "../incident/headless.js";
 import { IncidentFileError, readIncidentFile } from "../incident/log.js";
@@ -79,8 +77,7 @@ function parseOptions(runbook: Runbook, severity: Severity, pairs: Record<string
 }
 
 async function kubeFor(ctx: CommandContext): Promise<{ target?: KubeTarget; server?: string; cleanup: () => void }> {
-  const dir = mkdtempSync(path.join(tmpdir(), "handrail-kube-"));
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const { dir, cleanup } = privateKubeDir();
   const prepared = await prepareKube({ ...(ctx.options.kubeconfig ? { kubeconfig: ctx.options.kubeconfig } : {}), ...(ctx.options.context ? { context: ctx.options.context } : {}), ...(ctx.options.namespace ? { namespace: ctx.options.namespace } : {}), env: ctx.env }, dir);
   if (!prepared.ok) {
     cleanup();

@@ -3,8 +3,9 @@
  * chosen context (and namespace), which every kubectl step (KUBECONFIG) and every client-node
  * call reads. The user's kubeconfig is read, never edited.
  */
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { parse, stringify } from "yaml";
 import type { KubeTarget } from "./types.js";
@@ -113,4 +114,28 @@ export async function prepareKube(sel: KubeSelection, privateDir: string): Promi
   const out = path.join(privateDir, "kubeconfig");
   await writeFile(out, stringify(minified), { mode: 0o600 });
   return { ok: true, target: { kubeconfig: out, context: name, namespace }, server: typeof cluster.server === "string" ? cluster.server : undefined, files: read };
+}
+
+/**
+ * A private directory for this process's kubeconfig copy, under one per-user directory.
+ * Copies left by processes that died without cleaning up (kill -9) are swept on the way in.
+ */
+export function privateKubeDir(base = tmpdir()): { dir: string; cleanup: () => void } {
+  const uid = process.getuid?.() ?? 0;
+  const root = path.join(base, `handrail-${uid}`);
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  for (const name of readdirSync(root)) {
+    const pid = Number(/^kube-(\d+)$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ESRCH") rmSync(path.join(root, name), { recursive: true, force: true });
+    }
+  }
+  const dir = path.join(root, `kube-${process.pid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", cleanup);
+  return { dir, cleanup };
 }
