@@ -75,11 +75,13 @@ export function badRequest(message: string): ApiError {
 
 /** The RBAC denial, word for word as the real authorizer phrases it. */
 export function forbidden(resource: string, group: string, verb: string, namespace: string, name?: string, user = "sandbox"): ApiError {
-  const subject = name ? `${resource.split("/")[0]} "${name}"` : resource.split("/")[0];
+  const base = resource.split("/")[0] ?? resource;
+  const qualified = group ? `${base}.${group}` : base;
+  const subject = name ? `${qualified} "${name}"` : qualified;
   return new ApiError(
     403,
     "Forbidden",
     `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" in the namespace "${namespace}"`,
-    { ...(name ? { name } : {}), ...(group ? { group } : {}), kind: resource.split("/")[0] },
+    { ...(name ? { name } : {}), ...(group ? { group } : {}), kind: base },
   );
 }
