@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, readFileSync } from "node:fs";
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 mkdirSync("dist", { recursive: true });
 await build({
-  entryPoints: ["src/cli.ts"],
+  entryPoints: ["src/main.ts"],
   outfile: "dist/handrail.js",
   bundle: true,
   platform: "node",

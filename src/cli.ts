@@ -14,7 +14,7 @@ import { closest } from "./runbooks/suggest.js";
 declare const HANDRAIL_VERSION: string | undefined;
 const version = typeof HANDRAIL_VERSION === "string" ? HANDRAIL_VERSION : "0.0.0-dev";
 
-// dist/handrail.js and src/cli.ts both sit one level below the package root.
+// dist/handrail.js and src/cli.ts both sit one level below the package root (the bundle keeps this module's URL as its own).
 const shippedDir = fileURLToPath(new URL("../runbooks", import.meta.url));
 
 const EXAMPLES = `

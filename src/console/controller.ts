@@ -8,6 +8,8 @@ import path from "node:path";
 import type { KubeTarget } from "../executors/types.js";
 import type { IncidentEvent } from "../incident/events.js";
 import { readIncidentFile } from "../incident/log.js";
+import { buildReport, renderMarkdown } from "../incident/report.js";
+import { watchPods, type PodWatch } from "../executors/pod-watch.js";
 import { nextAction } from "../incident/machine.js";
 import { flatten, type PlannedStep } from "../incident/plan.js";
 import { clock } from "../incident/policy.js";
@@ -44,6 +46,7 @@ export class Controller implements ConsoleController {
   private running: AbortController | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private podWatch: PodWatch | undefined;
 
   constructor(private readonly deps: ControllerDeps) {
     this.ticker = setInterval(() => this.tick(), 1000);
@@ -143,7 +146,13 @@ export class Controller implements ConsoleController {
           ...(step.target ? { target: step.target.replace(/\$\{?(\w+)\}?/g, (m, n: string) => vars[n] ?? m) } : {}),
           ...(step.requires ? { requires: step.requires } : {}),
           ...(action.type === "step" ? { retry: action.retry } : { status: action.status, retry: true }),
+          ...(item.optionId ? { optionPhase: item.phaseId } : {}),
         };
+        const last = state.steps[item.key]?.last;
+        if (last && (action.type === "halted" || action.retry)) {
+          current.checks = last.expectations;
+          if (last.diagnosis) current.diagnosis = { summary: last.diagnosis.summary, hint: last.diagnosis.hint };
+        }
       }
     } else if (action.type === "choose") {
       currentPhase = action.item.phaseId;
@@ -164,7 +173,8 @@ export class Controller implements ConsoleController {
     const banners = Object.entries(state.escalations)
       .filter(([, x]) => !x.acknowledgedAt)
       .map(([key, x]) => ({ key, text: `${x.to}${x.reason ? `: ${x.reason}` : ""}` }));
-    this.store.setState({ incident: state, current, phases, banners, ...(c ? { clock: { dueAt: c.dueAt, openedAt: c.openedAt } } : {}) });
+    const report = state.resolved ? renderMarkdown(buildReport(readIncidentFile(s.file).events)) : undefined;
+    this.store.setState({ incident: state, current, phases, banners, report, ...(c ? { clock: { dueAt: c.dueAt, openedAt: c.openedAt } } : {}) });
   }
 
   private guard(fn: () => void): void {
@@ -229,7 +239,7 @@ export class Controller implements ConsoleController {
       this.flash(`the incident file could not be written: ${(e as Error).message}`, "error");
     } finally {
       this.running = undefined;
-      this.store.setState({ running: false });
+      this.store.setState((v) => ({ running: false, ...(v.live ? { live: { ...v.live, endedAt: Date.now() } } : {}) }));
       this.refresh();
     }
   }
@@ -264,6 +274,41 @@ export class Controller implements ConsoleController {
     if (action.type === "choose") this.guard(() => s.choose(action.item.phaseId, optionId, operator));
   }
 
+  /** After a step of an option failed: take another option of the same phase. */
+  changeOption(optionId: string): void {
+    const s = this.session;
+    const phase = this.currentItem()?.optionId !== undefined ? this.currentItem()?.phaseId : undefined;
+    if (s && phase) this.guard(() => s.choose(phase, optionId, operator));
+  }
+
+  jumpTo(phaseId: string): void {
+    const s = this.session;
+    if (s) this.guard(() => s.jumpTo(phaseId));
+  }
+
+  /** Show or hide the live pods of the incident's service (its `service` input). */
+  togglePanel(): void {
+    if (this.podWatch) {
+      this.podWatch.stop();
+      this.podWatch = undefined;
+      this.store.setState({ pods: undefined });
+      return;
+    }
+    const s = this.session;
+    const service = s?.state.inputs.service;
+    if (!s || typeof service !== "string") return this.flash("the cluster panel follows the runbook's service input, and this runbook has none", "error");
+    const namespace = typeof s.state.inputs.namespace === "string" ? s.state.inputs.namespace : this.deps.kube?.namespace ?? "default";
+    const selector = `app=${service}`;
+    this.store.setState({ pods: { selector, namespace, items: [] } });
+    this.podWatch = watchPods(
+      this.deps.kube,
+      selector,
+      (items) => this.store.setState((v) => ({ pods: v.pods ? { selector, namespace, items } : undefined })),
+      (error) => this.store.setState((v) => ({ pods: v.pods ? { ...v.pods, error } : undefined })),
+      namespace,
+    );
+  }
+
   changeSeverity(to: Severity): void {
     const s = this.session;
     if (s) this.guard(() => {
@@ -284,11 +329,13 @@ export class Controller implements ConsoleController {
 
   leave(): void {
     this.close();
-    this.store.setState({ screen: "home", incident: undefined, current: undefined, live: undefined, history: [], incidents: this.deps.listIncidents() });
+    this.store.setState({ screen: "home", incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, incidents: this.deps.listIncidents() });
   }
 
   private close(): void {
     this.running?.abort();
+    this.podWatch?.stop();
+    this.podWatch = undefined;
     this.unsubscribe?.();
     this.session?.close();
     this.session = undefined;

@@ -25,7 +25,8 @@ export type IncidentEventBody =
     }
   | { type: "input.set"; name: string; value: string | string[]; secret?: boolean }
   | { type: "severity.changed"; from: Severity; to: Severity; reason?: string }
-  | { type: "phase.entered"; phase: string }
+  /** `jump: true` when the operator moved the walk to this phase out of order. */
+  | { type: "phase.entered"; phase: string; jump?: boolean }
   | { type: "option.chosen"; phase: string; option: string; by?: string }
   | { type: "step.started"; step: string; phase: string; option?: string; item?: string; kind: StepKind; command?: string; attempt: number; edited?: boolean; risk?: string }
   | { type: "step.output"; step: string; stream: Stream; lines: string[]; skipped?: number }

@@ -94,10 +94,20 @@ export function reduce(state: IncidentState, e: IncidentEvent): IncidentState {
       return withPlan({ ...s, inputs: { ...s.inputs, [e.name]: e.value }, secrets: e.secret ? [...s.secrets, e.name] : s.secrets });
     case "severity.changed":
       return withPlan({ ...s, severity: e.to });
-    case "option.chosen":
-      return withPlan({ ...s, chosen: { ...s.chosen, [e.phase]: e.option } });
-    case "phase.entered":
-      return s.phasesEntered.includes(e.phase) ? s : { ...s, phasesEntered: [...s.phasesEntered, e.phase] };
+    case "option.chosen": {
+      const replaced = s.chosen[e.phase] !== undefined && s.chosen[e.phase] !== e.option;
+      const planned = withPlan({ ...s, chosen: { ...s.chosen, [e.phase]: e.option } });
+      // Changing the option (say, after its step failed) leaves the old option's steps behind: walk on from the new one.
+      if (!replaced) return planned;
+      const first = flatten(planned.plan).find((i) => i.kind === "step" && i.phaseId === e.phase && i.optionId === e.option);
+      return { ...planned, halted: undefined, next: first ? { at: first.key } : { start: true } };
+    }
+    case "phase.entered": {
+      const entered = s.phasesEntered.includes(e.phase) ? s : { ...s, phasesEntered: [...s.phasesEntered, e.phase] };
+      if (!e.jump) return entered;
+      const first = flatten(entered.plan).find((i) => i.phaseId === e.phase);
+      return first ? { ...entered, halted: undefined, next: { at: first.key } } : entered;
+    }
     case "step.started": {
       const prev = s.steps[e.step];
       return { ...s, running: e.step, halted: undefined, steps: { ...s.steps, [e.step]: { status: "running", attempts: (prev?.attempts ?? 0) + 1, ...(prev?.last ? { last: prev.last } : {}) } } };

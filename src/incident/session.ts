@@ -233,6 +233,11 @@ export class IncidentSession {
     this.record({ type: "option.chosen", phase, option, ...(by ? { by } : {}) });
   }
 
+  /** Move the walk to a phase out of order (logged). */
+  jumpTo(phase: string): void {
+    this.record({ type: "phase.entered", phase, jump: true });
+  }
+
   note(text: string, step?: string): void {
     this.record({ type: "note.added", text: this.redactor.text(text), ...(step ? { step } : {}) });
   }

@@ -17,6 +17,10 @@ export interface ConsoleController {
   note(text: string): void;
   choose(optionId: string): void;
   changeSeverity(to: Severity): void;
+  /** Take another option of the phase whose option step is current (after a failure). */
+  changeOption(optionId: string): void;
+  jumpTo(phaseId: string): void;
+  togglePanel(): void;
   acknowledge(key: string): void;
   resolve(rootCause: string, actionItems: string[]): void;
   /** Back to home; the incident stays open in its file. */

@@ -15,7 +15,13 @@ export type Command =
   | "up"
   | "down"
   | "select"
-  | "switch";
+  | "switch"
+  | "jump"
+  | "option"
+  | "panel"
+  | "help"
+  | "pageUp"
+  | "pageDown";
 
 interface Binding {
   keys: string[];
@@ -40,11 +46,22 @@ export const KEYMAP: Record<Command, Binding> = {
   down: { keys: ["↓"], label: "down", match: (_i, k) => k.downArrow },
   select: { keys: ["enter"], label: "open", match: (_i, k) => k.return },
   switch: { keys: ["tab"], label: "runbooks / incidents", match: (_i, k) => k.tab },
+  jump: { keys: ["j"], label: "jump to phase", match: char("j") },
+  option: { keys: ["o"], label: "change option", match: char("o") },
+  panel: { keys: ["k"], label: "cluster panel", match: char("k") },
+  help: { keys: ["?"], label: "keys", match: char("?") },
+  pageUp: { keys: ["pgup"], label: "scroll up", match: (_i, k) => k.pageUp },
+  pageDown: { keys: ["pgdn"], label: "scroll down", match: (_i, k) => k.pageDown },
 };
 
 /** The command a key press means, among those active now. */
 export function commandFor(input: string, key: Key, active: readonly Command[]): Command | undefined {
   return active.find((c) => KEYMAP[c].match(input, key));
+}
+
+/** Every binding, one a line, for the `?` overlay. */
+export function fullHelp(): string[] {
+  return (Object.keys(KEYMAP) as Command[]).map((c) => `${KEYMAP[c].keys.join(" / ").padEnd(12)} ${KEYMAP[c].label}`);
 }
 
 /** `r run · s skip · …` for the footer. */

@@ -4,15 +4,22 @@ import Spinner from "ink-spinner";
 import { formatDuration } from "../runbooks/duration.js";
 import { useView } from "./context.js";
 
-export function OutputPane({ reserve = 14 }: { reserve?: number }) {
+/** Pure: the slice of lines shown for a scroll offset (0 = follow the newest). */
+export function visibleLines<T>(lines: readonly T[], rows: number, offset: number): { shown: T[]; offset: number } {
+  const max = Math.max(0, lines.length - rows);
+  const at = Math.min(Math.max(0, offset), max);
+  return { shown: lines.slice(Math.max(0, lines.length - rows - at), lines.length - at), offset: at };
+}
+
+export function OutputPane({ reserve = 14, scroll = 0 }: { reserve?: number; scroll?: number }) {
   const live = useView((v) => v.live);
   const now = useView((v) => v.now);
   const running = useView((v) => v.running);
   const { stdout } = useStdout();
   if (!live) return null;
   const rows = Math.max(3, (stdout.rows || 24) - reserve);
-  const shown = live.lines.slice(-rows);
-  const hidden = live.total - shown.length;
+  const { shown, offset } = visibleLines(live.lines, rows, scroll);
+  const hidden = live.total - live.lines.length;
   return (
     <Box flexDirection="column" borderStyle="single" borderColor="gray" paddingX={1}>
       <Box gap={1}>
@@ -22,7 +29,7 @@ export function OutputPane({ reserve = 14 }: { reserve?: number }) {
           </Text>
         ) : null}
         <Text bold>{live.title}</Text>
-        <Text dimColor>{`${formatDuration(Math.max(0, now - live.startedAt))}${hidden > 0 ? ` · ${hidden} earlier lines in the incident file` : ""}`}</Text>
+        <Text dimColor>{`${formatDuration(Math.max(0, (live.endedAt ?? now) - live.startedAt))}${offset > 0 ? ` · scrolled up ${offset} lines (pgdn)` : ""}${hidden > 0 ? ` · ${hidden} earlier lines in the incident file` : ""}`}</Text>
       </Box>
       {shown.map((l, i) => (
         <Text key={i} wrap="truncate-end">

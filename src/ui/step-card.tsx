@@ -1,14 +1,32 @@
 /** The current step: its title, instructions, the exact command and how risky it is. */
-import { Box, Text } from "ink";
+import { Box, Text, useStdout } from "ink";
 import { useView } from "./context.js";
 
 const RISK_COLOR: Record<string, string> = { low: "green", medium: "yellow", high: "red", critical: "magenta" };
+
+function ResolvedReport() {
+  const report = useView((v) => v.report);
+  const file = useView((v) => v.incidentFile);
+  const rows = useStdout().stdout.rows || 24;
+  const lines = (report ?? "").split("\n");
+  return (
+    <Box flexDirection="column">
+      <Text color="green">{`Resolved. Incident file: ${file ?? ""}`}</Text>
+      <Box flexDirection="column" borderStyle="single" borderColor="green" paddingX={1}>
+        {lines.slice(0, Math.max(5, rows - 12)).map((l, i) => (
+          <Text key={i}>{l}</Text>
+        ))}
+        {lines.length > rows - 12 ? <Text dimColor>… the full report: handrail report {file ?? ""}</Text> : null}
+      </Box>
+    </Box>
+  );
+}
 
 export function StepCard() {
   const current = useView((v) => v.current);
   if (!current) return null;
   if (current.type === "complete") return <Text color="green">Every step is done. Press x to resolve: root cause and action items go into the report.</Text>;
-  if (current.type === "resolved") return <Text color="green">Resolved. The report: handrail report {"<incident>"}</Text>;
+  if (current.type === "resolved") return <ResolvedReport />;
   if (current.type === "choose") return <Text bold>{`${current.phase}: choose how to proceed`}</Text>;
   return (
     <Box flexDirection="column" marginTop={1}>
@@ -26,6 +44,10 @@ export function StepCard() {
         <Text color="cyan">{`$ ${current.command ?? ""}`}</Text>
       )}
       {current.kind === "manual" ? <Text dimColor>Press r when done.</Text> : null}
+      {current.checks?.map((c, i) => (
+        <Text key={i} color={c.passed ? "green" : "red"}>{`${c.passed ? "✓" : "✗"} ${c.passed ? c.check : (c.reason ?? c.check)}`}</Text>
+      ))}
+      {current.diagnosis ? <Text color="yellow">{`${current.diagnosis.summary} — ${current.diagnosis.hint}`}</Text> : null}
     </Box>
   );
 }

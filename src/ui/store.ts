@@ -34,6 +34,7 @@ export interface LiveStep {
   title: string;
   command: string;
   startedAt: number;
+  endedAt?: number;
   /** The newest lines only: the pane shows the visible rows, the full output is in the incident. */
   lines: OutputLine[];
   total: number;
@@ -77,6 +78,19 @@ export interface CurrentView {
   retry?: boolean;
   status?: string;
   options?: Array<{ id: string; title: string; description?: string; recommended?: boolean }>;
+  /** The last attempt's checks, each passed or failed with its reason. */
+  checks?: Array<{ check: string; passed: boolean; reason?: string }>;
+  diagnosis?: { summary: string; hint: string };
+  /** When the step belongs to an option: the phase, so the operator can change option. */
+  optionPhase?: string;
+}
+
+export interface PodView {
+  name: string;
+  phase: string;
+  ready: string;
+  restarts: number;
+  reason: string;
 }
 
 export interface PhaseView {
@@ -106,6 +120,10 @@ export interface ConsoleView {
   /** Response-time clock: when it is due, and the severity it is for. */
   clock?: { dueAt: number; openedAt: number };
   running: boolean;
+  /** The cluster panel: pods of the incident's service, live; undefined when hidden. */
+  pods?: { selector: string; namespace: string; items: PodView[]; error?: string };
+  /** The rendered report once the incident is resolved. */
+  report?: string;
   kube: KubeView;
   live?: LiveStep;
   history: HistoryEntry[];
@@ -117,7 +135,7 @@ export interface ConsoleView {
 }
 
 /** Lines kept for the live pane; the rest of a flood is counted, not kept. */
-export const LIVE_LINES = 200;
+export const LIVE_LINES = 2_000;
 
 export type ConsoleStore = StoreApi<ConsoleView>;
 

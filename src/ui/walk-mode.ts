@@ -10,7 +10,10 @@ export type WalkMode =
   | { name: "severity" }
   | { name: "resolve-cause" }
   | { name: "resolve-items"; rootCause: string; items: string[] }
-  | { name: "quit-confirm" };
+  | { name: "quit-confirm" }
+  | { name: "jump" }
+  | { name: "option" }
+  | { name: "help" };
 
 export type WalkAction =
   | { type: "open"; mode: Exclude<WalkMode["name"], "resolve-items"> }

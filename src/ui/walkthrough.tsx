@@ -1,6 +1,8 @@
 /** The walkthrough screen: where you are, what is next, live output, and the keys to act. */
-import { Box, Text, useInput } from "ink";
-import { useReducer, type ReactNode } from "react";
+import { Box, Text, useInput, useStdout } from "ink";
+import { useEffect, useReducer, useState, type ReactNode } from "react";
+import { ClusterPanel } from "./cluster-panel.js";
+import { HelpOverlay } from "./help-overlay.js";
 import { SEVERITIES, type Severity } from "../runbooks/schema.js";
 import { useController, useInteractive, useView } from "./context.js";
 import { History } from "./history.js";
@@ -13,21 +15,23 @@ import { StepCard } from "./step-card.js";
 import { TextPrompt } from "./text-prompt.js";
 import { confirmationFor, walkMode } from "./walk-mode.js";
 
-export function activeCommands(type: string | undefined, running: boolean, banner: boolean): Command[] {
-  if (running) return ["cancel"];
+export function activeCommands(type: string | undefined, running: boolean, banner: boolean, inOption = false): Command[] {
+  const view: Command[] = ["panel", "pageUp", "pageDown", "help"];
+  if (running) return ["cancel", ...view];
   const base: Command[] = banner ? ["acknowledge"] : [];
   switch (type) {
     case "step":
-      return [...base, "run", "skip", "edit", "note", "severity", "back"];
+      return [...base, "run", "skip", "edit", "note", "severity", "jump", ...(inOption ? (["option"] as Command[]) : []), "back", "quit", ...view];
     case "halted":
-      return [...base, "run", "skip", "note", "severity", "back"];
+      return [...base, "run", "skip", ...(inOption ? (["option"] as Command[]) : []), "note", "severity", "jump", "back", "quit", ...view];
     case "choose":
-      return [...base, "note", "severity", "back"];
+      return [...base, "note", "severity", "jump", "back", "quit", ...view];
     case "complete":
+      return [...base, "resolve", "note", "jump", "back", "quit", ...view];
     case "resolved":
-      return [...base, "resolve", "note", "back"];
+      return [...base, "note", "back", "quit", ...view];
     default:
-      return [...base, "back"];
+      return [...base, "back", ...view];
   }
 }
 
@@ -40,8 +44,15 @@ export function Walkthrough() {
   const production = useView((v) => v.kube.production);
   const flash = useView((v) => v.flash);
   const dryRun = useView((v) => v.dryRun);
+  const phases = useView((v) => v.phases);
+  const incident = useView((v) => v.incident);
   const [mode, dispatch] = useReducer(walkMode, { name: "idle" });
-  const active = activeCommands(current?.type, running, banner !== undefined);
+  const [scroll, setScroll] = useState(0);
+  const active = activeCommands(current?.type, running, banner !== undefined, current?.optionPhase !== undefined);
+  const rows = useStdout().stdout.rows || 24;
+  const liveKey = useView((v) => v.live?.key);
+  // A new step's output starts following the newest line again.
+  useEffect(() => setScroll(0), [liveKey]);
 
   const run = () => {
     if (!current || (current.type !== "step" && current.type !== "halted")) return;
@@ -68,6 +79,10 @@ export function Walkthrough() {
         } else if (input === "n" || key.escape) dispatch({ type: "close" });
         return;
       }
+      if (mode.name === "help") {
+        dispatch({ type: "close" });
+        return;
+      }
       if (mode.name === "quit-confirm") {
         if (input === "y") controller.quit();
         else dispatch({ type: "close" });
@@ -75,6 +90,18 @@ export function Walkthrough() {
       }
       if (mode.name !== "idle") return;
       switch (commandFor(input, key, active)) {
+        case "pageUp":
+          return setScroll((s) => s + Math.max(1, rows - 16));
+        case "pageDown":
+          return setScroll((s) => Math.max(0, s - Math.max(1, rows - 16)));
+        case "panel":
+          return controller.togglePanel();
+        case "help":
+          return dispatch({ type: "open", mode: "help" });
+        case "jump":
+          return dispatch({ type: "open", mode: "jump" });
+        case "option":
+          return dispatch({ type: "open", mode: "option" });
         case "run":
           return run();
         case "skip":
@@ -93,6 +120,8 @@ export function Walkthrough() {
           return dispatch({ type: "open", mode: "resolve-cause" });
         case "back":
           return controller.leave();
+        case "quit":
+          return dispatch({ type: "open", mode: "quit-confirm" });
         default:
           return;
       }
@@ -153,6 +182,17 @@ export function Walkthrough() {
     case "quit-confirm":
       prompt = <Text color="yellow">Quit handrail? The incident stays open in its file. y / n</Text>;
       break;
+    case "help":
+      prompt = <HelpOverlay />;
+      break;
+    case "jump":
+      prompt = <PickList items={phases.map((p) => ({ id: p.id, label: p.title, detail: p.state }))} onPick={(id) => (close(), controller.jumpTo(id))} onCancel={close} />;
+      break;
+    case "option": {
+      const phase = incident?.runbook.phases.find((p) => p.id === current?.optionPhase);
+      prompt = <PickList items={(phase?.options ?? []).map((o) => ({ id: o.id, label: o.title, ...(incident?.chosen[phase?.id ?? ""] === o.id ? { detail: "(current)" } : {}) }))} onPick={(id) => (close(), controller.changeOption(id))} onCancel={close} />;
+      break;
+    }
     default:
       break;
   }
@@ -173,10 +213,11 @@ export function Walkthrough() {
       {current?.type === "choose" && mode.name === "idle" ? (
         <PickList items={(current.options ?? []).map((o) => ({ id: o.id, label: `${o.title}${o.recommended ? " (recommended)" : ""}`, ...(o.description ? { detail: o.description } : {}) }))} onPick={(id) => controller.choose(id)} />
       ) : null}
-      <OutputPane />
+      <ClusterPanel />
+      <OutputPane scroll={scroll} />
       {prompt}
       {flash ? <Text color={flash.tone === "error" ? "red" : "green"}>{flash.text}</Text> : null}
-      <Text dimColor>{footerHelp(active)}</Text>
+      <Text dimColor wrap="truncate-end">{footerHelp(active.filter((c) => c !== "pageUp" && c !== "pageDown" && c !== "panel"))}</Text>
     </Box>
   );
 }

@@ -1,0 +1,130 @@
+/** Checks shown plainly, changing option after a failure, jumping, help, scrollback, and the cluster panel. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { prepareKube } from "../../src/executors/kubeconfig.js";
+import { startKubeSandbox } from "../../src/sandbox/index.js";
+import { visibleLines } from "../../src/ui/output-pane.js";
+import { confirmationFor, walkMode } from "../../src/ui/walk-mode.js";
+import { ROOT } from "../helpers/cli.js";
+import { KEYS, renderConsole } from "../helpers/ui.js";
+
+const ENGINE = path.join(ROOT, "test/fixtures/engine");
+
+function runbooksWith(yaml: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "handrail-rb-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, "x.yaml"), yaml);
+  return dir;
+}
+
+const GATE = `apiVersion: handrail/v1
+kind: Runbook
+id: gate
+title: Gate
+inputs:
+  service: { type: name, default: api }
+phases:
+  - id: check
+    kind: diagnose
+    title: Check
+    steps:
+      - { id: errors, title: Error count, run: echo 37, expect: { stdout: { max: 10 } } }
+  - id: fix
+    kind: remediate
+    title: Fix
+    options:
+      - id: restart
+        title: Restart
+        steps:
+          - { id: restart, title: Restart it, run: exit 1 }
+      - id: scale
+        title: Scale up
+        steps:
+          - { id: scale, title: Scale it, run: echo scaled }
+  - id: review
+    kind: review
+    title: Review
+    steps:
+      - { id: notes, title: Write notes, manual: Write the notes. }
+`;
+
+describe("walkthrough features", () => {
+  it("a failed check is shown with its reason; the operator skips on", async () => {
+    const c = await renderConsole({ runbooksDir: runbooksWith(GATE), onCleanup: onTestFinished });
+    await c.controller.startIncident("gate", "high", { service: "api" });
+    await c.waitFor("Check › Error count");
+    await c.press("r");
+    await c.waitFor("✗ stdout 37 is above the maximum 10");
+    expect(c.frame()).toContain("stopped: failed — r runs it again, s skips it");
+    expect(c.frame()).toContain("✓ exitCode");
+  });
+
+  it("after an option's step fails, o changes the option and the walk goes on from it", async () => {
+    const c = await renderConsole({ runbooksDir: runbooksWith(GATE), onCleanup: onTestFinished });
+    await c.controller.startIncident("gate", "high", { service: "api" });
+    await c.waitFor("Check › Error count");
+    await c.press("s", ..."noise", KEYS.enter);
+    await c.waitFor("Fix: choose how to proceed");
+    await c.press("1");
+    await c.waitFor("Fix › Restart it");
+    await c.press("r");
+    await c.waitFor("stopped: failed");
+    expect(c.frame()).toContain("o change option");
+    await c.press("o");
+    await c.waitFor("(current)");
+    await c.press("2");
+    await c.waitFor("Fix › Scale it");
+    await c.press("r");
+    await c.waitFor("Review › Write notes");
+    const file = path.join(c.incidentsDir, readdirSync(c.incidentsDir).find((f) => f.endsWith(".jsonl"))!);
+    const options = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((e) => e.type === "option.chosen").map((e) => e.option);
+    expect(options).toEqual(["restart", "scale"]);
+  });
+
+  it("j jumps to a phase (logged), ? shows every key", async () => {
+    const c = await renderConsole({ runbooksDir: runbooksWith(GATE), onCleanup: onTestFinished });
+    await c.controller.startIncident("gate", "high", { service: "api" });
+    await c.waitFor("Check › Error count");
+    await c.press("j");
+    await c.waitFor("3. Review");
+    await c.press("3");
+    await c.waitFor("Review › Write notes");
+    await c.press("?");
+    await c.waitFor("keys (any key closes)");
+    expect(c.frame()).toContain("k            cluster panel");
+    await c.press("z");
+    await c.waitFor(/^(?![\s\S]*keys \(any key closes\))/);
+  });
+
+  it("the cluster panel shows the service's pods live from the simulated cluster", async () => {
+    const sandbox = await startKubeSandbox({ tickMs: 50 });
+    onTestFinished(() => sandbox.stop());
+    sandbox.store.createDeployment({ namespace: "shop", name: "api", image: "shop/api:1.0", replicas: 2, labels: { app: "api" } });
+    const dir = mkdtempSync(path.join(tmpdir(), "handrail-panel-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const prepared = await prepareKube({ kubeconfig: await sandbox.writeKubeconfig(dir, { namespace: "shop" }), env: {} }, dir);
+    if (!prepared.ok) throw new Error(prepared.message);
+    const c = await renderConsole({ runbooksDir: ENGINE, onCleanup: onTestFinished, kube: prepared.target });
+    await c.controller.startIncident("walk", "high", { service: "api", participants: ["a"], marker: "none" });
+    await c.waitFor("Assess › Say hello");
+    await c.press("k");
+    await c.waitFor("pods app=api in shop");
+    // The runbook has no namespace input: the panel follows the kube target's namespace.
+    await c.waitFor(/api-\w+-\w+\s+1\/1\s+Running/);
+    sandbox.store.setDeploymentImage("shop", "api", "shop/api:2.0-bad");
+    await c.waitFor("CrashLoopBackOff", 20_000);
+  });
+
+  it("pure pieces: scrollback slice, confirmation by risk, modes", () => {
+    expect(visibleLines([1, 2, 3, 4, 5], 2, 0)).toEqual({ shown: [4, 5], offset: 0 });
+    expect(visibleLines([1, 2, 3, 4, 5], 2, 2)).toEqual({ shown: [2, 3], offset: 2 });
+    expect(visibleLines([1, 2, 3, 4, 5], 2, 99)).toEqual({ shown: [1, 2], offset: 3 });
+    expect(confirmationFor("low", true, true)).toBe("none");
+    expect(confirmationFor("medium", false, false)).toBe("yes-no");
+    expect(confirmationFor("high", false, true)).toBe("yes-no");
+    expect(confirmationFor("critical", true, true)).toBe("type-target");
+    expect(walkMode(walkMode({ name: "idle" }, { type: "cause", rootCause: "x" }), { type: "item", text: "a" })).toEqual({ name: "resolve-items", rootCause: "x", items: ["a"] });
+  });
+});
