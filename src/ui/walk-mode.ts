@@ -8,7 +8,7 @@ export type WalkMode =
   | { name: "note" }
   | { name: "edit" }
   | { name: "severity" }
-  | { name: "resolve-cause" }
+  | { name: "resolve-cause"; lines: string[] }
   | { name: "resolve-items"; rootCause: string; items: string[] }
   | { name: "quit-confirm" }
   | { name: "jump" }
@@ -17,16 +17,19 @@ export type WalkMode =
 
 export type WalkAction =
   | { type: "open"; mode: Exclude<WalkMode["name"], "resolve-items"> }
-  | { type: "cause"; rootCause: string }
+  /** One more line of the root cause; an empty line ends it. */
+  | { type: "cause-line"; text: string }
   | { type: "item"; text: string }
   | { type: "close" };
 
 export function walkMode(mode: WalkMode, action: WalkAction): WalkMode {
   switch (action.type) {
     case "open":
-      return { name: action.mode } as WalkMode;
-    case "cause":
-      return { name: "resolve-items", rootCause: action.rootCause, items: [] };
+      return action.mode === "resolve-cause" ? { name: "resolve-cause", lines: [] } : ({ name: action.mode } as WalkMode);
+    case "cause-line":
+      if (mode.name !== "resolve-cause") return mode;
+      if (action.text.trim() === "") return mode.lines.length > 0 ? { name: "resolve-items", rootCause: mode.lines.join("\n"), items: [] } : mode;
+      return { ...mode, lines: [...mode.lines, action.text] };
     case "item":
       return mode.name === "resolve-items" ? { ...mode, items: [...mode.items, action.text] } : mode;
     case "close":

@@ -161,7 +161,20 @@ export function Walkthrough() {
       prompt = <PickList items={SEVERITIES.map((s) => ({ id: s, label: s }))} onPick={(s) => (close(), controller.changeSeverity(s as Severity))} onCancel={close} />;
       break;
     case "resolve-cause":
-      prompt = <TextPrompt label="Root cause:" resetOnSubmit validate={(v) => (v.trim() ? undefined : "required")} onSubmit={(v) => dispatch({ type: "cause", rootCause: v })} onCancel={close} />;
+      prompt = (
+        <Box flexDirection="column">
+          {mode.lines.map((l, i) => (
+            <Text key={i} dimColor>{`  ${l}`}</Text>
+          ))}
+          <TextPrompt
+            resetOnSubmit
+            label={mode.lines.length === 0 ? "Root cause:" : "  …more (empty to finish):"}
+            validate={(v) => (v.trim() || mode.lines.length > 0 ? undefined : "required")}
+            onSubmit={(v) => dispatch({ type: "cause-line", text: v })}
+            onCancel={close}
+          />
+        </Box>
+      );
       break;
     case "resolve-items":
       prompt = (

@@ -66,6 +66,8 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     await term.waitFor("Root cause:");
     await typeInto("Root cause: ", "config drift");
     await term.keys("Enter");
+    await term.waitFor("…more (empty to finish):");
+    await term.keys("Enter");
     await term.waitFor("Action item 1");
     await typeInto("Action item 1 (empty to finish): ", "add drift detection");
     await term.keys("Enter");

@@ -129,10 +129,10 @@ describe("the console", () => {
     await c.waitFor("Undo a participant [a]");
     await c.press("r");
     await c.waitFor("Every step is done");
-    await c.press("x", ..."bad config", KEYS.enter, ..."add a check", KEYS.enter, KEYS.enter);
+    await c.press("x", ..."bad config", KEYS.enter, ..."in two lines", KEYS.enter, KEYS.enter, ..."add a check", KEYS.enter, KEYS.enter);
     await c.waitFor("Resolved.");
     const evs = events(c.incidentsDir);
     expect(evs.find((e) => e.type === "escalation.acknowledged")).toBeDefined();
-    expect(evs.at(-1)).toMatchObject({ type: "incident.resolved", rootCause: "bad config", actionItems: ["add a check"] });
+    expect(evs.at(-1)).toMatchObject({ type: "incident.resolved", rootCause: "bad config\nin two lines", actionItems: ["add a check"] });
   });
 });

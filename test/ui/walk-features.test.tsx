@@ -125,6 +125,9 @@ describe("walkthrough features", () => {
     expect(confirmationFor("medium", false, false)).toBe("yes-no");
     expect(confirmationFor("high", false, true)).toBe("yes-no");
     expect(confirmationFor("critical", true, true)).toBe("type-target");
-    expect(walkMode(walkMode({ name: "idle" }, { type: "cause", rootCause: "x" }), { type: "item", text: "a" })).toEqual({ name: "resolve-items", rootCause: "x", items: ["a"] });
+    let m = walkMode({ name: "idle" }, { type: "open", mode: "resolve-cause" });
+    m = walkMode(walkMode(walkMode(m, { type: "cause-line", text: "" }), { type: "cause-line", text: "a" }), { type: "cause-line", text: "b" });
+    m = walkMode(m, { type: "cause-line", text: "" });
+    expect(walkMode(m, { type: "item", text: "fix" })).toEqual({ name: "resolve-items", rootCause: "a\nb", items: ["fix"] });
   });
 });
