@@ -53,7 +53,7 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     kube: { ...(target.context ? { context: target.context } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(prepared.server ? { server: prepared.server } : {}), production: isProduction(target.context, ctx.env.HANDRAIL_PRODUCTION_PATTERN) },
   });
   // The controller's exit needs the Ink instance, which is rendered after the controller exists.
-  const ink: { app?: ReturnType<typeof render> } = {};
+  const ink: { app?: ReturnType<typeof render>; handOver?: () => Promise<void>; done?: () => void } = {};
   const controller = new Controller({
     store,
     runbooks,
@@ -66,6 +66,13 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     mode: "console",
     listIncidents,
     exit: () => ink.app?.unmount(),
+    // Put the screen away, let the step have the terminal, then draw the screen again.
+    handOver: (run) =>
+      new Promise<void>((resolve) => {
+        ink.handOver = run;
+        ink.done = resolve;
+        ink.app?.unmount();
+      }),
   });
   if (opts.resume) await controller.resumeIncident(findIncident(ctx, opts.resume));
   else if (opts.open) {
@@ -74,8 +81,21 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     const inputs = resolveInputs(runbook, parsePairs("--set", opts.set ?? []), ctx.env);
     await controller.startIncident(runbook.id, severity, inputs);
   }
-  ink.app = render(createElement(App, { store, controller, interactive: process.stdin.isTTY === true }), { exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
-  await ink.app.waitUntilExit();
+  for (;;) {
+    ink.app = render(createElement(App, { store, controller, interactive: process.stdin.isTTY === true }), { exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
+    await ink.app.waitUntilExit();
+    const run = ink.handOver;
+    if (!run) break;
+    ink.handOver = undefined;
+    process.stdout.write("\n── interactive step: the terminal is yours; exit to return to handrail ──\n");
+    try {
+      await run();
+    } finally {
+      ink.done?.();
+    }
+  }
+  const file = store.getState().incidentFile;
+  if (file) process.stdout.write(`incident file: ${file}\n`);
   cleanupKube();
   return 0;
 }

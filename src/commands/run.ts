@@ -165,6 +165,7 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
       err,
       signal: ac.signal,
       retryHalted: opts.resume !== undefined,
+      terminal: process.stdin.isTTY === true,
     });
     if (outcome.message) err(`\n${outcome.message}\n`);
     return interrupts > 0 ? 130 : outcome.exitCode;

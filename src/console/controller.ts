@@ -31,6 +31,8 @@ export interface ControllerDeps {
   mode: "console" | "drill";
   listIncidents: () => IncidentCard[];
   exit: () => void;
+  /** Give the terminal to an interactive step (the screen is put away and drawn again after). */
+  handOver?: (run: () => Promise<void>) => Promise<void>;
 }
 
 const operator = (() => {
@@ -228,13 +230,17 @@ export class Controller implements ConsoleController {
     this.running = new AbortController();
     const command = s.displayCommand(item.step, item.item, override);
     this.store.setState({ running: true, flash: undefined, live: { key: item.key, title: item.step.title, command, startedAt: Date.now(), lines: [], total: 0, skipped: 0 } });
-    try {
+    const run = async () => {
       await s.runStep(item, { env: this.deps.env, cwd: this.deps.cwd, ...(this.deps.kube ? { kube: this.deps.kube } : {}) }, {
-        signal: this.running.signal,
+        signal: this.running!.signal,
         onLines: (stream, lines) => appendLive(this.store, stream, lines),
         onSkipped: (n) => appendLive(this.store, "stdout", [], n),
         ...(override !== undefined ? { override } : {}),
       });
+    };
+    try {
+      if (item.step.interactive && this.deps.handOver) await this.deps.handOver(run);
+      else await run();
     } catch (e) {
       this.flash(`the incident file could not be written: ${(e as Error).message}`, "error");
     } finally {

@@ -23,8 +23,25 @@ export function stepEnvironment(ctx: ExecContext): Record<string, string> {
   return env;
 }
 
+/**
+ * An interactive step owns the terminal: same process group as handrail (so it is in the
+ * terminal's foreground and can read keys), stdio inherited, nothing captured.
+ */
+async function runInteractive(script: string, step: Step, ctx: ExecContext, opts: ExecuteOptions): Promise<StepResult> {
+  const started = performance.now();
+  const child = execa("bash", ["-c", script], { cwd: ctx.cwd, env: stepEnvironment(ctx), extendEnv: false, stdio: "inherit", reject: false, ...(opts.signal ? { cancelSignal: opts.signal } : {}) });
+  opts.onEvent?.({ type: "started", ...(child.pid !== undefined ? { pid: child.pid } : {}), command: script, at: Date.now() });
+  const r = await child;
+  const exitCode = r.exitCode ?? (r.signal ? 128 + (SIGNALS[r.signal] ?? 0) : 127);
+  opts.onEvent?.({ type: "exit", exitCode, signal: r.signal ?? null, at: Date.now() });
+  const expectations = checkExpectations(step.expect, { exitCode }, { exitCode: 0 });
+  const status = r.isCanceled ? "cancelled" : expectations.every((e) => e.passed) ? "passed" : "failed";
+  return { status, exitCode, signal: r.signal ?? null, durationMs: Math.round(performance.now() - started), expectations, output: new OutputCollector().summary(), details: { interactive: true } };
+}
+
 /** Run a bash script; resolves with a result whatever happens to the process. */
 export async function runShell(script: string, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
+  if (step.interactive) return runInteractive(script, step, ctx, opts);
   const started = performance.now();
   const collector = new OutputCollector(sinkFor(opts.onEvent));
   const elapsed = () => Math.round(performance.now() - started);

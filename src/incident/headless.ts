@@ -18,6 +18,8 @@ export interface HeadlessOptions {
   out: (text: string) => void;
   err: (text: string) => void;
   signal: AbortSignal;
+  /** Whether a terminal is attached (interactive steps need one). */
+  terminal?: boolean;
   /** Resuming: a step the last run stopped at is run again rather than reported as stopped. */
   retryHalted?: boolean;
 }
@@ -79,6 +81,11 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
       }
       const command = session.displayCommand(step, item.item);
       opts.out(`${header}\n$ ${command.replace(/\n/g, "\n  ")}\n`);
+      if (step.interactive && !opts.terminal && !opts.dryRun) {
+        session.skip(item.key, "interactive step: needs a terminal", command);
+        opts.out("  – skipped: interactive step, no terminal attached\n");
+        continue;
+      }
       if (opts.dryRun) {
         session.skip(item.key, "dry run", command);
         opts.out("  – dry run: not executed\n");

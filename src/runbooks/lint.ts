@@ -128,6 +128,8 @@ function checkSteps(runbook: Runbook, stepIds: Set<string>, out: LintProblem[]):
       out.push({ path: [...path, "onFail"], message: `no step with id "${target}"${hint ? ` (did you mean "goto:${hint}"?)` : ""}` });
     }
     const kind = stepKind(step);
+    if (step.interactive && kind !== "run") out.push({ path: [...path, "interactive"], atKey: true, message: `interactive applies to run steps, not ${kind}` });
+    if (step.interactive && step.expect?.stdout) out.push({ path: [...path, "expect", "stdout"], atKey: true, message: "an interactive step's output goes to the terminal and cannot be checked" });
     const expect = step.expect;
     if (expect) {
       for (const stream of ["stdout", "stderr"] as const) {

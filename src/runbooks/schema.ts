@@ -126,6 +126,8 @@ export const stepSchema = z
     k8s: k8sStep.optional(),
     http: httpStep.optional(),
     requires: z.array(text).optional(),
+    /** A run step that needs the terminal itself (kubectl exec -it, $EDITOR, psql): output is not captured. */
+    interactive: z.boolean().optional(),
     risk: z.enum(RISKS).optional(),
     target: text.optional(),
     timeout: duration.optional(),

@@ -1,6 +1,6 @@
 /** The built binary in a real terminal (tmux): home → incident → steps → resolve → report. */
 import { execa } from "execa";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { BIN, ROOT, runCli, scratchDir } from "../helpers/cli.js";
@@ -88,6 +88,46 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     expect(report.stdout).toContain("- [ ] add drift detection");
     expect(report.stdout.match(/^- \d\d:\d\d:\d\d UTC: \w[\w-]* › /gm)).toHaveLength(9);
   }, 90_000);
+
+  it("an interactive step gets the terminal and gives it back", async () => {
+    const dir = scratchDir(onTestFinished);
+    writeFileSync(
+      path.join(dir, "tty.yaml"),
+      [
+        "apiVersion: handrail/v1",
+        "kind: Runbook",
+        "id: tty",
+        "title: Interactive",
+        "phases:",
+        "  - id: p",
+        "    kind: diagnose",
+        "    title: Shell",
+        "    steps:",
+        "      - id: ask",
+        "        title: Ask a question",
+        "        interactive: true",
+        `        run: 'read -r -p "who? " n && test -t 0 && echo "hello $n" > answer.txt'`,
+        "      - { id: after, title: After, run: cat answer.txt }",
+        "",
+      ].join("\n"),
+    );
+    const term = await startTerminal(`node ${BIN} --runbooks ${dir} open tty`, { cwd: dir });
+    onTestFinished(() => term.kill());
+    await term.waitFor("Shell › Ask a question");
+    await term.keys("r");
+    await term.waitFor("who? ");
+    await term.type("bob");
+    await term.keys("Enter");
+    await term.waitFor("✓ Ask a question — passed exit 0");
+    await term.waitFor("Shell › After");
+    expect(readFileSync(path.join(dir, "answer.txt"), "utf8")).toBe("hello bob\n");
+    await term.keys("r");
+    await term.waitFor("✓ After — passed");
+    await term.type("q");
+    await term.waitFor("y / n");
+    await term.type("y");
+    await term.waitFor(/incident file: .*\.jsonl[\s\S]*\[exited 0\]/);
+  }, 60_000);
 
   it("without a terminal the console refuses with exit 2 and points at handrail run", async () => {
     const r = await runCli([], { input: "" });
