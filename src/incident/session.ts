@@ -198,7 +198,7 @@ export class IncidentSession {
       if (lines && lines.length > 0 && e.type === "output") opts.onLines?.(e.stream, lines);
     };
     const result = await execute(step, ctx, { ...(opts.signal ? { signal: opts.signal } : {}), onEvent });
-    const output = recorder.finish();
+    const output = recorder.finish(result.output.lines);
     this.record({
       type: "step.finished",
       step: item.key,

@@ -23,13 +23,11 @@ export class StepRecorder {
   private pending: Buffer[] = [];
   private bytes = 0;
   private fileBytes = 0;
-  private newlines = 0;
-  private lastByte = 0x0a;
   private inlineLines = 0;
   private fd: number | undefined;
   private hash: Hash | undefined;
   private fileName: string;
-  private carry: Record<Stream, string> = { stdout: "", stderr: "" };
+  private carry: Record<Stream, Buffer[]> = { stdout: [], stderr: [] };
 
   constructor(
     private readonly log: IncidentLog,
@@ -60,8 +58,6 @@ export class StepRecorder {
 
   private data(stream: Stream, chunk: Buffer): void {
     this.bytes += chunk.length;
-    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) this.newlines++;
-    this.lastByte = chunk[chunk.length - 1] ?? this.lastByte;
     if (this.fd !== undefined) this.write(stream, chunk);
     else {
       this.pending.push(chunk);
@@ -83,24 +79,24 @@ export class StepRecorder {
 
   /** Redact complete lines; keep a partial line until its end arrives. */
   private write(stream: Stream, chunk: Buffer): void {
-    const text = this.carry[stream] + chunk.toString("latin1");
-    const end = text.lastIndexOf("\n");
+    const end = chunk.lastIndexOf(0x0a);
+    const carry = this.carry[stream];
     if (end === -1) {
-      this.carry[stream] = text;
-      if (text.length < 1 << 20) return;
-      this.carry[stream] = "";
-      this.emit(text);
+      carry.push(chunk);
+      // A "line" past 1 MiB is written as it is rather than held.
+      if (carry.reduce((n, b) => n + b.length, 0) >= 1 << 20) this.emit(Buffer.concat(carry.splice(0)));
       return;
     }
-    this.carry[stream] = text.slice(end + 1);
-    this.emit(text.slice(0, end + 1));
+    const head = chunk.subarray(0, end + 1);
+    this.emit(carry.length > 0 ? Buffer.concat([...carry.splice(0), head]) : head);
+    if (end + 1 < chunk.length) carry.push(chunk.subarray(end + 1));
   }
 
-  private emit(latin1: string): void {
-    // latin1 keeps bytes 1:1; decode to UTF-8 only for the regexes that need it.
-    let out = Buffer.from(latin1, "latin1");
-    if (this.redactor.mayApply(latin1)) {
-      const utf8 = out.toString("utf8");
+  private emit(bytes: Buffer): void {
+    let out = bytes;
+    // latin1 keeps bytes 1:1 and is cheap; decode to UTF-8 only when a mask may apply.
+    if (this.redactor.mayApply(bytes.toString("latin1"))) {
+      const utf8 = bytes.toString("utf8");
       const clean = this.redactor.text(utf8);
       if (clean !== utf8) out = Buffer.from(clean, "utf8");
     }
@@ -110,17 +106,15 @@ export class StepRecorder {
     this.fileBytes += out.length;
   }
 
-  /** Flush and close; the file reference for step.finished, when the output went to a file. */
-  finish(): StepOutputFile | undefined {
+  /** Flush and close; the file reference for step.finished, when the output went to a file. `lines` comes from the executor, which counted them already. */
+  finish(lines: number): StepOutputFile | undefined {
     if (this.fd === undefined) return undefined;
     for (const stream of ["stdout", "stderr"] as const) {
-      if (this.carry[stream] !== "") this.emit(this.carry[stream]);
-      this.carry[stream] = "";
+      if (this.carry[stream].length > 0) this.emit(Buffer.concat(this.carry[stream].splice(0)));
     }
     fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = undefined;
-    const lines = this.newlines + (this.bytes > 0 && this.lastByte !== 0x0a ? 1 : 0);
     return { path: path.join(path.basename(outputDirOf(this.log.file)), this.fileName), bytes: this.fileBytes, lines, sha256: this.hash!.digest("hex") };
   }
 }
