@@ -160,12 +160,17 @@ export function nextAction(state: IncidentState): NextAction {
   if (state.halted) return { type: "halted", ...state.halted };
   const items = flatten(state.plan);
   const next = state.next;
-  const anchor =
+  let anchor =
     "after" in next
       ? items.findIndex((it) => it.key === next.after)
       : "at" in next
         ? items.findIndex((it) => it.key === next.at || (it.kind === "step" && it.step.id === next.at))
         : -1;
+  if (anchor < 0 && "at" in next) {
+    // A goto into an option not yet chosen lands on that phase's choice.
+    const phase = state.runbook.phases.find((p) => p.options?.some((o) => o.steps.some((st) => st.id === next.at)));
+    if (phase) anchor = items.findIndex((it) => it.phaseId === phase.id);
+  }
   const offer = (item: PlanItem): NextAction =>
     item.kind === "choice" ? { type: "choose", item } : { type: "step", item, retry: (state.steps[item.key]?.attempts ?? 0) > 0 };
   if (anchor >= 0) {

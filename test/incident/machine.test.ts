@@ -65,6 +65,13 @@ describe("the walkthrough state machine", () => {
     expect(next(s)).toBe("deploy[b]");
   });
 
+  it("a goto into an option not yet chosen lands on that phase's choice", () => {
+    const rb: Runbook = structuredClone(RUNBOOK);
+    rb.phases[0]!.steps![0]!.onFail = "goto:rollback";
+    const s = apply(initialState(rb), opened(), lists, started("hello"), finished("hello", "failed"));
+    expect(next(s)).toBe("choose:fix");
+  });
+
   it("changing severity re-plans and the walk goes on from where it was", () => {
     let s = apply(initialState(RUNBOOK), opened("high"), lists, started("hello"), finished("hello"));
     s = apply(s, { type: "severity.changed", from: "high", to: "critical" });
