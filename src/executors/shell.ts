@@ -1,5 +1,7 @@
 /** `run` steps: a bash script in its own process group, inputs as environment, output streamed and bounded. */
 import { execa } from "execa";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { formatDuration } from "../runbooks/duration.js";
 import type { Step } from "../runbooks/schema.js";
 import { diagnose } from "./diagnose.js";
@@ -40,7 +42,29 @@ async function runInteractive(script: string, step: Step, ctx: ExecContext, opts
 }
 
 /** Run a bash script; resolves with a result whatever happens to the process. */
+/** What a step `requires` that is neither a file under the working directory nor a command on PATH. */
+export function missingRequirements(requires: readonly string[] | undefined, ctx: Pick<ExecContext, "cwd" | "env">): string[] {
+  const dirs = (ctx.env.PATH ?? "").split(":").filter(Boolean);
+  return (requires ?? []).filter((r) => {
+    if (r.includes("/")) return !existsSync(path.resolve(ctx.cwd, r));
+    return !dirs.some((d) => existsSync(path.join(d, r)));
+  });
+}
+
 export async function runShell(script: string, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
+  const missing = missingRequirements(step.requires, ctx);
+  if (missing.length > 0) {
+    const what = missing.join(", ");
+    return {
+      status: "failed",
+      exitCode: null,
+      signal: null,
+      durationMs: 0,
+      expectations: [{ check: "requires", passed: false, reason: `${what} not found` }],
+      output: new OutputCollector().summary(),
+      diagnosis: { code: "missing-requirement", summary: `this step expects ${what}, which is not here`, hint: `Run handrail from the directory that holds ${what}, or put it on PATH.` },
+    };
+  }
   if (step.interactive) return runInteractive(script, step, ctx, opts);
   const started = performance.now();
   const collector = new OutputCollector(sinkFor(opts.onEvent));

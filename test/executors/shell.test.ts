@@ -130,3 +130,13 @@ describe("inputs reach the script as environment, never as code", () => {
     expect(existsSync(marker)).toBe(false);
   });
 });
+
+describe("requires", () => {
+  it("a missing script is a failed step with a diagnosis, and nothing runs", async () => {
+    const rec = recorder();
+    const r = await runShell("echo ran", runStep("echo ran", { requires: ["scripts/analyze_impact.py", "bash"] }), context(), { onEvent: rec.onEvent });
+    expect(r.status).toBe("failed");
+    expect(r.diagnosis).toMatchObject({ code: "missing-requirement", summary: "this step expects scripts/analyze_impact.py, which is not here" });
+    expect(rec.lines()).toEqual([]);
+  });
+});

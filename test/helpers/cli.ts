@@ -13,13 +13,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): Promise<CliResult> {
+export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   const result = await execa(process.execPath, [BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { HANDRAIL_PATH: undefined, ...opts.env },
     reject: false,
     input: opts.input,
-    timeout: 20_000,
+    timeout: opts.timeoutMs ?? 20_000,
   });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
