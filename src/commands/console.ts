@@ -87,6 +87,9 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     const run = ink.handOver;
     if (!run) break;
     ink.handOver = undefined;
+    // Stop reading the terminal ourselves, or keys meant for the step can land in handrail.
+    if (process.stdin.isTTY) process.stdin.setRawMode(false);
+    process.stdin.pause();
     process.stdout.write("\n── interactive step: the terminal is yours; exit to return to handrail ──\n");
     try {
       await run();

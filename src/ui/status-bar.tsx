@@ -9,7 +9,7 @@ export const CLOCK_AMBER_MS = 2 * 60_000;
 export function clockText(dueAt: number, now: number): { text: string; color: "green" | "yellow" | "red" } {
   const left = dueAt - now;
   if (left < 0) return { text: `breached ${formatDuration(-left)} ago`, color: "red" };
-  return { text: `${formatDuration(Math.max(1000, Math.ceil(left / 1000) * 1000))} left`, color: left <= CLOCK_AMBER_MS ? "yellow" : "green" };
+  return { text: `${formatDuration(Math.max(1000, Math.round(left / 1000) * 1000))} left`, color: left <= CLOCK_AMBER_MS ? "yellow" : "green" };
 }
 
 export function StatusBar() {
