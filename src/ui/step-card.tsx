@@ -13,10 +13,12 @@ function ResolvedReport() {
     <Box flexDirection="column">
       <Text color="green">{`Resolved. Incident file: ${file ?? ""}`}</Text>
       <Box flexDirection="column" borderStyle="single" borderColor="green" paddingX={1}>
-        {lines.slice(0, Math.max(5, rows - 12)).map((l, i) => (
-          <Text key={i}>{l}</Text>
+        {lines.slice(0, Math.max(5, rows - 16)).map((l, i) => (
+          <Text key={i} wrap="truncate-end">
+            {l}
+          </Text>
         ))}
-        {lines.length > rows - 12 ? <Text dimColor>… the full report: handrail report {file ?? ""}</Text> : null}
+        {lines.length > rows - 16 ? <Text dimColor>… the full report: handrail report {file ?? ""}</Text> : null}
       </Box>
     </Box>
   );

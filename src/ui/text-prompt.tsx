@@ -1,7 +1,7 @@
 /** A one-line text prompt: Enter submits, Esc cancels. */
 import { Box, Text, useInput } from "ink";
 import TextInput from "ink-text-input";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useInteractive } from "./context.js";
 
 export interface TextPromptProps {
@@ -19,8 +19,16 @@ export interface TextPromptProps {
 
 export function TextPrompt({ label, initial = "", hint, mask, resetOnSubmit, validate, onSubmit, onCancel }: TextPromptProps) {
   const [value, setValue] = useState(initial);
+  // Enter typed in the same burst as the text arrives before React re-renders: read the newest value, not the prop.
+  const latest = useRef(initial);
   const [error, setError] = useState<string | undefined>();
   const interactive = useInteractive();
+  // The key that opened the prompt (r, n, s…) must not also land in it: take keys from the next turn on.
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const t = setImmediate(() => setReady(true));
+    return () => clearImmediate(t);
+  }, []);
   useInput((_input, key) => {
     if (key.escape) onCancel();
   }, { isActive: interactive });
@@ -30,17 +38,22 @@ export function TextPrompt({ label, initial = "", hint, mask, resetOnSubmit, val
         <Text color="cyan">{label} </Text>
         <TextInput
           value={value}
-          focus={interactive}
+          focus={interactive && ready}
           {...(mask ? { mask: "•" } : {})}
           onChange={(v) => {
+            latest.current = v;
             setValue(v);
             setError(undefined);
           }}
-          onSubmit={(v) => {
+          onSubmit={() => {
+            const v = latest.current;
             const problem = validate?.(v);
             if (problem) setError(problem);
             else {
-              if (resetOnSubmit) setValue("");
+              if (resetOnSubmit) {
+                latest.current = "";
+                setValue("");
+              }
               onSubmit(v);
             }
           }}

@@ -1,0 +1,132 @@
+/** Drafts to a handrail/v1 runbook and its YAML text, checked by the same loader `handrail validate` uses. */
+import { Document } from "yaml";
+import { loadRunbookText } from "../load.js";
+import type { Phase, PhaseOption, Runbook, Step } from "../schema.js";
+import type { PhaseDraft } from "./phases.js";
+import type { StepDraft } from "./shell-steps.js";
+import { IdPool, shorten, slugify } from "./text.js";
+
+export type RunbookHead = Omit<Runbook, "apiVersion" | "kind" | "phases">;
+
+const nonEmpty = (text: string | undefined, fallback: string): string => {
+  const t = (text ?? "").trim();
+  return t === "" ? fallback : t;
+};
+
+function toStep(d: StepDraft, ids: IdPool): Step {
+  const title = shorten(nonEmpty(d.title, "Step"), 120);
+  const step: Step = { id: ids.take(slugify(title, "step")), title };
+  if (d.description !== undefined && d.description.trim() !== "") step.description = d.description.trim();
+  if (d.run !== undefined && d.run.trim() !== "") {
+    step.run = d.run;
+    if (d.interactive) step.interactive = true;
+    if (d.risk) step.risk = d.risk;
+  } else step.manual = nonEmpty(d.manual, title);
+  return step;
+}
+
+/** The runbook object, with ids unique where the format needs them. */
+export function assembleRunbook(head: RunbookHead, drafts: readonly PhaseDraft[]): Runbook {
+  const stepIds = new IdPool();
+  const phaseIds = new IdPool();
+  const phases: Phase[] = [];
+  for (const d of drafts) {
+    const title = shorten(nonEmpty(d.title, "Steps"), 120);
+    const phase: Phase = { id: phaseIds.take(slugify(title, "phase")), kind: d.kind ?? "assess", title };
+    if (d.steps.length > 0) phase.steps = d.steps.map((s) => toStep(s, stepIds));
+    if (d.options.length > 0) {
+      const optionIds = new IdPool();
+      phase.options = d.options.map((o): PhaseOption => {
+        const optTitle = shorten(nonEmpty(o.title, `Option ${o.n}`), 120);
+        return { id: optionIds.take(slugify(optTitle, slugify(`option ${o.n}`, "option"))), title: optTitle, steps: o.steps.map((s) => toStep(s, stepIds)) };
+      });
+    }
+    if (phase.steps === undefined && phase.options === undefined) continue;
+    phases.push(phase);
+  }
+  if (phases.length === 0) {
+    phases.push({
+      id: "review",
+      kind: "assess",
+      title: "Review the source document",
+      steps: [{ id: stepIds.take("read-the-document"), title: "Read the source document", manual: `Nothing to run was found in ${head.source ?? "the markdown"}; read it and follow it by hand.` }],
+    });
+  }
+  return { apiVersion: "handrail/v1", kind: "Runbook", ...head, phases };
+}
+
+export function runbookYaml(runbook: Runbook, source: string): string {
+  const doc = new Document(runbook);
+  doc.commentBefore = ` Imported from ${source.replace(/[\r\n]+/g, " ")} by handrail import: review every step before use.`;
+  return doc.toString({ lineWidth: 0 });
+}
+
+type Json = Record<string, unknown>;
+
+function at(root: unknown, path: string): { parent: Json; key: string } | undefined {
+  const segs = [...path.matchAll(/([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+  let node: unknown = root;
+  for (let k = 0; k < segs.length - 1; k++) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string | number, unknown>)[segs[k]!];
+  }
+  const key = segs[segs.length - 1];
+  return node !== null && typeof node === "object" && typeof key === "string" ? { parent: node as Json, key } : undefined;
+}
+
+/** A fix for one problem the loader reported; false when there is none. */
+function repair(runbook: Runbook, path: string): boolean {
+  const spot = at(runbook, path);
+  if (!spot) return false;
+  const { parent, key } = spot;
+  const moveToDescription = (text: string) => {
+    parent.description = [typeof parent.description === "string" ? parent.description : undefined, text].filter(Boolean).join("\n\n");
+  };
+  if (key === "manual" && typeof parent.manual === "string") {
+    moveToDescription(parent.manual);
+    parent.manual = "Follow the instructions in the description.";
+    return true;
+  }
+  if (key === "run" && typeof parent.run === "string") {
+    moveToDescription(parent.run);
+    delete parent.run;
+    delete parent.interactive;
+    delete parent.risk;
+    parent.manual = "Run the command in the description by hand.";
+    return true;
+  }
+  if (path.startsWith("inputs.")) {
+    const input = at(runbook, path.split(".").slice(0, 2).join(".") + ".type")?.parent;
+    if (!input) return false;
+    delete input.default;
+    delete input.values;
+    input.type = "string";
+    return true;
+  }
+  return false;
+}
+
+/** Emit the YAML; if the loader finds a problem (an importer bug), repair it and say so. */
+export function emitChecked(runbook: Runbook, source: string): { yaml: string; runbook: Runbook; repaired: string[] } {
+  const repaired: string[] = [];
+  let current = runbook;
+  for (let round = 0; round < 8; round++) {
+    const yaml = runbookYaml(current, source);
+    const result = loadRunbookText(yaml, `${current.id}.yaml`);
+    if (result.runbook && result.problems.length === 0) return { yaml, runbook: result.runbook, repaired };
+    const copy = structuredClone(current);
+    let fixed = false;
+    for (const p of result.problems) {
+      if (repair(copy, p.path)) {
+        fixed = true;
+        repaired.push(`${p.path}: ${p.message}`);
+      }
+    }
+    if (!fixed) {
+      repaired.push(...result.problems.map((p) => `unrepaired ${p.path}: ${p.message}`));
+      return { yaml, runbook: current, repaired };
+    }
+    current = copy;
+  }
+  return { yaml: runbookYaml(current, source), runbook: current, repaired };
+}

@@ -1,0 +1,113 @@
+/**
+ * The built console in tmux against the simulated cluster, on a shipped runbook: inputs, steps,
+ * a long step cancelled, an option chosen, high-risk steps confirmed by typing the name on a
+ * production context, resolved; then the incident file and the report.
+ */
+import { execa } from "execa";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import type { IncidentEvent } from "../../src/incident/events.js";
+import { startKubeSandbox, type KubeSandbox } from "../../src/sandbox/index.js";
+import { BIN, runCli, scratchDir } from "../helpers/cli.js";
+import { startTerminal } from "../helpers/tmux.js";
+
+const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
+
+let sandbox: KubeSandbox;
+beforeAll(async () => {
+  sandbox = await startKubeSandbox({ tickMs: 50 });
+  sandbox.store.createDeployment({ namespace: "shop", name: "api", image: "shop/api:1.0", replicas: 3, labels: { app: "api" } });
+  sandbox.store.tickUntil(() => sandbox.store.listPods("shop").filter((p) => p.status?.phase === "Running").length === 3);
+  sandbox.store.setDeploymentImage("shop", "api", "shop/api:2.0-bad");
+});
+afterAll(async () => sandbox?.stop());
+
+describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
+  it("emergency rollback on a production context, from open to report", async () => {
+    const dir = scratchDir(onTestFinished);
+    const kubeconfig = await sandbox.writeKubeconfig(dir, { context: "prod-sandbox", namespace: "shop" });
+    const term = await startTerminal(`node ${BIN} --kubeconfig ${kubeconfig} open emergency-rollback --severity medium --set service=api --set namespace=shop`, { cwd: dir, height: 50 });
+    onTestFinished(() => term.kill());
+    await term.waitFor("(PRODUCTION)");
+    await term.waitFor("Immediate assessment › Check service health");
+
+    let cancelled = false;
+    for (let turn = 0; turn < 80; turn++) {
+      const screen = await term.screen();
+      if (screen.includes("Every step is done")) break;
+      if (screen.includes("Rollback: choose how to proceed")) {
+        await term.keys("1");
+        await term.waitFor("Immediate service rollback", 5_000).catch(() => undefined);
+        await term.waitFor("Stop current deployment");
+        continue;
+      }
+      // The step card's first line: "Phase › Title [risk] (again) stopped: …".
+      const card = (screen.split(/[╝╯]/).at(-1) ?? "").split("\n").find((l) => l.includes(" › ")) ?? "";
+      const title = card.split(" › ")[1]?.split(/\s+\[(?:low|medium|high|critical) risk\]|\s+\(again\)|\s+stopped:/)[0]?.trim();
+      if (screen.includes("stopped: cancelled")) {
+        await term.keys("s");
+        await term.waitFor("Why skip it?");
+        await term.type("l");
+        await term.waitFor("Why skip it? l");
+        await term.type("ow on time");
+        await term.keys("Enter");
+        await term.waitFor(`– ${title ?? ""} — skipped`);
+        continue;
+      }
+      const done = new RegExp(`${(title ?? "").replace(/[[\]().*+?^$|\\]/g, "\\$&")} — \\w+`);
+      await term.keys("r");
+      const after = await term.waitFor(new RegExp(`Type "api" to run:|y / n|ctrl-c cancel step|${done.source}`), 15_000);
+      if (after.includes('Type "api" to run:')) {
+        await term.type("a");
+        await term.waitFor('Type "api" to run: a');
+        await term.type("pi");
+        await term.keys("Enter");
+      } else if (after.includes("y / n")) {
+        await term.type("y");
+      }
+      if (!cancelled && title === "Check health endpoints") {
+        // This kubectl exec waits for a pod that is not there: cancel it.
+        await term.waitFor("ctrl-c cancel step");
+        await term.keys("C-c");
+        await term.waitFor("stopped: cancelled");
+        cancelled = true;
+        continue;
+      }
+      await term.waitFor(done, 60_000);
+    }
+    await term.waitFor("Every step is done");
+    await term.type("x");
+    await term.waitFor("Root cause:");
+    await term.type("b");
+    await term.waitFor("Root cause: b");
+    await term.type("ad image 2.0");
+    await term.keys("Enter");
+    await term.waitFor("…more (empty to finish):");
+    await term.keys("Enter");
+    await term.waitFor("Action item 1");
+    await term.keys("Enter");
+    await term.waitFor("Resolved.");
+    await term.type("q");
+    await term.waitFor("y / n");
+    await term.type("y");
+    await term.waitFor("[exited 0]");
+
+    expect(cancelled).toBe(true);
+    const store = path.join(dir, "incidents");
+    const file = path.join(store, readdirSync(store).find((f) => f.endsWith(".jsonl"))!);
+    const evs = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as IncidentEvent);
+    const status = (id: string) => (evs.filter((e) => e.type === "step.finished" && e.step === id).at(-1) as { status?: string } | undefined)?.status;
+    expect(status("scale-zero")).toBe("passed");
+    expect(status("undo")).toBe("passed");
+    expect(status("recovery-health")).toBe("cancelled");
+    expect(evs.find((e) => e.type === "step.skipped" && e.step === "recovery-health")).toMatchObject({ reason: "low on time" });
+    expect(evs.find((e) => e.type === "option.chosen")).toMatchObject({ phase: "rollback", option: "service" });
+    expect(evs.at(-1)).toMatchObject({ type: "incident.resolved", rootCause: "bad image 2.0" });
+    expect(new Set(sandbox.store.listPods("shop").map((p) => p.spec.containers[0]?.image))).toEqual(new Set(["shop/api:1.0"]));
+    const report = await runCli(["report", file], { cwd: dir });
+    expect(report.stdout).toContain("Chose option **service** in rollback");
+    expect(report.stdout).toContain("bad image 2.0");
+    expect(report.stdout).toMatch(/rollback › undo: passed/);
+  }, 240_000);
+});
