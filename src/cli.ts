@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { fileURLToPath } from "node:url";
 import { consoleCommand, type ConsoleOptions } from "./commands/console.js";
+import { importCommand } from "./commands/import.js";
 import { incidentsCommand, reportCommand, resolveCommand } from "./commands/incidents.js";
 import { listCommand } from "./commands/list.js";
 import { runCommand, type RunOptions } from "./commands/run.js";
@@ -116,6 +117,13 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .description("the incidents in the store, newest first")
     .option("--json", "print JSON")
     .action((opts: { json?: boolean }, cmd: Command) => incidentsCommand(ctxFor(cmd), opts));
+
+  program
+    .command("import")
+    .description("turn markdown runbooks into handrail/v1 YAML (a fidelity summary goes to stderr)")
+    .argument("<paths...>", "markdown files or directories, or - for standard input")
+    .option("-o, --output <path>", "the YAML file, or a directory for several inputs")
+    .action(async (paths: string[], opts: { output?: string }, cmd: Command) => importCommand(ctxFor(cmd), paths, opts));
 
   program
     .command("schema")

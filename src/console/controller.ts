@@ -119,7 +119,10 @@ export class Controller implements ConsoleController {
 
   private onEvent(e: IncidentEvent): void {
     const h = this.historyOf(e);
-    if (h) this.store.setState((v) => ({ history: [...v.history, h] }));
+    // The step is over the moment its result is on disk: keys for the next step count from here.
+    const ended = e.type === "step.finished" ? { running: false } : {};
+    if (h) this.store.setState((v) => ({ history: [...v.history, h], ...ended }));
+    if (e.type === "step.finished") this.refresh();
   }
 
   /** Derive what the operator sees from the incident state. */

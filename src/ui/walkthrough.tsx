@@ -138,6 +138,7 @@ export function Walkthrough() {
     case "type-target":
       prompt = (
         <TextPrompt
+          openedBy="r"
           label={`Production. Type "${current?.target ?? ""}" to run:`}
           validate={(v) => (v === current?.target ? undefined : `type exactly ${current?.target ?? ""}`)}
           onSubmit={() => {
@@ -149,13 +150,13 @@ export function Walkthrough() {
       );
       break;
     case "skip":
-      prompt = <TextPrompt label="Why skip it?" validate={(v) => (v.trim() ? undefined : "a reason is required")} onSubmit={(v) => (close(), controller.skip(v))} onCancel={close} />;
+      prompt = <TextPrompt openedBy="s" label="Why skip it?" validate={(v) => (v.trim() ? undefined : "a reason is required")} onSubmit={(v) => (close(), controller.skip(v))} onCancel={close} />;
       break;
     case "note":
-      prompt = <TextPrompt label="Note:" validate={(v) => (v.trim() ? undefined : "empty note")} onSubmit={(v) => (close(), controller.note(v))} onCancel={close} />;
+      prompt = <TextPrompt openedBy="n" label="Note:" validate={(v) => (v.trim() ? undefined : "empty note")} onSubmit={(v) => (close(), controller.note(v))} onCancel={close} />;
       break;
     case "edit":
-      prompt = <TextPrompt label="$" initial={current?.command ?? ""} hint="this run only; logged as edited" onSubmit={(v) => (close(), void controller.runCurrent(v))} onCancel={close} />;
+      prompt = <TextPrompt openedBy="e" label="$" initial={current?.command ?? ""} hint="this run only; logged as edited" onSubmit={(v) => (close(), void controller.runCurrent(v))} onCancel={close} />;
       break;
     case "severity":
       prompt = <PickList items={SEVERITIES.map((s) => ({ id: s, label: s }))} onPick={(s) => (close(), controller.changeSeverity(s as Severity))} onCancel={close} />;
@@ -168,6 +169,7 @@ export function Walkthrough() {
           ))}
           <TextPrompt
             resetOnSubmit
+            openedBy="x"
             label={mode.lines.length === 0 ? "Root cause:" : "  …more (empty to finish):"}
             validate={(v) => (v.trim() || mode.lines.length > 0 ? undefined : "required")}
             onSubmit={(v) => dispatch({ type: "cause-line", text: v })}

@@ -115,10 +115,10 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     onTestFinished(() => term.kill());
     await term.waitFor("Shell › Ask a question");
     await term.keys("r");
-    await term.waitFor("who? ");
+    await term.waitFor("who? ", 40_000);
     await term.type("bob");
     await term.keys("Enter");
-    await term.waitFor("✓ Ask a question — passed exit 0");
+    await term.waitFor("✓ Ask a question — passed exit 0", 40_000);
     await term.waitFor("Shell › After");
     expect(readFileSync(path.join(dir, "answer.txt"), "utf8")).toBe("hello bob\n");
     await term.keys("r");

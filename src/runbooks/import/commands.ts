@@ -80,6 +80,7 @@ export function sessionOpener(original: string): Opener | undefined {
   const stages = command.split(/\s*(?:\|\||&&|;|\|)\s*/);
   if (stages.length > 1) return undefined;
   const words = command.trim().split(/\s+/).filter((w) => !/^[A-Za-z_]\w*=/.test(w));
+  if (words[0] === "sudo" && /^-[is]$/.test(words[1] ?? "") && words.length === 2) return { kind: "shell", shell: "root shell" };
   if (words[0] === "sudo") words.shift();
   if (words[0] === "ssh") {
     const originalWords = original.trim().split(/\s+/).filter((w) => w !== "sudo");
@@ -104,7 +105,7 @@ export function sessionOpener(original: string): Opener | undefined {
   if (w0 === "bundle" && inner[2] === "rails" && /^(?:c|console)$/.test(inner[3] ?? "")) return { kind: "shell", shell: "rails console" };
   if (/^(?:irb|pry|python3?|node|cqlsh)$/.test(w0) && bare) return { kind: "shell", shell: w0 };
   if (SHELL_NAMES.test(w0) && bare && inner !== words) return { kind: "shell", shell: "container shell" };
-  if ((w0 === "su" && (w1 === "-" || w1 === undefined)) || (words[0] === "sudo" && /^-[is]$/.test(words[1] ?? ""))) return { kind: "shell", shell: "root shell" };
+  if (w0 === "su" && (w1 === "-" || w1 === undefined)) return { kind: "shell", shell: "root shell" };
   return undefined;
 }
 

@@ -13,9 +13,10 @@ const nonEmpty = (text: string | undefined, fallback: string): string => {
   return t === "" ? fallback : t;
 };
 
-function toStep(d: StepDraft, ids: IdPool): Step {
+function toStep(d: StepDraft, ids: IdPool, lines: Map<string, number>): Step {
   const title = shorten(nonEmpty(d.title, "Step"), 120);
   const step: Step = { id: ids.take(slugify(title, "step")), title };
+  lines.set(step.id, d.line);
   if (d.description !== undefined && d.description.trim() !== "") step.description = d.description.trim();
   if (d.run !== undefined && d.run.trim() !== "") {
     step.run = d.run;
@@ -25,20 +26,20 @@ function toStep(d: StepDraft, ids: IdPool): Step {
   return step;
 }
 
-/** The runbook object, with ids unique where the format needs them. */
-export function assembleRunbook(head: RunbookHead, drafts: readonly PhaseDraft[]): Runbook {
+/** The runbook object, with ids unique where the format needs them; `lines` gets each step's markdown line. */
+export function assembleRunbook(head: RunbookHead, drafts: readonly PhaseDraft[], lines = new Map<string, number>()): Runbook {
   const stepIds = new IdPool();
   const phaseIds = new IdPool();
   const phases: Phase[] = [];
   for (const d of drafts) {
     const title = shorten(nonEmpty(d.title, "Steps"), 120);
-    const phase: Phase = { id: phaseIds.take(slugify(title, "phase")), kind: d.kind ?? "assess", title };
-    if (d.steps.length > 0) phase.steps = d.steps.map((s) => toStep(s, stepIds));
+    const phase: Phase = { id: phaseIds.take(slugify(title, "phase", 64)), kind: d.kind ?? "assess", title };
+    if (d.steps.length > 0) phase.steps = d.steps.map((s) => toStep(s, stepIds, lines));
     if (d.options.length > 0) {
       const optionIds = new IdPool();
       phase.options = d.options.map((o): PhaseOption => {
         const optTitle = shorten(nonEmpty(o.title, `Option ${o.n}`), 120);
-        return { id: optionIds.take(slugify(optTitle, slugify(`option ${o.n}`, "option"))), title: optTitle, steps: o.steps.map((s) => toStep(s, stepIds)) };
+        return { id: optionIds.take(slugify(optTitle, slugify(`option ${o.n}`, "option"))), title: optTitle, steps: o.steps.map((s) => toStep(s, stepIds, lines)) };
       });
     }
     if (phase.steps === undefined && phase.options === undefined) continue;
@@ -74,10 +75,13 @@ function at(root: unknown, path: string): { parent: Json; key: string } | undefi
   return node !== null && typeof node === "object" && typeof key === "string" ? { parent: node as Json, key } : undefined;
 }
 
-/** A fix for one problem the loader reported; false when there is none. */
-function repair(runbook: Runbook, path: string): boolean {
+/**
+ * A fix for one problem the loader reported: "moved" for manual text that reads like a handrail
+ * variable (`$item` in prose), which is expected; "fixed" for anything else (an importer bug); undefined when there is none.
+ */
+function repair(runbook: Runbook, path: string): "moved" | "fixed" | undefined {
   const spot = at(runbook, path);
-  if (!spot) return false;
+  if (!spot) return undefined;
   const { parent, key } = spot;
   const moveToDescription = (text: string) => {
     parent.description = [typeof parent.description === "string" ? parent.description : undefined, text].filter(Boolean).join("\n\n");
@@ -85,7 +89,7 @@ function repair(runbook: Runbook, path: string): boolean {
   if (key === "manual" && typeof parent.manual === "string") {
     moveToDescription(parent.manual);
     parent.manual = "Follow the instructions in the description.";
-    return true;
+    return "moved";
   }
   if (key === "run" && typeof parent.run === "string") {
     moveToDescription(parent.run);
@@ -93,40 +97,55 @@ function repair(runbook: Runbook, path: string): boolean {
     delete parent.interactive;
     delete parent.risk;
     parent.manual = "Run the command in the description by hand.";
-    return true;
+    return "fixed";
   }
   if (path.startsWith("inputs.")) {
     const input = at(runbook, path.split(".").slice(0, 2).join(".") + ".type")?.parent;
-    if (!input) return false;
+    if (!input) return undefined;
     delete input.default;
     delete input.values;
     input.type = "string";
-    return true;
+    return "fixed";
   }
-  return false;
+  return undefined;
 }
 
-/** Emit the YAML; if the loader finds a problem (an importer bug), repair it and say so. */
-export function emitChecked(runbook: Runbook, source: string): { yaml: string; runbook: Runbook; repaired: string[] } {
+export interface Emitted {
+  yaml: string;
+  runbook: Runbook;
+  /** Problems the loader found and the importer had to fix: a bug in the importer if not empty. */
+  repaired: string[];
+  /** Manual text moved to the description because handrail would read it as a variable. */
+  moved: Array<{ line: number; message: string }>;
+}
+
+/** Emit the YAML and check it with the loader; fix what it reports, and say so. */
+export function emitChecked(runbook: Runbook, source: string, lines: ReadonlyMap<string, number> = new Map()): Emitted {
   const repaired: string[] = [];
+  const moved: Emitted["moved"] = [];
   let current = runbook;
   for (let round = 0; round < 8; round++) {
     const yaml = runbookYaml(current, source);
     const result = loadRunbookText(yaml, `${current.id}.yaml`);
-    if (result.runbook && result.problems.length === 0) return { yaml, runbook: result.runbook, repaired };
+    if (result.runbook && result.problems.length === 0) return { yaml, runbook: result.runbook, repaired, moved };
     const copy = structuredClone(current);
     let fixed = false;
     for (const p of result.problems) {
-      if (repair(copy, p.path)) {
-        fixed = true;
-        repaired.push(`${p.path}: ${p.message}`);
+      const how = repair(copy, p.path);
+      if (how === undefined) continue;
+      fixed = true;
+      if (how === "fixed") repaired.push(`${p.path}: ${p.message}`);
+      else {
+        const step = at(copy, p.path)?.parent;
+        const line = typeof step?.id === "string" ? (lines.get(step.id) ?? 1) : 1;
+        moved.push({ line, message: `text that reads as a handrail variable (${p.message.split(" ")[0]}) kept in the step description` });
       }
     }
     if (!fixed) {
       repaired.push(...result.problems.map((p) => `unrepaired ${p.path}: ${p.message}`));
-      return { yaml, runbook: current, repaired };
+      return { yaml, runbook: current, repaired, moved };
     }
     current = copy;
   }
-  return { yaml: runbookYaml(current, source), runbook: current, repaired };
+  return { yaml: runbookYaml(current, source), runbook: current, repaired, moved };
 }

@@ -115,11 +115,12 @@ export function importMarkdown(text: string, opts: ImportOptions): ImportResult 
   const inputs = registry.specs();
   if (Object.keys(inputs).length > 0) head.inputs = inputs;
 
-  const emitted = emitChecked(assembleRunbook(head, outline.phases), head.source ?? opts.fileName);
+  const stepLines = new Map<string, number>();
+  const emitted = emitChecked(assembleRunbook(head, outline.phases, stepLines), head.source ?? opts.fileName, stepLines);
   const runbook = emitted.runbook;
   summary.runbookId = runbook.id;
   summary.repaired = emitted.repaired;
-  summary.notes.push(...registry.notes);
+  summary.notes.push(...registry.notes, ...emitted.moved);
   summary.notes.sort((a, b) => a.line - b.line);
   summary.phases = runbook.phases.length;
   for (const phase of runbook.phases) {

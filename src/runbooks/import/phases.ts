@@ -82,7 +82,7 @@ export class PhaseMapper {
     const title = continuation && via ? `${this.title(anchor)}: ${cleanTitle(via.title, 60)}` : this.title(anchor);
     const ancestors: Array<PhaseKind | undefined> = [];
     for (let p = anchor.parent; p && p !== this.root; p = p.parent) ancestors.push(kindOf(p.title));
-    const phase: PhaseDraft = { anchor, title, kindHints: [via ? kindOf(via.title) : undefined, kindOf(anchor.title), ...ancestors], steps: [], options: [] };
+    const phase: PhaseDraft = { anchor, title, kindHints: via?.pseudo && !isStepTitle(via.title) ? [kindOf(via.title), kindOf(anchor.title), ...ancestors] : [kindOf(anchor.title), via ? kindOf(via.title) : undefined, ...ancestors], steps: [], options: [] };
     this.phases.push(phase);
     return phase;
   }
@@ -94,7 +94,9 @@ export class PhaseMapper {
       return;
     }
     if (isLinksTitle(section.title) && this.takeLinks(section)) return;
-    if (section.parent === this.root && isIntro(section.title) && !this.hasCommands(section)) {
+    // "Overview", or a subtitle paragraph before anything to do, describes the runbook.
+    const early = this.phases.length === 0 && kindOf(section.title) === undefined && section.children.length === 0 && section.blocks.every((b) => b.type === "paragraph" || b.type === "rule");
+    if (section.parent === this.root && (isIntro(section.title) || early) && !this.hasCommands(section)) {
       const { prose, steps } = sectionSteps(section.blocks, title, this.env);
       this.intro.push(...prose, ...steps.map((s) => s.manual ?? s.title));
       this.children(section, anchor);
@@ -181,9 +183,13 @@ export class PhaseMapper {
     for (let i = this.phases.length - 2; i >= 0; i--) {
       const p = this.phases[i]!;
       const q = this.phases[i + 1]!;
-      const related = q.anchor.parent === p.anchor || q.anchor.parent === p.anchor.parent;
-      if (p.options.length === 0 && p.steps.every((s) => s.run === undefined) && related && p.kind === q.kind && q.anchor !== this.root) {
+      const named = kindOf(p.anchor.title);
+      const siblings = q.anchor.parent === p.anchor.parent && (p.anchor.parent !== this.root || (named !== undefined && named === kindOf(q.anchor.title)));
+      const related = q.anchor.parent === p.anchor || siblings;
+      const qRuns = q.options.length > 0 || q.steps.some((s) => s.run !== undefined);
+      if (p.options.length === 0 && p.steps.every((s) => s.run === undefined) && qRuns && related && p.kind === q.kind && q.anchor !== this.root) {
         q.steps.unshift(...p.steps);
+        if (q.anchor.parent === p.anchor) q.title = p.title;
         this.phases.splice(i, 1);
       }
     }

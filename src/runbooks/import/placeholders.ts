@@ -76,6 +76,8 @@ interface Edit {
 
 export class InputRegistry {
   private readonly drafts = new Map<string, InputDraft>();
+  /** Variables the document asks a value for (`ENVIRONMENT="staging|production"`): inputs wherever they are read. */
+  private readonly asked = new Map<string, string>();
   readonly notes: ImportNote[] = [];
 
   /** `docAssigned`: variables some command of the document sets, with the line it does. */
@@ -105,6 +107,7 @@ export class InputRegistry {
       const start = m.index + lead.length + variable.length + 1;
       edits.push({ start, end: m.index + m[0].trimEnd().length, text: `"$${name}"` });
       const draft = this.draft(name, `${variable}=${m[3]}${value}${m[3]}`, lineAt(m.index));
+      this.asked.set(variable, name);
       if (asks) {
         draft.hints.add("enum");
         draft.values ??= alternatives;
@@ -125,8 +128,8 @@ export class InputRegistry {
         continue;
       }
       const choices = inner.includes("|") ? inner.split("|") : undefined;
-      const flag = /--?([A-Za-z][\w-]*)[= ]$/.exec(script.slice(Math.max(0, start - 40), start));
-      const name = choices ? inputName(flag?.[1] ?? "choice") : inputName(inner);
+      const flag = /(?:--?([A-Za-z][\w-]*)[= ]|\b([A-Za-z][\w-]*)=)$/.exec(script.slice(Math.max(0, start - 40), start));
+      const name = choices ? inputName(flag?.[1] ?? flag?.[2] ?? "choice") : inputName(inner);
       edits.push({ start, end, text: this.quoted(name, c) });
       const draft = this.draft(name, m[0], lineAt(start));
       if (choices) {
@@ -144,13 +147,13 @@ export class InputRegistry {
       const variable = m[2] ?? m[4]!;
       if (c !== "code" && c !== "double" && c !== "heredoc") continue;
       if (script[start - 1] === "\\" || local.has(variable) || WELL_KNOWN.has(variable) || WELL_KNOWN_PREFIX.test(variable) || HANDRAIL_VARS.has(variable)) continue;
-      const setAt = this.docAssigned.get(variable);
+      const setAt = this.asked.has(variable) ? undefined : this.docAssigned.get(variable);
       if (setAt !== undefined) {
         this.notes.push({ line: lineAt(start), message: `$${variable} is set by another step (line ${setAt}); steps do not share shell variables` });
         continue;
       }
       if (!free(start, end)) continue;
-      const name = inputName(variable);
+      const name = this.asked.get(variable) ?? inputName(variable);
       const suffix = m[3] ?? "";
       const ref = m[2] !== undefined ? `\${${m[1]}${name}${suffix}}` : `$${name}`;
       if (!(c === "code" || ref !== m[0])) {
@@ -209,7 +212,7 @@ export class InputRegistry {
         }
       }
       const lines = d.lines.length > 6 ? `${d.lines.slice(0, 6).join(", ")}…` : d.lines.join(", ");
-      const spec: InputSpec = { type, prompt: humanize(d.original.replace(/^[<$]\{?|[>}]$|=.*$/g, "")), description: `From ${d.original} in the markdown (line ${lines}).` };
+      const spec: InputSpec = { type, prompt: humanize(d.name), description: `From ${d.original} in the markdown (line ${lines}).` };
       if (type === "enum") spec.values = d.values ?? ["value"];
       if (d.default !== undefined && type !== "secret") {
         if (checkInputValue(spec, d.default).ok) spec.default = d.default;

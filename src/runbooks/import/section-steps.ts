@@ -86,8 +86,13 @@ export function sectionSteps(blocks: readonly Block[], sectionTitle: string, env
         break;
       }
       case "item": {
-        const nested = blocks.slice(idx + 1).filter((b, k, arr): b is ItemBlock => b.type === "item" && b.indent > block.indent && arr.slice(0, k).every((x) => x.type === "item" && x.indent > block.indent));
-        env.severity.fromListItem(block.text, nested.map((n) => n.text));
+        const nested: string[] = [];
+        for (let k = idx + 1; k < blocks.length; k++) {
+          const b = blocks[k]!;
+          if (b.type !== "item" || b.indent <= block.indent) break;
+          nested.push(b.text);
+        }
+        env.severity.fromListItem(block.text, nested);
         const commands = inlineCommands(block.text);
         const title = cleanTitle(block.text);
         if (commands.length > 0) {
@@ -153,9 +158,11 @@ export function sectionSteps(blocks: readonly Block[], sectionTitle: string, env
         break;
     }
   });
-  if (prose.length > 0 && steps.length > 0) {
-    const last = steps[steps.length - 1]!;
-    last.description = [last.description, prose.join("\n").trim()].filter((p) => p !== undefined && p !== "").join("\n\n");
+  // Prose after the last step is an instruction of its own, not a footnote to that step.
+  const rest = prose.join("\n").trim();
+  if (rest !== "" && steps.length > 0) {
+    const line = blocks.filter((b) => b.type === "paragraph" || b.type === "item" || b.type === "table").pop()?.line ?? steps[steps.length - 1]!.line;
+    steps.push({ title: cleanTitle(rest.split("\n")[0]!.replace(/^\s*(?:[-*+]|\d+[.)])\s+/, ""), 90), manual: rest, line });
     prose = [];
   }
   return { steps, prose };

@@ -39,6 +39,8 @@ export interface OtherShellLines {
   shell: string;
   title?: string;
   lines: string[];
+  /** Output shown after the lines (in a block of prompts). */
+  output: string[];
   line: number;
 }
 export interface CronLine {
@@ -147,8 +149,17 @@ export function splitShell(lines: readonly string[], firstLine: number): ShellIt
         other.item = undefined;
         return;
       }
+      if (promptMode) {
+        // Prompt lines are typed into the other shell; the lines after them are its output.
+        const typed = PROMPT.exec(raw) ?? ROOT_PROMPT.exec(raw) ?? /^\s*[\w-]*[=>#-]*[#>]\s+(\S.*)$/.exec(raw);
+        if (typed) {
+          other.item = { kind: "other", shell: other.shell, lines: [typed[1]!], output: [], line: lineNo };
+          items.push(other.item);
+        } else if (other.item) other.item.output.push(raw);
+        return;
+      }
       if (!other.item) {
-        other.item = { kind: "other", shell: other.shell, lines: [], line: lineNo };
+        other.item = { kind: "other", shell: other.shell, lines: [], output: [], line: lineNo };
         items.push(other.item);
       }
       const comment = /^\s*(?:#|--|\/\/)\s*(.*)$/.exec(raw);

@@ -31,7 +31,10 @@ const STATEFUL = new Set(["cd", "pushd", "popd", "source", ".", "set", "shopt", 
 
 /** Title for a command that has no comment above it: the command itself, shortened. */
 export function commandTitle(command: string): string {
-  const first = command.split("\n")[0]!.replace(/\s*\\$/, "").trim();
+  const first = command
+    .split("\n")[0]!
+    .replace(/\s*(?:\\|\|\||&&|\||;\s*(?:do|then)|\{|'\{|"\{)\s*$/, "")
+    .trim();
   return shorten(first, 72) || "Run a command";
 }
 
@@ -91,12 +94,13 @@ export function shellBlockSteps(lines: readonly string[], firstLine: number, ctx
   const sshPrefix = new Map<string, string>();
   let pendingLead = lead;
   const push = (step: StepDraft) => {
+    if (steps.length === 0 && hint !== undefined && step.title === "") step.title = hint;
+    if (pendingLead !== undefined && cleanTitle(pendingLead) === step.title) pendingLead = undefined;
     if (pendingLead !== undefined) {
       step.description = joinText([pendingLead, step.description]);
       if (step.description === undefined) delete step.description;
       pendingLead = undefined;
     }
-    if (steps.length === 0 && hint !== undefined && step.title === "") step.title = hint;
     steps.push(step);
   };
 
@@ -129,7 +133,8 @@ export function shellBlockSteps(lines: readonly string[], firstLine: number, ctx
       ctx.summary.otherShell.push({ shell: item.shell, line: item.line });
       const body = item.lines.join("\n").trim();
       const title = item.title ? cleanTitle(item.title) : `In ${item.shell}: ${shorten(item.lines[0]?.trim() ?? "", 60)}`;
-      push({ title, manual: `In the ${item.shell} session opened above, run:\n${body || item.title || ""}`, line: item.line });
+      const output = item.output.length > 0 ? `\n\nExpected output:\n${item.output.join("\n")}` : "";
+      push({ title, manual: `In the ${item.shell} session opened above, run:\n${body || item.title || ""}${output}`, line: item.line });
     } else {
       ctx.summary.commands++;
       push({ title: item.title ? cleanTitle(item.title) : "Schedule with cron", manual: `Add this line to the crontab (crontab -e):\n${item.text}`, line: item.line });
@@ -148,7 +153,7 @@ function commandStep(cmds: ShellCommand[], ctx: ShellContext, sshPrefix: Readonl
   ctx.summary.commands += cmds.length;
   const text = cmds.map((c) => c.text).join("\n");
   const titled = cmds.find((c) => c.title !== undefined);
-  const title = titled?.title !== undefined ? cleanTitle(titled.title) : "";
+  const title = titled?.title !== undefined ? cleanTitle(titled.title) : first.remote !== undefined ? commandTitle(text) : "";
   const others = cmds.filter((c) => c !== titled && c.title !== undefined).map((c) => `- ${c.title}`);
   const description = joinText([
     first.comments.length > 0 ? first.comments.join("\n") : undefined,

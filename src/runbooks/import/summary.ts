@@ -86,7 +86,7 @@ export function formatSummary(summary: ImportSummary, opts: { output?: string } 
   if (summary.reference.length > 0) {
     const groups = groupBy(summary.reference, (r) => `${r.language}|${r.why}`).map(([, list]) => {
       const where = list.map((r) => (r.endLine > r.line ? `${r.line}-${r.endLine}` : `${r.line}`));
-      return `${list[0]!.language} at ${where.length === 1 ? "line" : "lines"} ${where.join(", ")} (${list[0]!.why})`;
+      return `${list[0]!.language} at ${where.length === 1 && !where[0]!.includes("-") ? "line" : "lines"} ${where.join(", ")} (${list[0]!.why})`;
     });
     out.push(`  reference text kept: ${groups.join("; ")}`);
   }

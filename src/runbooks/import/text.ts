@@ -19,7 +19,7 @@ export function cleanTitle(text: string, max = 100): string {
   let t = plainInline(text)
     .replace(/^(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[ivx]+\.)\s+(?=\S)/i, "")
     .replace(/^step\s*\d+[a-z]?\s*[:.)-]\s*/i, "")
-    .replace(/\s*:\s*$/, "")
+    .replace(/\s*[:.]\s*$/, "")
     .trim();
   if (t === "") t = plainInline(text).replace(/:$/, "").trim();
   return shorten(t, max);
