@@ -45,9 +45,16 @@ export function PickList({ items, onPick, onCancel, rows = 10, isActive = true }
         const at = start + i === safe;
         return (
           <Box key={item.id}>
-            <Text color={at ? "cyan" : undefined}>{at ? "❯ " : "  "}</Text>
-            <Text bold={at}>{`${start + i + 1}. ${item.label}`}</Text>
-            {item.detail ? <Text dimColor>{`  ${item.detail}`}</Text> : null}
+            {/* The marker and label keep their width; a long detail is cut, not wrapped under the label. */}
+            <Box flexShrink={0}>
+              <Text color={at ? "cyan" : undefined}>{at ? "❯ " : "  "}</Text>
+              <Text bold={at}>{`${start + i + 1}. ${item.label}`}</Text>
+            </Box>
+            {item.detail ? (
+              <Text dimColor wrap="truncate-end">
+                {`  ${item.detail}`}
+              </Text>
+            ) : null}
           </Box>
         );
       })}
