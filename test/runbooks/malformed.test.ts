@@ -38,7 +38,7 @@ const CASES: Array<[string, string, string, string[]]> = [
   ["bad id", "id: rollback", "id: Roll_back", ['x.yaml:42:13 phases[1].options[1].id: expected a kebab-case id (lowercase letters, digits and single dashes), got "Roll_back"']],
   ["bad duration", "{ after: 15m", "{ after: soon", ['x.yaml:10:14 escalations[0].after: expected a duration such as "30s", "5m", "1h30m", got "soon"']],
   ["step with two kinds", "        timeout: 150s\n", "        timeout: 150s\n        manual: Watch it.\n", ["x.yaml:54:17 phases[2].steps[0].manual: a step has one kind; this one has run and manual"]],
-  ["step with no kind", "        manual: Post in #incidents with environment, service, timestamp, first assessment.\n", "", ["x.yaml:30:9 phases[0].steps[2]: a step needs one of: run, manual, k8s, http"]],
+  ["step with no kind", "        manual: Post in #incidents with environment, service, timestamp, first assessment.\n", "", ["x.yaml:30:9 phases[0].steps[2]: a step needs one of: run, manual, k8s, http, notify"]],
   ["forEach over a non-list input", "      - id: rollout\n", "      - id: rollout\n        forEach: service\n", ['x.yaml:51:18 phases[2].steps[0].forEach: input "service" is a name, not a list']],
   ["reverse without forEach", "      - id: rollout\n", "      - id: rollout\n        reverse: true\n", ["x.yaml:51:9 phases[2].steps[0].reverse: reverse applies only with forEach"]],
   ["$item outside forEach", 'deployment/"$service" -n "$namespace" --timeout', 'deployment/"$item" -n "$namespace" --timeout', ['x.yaml:52:49 phases[2].steps[0].run: "$item" is only set inside a step or phase with forEach']],
