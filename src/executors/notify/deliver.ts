@@ -43,6 +43,7 @@ function errorText(e: unknown): string {
 async function httpAttempt(r: Extract<NotifyRequest, { kind: "http" }>, signal: AbortSignal): Promise<Outcome> {
   let res: Response;
   try {
+    // No redirects: following one would hand the token or the payload to a host nobody configured.
     res = await fetch(r.url, { method: "POST", headers: r.headers, body: r.body, signal, redirect: "error" });
   } catch (e) {
     return { error: errorText(e), retry: true };
