@@ -20,8 +20,9 @@ await build({
   },
   alias: { "react-devtools-core": "./scripts/devtools-stub.mjs" },
   // client-node is ~15 MB of JavaScript and only needed by k8s steps: left to node_modules and
-  // imported lazily, so start-up never parses it (ENVIRONMENT.md: load client-node lazily).
-  external: ["@kubernetes/client-node"],
+  // imported lazily, so start-up never parses it (ENVIRONMENT.md: load client-node lazily). nodemailer
+  // likewise: only an email notification loads it.
+  external: ["@kubernetes/client-node", "nodemailer"],
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __handrailRequire } from 'node:module';\nconst require = __handrailRequire(import.meta.url);",
   },

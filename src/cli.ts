@@ -110,7 +110,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("<incident>", "incident id or file")
     .option("--root-cause <text>", "what caused it")
     .option("--action-item <text>", "a follow-up (repeatable)", collect)
-    .action((ref: string, opts: { rootCause?: string; actionItem?: string[] }, cmd: Command) => resolveCommand(ctxFor(cmd), ref, opts));
+    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[] }, cmd: Command) => resolveCommand(ctxFor(cmd), ref, opts));
 
   program
     .command("incidents")

@@ -10,6 +10,7 @@ import { createConsoleStore, type IncidentCard, type RunbookCard } from "../ui/s
 import { openLibrary, findRunbook, type CommandContext } from "./context.js";
 import { findIncident, incidentsDir } from "./incident-files.js";
 import { listIncidentRows } from "./incidents.js";
+import { loadNotifySettings } from "./notify-config.js";
 import { parsePairs, parseSeverity, resolveInputs } from "./run.js";
 
 export interface ConsoleOptions {
@@ -34,6 +35,7 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError("the console needs an interactive terminal (stdin and stdout must be a TTY)", "For scripts and CI use: handrail run <runbook> --set … --yes");
   }
+  const notify = loadNotifySettings(ctx.env);
   const lib = await openLibrary(ctx, () => undefined);
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook }));
   const dir = incidentsDir(ctx);
@@ -64,6 +66,7 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     ...(prepared.server ? { kubeServer: prepared.server } : {}),
     dryRun: opts.dryRun === true,
     mode: "console",
+    notify,
     listIncidents,
     exit: () => ink.app?.unmount(),
     // Put the screen away, let the step have the terminal, then draw the screen again.

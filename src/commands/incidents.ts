@@ -3,9 +3,15 @@ import { readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { formatDuration } from "../runbooks/duration.js";
+import type { EventOf, IncidentEvent } from "../incident/events.js";
 import { IncidentFileError, IncidentLog, readIncidentFile } from "../incident/log.js";
 import { Redactor } from "../incident/redact.js";
+import { replay } from "../incident/machine.js";
+import { Notifier } from "../incident/notifier.js";
 import { buildReport, renderMarkdown } from "../incident/report.js";
+import { inputToEnv } from "../runbooks/inputs.js";
+import type { Runbook } from "../runbooks/schema.js";
+import { loadNotifySettings } from "./notify-config.js";
 import type { CommandContext } from "./context.js";
 import { findIncident, incidentsDir } from "./incident-files.js";
 import { table } from "./list.js";
@@ -31,13 +37,16 @@ export function reportCommand(ctx: CommandContext, ref: string, opts: { format?:
   } else process.stdout.write(text);
 }
 
-export function resolveCommand(ctx: CommandContext, ref: string, opts: { rootCause?: string; actionItem?: string[] }): void {
+export async function resolveCommand(ctx: CommandContext, ref: string, opts: { rootCause?: string; actionItem?: string[] }): Promise<void> {
   if (!opts.rootCause || opts.rootCause.trim() === "") throw new UsageError("--root-cause TEXT is required", 'e.g. handrail resolve INCIDENT --root-cause "bad image tag" --action-item "pin image digests"');
   const file = findIncident(ctx, ref);
+  const settings = loadNotifySettings(ctx.env);
   let log: IncidentLog;
+  let events: IncidentEvent[];
   try {
     const { log: reopened, read } = IncidentLog.reopen(file);
     log = reopened;
+    events = read.events;
     if (read.events.some((e) => e.type === "incident.resolved")) {
       log.close();
       throw new UsageError(`${path.basename(file, ".jsonl")} is already resolved`);
@@ -46,9 +55,33 @@ export function resolveCommand(ctx: CommandContext, ref: string, opts: { rootCau
     if (e instanceof IncidentFileError) throw new UsageError(e.message);
     throw e;
   }
-  const redact = new Redactor();
+  let redact = new Redactor();
+  let notifier: Notifier | undefined;
   try {
-    log.append({ type: "incident.resolved", rootCause: redact.text(opts.rootCause), actionItems: (opts.actionItem ?? []).map((a) => redact.text(a)) });
+    const resolved = log.append({ type: "incident.resolved", rootCause: redact.text(opts.rootCause), actionItems: (opts.actionItem ?? []).map((a) => redact.text(a)) });
+    events.push(resolved);
+    // What was paged is resolved too. The runbook may be gone from the search path: the file knows enough.
+    const opened = events[0] as EventOf<"incident.opened">;
+    const stub = { apiVersion: "handrail/v1", kind: "Runbook", id: opened.runbook.id, title: opened.runbook.title, phases: [] } as unknown as Runbook;
+    const state = replay(stub, events);
+    notifier = new Notifier({
+      state,
+      file,
+      record: (body) => {
+        const e = log.append(body);
+        const line = e.type === "notify.sent" ? `resolved on ${e.channel} (${e.status ?? "sent"})` : e.type === "notify.failed" ? `could not resolve on ${e.channel}: ${e.reason}` : "";
+        if (line) process.stdout.write(`${line}\n`);
+        return e;
+      },
+      shownVars: () => ({ incident_id: state.id ?? "", severity: state.severity, runbook_id: stub.id, ...Object.fromEntries(Object.entries(state.inputs).map(([k, v]) => [k, state.secrets.includes(k) ? "••••••" : inputToEnv(v)])) }),
+      redact: (text) => redact.text(text),
+      addSecrets: (values) => {
+        redact = redact.with(values);
+      },
+    });
+    notifier.configure(settings);
+    notifier.resolved(events);
+    await notifier.settle();
   } finally {
     log.close();
   }

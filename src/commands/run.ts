@@ -12,6 +12,7 @@ import { SEVERITIES, type Runbook, type Severity } from "../runbooks/schema.js";
 import { didYouMean } from "../runbooks/suggest.js";
 import { findRunbook, type CommandContext } from "./context.js";
 import { findIncident, incidentsDir } from "./incident-files.js";
+import { loadNotifySettings } from "./notify-config.js";
 
 export interface RunOptions {
   set?: string[];
@@ -92,6 +93,8 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
   const err = (t: string) => process.stderr.write(t);
   let session: IncidentSession;
   let severity: Severity;
+  // A broken config file is bad input: found before anything is opened or run.
+  const notify = loadNotifySettings(ctx.env);
   const kube = await kubeFor(ctx);
   try {
     if (opts.resume) {
@@ -138,6 +141,7 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
     throw e;
   }
 
+  session.notifier.configure(notify);
   out(`incident ${session.id}\nfile     ${session.file}\n${opts.dryRun ? "DRY RUN: nothing will be executed\n" : ""}`);
   const ac = new AbortController();
   let interrupts = 0;
@@ -178,6 +182,7 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
   } finally {
     process.off("SIGINT", onSigint);
     process.off("SIGTERM", onSigint);
+    await session.notifier.settle();
     session.close();
     kube.cleanup();
   }

@@ -5,6 +5,7 @@
  */
 import { userInfo } from "node:os";
 import path from "node:path";
+import type { NotifySettings } from "../executors/notify/settings.js";
 import type { KubeTarget } from "../executors/types.js";
 import type { IncidentEvent } from "../incident/events.js";
 import { readIncidentFile } from "../incident/log.js";
@@ -29,6 +30,8 @@ export interface ControllerDeps {
   kubeServer?: string;
   dryRun: boolean;
   mode: "console" | "drill";
+  /** Channel settings for notify steps and escalations, loaded by the command layer. */
+  notify?: NotifySettings;
   listIncidents: () => IncidentCard[];
   exit: () => void;
   /** Give the terminal to an interactive step (the screen is put away and drawn again after). */
@@ -76,6 +79,7 @@ export class Controller implements ConsoleController {
   }
 
   private attach(session: IncidentSession): void {
+    if (this.deps.notify) session.notifier.configure(this.deps.notify);
     this.session = session;
     this.unsubscribe?.();
     this.unsubscribe = session.subscribe((e) => this.onEvent(e));
@@ -110,6 +114,11 @@ export class Controller implements ConsoleController {
         return { id: e.seq, key: e.step, title: title(e.step), status: "skipped", exitCode: null, durationMs: 0, detail: e.reason };
       case "option.chosen":
         return { id: e.seq, key: e.phase, title: `${e.phase}: ${e.option}`, status: "chosen", exitCode: null, durationMs: 0 };
+      case "notify.sent":
+      case "notify.failed":
+        // A step's own delivery shows as the step; the ones outside a step (escalations, the resolve) get a line.
+        if (e.step) return undefined;
+        return { id: e.seq, key: e.escalation ?? "notify", title: `notify ${e.channel}${e.action === "resolve" ? " resolve" : ""}`, status: e.type === "notify.failed" ? "failed" : e.dryRun ? "skipped" : "passed", exitCode: null, durationMs: e.latencyMs, ...(e.type === "notify.failed" ? { detail: e.reason } : {}) };
       case "note.added":
         return { id: e.seq, key: "note", title: `note: ${e.text}`, status: "note", exitCode: null, durationMs: 0 };
       default:
@@ -146,6 +155,7 @@ export class Controller implements ConsoleController {
           phase: state.plan.find((p) => p.phase.id === item.phaseId)?.phase.title ?? item.phaseId,
           kind: stepKind(step),
           command: s.displayCommand(step, item.item),
+          ...(step.notify ? { notify: { channel: step.notify.channel, severity: step.notify.severity ?? state.severity, message: s.notifyText(step, item.item) } } : {}),
           ...(step.risk ? { risk: step.risk } : {}),
           ...(step.description ? { description: step.description } : {}),
           ...(step.target ? { target: step.target.replace(/\$\{?(\w+)\}?/g, (m, n: string) => vars[n] ?? m) } : {}),
@@ -229,7 +239,12 @@ export class Controller implements ConsoleController {
     const s = this.session;
     const item = this.currentItem();
     if (!s || !item || this.running) return;
-    if (this.deps.dryRun) return this.guard(() => s.skip(item.key, "dry run", s.displayCommand(item.step, item.item)));
+    if (this.deps.dryRun) {
+      return this.guard(() => {
+        if (item.step.notify) s.notifier.dryRun(item);
+        s.skip(item.key, "dry run", s.displayCommand(item.step, item.item));
+      });
+    }
     this.running = new AbortController();
     const command = s.displayCommand(item.step, item.item, override);
     this.store.setState({ running: true, flash: undefined, live: { key: item.key, title: item.step.title, command, startedAt: Date.now(), lines: [], total: 0, skipped: 0 } });
@@ -346,8 +361,10 @@ export class Controller implements ConsoleController {
     this.podWatch?.stop();
     this.podWatch = undefined;
     this.unsubscribe?.();
-    this.session?.close();
+    // A page or a resolve still on its way is let finish into the file before it closes.
+    const s = this.session;
     this.session = undefined;
+    if (s) void s.notifier.settle().finally(() => s.close());
   }
 
   quit(): void {

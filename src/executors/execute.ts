@@ -3,6 +3,7 @@ import type { Step } from "../runbooks/schema.js";
 import { stepKind } from "../runbooks/schema.js";
 import { runHttp } from "./http.js";
 import { runK8s } from "./k8s.js";
+import { runNotify } from "./notify/index.js";
 import { OutputCollector } from "./output.js";
 import { runShell } from "./shell.js";
 import type { ExecContext, ExecuteOptions, StepResult } from "./types.js";
@@ -16,6 +17,8 @@ export async function execute(step: Step, ctx: ExecContext, opts: ExecuteOptions
         return await runHttp(step.http!, step, ctx, opts);
       case "k8s":
         return await runK8s(step.k8s!, step, ctx, opts);
+      case "notify":
+        return await runNotify(step.notify!, step, ctx, opts);
       case "manual":
         return errorResult("a manual step is confirmed by the operator, not executed");
     }

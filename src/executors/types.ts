@@ -1,5 +1,6 @@
 /** The one port every step kind goes through: typed events out, a result back, never a throw for an expected failure. */
 import type { Step } from "../runbooks/schema.js";
+import type { NotifyContext } from "./notify/index.js";
 
 export type StepStatus = "passed" | "failed" | "error" | "timeout" | "cancelled";
 export type Stream = "stdout" | "stderr";
@@ -38,6 +39,8 @@ export interface ExecContext {
   kube?: KubeTarget;
   /** Used when a step sets no timeout. */
   defaultTimeoutMs?: number;
+  /** Channel settings and incident facts for notify steps (the executor never reads process.env). */
+  notify?: NotifyContext;
 }
 
 export interface ExecuteOptions {

@@ -1,6 +1,6 @@
 /** The incident file's events (DESIGN.md): one JSON object a line, `seq` without gaps, `ts` in UTC. */
 import type { Diagnosis, ExpectOutcome, StepStatus, Stream } from "../executors/types.js";
-import type { Severity, StepKind } from "../runbooks/schema.js";
+import type { NotifyChannel, Severity, StepKind } from "../runbooks/schema.js";
 
 export interface StepOutputFile {
   /** Relative to the incident file's directory. */
@@ -8,6 +8,19 @@ export interface StepOutputFile {
   bytes: number;
   lines: number;
   sha256: string;
+}
+
+/** Where a notification came from and what it was: a step, an escalation, or the resolution. */
+export interface NotifyFacts {
+  channel: NotifyChannel;
+  action: "trigger" | "resolve";
+  severity: Severity;
+  step?: string;
+  escalation?: string;
+  attempts: number;
+  latencyMs: number;
+  /** The last HTTP status or SMTP reply code. */
+  status?: number;
 }
 
 export type IncidentEventBody =
@@ -50,6 +63,9 @@ export type IncidentEventBody =
   | { type: "sla.breached"; severity: Severity; respondWithin: string; dueAt: string }
   | { type: "escalation.raised"; key: string; to: string; reason?: string; after: string; severity: Severity }
   | { type: "escalation.acknowledged"; key: string }
+  /** Delivered; `ref` is what the provider gave back (issue URL, dedup key, message id). A dry run records the payload it would have sent. */
+  | ({ type: "notify.sent"; ref?: string; dryRun?: boolean; payload?: string } & NotifyFacts)
+  | ({ type: "notify.failed"; reason: string } & NotifyFacts)
   | { type: "incident.resumed"; interrupted: string[]; pid: number }
   | { type: "incident.resolved"; rootCause: string; actionItems: string[] };
 

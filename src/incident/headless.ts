@@ -31,6 +31,9 @@ const HIGH_RISK = new Set(RISKS.slice(RISKS.indexOf("high")));
 function policyLine(e: IncidentEvent): string | undefined {
   if (e.type === "sla.breached") return `!! response time (${e.respondWithin} for ${e.severity}) breached`;
   if (e.type === "escalation.raised") return `!! escalate to ${e.to}${e.reason ? `: ${e.reason}` : ""} (after ${e.after})`;
+  // A step's own delivery is printed with the step; these come from the clock or the resolve.
+  if (e.type === "notify.sent" && !e.step) return `!! notified ${e.channel}${e.dryRun ? " (dry run: not sent)" : `: ${e.status ?? "sent"} in ${e.latencyMs} ms`}`;
+  if (e.type === "notify.failed" && !e.step) return `!! notification to ${e.channel} failed: ${e.reason}`;
   return undefined;
 }
 
@@ -54,6 +57,7 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
       retry = false;
       if (action.type === "complete" || action.type === "resolved") break;
       if (action.type === "halted") {
+        await session.notifier.settle();
         const c = clock(session.state, Date.now());
         return {
           exitCode: action.status === "cancelled" ? 130 : 1,
@@ -87,6 +91,7 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
         continue;
       }
       if (opts.dryRun) {
+        if (step.notify) opts.out(`  would send:\n    ${session.notifier.dryRun(item).replace(/\n/g, "\n    ")}\n`);
         session.skip(item.key, "dry run", command);
         opts.out("  – dry run: not executed\n");
         continue;
@@ -110,6 +115,7 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
         if (r.diagnosis) opts.err(`  ${r.diagnosis.summary}\n  hint: ${r.diagnosis.hint}\n`);
       }
     }
+    await session.notifier.settle();
   } finally {
     unsubscribe();
   }

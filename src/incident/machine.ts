@@ -72,7 +72,8 @@ const FINAL: ReadonlySet<StepState> = new Set(["passed", "skipped"]);
 
 function onFailOf(state: IncidentState, key: string): string {
   const item = flatten(state.plan).find((i) => i.key === key);
-  return item?.kind === "step" ? (item.step.onFail ?? "stop") : "stop";
+  // A notification that did not go out must not hold the incident: notify steps continue unless told otherwise.
+  return item?.kind === "step" ? (item.step.onFail ?? (item.step.notify ? "continue" : "stop")) : "stop";
 }
 
 function afterFinish(state: IncidentState, e: EventOf<"step.finished">): Pick<IncidentState, "next" | "halted"> {

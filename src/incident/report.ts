@@ -23,6 +23,21 @@ export interface ReportStep {
   acknowledged?: string;
 }
 
+export interface ReportNotification {
+  at: string;
+  channel: string;
+  action: string;
+  severity: string;
+  outcome: "sent" | "failed" | "dry run";
+  /** The step, or `escalation <to>`, or `resolution`. */
+  origin: string;
+  attempts: number;
+  status?: number;
+  latencyMs: number;
+  ref?: string;
+  reason?: string;
+}
+
 export interface IncidentReport {
   incident: string;
   runbook: { id: string; title: string };
@@ -39,6 +54,7 @@ export interface IncidentReport {
   options: Array<{ at: string; phase: string; option: string }>;
   notes: Array<{ at: string; text: string; step?: string }>;
   escalations: Array<{ at: string; to: string; reason?: string; acknowledgedAt?: string }>;
+  notifications: ReportNotification[];
   rootCause?: string;
   actionItems: string[];
   dryRun: boolean;
@@ -63,6 +79,7 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
     options: [],
     notes: [],
     escalations: [],
+    notifications: [],
     actionItems: [],
     dryRun: opened.dryRun,
     damagedLines,
@@ -123,6 +140,25 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
         if (x) x.acknowledgedAt = e.ts;
         break;
       }
+      case "notify.sent":
+      case "notify.failed": {
+        const esc = e.escalation ? escalations.get(e.escalation) : undefined;
+        const origin = e.step ?? (e.escalation ? `escalation${esc ? ` to ${esc.to}` : ` ${e.escalation}`}` : e.action === "resolve" ? "resolution" : "handrail");
+        r.notifications.push({
+          at: e.ts,
+          channel: e.channel,
+          action: e.action,
+          severity: e.severity,
+          outcome: e.type === "notify.failed" ? "failed" : e.dryRun ? "dry run" : "sent",
+          origin,
+          attempts: e.attempts,
+          ...(e.status !== undefined ? { status: e.status } : {}),
+          latencyMs: e.latencyMs,
+          ...(e.type === "notify.sent" && e.ref ? { ref: e.ref } : {}),
+          ...(e.type === "notify.failed" ? { reason: e.reason } : {}),
+        });
+        break;
+      }
       case "incident.resolved":
         r.status = "resolved";
         r.resolvedAt = e.ts;
@@ -140,6 +176,36 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
 
 const time = (iso: string) => `${iso.slice(11, 19)} UTC`;
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** The timeline as Markdown list items, oldest first (the report, and a GitHub issue opened mid-incident). */
+export function timelineLines(r: IncidentReport): string[] {
+  type Row = { at: string; text: string };
+  const rows: Row[] = [{ at: r.openedAt, text: `Incident opened (${r.severity.initial})` }];
+  for (const c of r.severity.changes) rows.push({ at: c.at, text: `Severity ${c.from} → ${c.to}${c.reason ? `: ${c.reason}` : ""}` });
+  for (const o of r.options) rows.push({ at: o.at, text: `Chose option **${o.option}** in ${o.phase}` });
+  for (const s of r.steps) {
+    const result = s.acknowledged ? `confirmed (${s.acknowledged})` : `${s.status}${s.exitCode !== null ? `, exit ${s.exitCode}` : ""}${s.durationMs !== undefined ? `, ${formatDuration(s.durationMs)}` : ""}`;
+    rows.push({ at: s.startedAt, text: `${s.phase} › ${s.step}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}: ${result}${s.command && !s.acknowledged ? ` — \`${cell(s.command.split("\n")[0]!)}\`` : ""}` });
+  }
+  for (const s of r.skipped) rows.push({ at: s.at, text: `Skipped ${s.step}: ${s.reason}` });
+  for (const n of r.notes) rows.push({ at: n.at, text: `Note${n.step ? ` on ${n.step}` : ""}: ${n.text}` });
+  for (const e of r.escalations) rows.push({ at: e.at, text: `Escalated to ${e.to}${e.reason ? `: ${e.reason}` : ""}${e.acknowledgedAt ? ` (acknowledged ${time(e.acknowledgedAt)})` : ""}` });
+  if (r.sla.breachedAt) rows.push({ at: r.sla.breachedAt, text: `Response time ${r.sla.respondWithin} breached` });
+  if (r.resolvedAt) rows.push({ at: r.resolvedAt, text: "Incident resolved" });
+  for (const n of r.notifications) rows.push({ at: n.at, text: `Notification ${n.outcome}: ${n.channel}${n.action === "resolve" ? " resolve" : ""} (${n.origin})` });
+  rows.sort((a, b) => a.at.localeCompare(b.at));
+  return rows.map((row) => `- ${time(row.at)}: ${row.text}`);
+}
+
+function notificationLines(r: IncidentReport): string[] {
+  if (r.notifications.length === 0) return ["_No notifications._"];
+  const out = ["| time | channel | from | severity | outcome | attempts | status | latency | detail |", "|---|---|---|---|---|---|---|---|---|"];
+  for (const n of r.notifications) {
+    const detail = n.reason ?? n.ref ?? "";
+    out.push(`| ${time(n.at)} | ${n.channel}${n.action === "resolve" ? " (resolve)" : ""} | ${cell(n.origin)} | ${n.severity} | ${n.outcome} | ${n.attempts} | ${n.status ?? "–"} | ${formatDuration(n.latencyMs)} | ${cell(detail)} |`);
+  }
+  return out;
+}
 
 /** The report as Markdown, in the order of the seed's incident report template. */
 export function renderMarkdown(r: IncidentReport): string {
@@ -165,23 +231,7 @@ export function renderMarkdown(r: IncidentReport): string {
   if (r.damagedLines) out.push(`- Note: ${r.damagedLines} damaged line(s) in the incident file were skipped`);
   out.push("");
 
-  out.push("## Timeline", "");
-  type Row = { at: string; text: string };
-  const rows: Row[] = [{ at: r.openedAt, text: `Incident opened (${r.severity.initial})` }];
-  for (const c of r.severity.changes) rows.push({ at: c.at, text: `Severity ${c.from} → ${c.to}${c.reason ? `: ${c.reason}` : ""}` });
-  for (const o of r.options) rows.push({ at: o.at, text: `Chose option **${o.option}** in ${o.phase}` });
-  for (const s of r.steps) {
-    const result = s.acknowledged ? `confirmed (${s.acknowledged})` : `${s.status}${s.exitCode !== null ? `, exit ${s.exitCode}` : ""}${s.durationMs !== undefined ? `, ${formatDuration(s.durationMs)}` : ""}`;
-    rows.push({ at: s.startedAt, text: `${s.phase} › ${s.step}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}: ${result}${s.command && !s.acknowledged ? ` — \`${cell(s.command.split("\n")[0]!)}\`` : ""}` });
-  }
-  for (const s of r.skipped) rows.push({ at: s.at, text: `Skipped ${s.step}: ${s.reason}` });
-  for (const n of r.notes) rows.push({ at: n.at, text: `Note${n.step ? ` on ${n.step}` : ""}: ${n.text}` });
-  for (const e of r.escalations) rows.push({ at: e.at, text: `Escalated to ${e.to}${e.reason ? `: ${e.reason}` : ""}${e.acknowledgedAt ? ` (acknowledged ${time(e.acknowledgedAt)})` : ""}` });
-  if (r.sla.breachedAt) rows.push({ at: r.sla.breachedAt, text: `Response time ${r.sla.respondWithin} breached` });
-  if (r.resolvedAt) rows.push({ at: r.resolvedAt, text: "Incident resolved" });
-  rows.sort((a, b) => a.at.localeCompare(b.at));
-  for (const row of rows) out.push(`- ${time(row.at)}: ${row.text}`);
-  out.push("");
+  out.push("## Timeline", "", ...timelineLines(r), "");
 
   if (failed.length) {
     out.push("## Failed steps", "");
@@ -195,6 +245,7 @@ export function renderMarkdown(r: IncidentReport): string {
       out.push("");
     }
   }
+  out.push("## Notifications", "", ...notificationLines(r), "");
   out.push("## Root Cause", "", r.rootCause ?? "_Not recorded yet: `handrail resolve` records it._", "");
   out.push("## Resolution", "");
   const remediation = r.steps.filter((s) => s.status === "passed" && (s.phase.includes("remed") || s.option));

@@ -14,6 +14,7 @@ import type { IncidentEvent, IncidentEventBody } from "./events.js";
 import { IncidentLog, type ReadResult } from "./log.js";
 import { initialState, interruptedSteps, reduce, type IncidentState } from "./machine.js";
 import type { PlannedStep } from "./plan.js";
+import { Notifier } from "./notifier.js";
 import { duePolicyEvents } from "./policy.js";
 import { Redactor } from "./redact.js";
 import { StepRecorder } from "./step-recorder.js";
@@ -47,6 +48,8 @@ export class IncidentSession {
   state: IncidentState;
   private redactor: Redactor;
   private listeners = new Set<(e: IncidentEvent, s: IncidentState) => void>();
+  /** Notifications: settings, notify.* events, escalation pages, the resolve. */
+  readonly notifier: Notifier;
 
   private constructor(
     readonly log: IncidentLog,
@@ -57,6 +60,7 @@ export class IncidentSession {
     for (const e of events) state = reduce(state, e);
     this.state = state;
     this.redactor = new Redactor(this.secretValues());
+    this.notifier = new Notifier(this);
   }
 
   static open(opts: OpenOptions): IncidentSession {
@@ -124,6 +128,16 @@ export class IncidentSession {
     return event;
   }
 
+  /** Mask text as everything written or shown is masked. */
+  redact(text: string): string {
+    return this.redactor.text(text);
+  }
+
+  /** More values to mask from here on (notification endpoints and tokens). */
+  addSecrets(values: string[]): void {
+    this.redactor = this.redactor.with(values);
+  }
+
   setSecret(name: string, value: string): void {
     this.secretInputs[name] = value;
     this.redactor = this.redactor.with([value]);
@@ -138,13 +152,26 @@ export class IncidentSession {
     return vars;
   }
 
+  /** The environment form of every input with secret values masked: for text handrail renders itself. */
+  shownVars(item?: string): Record<string, string> {
+    const shown = this.vars(item);
+    for (const n of new Set([...this.state.secrets, ...Object.keys(this.secretInputs)])) shown[n] = "••••••";
+    return shown;
+  }
+
+  /** A notify step's message as it will be sent: incident fields and inputs substituted, secrets masked. */
+  notifyText(step: Step, item?: string): string {
+    return this.redactor.text(substitute(step.notify?.message ?? "", this.notifier.context(item).vars).trim());
+  }
+
   /** The command as the operator reads it: values substituted, secrets masked. */
   displayCommand(step: Step, item?: string, override?: string): string {
     const vars = this.vars(item);
     const secretNames = new Set([...this.state.secrets, ...Object.keys(this.secretInputs)]);
-    const shown: Record<string, string> = { ...vars };
-    for (const n of secretNames) shown[n] = "••••••";
+    const shown = this.shownVars(item);
     switch (stepKind(step)) {
+      case "notify":
+        return `notify ${step.notify!.channel}${step.notify!.severity ? ` (${step.notify!.severity})` : ""}: ${this.notifyText(step, item)}`;
       case "run":
         return this.redactor.text(renderForDisplay(override ?? step.run!, vars, secretNames));
       case "manual":
@@ -191,7 +218,8 @@ export class IncidentSession {
       ...(step.risk ? { risk: step.risk } : {}),
     });
     const recorder = new StepRecorder(this.log, item.key, attempt, this.redactor);
-    const ctx: ExecContext = { vars: this.vars(item.item), env: base.env, cwd: base.cwd, ...(base.kube ? { kube: base.kube } : {}), ...(base.defaultTimeoutMs ? { defaultTimeoutMs: base.defaultTimeoutMs } : {}) };
+    const notify = step.notify ? { notify: this.notifier.context(item.item, step.notify.channel === "github") } : {};
+    const ctx: ExecContext = { vars: this.vars(item.item), env: base.env, cwd: base.cwd, ...(base.kube ? { kube: base.kube } : {}), ...(base.defaultTimeoutMs ? { defaultTimeoutMs: base.defaultTimeoutMs } : {}), ...notify };
     const onEvent = (e: StepEvent) => {
       const lines = recorder.onEvent(e);
       if (e.type === "output" && e.skipped) opts.onSkipped?.(e.skipped);
@@ -199,6 +227,7 @@ export class IncidentSession {
     };
     const result = await execute(step, ctx, { ...(opts.signal ? { signal: opts.signal } : {}), onEvent });
     const output = recorder.finish(result.output.lines);
+    if (step.notify) this.notifier.recordStep(item, result);
     this.record({
       type: "step.finished",
       step: item.key,
@@ -211,7 +240,8 @@ export class IncidentSession {
       ...(result.error ? { error: this.redactor.text(result.error) } : {}),
       ...(output ? { output } : {}),
       ...(result.status !== "passed" ? { tail: this.redactor.lines(result.output.tail.slice(-20).map((t) => t.line)) } : {}),
-      ...(result.details ? { details: result.details } : {}),
+      // Notify details hold no endpoint by construction; redacted all the same, as a second fence.
+      ...(result.details ? { details: step.notify ? (JSON.parse(this.redactor.text(JSON.stringify(result.details))) as Record<string, unknown>) : result.details } : {}),
     });
     return { result, command };
   }
@@ -249,15 +279,19 @@ export class IncidentSession {
 
   /** Append whatever the severity policy says is due now. */
   checkPolicy(now = Date.now()): IncidentEvent[] {
-    return duePolicyEvents(this.state, now).map((body) => this.record(body));
+    const raised = duePolicyEvents(this.state, now).map((body) => this.record(body));
+    for (const e of raised) if (e.type === "escalation.raised") this.notifier.escalated(e);
+    return raised;
   }
 
   acknowledge(key: string): void {
     this.record({ type: "escalation.acknowledged", key });
   }
 
+  /** Resolve; what was paged is resolved in the background (await notifier.settle() before exiting). */
   resolve(rootCause: string, actionItems: string[]): void {
     this.record({ type: "incident.resolved", rootCause: this.redactor.text(rootCause), actionItems: actionItems.map((a) => this.redactor.text(a)) });
+    this.notifier.resolved();
   }
 
   close(): void {

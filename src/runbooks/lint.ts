@@ -17,6 +17,8 @@ export interface LintProblem {
 
 /** Names every step may use besides the inputs: `$item` inside forEach, handrail's own exports. */
 export const BUILTIN_VARIABLES = ["item", "incident_id", "severity", "runbook_id"] as const;
+/** Incident fields a notification message may use besides those (rendered by handrail, never by a shell). */
+export const NOTIFY_VARIABLES = ["runbook_title", "elapsed", "last_step", "last_result"] as const;
 
 function checkInputs(runbook: Runbook, out: LintProblem[]): void {
   for (const [name, spec] of Object.entries(runbook.inputs ?? {})) {
@@ -93,6 +95,8 @@ function templateFields(step: Step, path: PathSegment[]): Array<[string, PathSeg
   };
   add(step.manual, ["manual"]);
   add(step.target, ["target"]);
+  add(step.notify?.message, ["notify", "message"]);
+  add(step.notify?.title, ["notify", "title"]);
   for (const [k, v] of Object.entries(step.k8s ?? {})) add(v, ["k8s", k]);
   if (step.http) {
     add(step.http.url, ["http", "url"]);
@@ -140,10 +144,10 @@ function checkSteps(runbook: Runbook, stepIds: Set<string>, out: LintProblem[]):
         if (expect[field] !== undefined && kind !== "http") out.push({ path: [...path, "expect", field], atKey: true, message: `expect.${field} applies to http steps, not ${kind}` });
       }
       if (expect.exitCode !== undefined && kind !== "run") out.push({ path: [...path, "expect", "exitCode"], atKey: true, message: `expect.exitCode applies to run steps, not ${kind}` });
-      if (kind === "manual") out.push({ path: [...path, "expect"], atKey: true, message: "a manual step has no output to check" });
+      if (kind === "manual" || kind === "notify") out.push({ path: [...path, "expect"], atKey: true, message: `a ${kind} step has no output to check` });
     }
     const looped = step.forEach !== undefined || phase.forEach !== undefined;
-    const known = new Set<string>([...inputNames, ...BUILTIN_VARIABLES.filter((v) => v !== "item" || looped)]);
+    const known = new Set<string>([...inputNames, ...BUILTIN_VARIABLES.filter((v) => v !== "item" || looped), ...(kind === "notify" ? NOTIFY_VARIABLES : [])]);
     const misspelt = (name: string): string | undefined => {
       if (known.has(name) || name === name.toUpperCase()) return undefined;
       if (name === "item") return "item";
@@ -168,11 +172,26 @@ function checkSteps(runbook: Runbook, stepIds: Set<string>, out: LintProblem[]):
   }
 }
 
+/** An escalation's message is a notification message too; a message without a channel goes nowhere. */
+function checkEscalations(runbook: Runbook, out: LintProblem[]): void {
+  const known = new Set<string>([...Object.keys(runbook.inputs ?? {}), ...BUILTIN_VARIABLES.filter((v) => v !== "item"), ...NOTIFY_VARIABLES]);
+  (runbook.escalations ?? []).forEach((esc, i) => {
+    if (esc.message === undefined) return;
+    if (esc.notify === undefined) out.push({ path: ["escalations", i, "message"], atKey: true, message: "message applies only with notify: <channel>" });
+    for (const ref of templateReferences(esc.message)) {
+      if (known.has(ref.name) || ref.name === ref.name.toUpperCase()) continue;
+      const hint = closest(ref.name, known);
+      if (hint) out.push({ path: ["escalations", i, "message"], token: ref.token, message: `"$${ref.name}" is not an input (did you mean "$${hint}"?)` });
+    }
+  });
+}
+
 /** Every semantic problem of a runbook that already passed the schema. */
 export function lintRunbook(runbook: Runbook): LintProblem[] {
   const out: LintProblem[] = [];
   checkInputs(runbook, out);
   const stepIds = checkIds(runbook, out);
   checkSteps(runbook, stepIds, out);
+  checkEscalations(runbook, out);
   return out;
 }

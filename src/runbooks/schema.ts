@@ -11,11 +11,13 @@ export const INPUT_TYPES = ["string", "name", "enum", "int", "duration", "url", 
 export const LIST_ITEM_TYPES = ["string", "name", "int", "url"] as const;
 export const K8S_ACTIONS = ["pods", "rollout-status", "scale", "rollout-restart", "rollout-undo", "events"] as const;
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+export const NOTIFY_CHANNELS = ["slack", "pagerduty", "github", "email", "webhook"] as const;
 
 export type Severity = (typeof SEVERITIES)[number];
 export type PhaseKind = (typeof PHASE_KINDS)[number];
 export type Risk = (typeof RISKS)[number];
 export type InputType = (typeof INPUT_TYPES)[number];
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
 
 /** Response times when a runbook does not set its own (DESIGN.md). */
 export const DEFAULT_RESPONSE_TIMES: Record<Severity, string> = {
@@ -47,6 +49,10 @@ const escalation = z.strictObject({
   severities: severityList.optional(),
   to: text,
   reason: text.optional(),
+  /** A channel the SLA clock notifies when the escalation falls due (e.g. pagerduty pages). */
+  notify: z.enum(NOTIFY_CHANNELS).optional(),
+  /** The message sent with it; `$name` references as in a notify step. */
+  message: text.optional(),
 });
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -109,11 +115,23 @@ const httpStep = z.strictObject({
   body: z.string().optional(),
 });
 
+// Endpoints and tokens are never here: they come from the config file or HANDRAIL_* variables.
+const notifyStep = z.strictObject({
+  channel: z.enum(NOTIFY_CHANNELS),
+  message: text,
+  /** The severity sent (PagerDuty severity, Slack colour, GitHub label); default the incident's. */
+  severity: z.enum(SEVERITIES).optional(),
+  /** Email recipients instead of the configured ones. */
+  to: oneOrMany(text).optional(),
+  /** GitHub issue title, email subject; default the message's first line. */
+  title: text.optional(),
+});
+
 const onFail = z.string().regex(/^(stop|continue|goto:[a-z0-9]+(?:-[a-z0-9]+)*)$/, {
   error: "expected stop | continue | goto:<step-id>",
 });
 
-export const STEP_KINDS = ["run", "manual", "k8s", "http"] as const;
+export const STEP_KINDS = ["run", "manual", "k8s", "http", "notify"] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const stepSchema = z
@@ -125,6 +143,7 @@ export const stepSchema = z
     manual: text.optional(),
     k8s: k8sStep.optional(),
     http: httpStep.optional(),
+    notify: notifyStep.optional(),
     requires: z.array(text).optional(),
     /** A run step that needs the terminal itself (kubectl exec -it, $EDITOR, psql): output is not captured. */
     interactive: z.boolean().optional(),
@@ -201,6 +220,8 @@ export type Expectation = z.infer<typeof expectation>;
 export type OutputCheck = z.infer<typeof outputCheck>;
 export type K8sStep = z.infer<typeof k8sStep>;
 export type HttpStep = z.infer<typeof httpStep>;
+export type NotifyStep = z.infer<typeof notifyStep>;
+export type Escalation = z.infer<typeof escalation>;
 
 /** The kind of a step (exactly one is set once the schema has passed). */
 export function stepKind(step: Step): StepKind {

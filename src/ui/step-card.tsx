@@ -40,7 +40,12 @@ export function StepCard() {
       </Box>
       {current.description ? <Text dimColor>{current.description}</Text> : null}
       {current.requires?.length ? <Text color="yellow">{`expects on PATH: ${current.requires.join(", ")}`}</Text> : null}
-      {current.kind === "manual" ? (
+      {current.kind === "notify" && current.notify ? (
+        <Box flexDirection="column">
+          <Text color="magenta">{`✉ notify ${current.notify.channel}${current.notify.severity ? ` · ${current.notify.severity}` : ""}`}</Text>
+          <Text>{current.notify.message}</Text>
+        </Box>
+      ) : current.kind === "manual" ? (
         <Text>{current.command}</Text>
       ) : (
         <Text color="cyan">{`$ ${current.command ?? ""}`}</Text>

@@ -67,7 +67,9 @@ export interface CurrentView {
   key?: string;
   title?: string;
   phase?: string;
-  kind?: "run" | "manual" | "k8s" | "http";
+  kind?: "run" | "manual" | "k8s" | "http" | "notify";
+  /** A notify step: where it goes, how urgent, and the message as it will be sent. */
+  notify?: { channel: string; severity?: string; message: string };
   risk?: "low" | "medium" | "high" | "critical";
   /** Values substituted, secrets masked. */
   command?: string;

@@ -1,6 +1,7 @@
 /** Drive the built binary in a real terminal: tmux with send-keys and capture-pane. */
 import { execa } from "execa";
 import { randomBytes } from "node:crypto";
+import { NO_NOTIFY_ENV } from "./cli.js";
 
 export interface Terminal {
   /** Type literal text (no key names). */
@@ -14,7 +15,9 @@ export interface Terminal {
 
 export async function startTerminal(command: string, opts: { cwd: string; env?: Record<string, string>; width?: number; height?: number }): Promise<Terminal> {
   const name = `handrail-test-${randomBytes(4).toString("hex")}`;
-  const env = Object.entries({ CI: "false", TERM: "xterm-256color", ...opts.env }).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ");
+  // `env -u` drops the developer's notification variables; the rest is set as given.
+  const unset = Object.keys(NO_NOTIFY_ENV).filter((k) => NO_NOTIFY_ENV[k] === undefined && opts.env?.[k] === undefined).map((k) => `-u ${k}`).join(" ");
+  const env = `${unset} ${Object.entries({ CI: "false", TERM: "xterm-256color", XDG_CONFIG_HOME: NO_NOTIFY_ENV.XDG_CONFIG_HOME!, ...opts.env }).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}`;
   await execa("tmux", ["new-session", "-d", "-s", name, "-x", String(opts.width ?? 120), "-y", String(opts.height ?? 40), "-c", opts.cwd, `env ${env} ${command}; echo "[exited $?]"; sleep 600`]);
   const screen = async () => (await execa("tmux", ["capture-pane", "-p", "-t", name], { reject: false })).stdout;
   return {

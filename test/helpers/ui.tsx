@@ -6,6 +6,7 @@ import path from "node:path";
 import { createElement } from "react";
 import { Controller } from "../../src/console/controller.js";
 import { stripAnsi } from "../../src/executors/output.js";
+import type { NotifySettings } from "../../src/executors/notify/settings.js";
 import type { KubeTarget } from "../../src/executors/types.js";
 import { listIncidentRows } from "../../src/commands/incidents.js";
 import { loadLibrary, searchPath } from "../../src/runbooks/library.js";
@@ -18,7 +19,7 @@ export const KEYS = { up: "\u001b[A", down: "\u001b[B", enter: "\r", escape: "\u
 /** Strip colour codes from a frame. */
 export const plain = (frame: string | undefined) => stripAnsi(frame ?? "");
 
-export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean; kube?: KubeTarget }) {
+export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean; kube?: KubeTarget; notify?: NotifySettings }) {
   const dir = mkdtempSync(path.join(tmpdir(), "handrail-ui-"));
   const lib = await loadLibrary(searchPath({ cliDirs: [opts.runbooksDir], cwd: dir, shippedDir: path.join(dir, "none") }), dir);
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook }) => ({ id: runbook.id, title: runbook.title, tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook }));
@@ -33,6 +34,7 @@ export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn:
     cwd: dir,
     dryRun: opts.dryRun === true,
     ...(opts.kube ? { kube: opts.kube } : {}),
+    ...(opts.notify ? { notify: opts.notify } : {}),
     mode: "console",
     listIncidents: () => listIncidentRows(incidentsDir).map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age })),
     exit: () => {
