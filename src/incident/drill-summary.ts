@@ -91,7 +91,7 @@ export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
     const wrong = Object.entries(scenario.remedy).filter(([phase, option]) => chosen[phase] !== option);
     if (wrong.length > 0) hint = `what would have fixed it: ${wrong.map(([phase, option]) => optionTitle(runbook, phase, option)).join(", ")}`;
     else {
-      const unfinished = [...planned.values()].flatMap((keys) => [...keys]).filter((k) => !passed.has(k));
+      const unfinished = Object.keys(scenario.remedy).flatMap((phase) => [...(planned.get(phase) ?? [])]).filter((k) => !passed.has(k));
       hint = `the right fix (${Object.entries(scenario.remedy).map(([p, o]) => `${p}=${o}`).join(", ")}) was chosen but not carried through${unfinished.length ? `: ${unfinished.join(", ")} did not pass` : ""}`;
     }
   }
