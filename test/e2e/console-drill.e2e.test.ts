@@ -9,6 +9,7 @@ import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
 import { BIN, runCli, scratchDir } from "../helpers/cli.js";
+import { closedPort, writeKubeconfig } from "../helpers/kube.js";
 import { startTerminal, type Terminal } from "../helpers/tmux.js";
 
 const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
@@ -150,4 +151,34 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
     expect(report).toContain("# Incident Report: Emergency Rollback (DRILL)");
     expect(report).toContain("- Outcome: healthy — 3/3 pods of api ready on shop/api:1.4.2");
   }, 120_000);
+
+  it("a kubeconfig whose server refuses: home says so and offers the drills first", async () => {
+    const dir = scratchDir(onTestFinished);
+    const port = await closedPort();
+    const kubeconfig = writeKubeconfig(dir, `https://127.0.0.1:${port}`, { context: "staging" });
+    const term = await startTerminal(`node ${BIN}`, { cwd: dir, env: { HOME: dir, KUBECONFIG: kubeconfig } });
+    onTestFinished(() => term.kill());
+    const home = await term.waitFor(`No cluster is reachable (connection refused at 127.0.0.1:${port})`);
+    expect(home.indexOf("Drills")).toBeLessThan(home.indexOf("handrail — runbooks"));
+    await term.keys("C-c");
+    await term.waitFor("[exited 0]");
+  }, 30_000);
+
+  it("handrail drill: the picker, then a drill that is left at once still records its end", async () => {
+    const dir = scratchDir(onTestFinished);
+    const term = await startTerminal(`node ${BIN} drill`, { cwd: dir, env: { HOME: dir, KUBECONFIG: path.join(dir, "none") } });
+    onTestFinished(() => term.kill());
+    const picker = await term.waitFor("handrail — drills");
+    expect(picker).not.toContain("handrail — runbooks");
+    await term.type("2");
+    const walk = await term.waitFor("DRILL briefing — api rollout of 1.5.1 stuck at 1/3");
+    expect(walk).toContain("⎈ drill-stuck-rollout / shop");
+    await term.type("q");
+    await term.waitFor("y / n");
+    await term.type("y");
+    await term.waitFor("[exited 0]");
+    const drills = path.join(dir, "incidents", "drills");
+    const evs = readFileSync(path.join(drills, readdirSync(drills)[0]!), "utf8").trim().split("\n").map((l) => JSON.parse(l) as IncidentEvent);
+    expect(evs.at(-1)).toMatchObject({ type: "drill.finished", scenario: "stuck-rollout", healthy: false, walkComplete: false, hint: "what would have fixed it: rollback=service (Immediate service rollback)" });
+  }, 30_000);
 });
