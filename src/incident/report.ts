@@ -4,6 +4,7 @@
  */
 import { formatDuration } from "../runbooks/duration.js";
 import type { EventOf, IncidentEvent } from "./events.js";
+import { drillSection, type ReportDrill } from "./report-drill.js";
 
 export interface ReportStep {
   step: string;
@@ -59,6 +60,8 @@ export interface IncidentReport {
   actionItems: string[];
   dryRun: boolean;
   damagedLines: number;
+  /** Set for incidents opened by a drill. */
+  drill?: ReportDrill;
 }
 
 /** One pass over the events; a report of 100,000 events costs one loop. */
@@ -83,6 +86,7 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
     actionItems: [],
     dryRun: opened.dryRun,
     damagedLines,
+    ...(opened.mode === "drill" ? { drill: { scenario: opened.scenario ?? "unknown" } } : {}),
   };
   const running = new Map<string, ReportStep>();
   const escalations = new Map<string, IncidentReport["escalations"][number]>();
@@ -159,6 +163,9 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
         });
         break;
       }
+      case "drill.finished":
+        r.drill = { scenario: e.scenario, outcome: drillOutcomeOf(e), finishedAt: e.ts };
+        break;
       case "incident.resolved":
         r.status = "resolved";
         r.resolvedAt = e.ts;
@@ -172,6 +179,11 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
   const end = r.resolvedAt ?? events.at(-1)?.ts ?? opened.ts;
   r.durationMs = Date.parse(end) - Date.parse(opened.ts);
   return r;
+}
+
+function drillOutcomeOf(e: EventOf<"drill.finished">): NonNullable<ReportDrill["outcome"]> {
+  const { type: _type, seq: _seq, ts: _ts, ...outcome } = e;
+  return outcome;
 }
 
 const time = (iso: string) => `${iso.slice(11, 19)} UTC`;
@@ -191,6 +203,7 @@ export function timelineLines(r: IncidentReport): string[] {
   for (const n of r.notes) rows.push({ at: n.at, text: `Note${n.step ? ` on ${n.step}` : ""}: ${n.text}` });
   for (const e of r.escalations) rows.push({ at: e.at, text: `Escalated to ${e.to}${e.reason ? `: ${e.reason}` : ""}${e.acknowledgedAt ? ` (acknowledged ${time(e.acknowledgedAt)})` : ""}` });
   if (r.sla.breachedAt) rows.push({ at: r.sla.breachedAt, text: `Response time ${r.sla.respondWithin} breached` });
+  if (r.drill?.finishedAt && r.drill.outcome) rows.push({ at: r.drill.finishedAt, text: `Drill finished: ${r.drill.outcome.healthy ? "healthy" : "still broken"}` });
   if (r.resolvedAt) rows.push({ at: r.resolvedAt, text: "Incident resolved" });
   for (const n of r.notifications) rows.push({ at: n.at, text: `Notification ${n.outcome}: ${n.channel}${n.action === "resolve" ? " resolve" : ""} (${n.origin})` });
   rows.sort((a, b) => a.at.localeCompare(b.at));
@@ -211,7 +224,7 @@ function notificationLines(r: IncidentReport): string[] {
 export function renderMarkdown(r: IncidentReport): string {
   const out: string[] = [];
   const inputs = Object.entries(r.inputs).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : v}`);
-  out.push(`# Incident Report: ${r.runbook.title}${r.dryRun ? " (dry run)" : ""}`, "");
+  out.push(`# Incident Report: ${r.runbook.title}${r.dryRun ? " (dry run)" : ""}${r.drill ? " (DRILL)" : ""}`, "");
   out.push("## Summary", "");
   out.push(`- Incident: ${r.incident}`);
   out.push(`- Runbook: ${r.runbook.id}`);
@@ -231,6 +244,7 @@ export function renderMarkdown(r: IncidentReport): string {
   if (r.damagedLines) out.push(`- Note: ${r.damagedLines} damaged line(s) in the incident file were skipped`);
   out.push("");
 
+  if (r.drill) out.push(...drillSection(r.drill));
   out.push("## Timeline", "", ...timelineLines(r), "");
 
   if (failed.length) {
