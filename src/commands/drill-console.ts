@@ -24,6 +24,7 @@ export function drillLauncher(ctx: CommandContext): DrillLauncher {
           env: d.env,
           cwd: d.cwd,
           incidentsDir: d.incidentsDir,
+          notify: d.notify,
           finish: async (session) => renderDrillSummary(await finishDrill(session, d.drill, runbook), session.state.severity),
           stop: () => d.drill.stop(),
         };

@@ -5,12 +5,14 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
+import { emptySettings, type NotifySettings } from "../executors/notify/settings.js";
 import type { KubeTarget } from "../executors/types.js";
 import { drillOutcome, summarizeDrill, type DrillSummary } from "../incident/drill-summary.js";
 import { readIncidentFile } from "../incident/log.js";
 import type { IncidentSession } from "../incident/session.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { startDrill, type Drill } from "../sandbox/drill.js";
+import type { NotifyInbox } from "../sandbox/notify-inbox.js";
 import type { Scenario } from "../sandbox/scenarios/types.js";
 import type { CommandContext } from "./context.js";
 import { DRILLS_SUBDIR, incidentsDir } from "./incident-files.js";
@@ -29,6 +31,21 @@ export interface CommandDrill {
   env: Record<string, string | undefined>;
   cwd: string;
   incidentsDir: string;
+  /** Every channel pointed at the drill's own inbox: practice never pages anybody. */
+  notify: NotifySettings;
+}
+
+/** Channel settings that send every notification of a drill to its inbox, whatever the operator has configured. */
+export function drillNotifySettings(inbox: NotifyInbox): NotifySettings {
+  const settings = emptySettings("(drill: every channel goes to the drill's own inbox)");
+  return {
+    ...settings,
+    slack: { webhookUrl: `${inbox.url}/slack/drill-webhook` },
+    pagerduty: { routingKey: "drill-routing-key", url: `${inbox.url}/pagerduty/v2/enqueue` },
+    github: { token: "drill-token", repo: "drill/incidents", apiUrl: `${inbox.url}/github` },
+    email: { smtpUrl: inbox.smtpUrl, from: "handrail-drill@localhost", to: "on-call@drill.invalid" },
+    webhook: { url: `${inbox.url}/webhook/drill` },
+  };
 }
 
 /** A drill never touches the user's cluster: flags that would choose one are refused. */
@@ -55,6 +72,7 @@ export async function launchDrill(ctx: CommandContext, scenario: Scenario): Prom
     env: { ...ctx.env, ...drill.world.env },
     cwd: drill.world.dir,
     incidentsDir: drillIncidentsDir(ctx),
+    notify: drillNotifySettings(drill.inbox),
   };
 }
 

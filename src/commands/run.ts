@@ -162,7 +162,7 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
     throw e;
   }
 
-  session.notifier.configure(notify);
+  session.notifier.configure(drill ? drill.notify : notify);
   out(`${drill ? `DRILL    ${drill.drill.scenario.id}: ${drill.drill.scenario.title}\n${drill.drill.scenario.briefing}\n` : ""}incident ${session.id}\nfile     ${session.file}\n${opts.dryRun ? "DRY RUN: nothing will be executed\n" : ""}`);
   const ac = new AbortController();
   let interrupts = 0;

@@ -89,7 +89,8 @@ export class Controller implements ConsoleController {
   }
 
   private attach(session: IncidentSession): void {
-    if (this.deps.notify) session.notifier.configure(this.deps.notify);
+    const notify = this.drill ? this.drill.run.notify : this.deps.notify;
+    if (notify) session.notifier.configure(notify);
     this.session = session;
     this.unsubscribe?.();
     this.unsubscribe = session.subscribe((e) => this.onEvent(e));

@@ -1,4 +1,5 @@
 /** What the console gets from the command layer for a drill: the world to point steps at, and its end. */
+import type { NotifySettings } from "../executors/notify/settings.js";
 import type { KubeTarget } from "../executors/types.js";
 import type { IncidentSession } from "../incident/session.js";
 import type { InputValue } from "../runbooks/inputs.js";
@@ -14,6 +15,8 @@ export interface DrillRun {
   env: Record<string, string | undefined>;
   cwd: string;
   incidentsDir: string;
+  /** The drill's own notification channels (its inbox), used instead of the operator's. */
+  notify: NotifySettings;
   /** Check the scenario's health, record drill.finished and return the summary's lines. */
   finish(session: IncidentSession): Promise<string[]>;
   /** Stop the drill's world (idempotent). */

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { startNotifyInbox, type NotifyInbox } from "./notify-inbox.js";
 import { startKubeSandbox } from "./server.js";
 import type { DrillHealth, DrillWorld, Scenario } from "./scenarios/types.js";
 
@@ -38,6 +39,8 @@ export interface Drill {
   context: string;
   /** The runbook inputs the scenario supplied. */
   inputs: Record<string, string | string[]>;
+  /** Where the drill's notifications go instead of real channels. */
+  inbox: NotifyInbox;
   /** The scenario's verdict, once a fix still rolling out has settled (or the settle time ran out). */
   health(): Promise<DrillHealth>;
   /** Stop every server of the drill and remove its directory; safe to call twice. */
@@ -123,13 +126,15 @@ export async function startDrill(scenario: Scenario, opts: DrillOptions = {}): P
   await mkdir(dir, { recursive: true });
   const servers: Server[] = [];
   const kube = await startKubeSandbox({ tickMs: opts.tickMs ?? DRILL_TICK_MS });
+  let inbox: NotifyInbox | undefined;
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      await Promise.all([kube.stop(), ...servers.map(close)]);
+      await Promise.all([kube.stop(), inbox?.stop(), ...servers.map(close)]);
       if (!opts.keepDir) rmSync(root, { recursive: true, force: true });
     })());
   try {
+    inbox = await startNotifyInbox();
     const context = drillContext(scenario.id);
     const kubeconfig = await kube.writeKubeconfig(root, { context });
     const world: DrillWorld = {
@@ -153,7 +158,7 @@ export async function startDrill(scenario: Scenario, opts: DrillOptions = {}): P
     };
     const inputs = await scenario.setup(world);
     const health = () => settledHealth(scenario, world, opts.settleMs ?? DRILL_SETTLE_MS);
-    return { scenario, world, kubeconfig, context, inputs, health, stop };
+    return { scenario, world, kubeconfig, context, inputs, inbox, health, stop };
   } catch (e) {
     await stop();
     throw e;

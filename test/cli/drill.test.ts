@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
 import { runCli, scratchDir } from "../helpers/cli.js";
+import { startHttpStub } from "../helpers/notify-servers.js";
 
 function drillEvents(dir: string): { file: string; events: IncidentEvent[] } {
   const drills = path.join(dir, "incidents", "drills");
@@ -57,7 +58,11 @@ describe("handrail drill --list", () => {
 describe("handrail run --drill", () => {
   it("the right option: exit 0, the scenario healthy, the incident under drills/ with mode drill, listed as a drill", async () => {
     const dir = scratchDir(onTestFinished);
-    const r = await runCli(["run", "emergency-rollback", "--drill", "crashloop-rollback", "--yes", "--option", "rollback=service"], { cwd: dir, env: noCluster(dir), timeoutMs: 110_000 });
+    // The operator's real channels are configured; a drill must not reach them.
+    const real = await startHttpStub();
+    onTestFinished(() => real.stop());
+    const channels = { HANDRAIL_SLACK_WEBHOOK_URL: `${real.url}/real-slack`, HANDRAIL_GITHUB_TOKEN: "real-token", HANDRAIL_GITHUB_REPO: "acme/ops", HANDRAIL_GITHUB_API_URL: real.url, HANDRAIL_WEBHOOK_URL: `${real.url}/real-hook` };
+    const r = await runCli(["run", "emergency-rollback", "--drill", "crashloop-rollback", "--yes", "--option", "rollback=service"], { cwd: dir, env: { ...noCluster(dir), ...channels }, timeoutMs: 110_000 });
     expect(r.stdout).toContain("DRILL    crashloop-rollback: api crash-loops after release 1.5.0");
     expect(r.stdout).toContain("DRILL crashloop-rollback: HEALTHY — 3/3 pods of api ready on shop/api:1.4.2");
     expect(r.stdout).toMatch(/time to diagnosis {3}\d/);
@@ -74,6 +79,11 @@ describe("handrail run --drill", () => {
     expect(finished).toMatchObject({ scenario: "crashloop-rollback", healthy: true, walkComplete: true, skipped: 0, respondWithin: "15m", withinResponseTime: true });
     expect(finished.timeToMitigationMs).toBeGreaterThan(finished.timeToDiagnosisMs!);
     expect(readdirSync(path.join(dir, "incidents")).filter((f) => f.endsWith(".jsonl"))).toEqual([]);
+    // Its notifications went out for real, to the drill's own inbox.
+    const sent = events.filter((e) => e.type === "notify.sent") as Array<EventOf<"notify.sent">>;
+    expect(sent.map((e) => e.channel)).toEqual(expect.arrayContaining(["github", "slack"]));
+    expect(sent.every((e) => e.dryRun !== true && e.attempts === 1)).toBe(true);
+    expect(real.requests).toEqual([]);
     const list = await runCli(["incidents"], { cwd: dir });
     expect(list.stdout).toMatch(new RegExp(`^${opened.incident}\\s+emergency-rollback\\s+medium\\s+open\\s.*crashloop-rollback$`, "m"));
     const report = await runCli(["report", opened.incident], { cwd: dir });
