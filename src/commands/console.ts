@@ -1,5 +1,6 @@
 /** The interactive console: home, `open <runbook>`, `resume <incident>`. */
 import { render } from "ink";
+import { ReadStream } from "node:tty";
 import { createElement } from "react";
 import { Controller } from "../console/controller.js";
 import { UsageError } from "../errors.js";
@@ -109,14 +110,17 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     await controller.startIncident(runbook.id, severity, inputs);
   }
   for (;;) {
-    ink.app = render(createElement(App, { store, controller, interactive: process.stdin.isTTY === true }), { exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
+    // Each screen reads the terminal through a stream of its own, destroyed before a step takes
+    // the terminal: a merely paused stream goes on reading into its buffer (up to its high-water
+    // mark), so keys typed for the step would land in handrail instead.
+    const input = new ReadStream(0);
+    ink.app = render(createElement(App, { store, controller, interactive: input.isTTY === true }), { stdin: input, exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
     await ink.app.waitUntilExit();
+    if (input.isTTY) input.setRawMode(false);
+    input.destroy();
     const run = ink.handOver;
     if (!run) break;
     ink.handOver = undefined;
-    // Stop reading the terminal ourselves, or keys meant for the step can land in handrail.
-    if (process.stdin.isTTY) process.stdin.setRawMode(false);
-    process.stdin.pause();
     process.stdout.write("\n── interactive step: the terminal is yours; exit to return to handrail ──\n");
     try {
       await run();

@@ -115,7 +115,8 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     onTestFinished(() => term.kill());
     await term.waitFor("Shell › Ask a question");
     await term.keys("r");
-    await term.waitFor("who? ", 40_000);
+    // The prompt itself, after the hand-over banner: "who? " is also in the command shown before the step runs.
+    await term.waitFor(/terminal is yours[^\n]*\n+who\?/, 40_000);
     await term.type("bob");
     await term.keys("Enter");
     await term.waitFor("✓ Ask a question — passed exit 0", 40_000);
