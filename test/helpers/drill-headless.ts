@@ -1,48 +1,41 @@
 /**
- * A drill walked headless through the built binary, and what it left: the incident file's events
- * and the report rendered from it, so tests check the walk against the scenario's own verdict.
+ * A drill walked headless through the built binary (`handrail run <runbook> --drill <id>`), and
+ * what it left: the incident file's events, the drill's verdict recorded in it, and the report
+ * rendered from it, so tests check the walk against the scenario's own health check.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { IncidentEvent } from "../../src/incident/events.js";
-import { startDrill, type Drill } from "../../src/sandbox/drill.js";
+import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
 import type { Scenario } from "../../src/sandbox/scenarios/types.js";
-import { runCli, type CliResult } from "./cli.js";
+import { runCli, scratchDir, type CliResult } from "./cli.js";
 
 export interface DrillRun {
-  drill: Drill;
   run: CliResult;
   file: string;
   events: IncidentEvent[];
-  /** The Markdown report's timeline lines (`- HH:MM:SS: …`). */
+  /** The drill's end as recorded (health, walk complete, hint). */
+  finished: EventOf<"drill.finished">;
+  /** The Markdown report's timeline lines (`- HH:MM:SS UTC: …`). */
   timeline: string[];
   report: string;
 }
 
-/** Start the drill, run its runbook headless with `--yes` and the given options, and read what it wrote. */
-export async function walkDrillHeadless(scenario: Scenario, options: Record<string, string>, opts: { tickMs?: number; timeoutMs?: number } = {}): Promise<DrillRun> {
-  const drill = await startDrill(scenario, { tickMs: opts.tickMs ?? 50 });
-  try {
-    const sets = Object.entries(drill.inputs).flatMap(([k, v]) => ["--set", `${k}=${Array.isArray(v) ? v.join(",") : v}`]);
-    const opt = Object.entries(options).flatMap(([phase, option]) => ["--option", `${phase}=${option}`]);
-    const run = await runCli(["run", scenario.runbook, "--kubeconfig", drill.kubeconfig, "--severity", scenario.severity, "--yes", ...sets, ...opt], {
-      cwd: drill.world.dir,
-      env: drill.world.env,
-      timeoutMs: opts.timeoutMs ?? 50_000,
-    });
-    const store = path.join(drill.world.dir, "incidents");
-    const name = readdirSync(store).find((f) => f.endsWith(".jsonl"));
-    if (!name) throw new Error(`no incident file in ${store}:\n${run.stdout}\n${run.stderr}`);
-    const file = path.join(store, name);
-    const events = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as IncidentEvent);
-    const report = (await runCli(["report", file], { cwd: drill.world.dir })).stdout;
-    const section = report.split("## Timeline")[1]?.split("\n## ")[0] ?? "";
-    const timeline = section.split("\n").filter((l) => /^- \d\d:\d\d:\d\d( UTC)?: /.test(l));
-    return { drill, run, file, events, timeline, report };
-  } catch (e) {
-    await drill.stop();
-    throw e;
-  }
+/** Run the scenario's drill headless with `--yes` and the given options, and read what it wrote. */
+export async function walkDrillHeadless(scenario: Scenario, options: Record<string, string>, onCleanup: (fn: () => void) => void, opts: { timeoutMs?: number } = {}): Promise<DrillRun> {
+  const incidents = scratchDir(onCleanup);
+  const opt = Object.entries(options).flatMap(([phase, option]) => ["--option", `${phase}=${option}`]);
+  const run = await runCli(["run", scenario.runbook, "--drill", scenario.id, "--yes", "--incidents", incidents, ...opt], { cwd: incidents, timeoutMs: opts.timeoutMs ?? 50_000 });
+  const store = path.join(incidents, "drills");
+  const name = readdirSync(store).find((f) => f.endsWith(".jsonl"));
+  if (!name) throw new Error(`no incident file in ${store}:\n${run.stdout}\n${run.stderr}`);
+  const file = path.join(store, name);
+  const events = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as IncidentEvent);
+  const finished = events.find((e): e is EventOf<"drill.finished"> => e.type === "drill.finished");
+  if (!finished) throw new Error(`no drill.finished in ${file}:\n${run.stdout}\n${run.stderr}`);
+  const report = (await runCli(["report", file], { cwd: incidents })).stdout;
+  const section = report.split("## Timeline")[1]?.split("\n## ")[0] ?? "";
+  const timeline = section.split("\n").filter((l) => /^- \d\d:\d\d:\d\d( UTC)?: /.test(l));
+  return { run, file, events, finished, timeline, report };
 }
 
 type Finished = Extract<IncidentEvent, { type: "step.finished" }>;

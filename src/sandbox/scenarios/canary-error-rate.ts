@@ -92,7 +92,7 @@ export const canaryErrorRate: Scenario = {
     "already carries docker-compose.canary.yml and kong/kong.yml at 90/10. Walk the release; if the metrics gate fails, roll back within 5 minutes. " +
     "(Docker compose runs on the drill's simulated host; Prometheus, Kong and the services are the drill's, on 127.0.0.1.)",
   severity: "high",
-  remedy: { rollback: "full", troubleshoot: "error-rate" },
+  remedy: { rollback: "full" },
   async setup(world) {
     // The hooks run only once the operator's commands arrive, after `w` below exists.
     const compose: ComposeProject = new ComposeProject(

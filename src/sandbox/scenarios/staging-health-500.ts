@@ -120,7 +120,7 @@ export const stagingHealth500: Scenario = {
     `GitHub Actions: deploy-staging ${DEPLOYMENT} failed at "Health checks" — ${SERVICE} ${VERSION} on ${HOST} answers /health with 500. ` +
     "Staging only; QA is blocked. Diagnose on the staging server and get the service healthy. (The staging server is simulated by the drill: ssh and docker-compose on the drill's PATH.)",
   severity: "medium",
-  remedy: { diagnose: "staging-health", remediate: "restart" },
+  remedy: { remediate: "restart" },
   async setup(world) {
     // The hooks run only once the operator's commands arrive, after `s` below exists.
     const compose: ComposeProject = new ComposeProject("azora", [
