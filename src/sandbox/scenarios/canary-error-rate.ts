@@ -28,6 +28,8 @@ const PROBES = 100;
 interface CanaryWorld {
   compose: ComposeProject;
   traffic: CanaryTraffic;
+  /** Containers started but not yet answering their health check. */
+  booting: Set<string>;
 }
 
 const worlds = new WeakMap<DrillWorld, CanaryWorld>();
@@ -48,6 +50,7 @@ function service(w: CanaryWorld, name: string, routes: (url: URL, req: IncomingM
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     req.resume();
     if (!w.compose.service(name).running) return send(res, { status: 503, body: { error: `${name} is not running` } });
+    if (w.booting.has(name)) return send(res, { status: 503, body: { status: "starting" } });
     send(res, routes(url, req) ?? { status: 404, body: { error: "not found" } });
   };
 }
@@ -115,15 +118,23 @@ export const canaryErrorRate: Scenario = {
               compose.log("kong", `${ts} [error] failed loading declarative config kong/kong.yml: ${(e as Error).message}`);
             }
           }
+          if (svc.name === CANARY || svc.name === PIPELINE_CANARY) {
+            // A canary answers its health check once it has warmed up: on the drill's next tick.
+            w.booting.add(svc.name);
+            const off = world.kube.store.onTick(() => {
+              off();
+              w.booting.delete(svc.name);
+            });
+          }
           if (svc.name === CANARY) compose.log(CANARY, `${ts} INFO automation-service ${SERVICE_VERSION} starting (CANARY_INSTANCE=true, FEATURE_BYPASS_LLM=true)`);
           if (svc.name === PIPELINE_CANARY) compose.log(PIPELINE_CANARY, `${ts} INFO ai-pipeline ${RELEASE} starting (PIPELINE_VERSION=${RELEASE})`);
         },
         exec,
-        health: () => "healthy",
+        health: (svc) => (w.booting.has(svc.name) ? "health: starting" : "healthy"),
       },
     );
-    const traffic = new CanaryTraffic({ stable: STABLE, canary: CANARY, failEvery: 5, running: (s) => compose.services.get(s)?.running === true, onCanaryError: (line) => compose.log(CANARY, line) });
-    const w: CanaryWorld = { compose, traffic };
+    const traffic = new CanaryTraffic({ stable: STABLE, canary: CANARY, failEvery: 5, running: (s) => compose.services.get(s)?.running === true && !w.booting.has(s), onCanaryError: (line) => compose.log(CANARY, line) });
+    const w: CanaryWorld = { compose, traffic, booting: new Set() };
     worlds.set(world, w);
     // Before the release: the stable stack runs and Kong sends everything to automation-service 3.0.0.
     compose.bootstrap(CORE_SERVICES, Date.now() - 3 * 86_400_000);

@@ -37,7 +37,7 @@ export interface ComposeHooks {
   /** A command inside the service's container; undefined means "no such command there". */
   exec?(svc: ServiceState, argv: string[]): HostReply | undefined;
   /** The health shown in ps for a running service. */
-  health?(svc: ServiceState): "healthy" | "unhealthy" | "starting" | undefined;
+  health?(svc: ServiceState): "healthy" | "unhealthy" | "health: starting" | undefined;
 }
 
 export const DEFAULT_COMPOSE_FILE = "docker-compose.yml";

@@ -146,7 +146,7 @@ export const stagingHealth500: Scenario = {
         if (svc.name === SERVICE) s.compose.log(SERVICE, `${new Date().toISOString()} INFO SIGTERM received, draining connections`);
       },
       exec: (svc, argv) => exec(s)(svc, argv),
-      health: (svc) => (svc.name !== SERVICE ? "healthy" : s.booting ? "starting" : healthOf(s).status === 200 ? "healthy" : "unhealthy"),
+      health: (svc) => (svc.name !== SERVICE ? "healthy" : s.booting ? "health: starting" : healthOf(s).status === 200 ? "healthy" : "unhealthy"),
     });
     const s: StagingApi = { compose, poolDead: true, booting: false, applied: [...MIGRATIONS] };
     const deployedAt = Date.now() - 9 * 60_000;

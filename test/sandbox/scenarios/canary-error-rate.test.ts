@@ -47,6 +47,17 @@ describe("canary-error-rate", () => {
     expect(await d.health()).toEqual({ healthy: false, detail: "the canary never took traffic through Kong: the release, and its incident, did not happen" });
   });
 
+  it("a canary just started is 'health: starting' and answers 503 until the drill's next tick", async () => {
+    // No tick timer: this test moves the drill's clock itself.
+    const d = (drill = await startDrill(canaryErrorRate, { tickMs: 0 }));
+    expect((await step(d, 'docker compose -f docker-compose.yml -f docker-compose.canary.yml up -d "$service-canary"')).stderr).toContain("Container opsconductor-automation-canary  Started");
+    expect((await step(d, 'docker compose ps "$service-canary"')).stdout).toMatch(/opsconductor-automation-canary .* Up \d+ seconds \(health: starting\)/);
+    expect((await step(d, 'curl -s -o /dev/null -w "%{http_code}" "$canary_url/health"')).stdout).toBe("503");
+    d.world.kube.store.tick();
+    expect((await step(d, 'curl -s -o /dev/null -w "%{http_code}" "$canary_url/health"')).stdout).toBe("200");
+    expect((await step(d, 'docker compose ps "$service-canary"')).stdout).toContain("(healthy)");
+  });
+
   it("with the canary at 10%, the error-rate gate breaches from the requests it served; latency passes", async () => {
     const d = (drill = await startDrill(canaryErrorRate, { tickMs: 50 }));
     await release(d);
