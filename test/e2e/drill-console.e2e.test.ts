@@ -36,4 +36,17 @@ describe.skipIf(!hasTmux)("the docker-compose drills in the console", () => {
     expect(w.events.find((e) => e.type === "incident.resolved")).toMatchObject({ rootCause: "dead db pool" });
     await expectReportMatches(w, dir);
   }, 90_000);
+
+  it("canary-error-rate: the gate breaches, the full rollback heals; every step recorded, the report's timeline matches", async () => {
+    const dir = scratchDir(onTestFinished);
+    const w = await walkDrillInConsole({ position: 3, title: "canary of release 1.1.0 breaches the error-rate gate", choices: { "Emergency rollback (< 5 minutes)": 3, Troubleshooting: 2 }, rootCause: "echo bypass bug", dir, onCleanup: onTestFinished });
+    expect(w.closing).toContain("DRILL canary-error-rate: HEALTHY — error rate 0.0% through Kong over 100 requests; the canary is out of rotation");
+    expect(w.finished).toMatchObject({ healthy: true, walkComplete: true });
+    const finished = finishedSteps(w.events);
+    expect(finished.filter((f) => f.status !== "passed").map((f) => f.step)).toEqual(["gate-error-rate"]);
+    expect(finished).toHaveLength(42);
+    expect(finished.map((f) => f.step)).toContain("full-down");
+    expect(w.events.filter((e) => e.type === "option.chosen").map((e) => `${e.phase}=${e.option}`)).toEqual(["rollback=full", "troubleshoot=error-rate"]);
+    await expectReportMatches(w, dir);
+  }, 150_000);
 });
