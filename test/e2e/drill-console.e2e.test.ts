@@ -26,7 +26,7 @@ describe.skipIf(!hasTmux)("the docker-compose drills in the console", () => {
     const dir = scratchDir(onTestFinished);
     // Remediate options at medium: retry-migration, rollback-migration, manual-db-fix, restart …
     const w = await walkDrillInConsole({ position: 2, title: "staging api answers 500 after deploy", choices: { Diagnose: 2, Remediate: 4 }, rootCause: "dead db pool", dir, onCleanup: onTestFinished });
-    expect(w.closing).toContain("DRILL staging-health-500: HEALTHY — api /health 200 on deploy@staging.drill (restarted 1×)");
+    expect(w.closing).toMatch(/(DRILL staging-health-500: HEALTHY|- Outcome: healthy) — api \/health 200 on deploy@staging\.drill \(restarted 1×\)/);
     expect(w.finished).toMatchObject({ healthy: true, walkComplete: true, skipped: 0 });
     const finished = finishedSteps(w.events);
     expect(finished).toHaveLength(22);
@@ -40,7 +40,7 @@ describe.skipIf(!hasTmux)("the docker-compose drills in the console", () => {
   it("canary-error-rate: the gate breaches, the full rollback heals; every step recorded, the report's timeline matches", async () => {
     const dir = scratchDir(onTestFinished);
     const w = await walkDrillInConsole({ position: 3, title: "canary of release 1.1.0 breaches the error-rate gate", choices: { "Emergency rollback (< 5 minutes)": 3, Troubleshooting: 2 }, rootCause: "echo bypass bug", dir, onCleanup: onTestFinished });
-    expect(w.closing).toContain("DRILL canary-error-rate: HEALTHY — error rate 0.0% through Kong over 100 requests; the canary is out of rotation");
+    expect(w.closing).toMatch(/(DRILL canary-error-rate: HEALTHY|- Outcome: healthy) — error rate 0\.0% through Kong over 100 requests; the canary is out of rotation/);
     expect(w.finished).toMatchObject({ healthy: true, walkComplete: true });
     const finished = finishedSteps(w.events);
     expect(finished.filter((f) => f.status !== "passed").map((f) => f.step)).toEqual(["gate-error-rate"]);

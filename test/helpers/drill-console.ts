@@ -25,7 +25,7 @@ export interface ConsoleDrill {
   file: string;
   events: IncidentEvent[];
   finished: EventOf<"drill.finished">;
-  /** The closing screen, with the drill summary. */
+  /** The closing screen: the drill summary and the report's Drill section (at least one of them). */
   closing: string;
 }
 
@@ -103,7 +103,8 @@ export async function walkDrillInConsole(o: ConsoleDrillOptions): Promise<Consol
   await term.keys("Enter");
   await term.waitFor("Action item 1");
   await term.keys("Enter");
-  const closing = await term.waitFor(/DRILL [a-z0-9-]+: (HEALTHY|STILL BROKEN)/, 30_000);
+  // The closing screen: the drill summary, then the report with its Drill section (the summary may scroll off).
+  const closing = await term.waitFor(/DRILL [a-z0-9-]+: (HEALTHY|STILL BROKEN)|- Outcome: (healthy|still broken) — /, 30_000);
   await term.type("q");
   await term.waitFor("y / n");
   await term.type("y");
