@@ -10,7 +10,7 @@ import { BIN } from "./cli.js";
 import { startTerminal, type Terminal } from "./tmux.js";
 
 export interface ConsoleDrillOptions {
-  /** The scenario's position in the home screen's Drills list (0 = first). */
+  /** The scenario's position in the home screen's Drills list (0 = first; picked by its number). */
   position: number;
   /** The scenario's title, as the list shows it. */
   title: string;
@@ -29,7 +29,6 @@ export interface ConsoleDrill {
   closing: string;
 }
 
-const escape = (s: string) => s.replace(/[[\]().*+?^$|\\{}]/g, "\\$&");
 
 /** The step card's first line, under the header frame: "Phase › Title [risk] (again) stopped: …". */
 function cardOf(screen: string): string {
@@ -66,7 +65,12 @@ async function walk(term: Terminal, choices: Record<string, number>): Promise<vo
     }
     // The same step card: its title line before the run's own state is appended.
     const step = card.split(/\s+\[(?:low|medium|high|critical) risk\]/)[0]!;
-    const moved = (s: string) => s.includes("Every step is done") || s.includes("choose how to proceed") || cardOf(s).includes("stopped:") || !cardOf(s).startsWith(step);
+    // A frame caught mid-redraw can lack the card: only a card that is there and different counts.
+    const moved = (s: string) => {
+      if (s.includes("Every step is done") || s.includes("choose how to proceed")) return true;
+      const now = cardOf(s);
+      return now !== "" && (!now.startsWith(step) || now.includes("stopped:"));
+    };
     await term.keys("r");
     const after = await until(term, (s) => /Type "[^"]+" to run:|y \/ n/.test(s) || moved(s), `${step} to run`);
     const typed = /Type "([^"]+)" to run:/.exec(after);
@@ -89,10 +93,15 @@ export async function walkDrillInConsole(o: ConsoleDrillOptions): Promise<Consol
   o.onCleanup(() => void term.kill());
   await term.waitFor("No cluster is reachable");
   await term.waitFor(o.title);
-  for (let i = 0; i < o.position; i++) await term.keys("Down");
-  await term.waitFor(new RegExp(`❯ *${o.position + 1}\\. ${escape(o.title)}`));
-  await term.keys("Enter");
-  await term.waitFor("DRILL briefing", 30_000);
+  // The Drills list takes the cursor once the probe said "no cluster": wait for a settled frame, then pick by number.
+  let last = "";
+  await until(term, (s) => {
+    const same = s === last;
+    last = s;
+    return same;
+  }, "home to settle", 15_000);
+  await term.type(String(o.position + 1));
+  await term.waitFor(`DRILL briefing — ${o.title}`, 30_000);
   await walk(term, o.choices);
   await term.type("x");
   await term.waitFor("Root cause:");
