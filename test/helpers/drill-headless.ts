@@ -47,24 +47,23 @@ export function finishedSteps(events: IncidentEvent[]): Finished[] {
 
 /**
  * What the report's timeline must say, rebuilt from the events by hand: one row per step run
- * (phase › step: its result) and per option chosen, in the order they happened.
+ * (phase › step: its result, at its start) and per option chosen, ordered by time the way the
+ * report orders them (a tie keeps options before steps).
  */
 export function expectedTimeline(events: IncidentEvent[]): string[] {
-  const rows: string[] = [];
-  const phase = new Map<string, string>();
-  const attempts = new Map<string, number>();
+  const options: Array<{ at: string; text: string }> = [];
+  const steps: Array<{ at: string; text: string }> = [];
+  const started = new Map<string, EventOf<"step.started">>();
   for (const e of events) {
-    if (e.type === "option.chosen") rows.push(`Chose option **${e.option}** in ${e.phase}`);
-    if (e.type === "step.started") {
-      phase.set(e.step, e.phase);
-      attempts.set(e.step, e.attempt);
-    }
+    if (e.type === "option.chosen") options.push({ at: e.ts, text: `Chose option **${e.option}** in ${e.phase}` });
+    if (e.type === "step.started") started.set(e.step, e);
     if (e.type === "step.finished") {
-      const again = (attempts.get(e.step) ?? 1) > 1 ? ` (attempt ${attempts.get(e.step)})` : "";
-      rows.push(`${phase.get(e.step) ?? "?"} › ${e.step}${again}: ${e.acknowledged ? `confirmed (${e.acknowledged})` : `${e.status}${e.exitCode !== null ? `, exit ${e.exitCode}` : ""}`}`);
+      const s = started.get(e.step);
+      const again = (s?.attempt ?? 1) > 1 ? ` (attempt ${s?.attempt})` : "";
+      steps.push({ at: s?.ts ?? e.ts, text: `${s?.phase ?? "?"} › ${e.step}${again}: ${e.acknowledged ? `confirmed (${e.acknowledged})` : `${e.status}${e.exitCode !== null ? `, exit ${e.exitCode}` : ""}`}` });
     }
   }
-  return rows;
+  return [...options, ...steps].sort((a, b) => a.at.localeCompare(b.at)).map((r) => r.text);
 }
 
 /** The timeline rows without their time stamps, in the report's order. */
