@@ -1,0 +1,52 @@
+/**
+ * The docker-compose drills walked in the built console in tmux, from home (no cluster on this
+ * machine) to the report: the scenario ends healthy, the incident file holds every action, and
+ * the report's timeline matches it.
+ */
+import { execa } from "execa";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { runCli, scratchDir } from "../helpers/cli.js";
+import { walkDrillInConsole, type ConsoleDrill } from "../helpers/drill-console.js";
+import { expectedTimeline, finishedSteps } from "../helpers/drill-headless.js";
+
+const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
+
+async function expectReportMatches(w: ConsoleDrill, dir: string): Promise<void> {
+  const report = (await runCli(["report", w.file], { cwd: dir })).stdout;
+  const section = report.split("## Timeline")[1]?.split("\n## ")[0] ?? "";
+  const rows = section.split("\n").filter((l) => /^- \d\d:\d\d:\d\d( UTC)?: /.test(l)).map((l) => l.replace(/^- \d\d:\d\d:\d\d( UTC)?: /, "")).filter((r) => r.startsWith("Chose option") || r.includes(" › "));
+  const expected = expectedTimeline(w.events);
+  expect(rows).toHaveLength(expected.length);
+  rows.forEach((row, i) => expect(row.startsWith(expected[i]!), `${row} starts with ${expected[i]}`).toBe(true));
+  expect(report).toContain("## Drill");
+}
+
+describe.skipIf(!hasTmux)("the docker-compose drills in the console", () => {
+  it("staging-health-500: home → drill → restart → resolved; healthy, every step recorded, the report's timeline matches", async () => {
+    const dir = scratchDir(onTestFinished);
+    // Remediate options at medium: retry-migration, rollback-migration, manual-db-fix, restart …
+    const w = await walkDrillInConsole({ position: 2, title: "staging api answers 500 after deploy", choices: { Diagnose: 2, Remediate: 4 }, rootCause: "dead db pool", dir, onCleanup: onTestFinished });
+    expect(w.closing).toMatch(/(DRILL staging-health-500: HEALTHY|- Outcome: healthy) — api \/health 200 on deploy@staging\.drill \(restarted 1×\)/);
+    expect(w.finished).toMatchObject({ healthy: true, walkComplete: true, skipped: 0 });
+    const finished = finishedSteps(w.events);
+    expect(finished).toHaveLength(22);
+    expect(finished.every((f) => f.status === "passed")).toBe(true);
+    expect(w.events.filter((e) => e.type === "option.chosen").map((e) => `${e.phase}=${e.option}`)).toEqual(["diagnose=staging-health", "remediate=restart"]);
+    expect(w.events.at(-1)).toMatchObject({ type: "drill.finished" });
+    expect(w.events.find((e) => e.type === "incident.resolved")).toMatchObject({ rootCause: "dead db pool" });
+    await expectReportMatches(w, dir);
+  }, 90_000);
+
+  it("canary-error-rate: the gate breaches, the full rollback heals; every step recorded, the report's timeline matches", async () => {
+    const dir = scratchDir(onTestFinished);
+    const w = await walkDrillInConsole({ position: 3, title: "canary of release 1.1.0 breaches the error-rate gate", choices: { "Emergency rollback (< 5 minutes)": 3, Troubleshooting: 2 }, rootCause: "echo bypass bug", dir, onCleanup: onTestFinished });
+    expect(w.closing).toMatch(/(DRILL canary-error-rate: HEALTHY|- Outcome: healthy) — error rate 0\.0% through Kong over 100 requests; the canary is out of rotation/);
+    expect(w.finished).toMatchObject({ healthy: true, walkComplete: true });
+    const finished = finishedSteps(w.events);
+    expect(finished.filter((f) => f.status !== "passed").map((f) => f.step)).toEqual(["gate-error-rate"]);
+    expect(finished).toHaveLength(42);
+    expect(finished.map((f) => f.step)).toContain("full-down");
+    expect(w.events.filter((e) => e.type === "option.chosen").map((e) => `${e.phase}=${e.option}`)).toEqual(["rollback=full", "troubleshoot=error-rate"]);
+    await expectReportMatches(w, dir);
+  }, 150_000);
+});

@@ -1,0 +1,129 @@
+/**
+ * A drill walked in the built console, in tmux, the way a new user meets it: home on a machine with
+ * no cluster, the drill picked from the Drills list, every step run with the keys the footer shows,
+ * the options picked by number, resolved, the closing screen's summary read, and the app quit.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
+import { BIN } from "./cli.js";
+import { startTerminal, type Terminal } from "./tmux.js";
+
+export interface ConsoleDrillOptions {
+  /** The scenario's position in the home screen's Drills list (0 = first; picked by its number). */
+  position: number;
+  /** The scenario's title, as the list shows it. */
+  title: string;
+  /** Phase title → the option's number in the choice list. */
+  choices: Record<string, number>;
+  rootCause: string;
+  dir: string;
+  onCleanup: (fn: () => void) => void;
+}
+
+export interface ConsoleDrill {
+  file: string;
+  events: IncidentEvent[];
+  finished: EventOf<"drill.finished">;
+  /** The closing screen: the drill summary and the report's Drill section (at least one of them). */
+  closing: string;
+}
+
+
+/** The step card's first line, under the header frame: "Phase › Title [risk] (again) stopped: …". */
+function cardOf(screen: string): string {
+  return ((screen.split(/[╝╯┛]/).at(-1) ?? "").split("\n").find((l) => l.includes(" › ")) ?? "").trim();
+}
+
+/** Poll the screen until `check` says it is what we wait for. */
+async function until(term: Terminal, check: (screen: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await term.screen();
+    if (check(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Run every step from the current one to "Every step is done", answering confirmations and choices. */
+async function walk(term: Terminal, choices: Record<string, number>): Promise<void> {
+  for (let turn = 0; turn < 200; turn++) {
+    const screen = await term.screen();
+    if (screen.includes("Every step is done")) return;
+    const choice = Object.entries(choices).find(([phase]) => screen.includes(`${phase}: choose how to proceed`));
+    if (choice) {
+      await term.keys(String(choice[1]));
+      await until(term, (s) => !s.includes(`${choice[0]}: choose how to proceed`), `the ${choice[0]} choice to close`, 15_000);
+      continue;
+    }
+    const card = cardOf(screen);
+    if (card === "" || card.includes("stopped:")) {
+      if (card.includes("stopped:")) throw new Error(`a step stopped the walk:\n${screen}`);
+      await until(term, (s) => cardOf(s) !== "" || s.includes("Every step is done") || s.includes("choose how to proceed"), "a step card", 15_000);
+      continue;
+    }
+    // The same step card: its title line before the run's own state is appended.
+    const step = card.split(/\s+\[(?:low|medium|high|critical) risk\]/)[0]!;
+    // A frame caught mid-redraw can lack the card: only a card that is there and different counts.
+    const moved = (s: string) => {
+      if (s.includes("Every step is done") || s.includes("choose how to proceed")) return true;
+      const now = cardOf(s);
+      return now !== "" && (!now.startsWith(step) || now.includes("stopped:"));
+    };
+    await term.keys("r");
+    const after = await until(term, (s) => /Type "[^"]+" to run:|y \/ n/.test(s) || moved(s), `${step} to run`);
+    const typed = /Type "([^"]+)" to run:/.exec(after);
+    if (typed) {
+      await term.type(typed[1]!);
+      await term.keys("Enter");
+    } else if (after.includes("y / n") && !moved(after)) {
+      await term.type("y");
+    }
+    await until(term, moved, `${step} to finish`);
+  }
+  throw new Error(`the walk did not end; the screen was:\n${await term.screen()}`);
+}
+
+/** Home → Drills → the scenario → every step → resolved → summary → quit; then the incident file. */
+export async function walkDrillInConsole(o: ConsoleDrillOptions): Promise<ConsoleDrill> {
+  const incidents = path.join(o.dir, "incidents");
+  // No kubeconfig and a private HOME: the machine "has no cluster", so home offers the drills first.
+  const term = await startTerminal(`node ${BIN} --incidents ${incidents}`, { cwd: o.dir, height: 50, env: { HOME: o.dir, KUBECONFIG: path.join(o.dir, "no-kubeconfig") } });
+  o.onCleanup(() => void term.kill());
+  await term.waitFor("No cluster is reachable");
+  await term.waitFor(o.title);
+  // The Drills list takes the cursor once the probe said "no cluster": wait for a settled frame, then pick by number.
+  let last = "";
+  await until(term, (s) => {
+    const same = s === last;
+    last = s;
+    return same;
+  }, "home to settle", 15_000);
+  await term.type(String(o.position + 1));
+  await term.waitFor(`DRILL briefing — ${o.title}`, 30_000);
+  await walk(term, o.choices);
+  await term.type("x");
+  await term.waitFor("Root cause:");
+  await term.type(o.rootCause);
+  await term.waitFor(`Root cause: ${o.rootCause}`);
+  await term.keys("Enter");
+  await term.waitFor("…more (empty to finish):");
+  await term.keys("Enter");
+  await term.waitFor("Action item 1");
+  await term.keys("Enter");
+  // The closing screen: the drill summary, then the report with its Drill section (the summary may scroll off).
+  const closing = await term.waitFor(/DRILL [a-z0-9-]+: (HEALTHY|STILL BROKEN)|- Outcome: (healthy|still broken) — /, 30_000);
+  await term.type("q");
+  await term.waitFor("y / n");
+  await term.type("y");
+  await term.waitFor("[exited 0]");
+  const store = path.join(incidents, "drills");
+  const name = readdirSync(store).find((f) => f.endsWith(".jsonl"));
+  if (!name) throw new Error(`no incident file in ${store}`);
+  const file = path.join(store, name);
+  const events = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as IncidentEvent);
+  const finished = events.find((e): e is EventOf<"drill.finished"> => e.type === "drill.finished");
+  if (!finished) throw new Error(`no drill.finished in ${file}`);
+  return { file, events, finished, closing };
+}
