@@ -19,7 +19,7 @@ const tmux = await hasTmux();
 const suites: Array<{ name: string; needsTmux?: boolean; run: () => Promise<Figure[]> }> = [
   { name: "startup", run: () => startup(7) },
   { name: "headless", run: () => streamingHeadless([{ lines: 1_000_000, rounds: 5 }, { lines: 10_000_000, rounds: 3 }]) },
-  { name: "console", needsTmux: true, run: () => streamingConsole(10_000_000, 3) },
+  { name: "console", needsTmux: true, run: () => streamingConsole(10_000_000, Number(process.env.BENCH_ROUNDS ?? 3)) },
   { name: "library", run: () => library(3) },
   { name: "report", run: () => report(5) },
   { name: "cluster", needsTmux: true, run: () => clusterPanel(5_000, 3, 3) },

@@ -10,6 +10,11 @@ import type { OutputSummary, StepEvent, Stream } from "./types.js";
 
 /** Trailing-edge interval between line batches; the first chunk is flushed at once. */
 export const OUTPUT_BATCH_MS = 50;
+/**
+ * The interval while a flood lasts (more lines per batch than are handed on): nobody reads a
+ * thousand lines in 50 ms, and every batch is a redraw of the console competing with the pipe.
+ */
+export const FLOOD_BATCH_MS = 200;
 /** Lines handed on per batch at most; older lines of a flood are counted, not shown. */
 export const MAX_BATCH_LINES = 1_000;
 /** Lines kept for the step result. */
@@ -112,6 +117,7 @@ export class OutputCollector {
   private captureTruncated = false;
   private timer: NodeJS.Timeout | undefined;
   private lastFlush = 0;
+  private flooding = false;
 
   constructor(private readonly sink: OutputSink = {}) {}
 
@@ -171,14 +177,15 @@ export class OutputCollector {
   private schedule(): void {
     if (this.timer) return;
     const since = Date.now() - this.lastFlush;
-    if (since >= OUTPUT_BATCH_MS) {
+    const interval = this.flooding ? FLOOD_BATCH_MS : OUTPUT_BATCH_MS;
+    if (since >= interval) {
       this.flush();
       return;
     }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
-    }, OUTPUT_BATCH_MS - since);
+    }, interval - since);
   }
 
   /** Decode the lines completed since the last flush and hand them on. */
@@ -190,6 +197,7 @@ export class OutputCollector {
     this.lastFlush = Date.now();
     const completed = this.newlinesSinceFlush;
     this.newlinesSinceFlush = 0;
+    this.flooding = completed > MAX_BATCH_LINES;
     if (completed > MAX_BATCH_LINES) this.trimWindow();
     const batches: LineBatch[] = [];
     let ended = completed;
