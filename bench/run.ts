@@ -26,6 +26,8 @@ const suites: Array<{ name: string; needsTmux?: boolean; run: () => Promise<Figu
 ];
 
 const started = performance.now();
+// Other work on the machine moves every figure: the load is recorded with them.
+const loadBefore = os.loadavg()[0]!;
 const figures: Figure[] = [];
 const skipped: string[] = [];
 try {
@@ -45,7 +47,7 @@ try {
   cleanup();
   await stopTmux();
 }
-const machine = { nproc: os.availableParallelism(), memoryGB: Math.round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? "?", node: process.version, platform: `${os.type()} ${os.release()}` };
+const machine = { nproc: os.availableParallelism(), memoryGB: Math.round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? "?", node: process.version, platform: `${os.type()} ${os.release()}`, loadavg: { before: loadBefore, after: os.loadavg()[0]! } };
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), machine, seconds: Math.round((performance.now() - started) / 1000), skipped, figures }, null, 2)}\n`);
 const missed = figures.filter((f) => f.met === false).map((f) => f.name);
-console.log(`${figures.length} figures in ${((performance.now() - started) / 1000).toFixed(0)} s on ${machine.nproc} cores, ${machine.memoryGB} GB, Node ${machine.node}; ${missed.length === 0 ? "every target met" : `targets missed: ${missed.join("; ")}`}`);
+console.log(`${figures.length} figures in ${((performance.now() - started) / 1000).toFixed(0)} s on ${machine.nproc} cores, ${machine.memoryGB} GB, Node ${machine.node}, load average ${loadBefore.toFixed(1)} → ${machine.loadavg.after.toFixed(1)}; ${missed.length === 0 ? "every target met" : `targets missed: ${missed.join("; ")}`}`);
