@@ -25,6 +25,14 @@ const suites: Array<{ name: string; needsTmux?: boolean; run: () => Promise<Figu
   { name: "cluster", needsTmux: true, run: () => clusterPanel(5_000, 3, 3) },
 ];
 
+// Interrupted: still remove the temp dirs and the bench's own tmux server.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    cleanup();
+    void stopTmux().finally(() => process.exit(130));
+  });
+}
+
 const started = performance.now();
 // Other work on the machine moves every figure: the load is recorded with them.
 const loadBefore = os.loadavg()[0]!;
