@@ -1,5 +1,6 @@
 /** Read a runbook file into the model, or every problem in it with file:line:col. */
 import { readFile } from "node:fs/promises";
+import jsyaml from "js-yaml";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { lintRunbook } from "./lint.js";
 import { formatPath, type PathSegment, type RunbookProblem } from "./problems.js";
@@ -23,8 +24,31 @@ function problemAt(file: string, doc: Document, counter: LineCounter, src: strin
   return { file, line, column, path: formatPath(path), message };
 }
 
+// Where js-yaml and yaml's YAML 1.2 core schema read a plain scalar differently (`0b11`, `-.5`), and
+// aliases (yaml limits their expansion): such text takes the located parse.
+const QUICK_UNSAFE = /(?:^|[\s:,[{-])(?:[-+]?0b[01]|[-+]\.\d|\*[\w-])/m;
+
+/**
+ * The common case, a valid runbook, read by js-yaml: ten times faster than yaml's located
+ * document (1,000 runbooks are 20 MB of YAML). Undefined whenever it cannot be trusted to
+ * agree; the located parse then decides, and owns every problem message.
+ */
+export function quickParse(src: string): unknown {
+  if (QUICK_UNSAFE.test(src)) return undefined;
+  try {
+    return jsyaml.load(src, { schema: jsyaml.CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parse and check runbook text; `file` is only used in messages. */
 export function loadRunbookText(src: string, file: string): LoadResult {
+  const quick = quickParse(src);
+  if (quick !== null && typeof quick === "object" && !Array.isArray(quick)) {
+    const parsed = runbookSchema.safeParse(quick);
+    if (parsed.success && lintRunbook(parsed.data).length === 0) return { file, runbook: parsed.data, problems: [] };
+  }
   const empty = (): LoadResult => ({ file, problems: [{ file, line: 1, column: 1, path: "", message: "the file is empty; a runbook starts with apiVersion: handrail/v1" }] });
   if (src.trim() === "") return empty();
   const counter = new LineCounter();

@@ -1,0 +1,36 @@
+/** The library and the report: validating 1,000 runbooks, and 100,000 events to Markdown. */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { largeIncident, runbookLibrary } from "../fixtures.js";
+import { BIN, tempDir, timeProcess } from "../measure.js";
+import { figure, type Figure } from "../stats.js";
+
+const NODE_E0 = [process.execPath, ["-e", "0"]] as const;
+
+export async function library(rounds: number): Promise<Figure[]> {
+  const dir = runbookLibrary(tempDir("library"), 1000);
+  const base: number[] = [];
+  const subj: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    base.push((await timeProcess(...NODE_E0)).ms);
+    subj.push((await timeProcess(process.execPath, [BIN, "validate", dir])).ms);
+  }
+  return [figure({ name: "validate 1,000 runbooks", unit: "ms", subject: subj, baselineName: "node -e 0", baseline: base, target: { max: 1000 } })];
+}
+
+// The least any report must do: read the file and parse every line.
+const PARSE_ONLY = `const t=require("fs").readFileSync(process.argv[1],"utf8");let n=0;for(const l of t.split("\\n"))if(l)JSON.parse(l),n++;if(!n)process.exit(1)`;
+
+export async function report(rounds: number): Promise<Figure[]> {
+  const dir = tempDir("report");
+  const file = largeIncident(dir, 100_000);
+  const events = readFileSync(file, "utf8").split("\n").filter(Boolean).length;
+  if (events !== 100_000) throw new Error(`the generated incident has ${events} events`);
+  const base: number[] = [];
+  const subj: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    base.push((await timeProcess(process.execPath, ["-e", PARSE_ONLY, file])).ms);
+    subj.push((await timeProcess(process.execPath, [BIN, "report", file, "-o", path.join(dir, "report.md")])).ms);
+  }
+  return [figure({ name: "report of 100,000 events to Markdown", unit: "ms", subject: subj, baselineName: "node reading and JSON.parse of every line", baseline: base, target: { max: 1000 } })];
+}

@@ -1,0 +1,22 @@
+/** Streaming headless: `handrail run` on `seq 1 N` into an incident, against `seq | tee FILE`. Time and peak RSS. */
+import path from "node:path";
+import { floodRunbook } from "../fixtures.js";
+import { BIN, tempDir, timeProcess, type Timed } from "../measure.js";
+import { figure, type Figure } from "../stats.js";
+
+export async function streamingHeadless(sizes: ReadonlyArray<{ lines: number; rounds: number }>): Promise<Figure[]> {
+  const dir = floodRunbook(tempDir("stream"));
+  const figures: Figure[] = [];
+  for (const { lines, rounds } of sizes) {
+    const base: Timed[] = [];
+    const subj: Timed[] = [];
+    const label = lines >= 1_000_000 ? `${lines / 1_000_000} M` : String(lines);
+    for (let i = 0; i < rounds; i++) {
+      base.push(await timeProcess("bash", ["-c", `seq 1 ${lines} | tee ${path.join(dir, "tee.out")} >/dev/null`]));
+      subj.push(await timeProcess(process.execPath, [BIN, "--runbooks", dir, "--incidents", path.join(dir, `incidents-${lines}-${i}`), "run", "flood", "--set", `lines=${lines}`], { cwd: dir }));
+    }
+    figures.push(figure({ name: `headless run, seq ${label} lines`, unit: "ms", subject: subj.map((t) => t.ms), baselineName: "seq | tee", baseline: base.map((t) => t.ms), ...(lines >= 10_000_000 ? { target: { ratio: 5 } } : {}) }));
+    figures.push(figure({ name: `headless run, seq ${label} lines, peak RSS`, unit: "MB", subject: subj.map((t) => t.rssMB ?? NaN).filter(Number.isFinite), baselineName: "seq | tee", baseline: base.map((t) => t.rssMB ?? NaN).filter(Number.isFinite), target: { max: 150 } }));
+  }
+  return figures;
+}
