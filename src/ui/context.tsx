@@ -2,6 +2,7 @@
 import { createContext, useContext, type ReactNode } from "react";
 import { useStore } from "zustand";
 import type { ConsoleController } from "./controller.js";
+import { KeysProvider } from "./keys.js";
 import type { ConsoleStore, ConsoleView } from "./store.js";
 
 interface ConsoleContextValue {
@@ -15,7 +16,11 @@ const ConsoleContext = createContext<ConsoleContextValue | undefined>(undefined)
 
 export function ConsoleProvider(props: ConsoleContextValue & { children: ReactNode }) {
   const { children, ...value } = props;
-  return <ConsoleContext.Provider value={value}>{children}</ConsoleContext.Provider>;
+  return (
+    <ConsoleContext.Provider value={value}>
+      <KeysProvider active={value.interactive}>{children}</KeysProvider>
+    </ConsoleContext.Provider>
+  );
 }
 
 function useConsole(): ConsoleContextValue {

@@ -1,5 +1,6 @@
 /** Home: the runbooks (type to search) and the open incidents (Enter resumes). */
-import { Box, Text, useInput } from "ink";
+import { Box, Text } from "ink";
+import { useKeys } from "./keys.js";
 import { useEffect, useMemo, useState } from "react";
 import { DrillList } from "./drill-list.js";
 import { useController, useInteractive, useView } from "./context.js";
@@ -38,7 +39,7 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
   const open = incidents.filter((i) => i.status === "open");
   const shown = useMemo(() => filterRunbooks(runbooks, query), [runbooks, query]);
   const order: Pane[] = picker ? ["drills"] : [...(drillsFirst ? (["drills"] as Pane[]) : []), "runbooks", ...(open.length > 0 ? (["incidents"] as Pane[]) : []), ...(!drillsFirst && hasDrills ? (["drills"] as Pane[]) : [])];
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.tab) {
         setMoved(true);

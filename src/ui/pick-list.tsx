@@ -1,5 +1,6 @@
 /** A list to pick from with ↑/↓ and Enter (or the item's number). */
-import { Box, Text, useInput } from "ink";
+import { Box, Text } from "ink";
+import { useKeys } from "./keys.js";
 import { useState } from "react";
 import { useInteractive } from "./context.js";
 
@@ -27,7 +28,7 @@ export function moveCursor(cursor: number, delta: number, length: number): numbe
 export function PickList({ items, onPick, onCancel, rows = 10, isActive = true }: PickListProps) {
   const [cursor, setCursor] = useState(0);
   const interactive = useInteractive();
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.upArrow) setCursor((c) => moveCursor(c, -1, items.length));
       else if (key.downArrow) setCursor((c) => moveCursor(c, 1, items.length));
@@ -42,7 +43,8 @@ export function PickList({ items, onPick, onCancel, rows = 10, isActive = true }
   return (
     <Box flexDirection="column">
       {items.slice(start, start + rows).map((item, i) => {
-        const at = start + i === safe;
+        // Only the list that takes the keys shows a cursor (home has several lists at once).
+        const at = isActive && start + i === safe;
         return (
           <Box key={item.id}>
             {/* The marker and label keep their width; a long detail is cut, not wrapped under the label. */}

@@ -1,8 +1,9 @@
 /** A one-line text prompt: Enter submits, Esc cancels. */
-import { Box, Text, useInput } from "ink";
-import TextInput from "ink-text-input";
+import { Box, Text } from "ink";
 import { useRef, useState } from "react";
 import { useInteractive } from "./context.js";
+import { useKeys } from "./keys.js";
+import { LineInput } from "./line-input.js";
 
 export interface TextPromptProps {
   label: string;
@@ -23,45 +24,36 @@ export interface TextPromptProps {
 export const OPENING_KEY_MS = 100;
 
 export function TextPrompt({ label, initial = "", hint, mask, openedBy, resetOnSubmit, validate, onSubmit, onCancel }: TextPromptProps) {
-  const [value, setValue] = useState(initial);
-  // Enter typed in the same burst as the text arrives before React re-renders: read the newest value, not the prop.
-  const latest = useRef(initial);
   const [error, setError] = useState<string | undefined>();
   const interactive = useInteractive();
   // The key that opened the prompt (r, n, s…) can reach it as its first change: drop exactly that, once, at once.
   const opened = useRef({ at: Date.now(), consumed: openedBy === undefined });
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     if (key.escape) onCancel();
   }, { isActive: interactive });
   return (
     <Box flexDirection="column">
       <Box>
         <Text color="cyan">{label} </Text>
-        <TextInput
-          value={value}
+        <LineInput
+          initial={initial}
           focus={interactive}
           {...(mask ? { mask: "•" } : {})}
-          onChange={(v) => {
+          accept={(next, previous) => {
             const o = opened.current;
-            if (!o.consumed) {
-              o.consumed = true;
-              if (v === latest.current + openedBy && Date.now() - o.at < OPENING_KEY_MS) return;
-            }
-            latest.current = v;
-            setValue(v);
-            setError(undefined);
+            if (o.consumed) return true;
+            o.consumed = true;
+            return !(next === previous + openedBy && Date.now() - o.at < OPENING_KEY_MS);
           }}
-          onSubmit={() => {
-            const v = latest.current;
+          onChange={() => setError(undefined)}
+          onSubmit={(v) => {
             const problem = validate?.(v);
-            if (problem) setError(problem);
-            else {
-              if (resetOnSubmit) {
-                latest.current = "";
-                setValue("");
-              }
-              onSubmit(v);
+            if (problem) {
+              setError(problem);
+              return;
             }
+            onSubmit(v);
+            return resetOnSubmit ? "clear" : undefined;
           }}
         />
       </Box>

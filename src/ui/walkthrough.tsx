@@ -1,5 +1,6 @@
 /** The walkthrough screen: where you are, what is next, live output, and the keys to act. */
-import { Box, Text, useInput, useStdout } from "ink";
+import { Box, Text, useStdout } from "ink";
+import { useKeys } from "./keys.js";
 import { useEffect, useReducer, useState, type ReactNode } from "react";
 import { ClusterPanel } from "./cluster-panel.js";
 import { HelpOverlay } from "./help-overlay.js";
@@ -68,7 +69,7 @@ export function Walkthrough() {
     else void controller.runCurrent();
   };
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (key.ctrl && input === "c") {
         if (!controller.cancelRunning()) dispatch({ type: "open", mode: "quit-confirm" });

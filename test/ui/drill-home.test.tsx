@@ -18,7 +18,7 @@ describe("drills on home", () => {
     expect(f).toContain("No cluster is reachable (connection refused at 127.0.0.1:6443).");
     expect(f.indexOf("Drills")).toBeLessThan(f.indexOf("handrail — runbooks"));
     expect(f).toContain("(canary-gate)");
-    expect(f).toContain("needs docker not on");
+    expect(f).toContain("canary-release · high · needs docker");
     await c.press("w", "a");
     await c.waitFor("search: wa");
     expect(c.frame()).not.toContain("Slow steps");
