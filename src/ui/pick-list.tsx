@@ -1,6 +1,6 @@
 /** A list to pick from with ↑/↓ and Enter (or the item's number). */
 import { Box, Text } from "ink";
-import { useKeys } from "./keys.js";
+import { useKeyFlow, useKeys } from "./keys.js";
 import { useState } from "react";
 import { useInteractive } from "./context.js";
 
@@ -28,13 +28,22 @@ export function moveCursor(cursor: number, delta: number, length: number): numbe
 export function PickList({ items, onPick, onCancel, rows = 10, isActive = true }: PickListProps) {
   const [cursor, setCursor] = useState(0);
   const interactive = useInteractive();
+  const keys = useKeyFlow();
+  // Picking or leaving changes the screen: the keys behind it are for what is drawn next.
+  const pick = (id: string) => {
+    keys.hold();
+    onPick(id);
+  };
   useKeys(
     (input, key) => {
       if (key.upArrow) setCursor((c) => moveCursor(c, -1, items.length));
       else if (key.downArrow) setCursor((c) => moveCursor(c, 1, items.length));
-      else if (key.return && items[cursor]) onPick(items[cursor].id);
-      else if (key.escape) onCancel?.();
-      else if (/^[1-9]$/.test(input) && items[Number(input) - 1]) onPick(items[Number(input) - 1]!.id);
+      else if (key.return && items[cursor]) pick(items[cursor].id);
+      else if (key.escape && onCancel) {
+        keys.hold();
+        onCancel();
+      }
+      else if (/^[1-9]$/.test(input) && items[Number(input) - 1]) pick(items[Number(input) - 1]!.id);
     },
     { isActive: interactive && isActive },
   );

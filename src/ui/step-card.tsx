@@ -24,17 +24,19 @@ function ResolvedReport() {
   const summary = useView((v) => v.drillSummary);
   const rows = useStdout().stdout.rows || 24;
   const lines = (report ?? "").split("\n");
+  // The drill's verdict stays on screen: the report gets what is left below it.
+  const room = Math.max(5, rows - 16 - (summary ? summary.length + 2 : 0));
   return (
     <Box flexDirection="column">
       <Text color="green">{`Resolved. Incident file: ${file ?? ""}`}</Text>
       {summary ? <DrillSummary lines={summary} /> : drill ? <Text color="magenta">Judging the drill…</Text> : null}
       <Box flexDirection="column" borderStyle="single" borderColor="green" paddingX={1}>
-        {lines.slice(0, Math.max(5, rows - 16)).map((l, i) => (
+        {lines.slice(0, room).map((l, i) => (
           <Text key={i} wrap="truncate-end">
             {l}
           </Text>
         ))}
-        {lines.length > rows - 16 ? <Text dimColor>… the full report: handrail report {file ?? ""}</Text> : null}
+        {lines.length > room ? <Text dimColor>… the full report: handrail report {file ?? ""}</Text> : null}
       </Box>
     </Box>
   );

@@ -1,6 +1,6 @@
 /** The walkthrough screen: where you are, what is next, live output, and the keys to act. */
 import { Box, Text, useStdout } from "ink";
-import { useKeys } from "./keys.js";
+import { useKeyFlow, useKeys } from "./keys.js";
 import { useEffect, useReducer, useState, type ReactNode } from "react";
 import { ClusterPanel } from "./cluster-panel.js";
 import { HelpOverlay } from "./help-overlay.js";
@@ -57,6 +57,13 @@ export function Walkthrough() {
   // A new step's output starts following the newest line again.
   useEffect(() => setScroll(0), [liveKey]);
 
+  // A key that opens or closes a prompt changes what the next key is for: hold the keys behind it until that is drawn.
+  const keyFlow = useKeyFlow();
+  const change: typeof dispatch = (action) => {
+    keyFlow.hold();
+    dispatch(action);
+  };
+
   const run = () => {
     if (!current || (current.type !== "step" && current.type !== "halted")) return;
     if (current.kind === "manual") {
@@ -64,31 +71,31 @@ export function Walkthrough() {
       return;
     }
     const need = dryRun ? "none" : confirmationFor(current.risk, production, current.target !== undefined);
-    if (need === "yes-no") dispatch({ type: "open", mode: "confirm" });
-    else if (need === "type-target") dispatch({ type: "open", mode: "type-target" });
+    if (need === "yes-no") change({ type: "open", mode: "confirm" });
+    else if (need === "type-target") change({ type: "open", mode: "type-target" });
     else void controller.runCurrent();
   };
 
   useKeys(
     (input, key) => {
       if (key.ctrl && input === "c") {
-        if (!controller.cancelRunning()) dispatch({ type: "open", mode: "quit-confirm" });
+        if (!controller.cancelRunning()) change({ type: "open", mode: "quit-confirm" });
         return;
       }
       if (mode.name === "confirm") {
         if (input === "y") {
-          dispatch({ type: "close" });
+          change({ type: "close" });
           void controller.runCurrent();
-        } else if (input === "n" || key.escape) dispatch({ type: "close" });
+        } else if (input === "n" || key.escape) change({ type: "close" });
         return;
       }
       if (mode.name === "help") {
-        dispatch({ type: "close" });
+        change({ type: "close" });
         return;
       }
       if (mode.name === "quit-confirm") {
         if (input === "y") controller.quit();
-        else dispatch({ type: "close" });
+        else change({ type: "close" });
         return;
       }
       if (mode.name !== "idle") return;
@@ -100,31 +107,31 @@ export function Walkthrough() {
         case "panel":
           return controller.togglePanel();
         case "help":
-          return dispatch({ type: "open", mode: "help" });
+          return change({ type: "open", mode: "help" });
         case "jump":
-          return dispatch({ type: "open", mode: "jump" });
+          return change({ type: "open", mode: "jump" });
         case "option":
-          return dispatch({ type: "open", mode: "option" });
+          return change({ type: "open", mode: "option" });
         case "run":
           return run();
         case "skip":
-          return dispatch({ type: "open", mode: "skip" });
+          return change({ type: "open", mode: "skip" });
         case "note":
-          return dispatch({ type: "open", mode: "note" });
+          return change({ type: "open", mode: "note" });
         case "edit":
-          if (current?.kind === "run") dispatch({ type: "open", mode: "edit" });
+          if (current?.kind === "run") change({ type: "open", mode: "edit" });
           return;
         case "severity":
-          return dispatch({ type: "open", mode: "severity" });
+          return change({ type: "open", mode: "severity" });
         case "acknowledge":
           if (banner) controller.acknowledge(banner.key);
           return;
         case "resolve":
-          return dispatch({ type: "open", mode: "resolve-cause" });
+          return change({ type: "open", mode: "resolve-cause" });
         case "back":
           return controller.leave();
         case "quit":
-          return dispatch({ type: "open", mode: "quit-confirm" });
+          return change({ type: "open", mode: "quit-confirm" });
         default:
           return;
       }

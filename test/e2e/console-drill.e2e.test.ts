@@ -153,7 +153,11 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
       "Drill finished: healthy",
     ];
     for (const line of expected) expect(timeline).toContain(line);
-    expect(timeline.split("\n").filter((l) => l.startsWith("- ")).length).toBe(1 + started.length + 2 + 1 + 1 + 1);
+    // The drill's notifications were delivered (to its own inbox) and are in the timeline too.
+    const notified = evs.filter((e) => e.type === "notify.sent" || e.type === "notify.failed");
+    expect(notified.length).toBeGreaterThan(0);
+    expect(notified.every((e) => e.type === "notify.sent")).toBe(true);
+    expect(timeline.split("\n").filter((l) => l.startsWith("- ")).length).toBe(1 + started.length + 2 + 1 + 1 + 1 + notified.length);
     expect(report).toContain("# Incident Report: Emergency Rollback (DRILL)");
     expect(report).toContain("- Outcome: healthy — 3/3 pods of api ready on shop/api:1.4.2");
   }, 120_000);
