@@ -52,6 +52,9 @@ const operator = (() => {
 export class Controller implements ConsoleController {
   private session: IncidentSession | undefined;
   private running: AbortController | undefined;
+  /** The step being run, and the promise that settles once its run is wrapped up. */
+  private runningKey: string | undefined;
+  private finishing: Promise<void> | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private podWatch: PodWatch | undefined;
@@ -296,7 +299,15 @@ export class Controller implements ConsoleController {
   async runCurrent(override?: string): Promise<void> {
     const s = this.session;
     const item = this.currentItem();
-    if (!s || !item || this.running) return;
+    if (!s || !item) return;
+    if (this.running) {
+      // The step's result is on screen and the next step shown while its run is still being wrapped
+      // up: a run asked for now is for the step shown, so it waits for that and goes. (The same step
+      // asked again while it runs is ignored.)
+      if (item.key === this.runningKey || !this.finishing) return;
+      await this.finishing;
+      return this.runCurrent(override);
+    }
     if (this.deps.dryRun) {
       return this.guard(() => {
         if (item.step.notify) s.notifier.dryRun(item);
@@ -304,6 +315,9 @@ export class Controller implements ConsoleController {
       });
     }
     this.running = new AbortController();
+    this.runningKey = item.key;
+    let wrapped!: () => void;
+    this.finishing = new Promise<void>((resolve) => (wrapped = resolve));
     const command = s.displayCommand(item.step, item.item, override);
     this.store.setState({ running: true, flash: undefined, live: { key: item.key, title: item.step.title, command, startedAt: Date.now(), lines: [], total: 0, skipped: 0 } });
     const run = async () => {
@@ -322,8 +336,10 @@ export class Controller implements ConsoleController {
       this.flash(`the incident file could not be written: ${(e as Error).message}`, "error");
     } finally {
       this.running = undefined;
+      this.runningKey = undefined;
       this.store.setState((v) => ({ running: false, ...(v.live ? { live: { ...v.live, endedAt: Date.now() } } : {}) }));
       this.refresh();
+      wrapped();
     }
   }
 
