@@ -64,15 +64,18 @@ function watchTrain(state: TrainWorld, log: (line: string) => void): (change: Ch
   };
 }
 
-/** Log each participant's health once whenever it changes, as the platform's monitor would. */
+/** Log when a participant's pods start or stop failing, as the platform's monitor would (a rollout in progress is not a failure). */
 function monitorHealth(world: DrillWorld, state: TrainWorld, log: (line: string) => void): void {
-  const last = new Map<string, boolean>();
+  const failing = new Set<string>();
   world.kube.store.onTick(() => {
     for (const name of TRAIN_PARTICIPANTS) {
       const p = state.api.participant(name);
-      if (last.get(name) === p.healthy) continue;
-      if (last.has(name) || !p.healthy) log(p.healthy ? `INFO ${name} healthy: ${describeParticipant(p)}` : `ERROR ${name} unhealthy: ${describeParticipant(p)}`);
-      last.set(name, p.healthy);
+      if (p.failing > 0 && !failing.has(name)) {
+        failing.add(name);
+        log(`ERROR ${name} unhealthy: ${describeParticipant(p)}`);
+      } else if (p.healthy && failing.delete(name)) {
+        log(`INFO ${name} healthy again: ${describeParticipant(p)}`);
+      }
     }
   });
 }
