@@ -8,28 +8,12 @@
  */
 import type { ChangeEvent, Deployment } from "../types.js";
 import { describeParticipant, imageTag } from "./participant-health.js";
-import { PlatformApi, type ServiceQuality } from "./platform-api.js";
+import { PlatformApi } from "./platform-api.js";
+import { imageOf, OLD_VERSIONS, TRAIN, TRAIN_DEPENDENCIES, TRAIN_NAMESPACE, PROGRESS_DEADLINE_SECONDS, TRAIN_PARTICIPANTS, TRAIN_QUALITY, TRAIN_REGISTRY, TRAIN_VERSION } from "./train-catalog.js";
 import { writeTrainFiles } from "./train-files.js";
 import type { DrillHealth, DrillWorld, Scenario } from "./types.js";
 
-export const TRAIN = "q4-curve-upgrade";
-export const TRAIN_NAMESPACE = "platform";
-export const TRAIN_REGISTRY = "registry.254carbon.local/platform";
-export const TRAIN_VERSION = "2.0.0";
-/** Dependency order: released in this order, rolled back in reverse. */
-export const TRAIN_PARTICIPANTS = ["curve", "backtesting", "scenario"];
-export const OLD_VERSIONS: Record<string, string> = { curve: "1.8.0", backtesting: "1.6.3", scenario: "1.5.1" };
-export const TRAIN_DEPENDENCIES: Record<string, string[]> = { curve: [], backtesting: ["curve"], scenario: ["curve", "backtesting"] };
-export const TRAIN_QUALITY: Record<string, ServiceQuality> = {
-  curve: { quality_score: 91, critical_vulns: 0, coverage: 84 },
-  backtesting: { quality_score: 86, critical_vulns: 0, coverage: 79 },
-  scenario: { quality_score: 88, critical_vulns: 0, coverage: 81 },
-};
 const REPLICAS = 3;
-/** A stuck rollout fails `kubectl rollout status` after this long, not after the default 10 minutes. */
-export const PROGRESS_DEADLINE_SECONDS = 8;
-
-export const imageOf = (participant: string, version: string) => `${TRAIN_REGISTRY}/${participant}:${version}`;
 
 /** What the drill saw happen to the train: who was released, and the order of the rollbacks. */
 interface TrainWorld {

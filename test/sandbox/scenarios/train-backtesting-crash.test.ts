@@ -9,7 +9,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDrill, type Drill } from "../../../src/sandbox/drill.js";
-import { imageOf, OLD_VERSIONS, TRAIN_NAMESPACE, trainBacktestingCrash } from "../../../src/sandbox/scenarios/train-backtesting-crash.js";
+import { trainBacktestingCrash } from "../../../src/sandbox/scenarios/train-backtesting-crash.js";
+import { imageOf, OLD_VERSIONS, TRAIN_NAMESPACE } from "../../../src/sandbox/scenarios/train-catalog.js";
 import { waitForStore } from "../harness.js";
 
 let d: Drill;
