@@ -70,7 +70,7 @@ describe("release-train-troubleshooting drill: backtesting stuck at 1/3 on an un
         'kubectl rollout status deployment/"$service" -n "$namespace" --timeout=60s',
       ].join(" && "),
     );
-    expect(r.exitCode).toBe(0);
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
     await waitForStore(store(), () => health().healthy, "the train healthy");
     expect(health().detail).toBe("backtesting 3/3 ready on registry.254carbon.local/platform/backtesting:2.0.0; the train can go on (curve 2.0.0, backtesting 2.0.0, scenario 1.5.1)");
   });
