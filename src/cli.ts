@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { fileURLToPath } from "node:url";
 import { consoleCommand, type ConsoleOptions } from "./commands/console.js";
+import { drillCommand, type DrillCommandOptions } from "./commands/drill.js";
 import { importCommand } from "./commands/import.js";
 import { incidentsCommand, reportCommand, resolveCommand } from "./commands/incidents.js";
 import { listCommand } from "./commands/list.js";
@@ -92,8 +93,19 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--yes", "run steps of risk high and critical, and acknowledge manual steps")
     .option("--dry-run", "show every command, run nothing (still writes the incident file)")
     .option("--resume <incident>", "continue an interrupted incident")
+    .option("--drill <scenario>", "walk it against a simulated incident (handrail drill --list); exit 0 only when it ends healthy")
     .action(async (ref: string, opts: RunOptions, cmd: Command) => {
       exitCodeOverride = await runCommand(ctxFor(cmd), ref, opts);
+    });
+
+  program
+    .command("drill")
+    .description("rehearse a runbook against a simulated incident (labelled DRILL; incidents go to <incidents>/drills)")
+    .argument("[scenario]", "the scenario id (without it: pick one)")
+    .option("--list", "list the scenarios")
+    .option("--json", "with --list: print JSON")
+    .action(async (id: string | undefined, opts: DrillCommandOptions, cmd: Command) => {
+      exitCodeOverride = await drillCommand(ctxFor(cmd), id, opts);
     });
 
   program

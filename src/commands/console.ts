@@ -18,6 +18,10 @@ export interface ConsoleOptions {
   severity?: string;
   set?: string[];
   dryRun?: boolean;
+  /** Start this drill scenario at once. */
+  drill?: string;
+  /** Open on the list of drills. */
+  drillPicker?: boolean;
 }
 
 /** Context names that mean production (the frame turns red): HANDRAIL_PRODUCTION_PATTERN, default "prod". */

@@ -4,6 +4,9 @@ import path from "node:path";
 import { UsageError } from "../errors.js";
 import type { CommandContext } from "./context.js";
 
+/** Drill incidents live in this directory of the store, so practice never mixes with real incidents. */
+export const DRILLS_SUBDIR = "drills";
+
 export function incidentsDir(ctx: CommandContext): string {
   return path.resolve(ctx.cwd, ctx.options.incidents ?? ctx.env.HANDRAIL_INCIDENTS ?? "incidents");
 }
@@ -19,10 +22,16 @@ export function findIncident(ctx: CommandContext, ref: string): string {
   } catch {
     throw new UsageError(`no incident "${ref}": the incident store ${dir} does not exist`, "Name the incident file, or pass --incidents DIR.");
   }
-  const exact = names.find((n) => n === `${ref}.jsonl`);
+  try {
+    names.push(...readdirSync(path.join(dir, DRILLS_SUBDIR)).filter((n) => n.endsWith(".jsonl")).map((n) => path.join(DRILLS_SUBDIR, n)));
+  } catch {
+    // No drills yet.
+  }
+  const base = (n: string) => path.basename(n);
+  const exact = names.find((n) => base(n) === `${ref}.jsonl`);
   if (exact) return path.join(dir, exact);
-  const matches = names.filter((n) => n.startsWith(ref) || n.includes(ref));
+  const matches = names.filter((n) => base(n).startsWith(ref) || base(n).includes(ref));
   if (matches.length === 1) return path.join(dir, matches[0]!);
-  if (matches.length > 1) throw new UsageError(`"${ref}" matches ${matches.length} incidents in ${dir}`, `Be more specific: ${matches.slice(0, 3).map((m) => m.replace(/\.jsonl$/, "")).join(", ")}`);
+  if (matches.length > 1) throw new UsageError(`"${ref}" matches ${matches.length} incidents in ${dir}`, `Be more specific: ${matches.slice(0, 3).map((m) => base(m).replace(/\.jsonl$/, "")).join(", ")}`);
   throw new UsageError(`no incident "${ref}" in ${dir}`, "List them with: handrail incidents");
 }

@@ -7,7 +7,7 @@ import { IncidentFileError, IncidentLog, readIncidentFile } from "../incident/lo
 import { Redactor } from "../incident/redact.js";
 import { buildReport, renderMarkdown } from "../incident/report.js";
 import type { CommandContext } from "./context.js";
-import { findIncident, incidentsDir } from "./incident-files.js";
+import { DRILLS_SUBDIR, findIncident, incidentsDir } from "./incident-files.js";
 import { table } from "./list.js";
 
 function reportOf(file: string) {
@@ -65,26 +65,36 @@ export interface IncidentRow {
   steps: number;
   file: string;
   modified: string;
+  /** The drill scenario, for incidents opened by a drill (they live in the store's drills/ directory). */
+  drill?: string;
 }
 
-/** The incidents of a store, newest first; unreadable files are left out. */
-export function listIncidentRows(dir: string): IncidentRow[] {
+function rowsIn(dir: string, now: number): IncidentRow[] {
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".jsonl")).sort().reverse();
+    names = readdirSync(dir).filter((n) => n.endsWith(".jsonl"));
   } catch {
     names = [];
   }
-  const now = Date.now();
-  const rows = names.flatMap((name) => {
+  return names.flatMap((name) => {
     try {
-      const r = reportOf(path.join(dir, name));
-      return [{ id: r.incident, runbook: r.runbook.id, severity: r.severity.final, status: r.status, openedAt: r.openedAt, age: formatDuration(now - Date.parse(r.openedAt)), steps: r.steps.length, file: path.join(dir, name), modified: statSync(path.join(dir, name)).mtime.toISOString() }];
+      const file = path.join(dir, name);
+      const read = readIncidentFile(file);
+      const opened = read.events[0];
+      if (opened?.type !== "incident.opened") return [];
+      const r = buildReport(read.events, read.damaged.length);
+      const drill = opened.mode === "drill" ? { drill: opened.scenario ?? "drill" } : {};
+      return [{ id: r.incident, runbook: r.runbook.id, severity: r.severity.final, status: r.status, openedAt: r.openedAt, age: formatDuration(now - Date.parse(r.openedAt)), steps: r.steps.length, file, modified: statSync(file).mtime.toISOString(), ...drill }];
     } catch {
       return [];
     }
   });
-  return rows;
+}
+
+/** The incidents of a store and of its drills/ directory, newest first; unreadable files are left out. */
+export function listIncidentRows(dir: string): IncidentRow[] {
+  const now = Date.now();
+  return [...rowsIn(dir, now), ...rowsIn(path.join(dir, DRILLS_SUBDIR), now)].sort((a, b) => b.openedAt.localeCompare(a.openedAt) || b.id.localeCompare(a.id));
 }
 
 export function incidentsCommand(ctx: CommandContext, opts: { json?: boolean }): void {
@@ -98,5 +108,8 @@ export function incidentsCommand(ctx: CommandContext, opts: { json?: boolean }):
     process.stdout.write(`No incidents in ${dir}.\n`);
     return;
   }
-  process.stdout.write(table([["ID", "RUNBOOK", "SEVERITY", "STATUS", "AGE", "STEPS"], ...rows.map((r) => [r.id, r.runbook, r.severity, r.status, r.age, String(r.steps)])]));
+  // The DRILL column appears only when the store holds drills, so a store of real incidents reads as before.
+  const drills = rows.some((r) => r.drill !== undefined);
+  const head = ["ID", "RUNBOOK", "SEVERITY", "STATUS", "AGE", "STEPS", ...(drills ? ["DRILL"] : [])];
+  process.stdout.write(table([head, ...rows.map((r) => [r.id, r.runbook, r.severity, r.status, r.age, String(r.steps), ...(drills ? [r.drill ?? ""] : [])])]));
 }

@@ -11,6 +11,9 @@ import { checkInputValue, type InputValue } from "../runbooks/inputs.js";
 import { SEVERITIES, type Runbook, type Severity } from "../runbooks/schema.js";
 import { didYouMean } from "../runbooks/suggest.js";
 import { findRunbook, type CommandContext } from "./context.js";
+import { findScenario } from "../sandbox/scenarios/index.js";
+import { renderDrillSummary } from "../incident/drill-summary.js";
+import { checkScenarioRunbook, drillInputs, finishDrill, launchDrill, refuseClusterFlags, type CommandDrill } from "./drill-session.js";
 import { findIncident, incidentsDir } from "./incident-files.js";
 
 export interface RunOptions {
@@ -20,6 +23,8 @@ export interface RunOptions {
   yes?: boolean;
   dryRun?: boolean;
   resume?: string;
+  /** A drill scenario: its simulated world supplies the cluster and the inputs. */
+  drill?: string;
 }
 
 /** `k=v` pairs from repeated flags; the flag is named in every error. */
@@ -40,7 +45,7 @@ export function parseSeverity(value: string | undefined, fallback: Severity): Se
 }
 
 /** Every input checked by type before anything runs; secrets may come from HANDRAIL_INPUT_<NAME>. */
-export function resolveInputs(runbook: Runbook, given: Record<string, string>, env: Record<string, string | undefined>): Record<string, InputValue> {
+export function resolveInputs(runbook: Runbook, given: Record<string, string | string[]>, env: Record<string, string | undefined>): Record<string, InputValue> {
   const specs = runbook.inputs ?? {};
   for (const name of Object.keys(given)) {
     if (!specs[name]) throw new UsageError(`--set ${name}: the runbook ${runbook.id} has no input "${name}"${didYouMean(name, Object.keys(specs))}`, `Its inputs: ${Object.keys(specs).join(", ") || "none"}`);
@@ -92,7 +97,19 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
   const err = (t: string) => process.stderr.write(t);
   let session: IncidentSession;
   let severity: Severity;
-  const kube = await kubeFor(ctx);
+  let drill: CommandDrill | undefined;
+  if (opts.drill !== undefined) {
+    if (opts.resume) throw new UsageError("--drill cannot be combined with --resume: a drill's world does not outlive its run", `Start it again: handrail run ${runbook.id} --drill ${opts.drill}`);
+    refuseClusterFlags(ctx, "--drill");
+    const scenario = findScenario(opts.drill);
+    checkScenarioRunbook(scenario, runbook);
+    // Check the flags before starting the world, so a typo costs nothing.
+    parseOptions(runbook, parseSeverity(opts.severity, scenario.severity), parsePairs("--option", opts.option ?? []));
+    parsePairs("--set", opts.set ?? []);
+    drill = await launchDrill(ctx, scenario);
+  }
+  const kube = drill ? { target: drill.kube, server: drill.server, cleanup: () => undefined } : await kubeFor(ctx);
+  const stopDrill = async () => drill?.drill.stop();
   try {
     if (opts.resume) {
       const incidentFile = findIncident(ctx, opts.resume);
@@ -113,8 +130,9 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
       const sev = opts.severity !== undefined ? parseSeverity(opts.severity, severity) : undefined;
       if (sev) session.changeSeverity(sev, "--severity on resume");
     } else {
-      severity = parseSeverity(opts.severity, "high");
-      const inputs = resolveInputs(runbook, parsePairs("--set", opts.set ?? []), ctx.env);
+      severity = parseSeverity(opts.severity, drill?.drill.scenario.severity ?? "high");
+      const given = parsePairs("--set", opts.set ?? []);
+      const inputs = resolveInputs(runbook, drill ? drillInputs(drill.drill, given) : given, ctx.env);
       const chosen = parseOptions(runbook, severity, parsePairs("--option", opts.option ?? []));
       const lists = Object.fromEntries(Object.entries(inputs).filter((e): e is [string, string[]] => Array.isArray(e[1])));
       const risky = riskySteps(flatten(buildPlan({ runbook, severity, lists, chosen })));
@@ -122,23 +140,25 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
         throw new UsageError(`${risky.length} step(s) of risk high or critical need --yes: ${risky.map((s) => s.key).join(", ")}`, "Pass --yes to run them, or --dry-run to see every command first.");
       }
       session = IncidentSession.open({
-        dir: incidentsDir(ctx),
+        dir: drill?.incidentsDir ?? incidentsDir(ctx),
         runbook,
         runbookFile: file,
         severity,
         inputs,
-        mode: "run",
+        mode: drill ? "drill" : "run",
+        ...(drill ? { scenario: drill.drill.scenario.id } : {}),
         dryRun: opts.dryRun === true,
         ...(kube.target?.context ? { kube: { context: kube.target.context, ...(kube.target.namespace ? { namespace: kube.target.namespace } : {}), ...(kube.server ? { server: kube.server } : {}) } } : {}),
       });
     }
   } catch (e) {
     kube.cleanup();
+    await stopDrill();
     if (e instanceof IncidentFileError) throw new UsageError(e.message, "Choose a writable directory with --incidents DIR.");
     throw e;
   }
 
-  out(`incident ${session.id}\nfile     ${session.file}\n${opts.dryRun ? "DRY RUN: nothing will be executed\n" : ""}`);
+  out(`${drill ? `DRILL    ${drill.drill.scenario.id}: ${drill.drill.scenario.title}\n${drill.drill.scenario.briefing}\n` : ""}incident ${session.id}\nfile     ${session.file}\n${opts.dryRun ? "DRY RUN: nothing will be executed\n" : ""}`);
   const ac = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -158,8 +178,8 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
       options: parsePairs("--option", opts.option ?? []),
       yes: opts.yes === true,
       dryRun: opts.dryRun === true || session.state.opened?.dryRun === true,
-      env: ctx.env,
-      cwd: ctx.cwd,
+      env: drill?.env ?? ctx.env,
+      cwd: drill?.cwd ?? ctx.cwd,
       ...(kube.target ? { kube: kube.target } : {}),
       out,
       err,
@@ -167,8 +187,16 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
       retryHalted: opts.resume !== undefined,
       terminal: process.stdin.isTTY === true,
     });
-    if (outcome.message) err(`\n${outcome.message}\n`);
-    return interrupts > 0 ? 130 : outcome.exitCode;
+    // A drill's world is gone after the run, so there is nothing to resume.
+    const message = drill ? outcome.message?.replace(/\nContinue with: .*$/, "") : outcome.message;
+    if (message) err(`\n${message}\n`);
+    if (interrupts > 0) return 130;
+    if (!drill) return outcome.exitCode;
+    const summary = await finishDrill(session, drill.drill, runbook);
+    out(`\n${renderDrillSummary(summary, session.state.severity).join("\n")}\n`);
+    // In a drill, steps that find the symptom fail by design: it passes when the walk got to its end and the world is healthy.
+    if (outcome.exitCode === 2) return 2;
+    return summary.walkComplete && summary.healthy ? 0 : 1;
   } catch (e) {
     if (e instanceof IncidentFileError) {
       err(`\nhandrail: ${e.message}\nThe incident file holds every event up to here; nothing after this point was recorded.\n`);
@@ -180,5 +208,6 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
     process.off("SIGTERM", onSigint);
     session.close();
     kube.cleanup();
+    await stopDrill();
   }
 }

@@ -17,6 +17,8 @@ export type IncidentEventBody =
       runbook: { id: string; title: string; file?: string };
       severity: Severity;
       mode: "run" | "console" | "drill";
+      /** The drill scenario (mode "drill" only). */
+      scenario?: string;
       dryRun: boolean;
       kube?: { context?: string; namespace?: string; server?: string };
       user?: string;
@@ -51,7 +53,26 @@ export type IncidentEventBody =
   | { type: "escalation.raised"; key: string; to: string; reason?: string; after: string; severity: Severity }
   | { type: "escalation.acknowledged"; key: string }
   | { type: "incident.resumed"; interrupted: string[]; pid: number }
-  | { type: "incident.resolved"; rootCause: string; actionItems: string[] };
+  | { type: "incident.resolved"; rootCause: string; actionItems: string[] }
+  /** How a drill ended: the scenario's health check and the summary's figures (src/incident/drill-summary.ts). */
+  | ({ type: "drill.finished" } & DrillOutcome);
+
+/** The figures of a drill's end, as recorded in its `drill.finished` event. */
+export interface DrillOutcome {
+  scenario: string;
+  healthy: boolean;
+  detail: string;
+  /** The walk reached its end (false: it stopped at a failed step or was left). */
+  walkComplete: boolean;
+  timeToDiagnosisMs?: number;
+  timeToMitigationMs?: number;
+  skipped: number;
+  totalMs: number;
+  respondWithin: string;
+  withinResponseTime: boolean;
+  /** What would have fixed it, after a wrong choice (or a fix left unfinished). */
+  hint?: string;
+}
 
 export type IncidentEvent = IncidentEventBody & { seq: number; ts: string };
 export type EventType = IncidentEvent["type"];

@@ -4,6 +4,7 @@
  */
 import { formatDuration } from "../runbooks/duration.js";
 import type { EventOf, IncidentEvent } from "./events.js";
+import { drillSection, type ReportDrill } from "./report-drill.js";
 
 export interface ReportStep {
   step: string;
@@ -43,6 +44,8 @@ export interface IncidentReport {
   actionItems: string[];
   dryRun: boolean;
   damagedLines: number;
+  /** Set for incidents opened by a drill. */
+  drill?: ReportDrill;
 }
 
 /** One pass over the events; a report of 100,000 events costs one loop. */
@@ -66,6 +69,7 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
     actionItems: [],
     dryRun: opened.dryRun,
     damagedLines,
+    ...(opened.mode === "drill" ? { drill: { scenario: opened.scenario ?? "unknown" } } : {}),
   };
   const running = new Map<string, ReportStep>();
   const escalations = new Map<string, IncidentReport["escalations"][number]>();
@@ -123,6 +127,9 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
         if (x) x.acknowledgedAt = e.ts;
         break;
       }
+      case "drill.finished":
+        r.drill = { scenario: e.scenario, outcome: drillOutcomeOf(e), finishedAt: e.ts };
+        break;
       case "incident.resolved":
         r.status = "resolved";
         r.resolvedAt = e.ts;
@@ -138,6 +145,11 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
   return r;
 }
 
+function drillOutcomeOf(e: EventOf<"drill.finished">): NonNullable<ReportDrill["outcome"]> {
+  const { type: _type, seq: _seq, ts: _ts, ...outcome } = e;
+  return outcome;
+}
+
 const time = (iso: string) => `${iso.slice(11, 19)} UTC`;
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -145,7 +157,7 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 export function renderMarkdown(r: IncidentReport): string {
   const out: string[] = [];
   const inputs = Object.entries(r.inputs).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : v}`);
-  out.push(`# Incident Report: ${r.runbook.title}${r.dryRun ? " (dry run)" : ""}`, "");
+  out.push(`# Incident Report: ${r.runbook.title}${r.dryRun ? " (dry run)" : ""}${r.drill ? " (DRILL)" : ""}`, "");
   out.push("## Summary", "");
   out.push(`- Incident: ${r.incident}`);
   out.push(`- Runbook: ${r.runbook.id}`);
@@ -165,6 +177,7 @@ export function renderMarkdown(r: IncidentReport): string {
   if (r.damagedLines) out.push(`- Note: ${r.damagedLines} damaged line(s) in the incident file were skipped`);
   out.push("");
 
+  if (r.drill) out.push(...drillSection(r.drill));
   out.push("## Timeline", "");
   type Row = { at: string; text: string };
   const rows: Row[] = [{ at: r.openedAt, text: `Incident opened (${r.severity.initial})` }];
@@ -178,6 +191,7 @@ export function renderMarkdown(r: IncidentReport): string {
   for (const n of r.notes) rows.push({ at: n.at, text: `Note${n.step ? ` on ${n.step}` : ""}: ${n.text}` });
   for (const e of r.escalations) rows.push({ at: e.at, text: `Escalated to ${e.to}${e.reason ? `: ${e.reason}` : ""}${e.acknowledgedAt ? ` (acknowledged ${time(e.acknowledgedAt)})` : ""}` });
   if (r.sla.breachedAt) rows.push({ at: r.sla.breachedAt, text: `Response time ${r.sla.respondWithin} breached` });
+  if (r.drill?.finishedAt && r.drill.outcome) rows.push({ at: r.drill.finishedAt, text: `Drill finished: ${r.drill.outcome.healthy ? "healthy" : "still broken"}` });
   if (r.resolvedAt) rows.push({ at: r.resolvedAt, text: "Incident resolved" });
   rows.sort((a, b) => a.at.localeCompare(b.at));
   for (const row of rows) out.push(`- ${time(row.at)}: ${row.text}`);

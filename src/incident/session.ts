@@ -33,6 +33,8 @@ export interface OpenOptions {
   severity: Severity;
   inputs: Record<string, InputValue>;
   mode: "run" | "console" | "drill";
+  /** The drill scenario, recorded in incident.opened (mode "drill"). */
+  scenario?: string;
   dryRun: boolean;
   kube?: { context?: string; namespace?: string; server?: string };
 }
@@ -70,6 +72,7 @@ export class IncidentSession {
       runbook: { id: opts.runbook.id, title: opts.runbook.title, ...(opts.runbookFile ? { file: opts.runbookFile } : {}) },
       severity: opts.severity,
       mode: opts.mode,
+      ...(opts.scenario ? { scenario: opts.scenario } : {}),
       dryRun: opts.dryRun,
       ...(opts.kube ? { kube: opts.kube } : {}),
       user: safeUser(),

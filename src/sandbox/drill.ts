@@ -18,12 +18,16 @@ import type { DrillHealth, DrillWorld, Scenario } from "./scenarios/types.js";
  */
 export const DRILL_TICK_MS = 250;
 
+/** How long the end of a drill waits for a fix that is still rolling out before judging it. */
+export const DRILL_SETTLE_MS = 20_000;
+
 export interface DrillOptions {
   /** Where the drill's private directory is made (the system temp directory unless given). */
   baseDir?: string;
   tickMs?: number;
   /** Keep the drill directory after stop() (to look at what the steps left there). */
   keepDir?: boolean;
+  settleMs?: number;
 }
 
 export interface Drill {
@@ -34,7 +38,7 @@ export interface Drill {
   context: string;
   /** The runbook inputs the scenario supplied. */
   inputs: Record<string, string | string[]>;
-  /** The scenario's verdict on the world as it is now. */
+  /** The scenario's verdict, once a fix still rolling out has settled (or the settle time ran out). */
   health(): Promise<DrillHealth>;
   /** Stop every server of the drill and remove its directory; safe to call twice. */
   stop(): Promise<void>;
@@ -60,6 +64,36 @@ function close(server: Server): Promise<void> {
   return new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
+  });
+}
+
+/** Ask the scenario again after each change of the cluster while it says it is settling, up to `settleMs`. */
+async function settledHealth(scenario: Scenario, world: DrillWorld, settleMs: number): Promise<DrillHealth> {
+  const first = await scenario.health(world);
+  if (!first.settling) return first;
+  return new Promise<DrillHealth>((resolve) => {
+    let last = first;
+    let pending = false;
+    let over = false;
+    const done = (h: DrillHealth) => {
+      over = true;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(h);
+    };
+    // Changes arrive in the middle of a tick; judge the cluster once the tick is over.
+    const check = async () => {
+      pending = false;
+      const h = await scenario.health(world);
+      last = h;
+      if (!h.settling && !over) done(h);
+    };
+    const timer = setTimeout(() => done(last), settleMs);
+    const unsubscribe = world.kube.store.subscribe(() => {
+      if (pending || over) return;
+      pending = true;
+      setImmediate(() => void check());
+    });
   });
 }
 
@@ -99,7 +133,8 @@ export async function startDrill(scenario: Scenario, opts: DrillOptions = {}): P
       },
     };
     const inputs = await scenario.setup(world);
-    return { scenario, world, kubeconfig, context, inputs, health: async () => scenario.health(world), stop };
+    const health = () => settledHealth(scenario, world, opts.settleMs ?? DRILL_SETTLE_MS);
+    return { scenario, world, kubeconfig, context, inputs, health, stop };
   } catch (e) {
     await stop();
     throw e;

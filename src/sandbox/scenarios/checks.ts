@@ -27,10 +27,14 @@ export function deploymentHealth(store: ClusterStore, namespace: string, name: s
     const reason = podStatusReason(p);
     reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
   }
+  // The fixed version is rolling out: not a verdict yet.
+  const template = deployment.spec.template.spec.containers.map((c) => c.image);
+  const settling = template.every((i) => i === opts.image) && deployment.spec.replicas >= opts.ready;
   const states = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(", ");
   const restarts = pods.reduce((sum, p) => sum + (p.status?.containerStatuses?.reduce((s, c) => s + c.restartCount, 0) ?? 0), 0);
   return {
     healthy: false,
-    detail: `${ready.length}/${opts.ready} pods of ${name} ready on ${opts.image}${states ? `; ${states}` : ""}${wrong.length ? ` (still on ${wrong.join(", ")})` : ""}${restarts > 0 ? `; ${restarts} restarts` : ""}`,
+    detail: `${ready.length}/${opts.ready} pods of ${name} ready on ${opts.image}${states ? `; ${states}` : ""}${wrong.length ? ` (still on ${wrong.join(", ")})` : ""}${restarts > 0 ? `; ${restarts} restarts` : ""}${deployment.spec.replicas < opts.ready ? `; scaled to ${deployment.spec.replicas}` : ""}`,
+    ...(settling ? { settling: true } : {}),
   };
 }

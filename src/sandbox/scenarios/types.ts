@@ -24,6 +24,11 @@ export interface DrillHealth {
   healthy: boolean;
   /** e.g. "3/3 pods of api Running on shop/api:1.0" or "error rate 7.2% > 1%". */
   detail: string;
+  /**
+   * The world is still moving toward healthy (a rollout of the fixed version in progress): the
+   * drill asks again as the simulated cluster changes, for a bounded time, before judging.
+   */
+  settling?: boolean;
 }
 
 export interface Scenario {

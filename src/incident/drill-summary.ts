@@ -1,0 +1,135 @@
+/**
+ * How the operator did in a drill, computed from the incident events alone (plus the scenario's
+ * health check at the end), so the console, `run --drill` and the report all say the same.
+ *
+ * - time to diagnosis: from incident.opened to the moment the operator committed to a fix —
+ *   the first option chosen in a remediate-kind phase, or the first step started in one
+ *   (a phase without options), whichever came first;
+ * - time to mitigation: from incident.opened to the moment the first remediate-kind phase was
+ *   fully applied — every step the plan holds for it (the chosen option's) finished passed;
+ * - total time: from incident.opened to the drill's end, against the runbook's response time
+ *   for the severity the incident ended at.
+ */
+import { formatDuration, parseDuration } from "../runbooks/duration.js";
+import type { Runbook } from "../runbooks/schema.js";
+import type { DrillOutcome, EventOf, IncidentEvent } from "./events.js";
+import { nextAction, replay } from "./machine.js";
+import { flatten } from "./plan.js";
+import { respondWithin } from "./policy.js";
+
+export interface DrillSummaryInput {
+  events: readonly IncidentEvent[];
+  runbook: Runbook;
+  scenario: { id: string; remedy: Record<string, string> };
+  /** The scenario's health check at the end of the drill. */
+  health: { healthy: boolean; detail: string };
+  /** The end of the drill (ms since the epoch); the last event's time unless given. */
+  endedAt?: number;
+}
+
+export interface DrillSummary extends DrillOutcome {
+  skippedSteps: Array<{ step: string; reason: string }>;
+  /** phase → option, as finally chosen. */
+  chosen: Record<string, string>;
+}
+
+function optionTitle(runbook: Runbook, phase: string, option: string): string {
+  const title = runbook.phases.find((p) => p.id === phase)?.options?.find((o) => o.id === option)?.title;
+  return title ? `${phase}=${option} (${title})` : `${phase}=${option}`;
+}
+
+/** The drill summary; pure: the same events, runbook, remedy and health give the same summary. */
+export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
+  const { events, runbook, scenario, health } = input;
+  const opened = events.find((e): e is EventOf<"incident.opened"> => e.type === "incident.opened");
+  if (!opened) throw new Error("the events hold no incident.opened");
+  const start = Date.parse(opened.ts);
+  const state = replay(runbook, events);
+  const kindOf = new Map(runbook.phases.map((p) => [p.id, p.kind]));
+  const remediate = (phase: string) => kindOf.get(phase) === "remediate";
+
+  let diagnosedAt: number | undefined;
+  for (const e of events) {
+    if ((e.type === "option.chosen" || e.type === "step.started") && remediate(e.phase)) {
+      diagnosedAt = Date.parse(e.ts);
+      break;
+    }
+  }
+
+  // Each remediate-kind phase as the plan now holds it: done when every one of its steps has passed.
+  const planned = new Map<string, Set<string>>();
+  for (const item of flatten(state.plan)) {
+    if (item.kind !== "step" || !remediate(item.phaseId)) continue;
+    const keys = planned.get(item.phaseId) ?? new Set<string>();
+    keys.add(item.key);
+    planned.set(item.phaseId, keys);
+  }
+  let mitigatedAt: number | undefined;
+  const passed = new Set<string>();
+  for (const e of events) {
+    if (e.type !== "step.finished" || e.status !== "passed") continue;
+    passed.add(e.step);
+    const done = [...planned.values()].some((keys) => keys.has(e.step) && [...keys].every((k) => passed.has(k)));
+    if (done) {
+      mitigatedAt = Date.parse(e.ts);
+      break;
+    }
+  }
+
+  const skippedSteps = new Map<string, string>();
+  for (const e of events) if (e.type === "step.skipped") skippedSteps.set(e.step, e.reason);
+
+  const end = input.endedAt ?? Date.parse(events.at(-1)?.ts ?? opened.ts);
+  const totalMs = Math.max(0, end - start);
+  const within = respondWithin(runbook, state.severity);
+  const withinMs = parseDuration(within) ?? Infinity;
+  const action = nextAction(state).type;
+  const chosen = { ...state.chosen };
+
+  let hint: string | undefined;
+  if (!health.healthy) {
+    const wrong = Object.entries(scenario.remedy).filter(([phase, option]) => chosen[phase] !== option);
+    if (wrong.length > 0) hint = `what would have fixed it: ${wrong.map(([phase, option]) => optionTitle(runbook, phase, option)).join(", ")}`;
+    else {
+      const unfinished = Object.keys(scenario.remedy).flatMap((phase) => [...(planned.get(phase) ?? [])]).filter((k) => !passed.has(k));
+      hint = `the right fix (${Object.entries(scenario.remedy).map(([p, o]) => `${p}=${o}`).join(", ")}) was chosen but not carried through${unfinished.length ? `: ${unfinished.join(", ")} did not pass` : ""}`;
+    }
+  }
+
+  return {
+    scenario: scenario.id,
+    healthy: health.healthy,
+    detail: health.detail,
+    walkComplete: action === "complete" || action === "resolved",
+    ...(diagnosedAt !== undefined ? { timeToDiagnosisMs: diagnosedAt - start } : {}),
+    ...(mitigatedAt !== undefined ? { timeToMitigationMs: mitigatedAt - start } : {}),
+    skipped: skippedSteps.size,
+    totalMs,
+    respondWithin: within,
+    withinResponseTime: totalMs <= withinMs,
+    ...(hint ? { hint } : {}),
+    skippedSteps: [...skippedSteps].map(([step, reason]) => ({ step, reason })),
+    chosen,
+  };
+}
+
+/** The figures to record in the drill.finished event (the summary without its lists). */
+export function drillOutcome(summary: DrillSummary): DrillOutcome {
+  const { skippedSteps: _steps, chosen: _chosen, ...outcome } = summary;
+  return outcome;
+}
+
+/** The summary as lines of plain text, for the end of `run --drill` and the console's closing screen. */
+export function renderDrillSummary(s: DrillOutcome & { skippedSteps?: DrillSummary["skippedSteps"] }, severity?: string): string[] {
+  const when = (ms: number | undefined, what: string) => (ms === undefined ? `not reached (${what})` : `${formatDuration(ms)} (${what})`);
+  const lines = [
+    `DRILL ${s.scenario}: ${s.healthy ? "HEALTHY" : "STILL BROKEN"} — ${s.detail}`,
+    `  walk                ${s.walkComplete ? "complete" : "not finished"}`,
+    `  time to diagnosis   ${when(s.timeToDiagnosisMs, "a fix chosen")}`,
+    `  time to mitigation  ${when(s.timeToMitigationMs, "the first remediation fully applied")}`,
+    `  steps skipped       ${s.skipped}${s.skippedSteps?.length ? `: ${s.skippedSteps.map((x) => `${x.step} (${x.reason})`).join(", ")}` : ""}`,
+    `  total time          ${formatDuration(s.totalMs)} of ${s.respondWithin}${severity ? ` for ${severity}` : ""} (${s.withinResponseTime ? "within" : "over"} the response time)`,
+  ];
+  if (s.hint) lines.push(`  ${s.hint}`);
+  return lines;
+}
