@@ -73,7 +73,9 @@ function trainHealth(world: DrillWorld): DrillHealth {
   if (state.released.length === 0) return { healthy: false, detail: `train ${TRAIN} was never released: nothing was tried, nothing rolled back` };
   if (wrong.length > 0) {
     const detail = wrong.map((p) => (p.version !== OLD_VERSIONS[p.name] && p.healthy ? `${p.name} still on ${p.version}` : describeParticipant(p))).join("; ");
-    return { healthy: false, detail: `train ${TRAIN} not rolled back: ${detail}${order}` };
+    // Every deployment already asks for its old version: the rollback is still rolling out.
+    const settling = parts.every((p) => p.version === OLD_VERSIONS[p.name] && p.desired > 0);
+    return { healthy: false, detail: `train ${TRAIN} not rolled back: ${detail}${order}`, ...(settling ? { settling: true } : {}) };
   }
   return { healthy: true, detail: `every participant back on its old version, all pods ready (${parts.map((p) => `${p.name} ${p.version}`).join(", ")})${order}` };
 }

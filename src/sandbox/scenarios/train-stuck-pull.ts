@@ -60,7 +60,9 @@ function health(world: DrillWorld) {
     return { healthy: true, detail: `${describeParticipant(backtesting)}; the train can go on (${parts.map((p) => `${p.name} ${p.version}`).join(", ")})` };
   }
   const wrongVersion = backtesting?.healthy && backtesting.version !== TRAIN_VERSION ? [`${SERVICE} runs ${backtesting.image}, not the train's ${TRAIN_VERSION}`] : [];
-  return { healthy: false, detail: `train ${TRAIN} still stuck: ${[...broken.map(describeParticipant), ...wrongVersion].join("; ")}` };
+  // The fixed manifest is applied and rolling out: not a verdict yet.
+  const settling = backtesting?.image === imageOf(SERVICE, TRAIN_VERSION) && backtesting.desired >= REPLICAS;
+  return { healthy: false, detail: `train ${TRAIN} still stuck: ${[...broken.map(describeParticipant), ...wrongVersion].join("; ")}`, ...(settling ? { settling: true } : {}) };
 }
 
 export const trainStuckPull: Scenario = {
