@@ -1,0 +1,61 @@
+/**
+ * The release-train drill headless through the built binary: `run release-train --drill
+ * train-backtesting-crash --yes`. backtesting fails its rollout, the walk jumps to the rollback,
+ * the participants are undone in reverse order, and the drill ends healthy; a walk that releases
+ * nothing (a dry run) does not count as a handled train.
+ */
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import type { EventOf } from "../../src/incident/events.js";
+import { runCli, scratchDir } from "../helpers/cli.js";
+import { eventSteps, finishedSteps, incidentIsWhole, planKeys, readDrillIncident, shippedRunbook, timelineSteps } from "../helpers/drill-incident.js";
+
+const PARTICIPANTS = ["curve", "backtesting", "scenario"];
+const noCluster = (dir: string) => ({ HOME: dir, KUBECONFIG: path.join(dir, "no-such-kubeconfig") });
+
+describe("handrail run release-train --drill train-backtesting-crash", () => {
+  it("backtesting fails its health check, the train is rolled back in reverse order, the drill ends healthy", async () => {
+    const dir = scratchDir(onTestFinished);
+    const r = await runCli(["run", "release-train", "--drill", "train-backtesting-crash", "--yes"], { cwd: dir, env: noCluster(dir), timeoutMs: 110_000 });
+    expect(r.stdout).toContain("DRILL train-backtesting-crash: HEALTHY — every participant back on its old version, all pods ready (curve 1.8.0, backtesting 1.6.3, scenario 1.5.1); rolled back backtesting → curve");
+    expect(r.stdout).toMatch(/walk {16}complete/);
+    // The platform's scripts are not in a drill: those steps fail with the diagnosis and the walk goes on.
+    expect(r.stderr).toContain("this step expects scripts/plan_release_train.py, which is not here");
+    expect(r.stderr).toContain('deployment "backtesting" exceeded its progress deadline');
+    expect(r.stdout).toContain("scenario runs registry.254carbon.local/platform/scenario:1.5.1, not 2.0.0: not released by this train, nothing to roll back");
+    expect(r.exitCode).toBe(0);
+
+    const { file, events } = readDrillIncident(dir);
+    expect(incidentIsWhole(events)).toBe(true);
+    const opened = events[0] as EventOf<"incident.opened">;
+    expect(opened).toMatchObject({ mode: "drill", scenario: "train-backtesting-crash", severity: "high", kube: { context: "drill-train-backtesting-crash" } });
+    // Every step of the plan up to backtesting's failed rollout, then the whole rollback, nothing else.
+    const runbook = await shippedRunbook("release-train");
+    const plan = planKeys(runbook, "high", { participants: PARTICIPANTS }, {});
+    const failedAt = plan.indexOf("release-rollout[backtesting]");
+    const expected = [...plan.slice(0, failedAt + 1), ...plan.slice(plan.indexOf("rollback-assess"))];
+    expect(finishedSteps(events)).toEqual(expected);
+    expect(finishedSteps(events).filter((k) => k.startsWith("rollback-undo["))).toEqual(["rollback-undo[scenario]", "rollback-undo[backtesting]", "rollback-undo[curve]"]);
+    const status = (key: string) => (events.find((e) => e.type === "step.finished" && e.step === key) as EventOf<"step.finished">).status;
+    expect(status("release-rollout[curve]")).toBe("passed");
+    expect(status("release-rollout[backtesting]")).toBe("failed");
+    for (const p of PARTICIPANTS) expect([status(`rollback-undo[${p}]`), status(`rollback-pods[${p}]`), status(`rollback-health[${p}]`)]).toEqual(["passed", "passed", "passed"]);
+    expect(events.filter((e) => e.type === "phase.entered").map((e) => (e as EventOf<"phase.entered">).phase)).toEqual(["planning", "validation", "staging", "execution", "rollback", "rollback-verification", "rollback-documentation"]);
+    expect(events.at(-1)).toMatchObject({ type: "drill.finished", healthy: true, walkComplete: true });
+
+    const report = await runCli(["report", file], { cwd: dir });
+    expect(report.exitCode).toBe(0);
+    expect(timelineSteps(report.stdout)).toEqual(eventSteps(events));
+    expect(report.stdout).toContain("- Outcome: healthy — every participant back on its old version");
+  }, 120_000);
+
+  it("a walk that releases nothing is not a handled train: a dry run ends still broken", async () => {
+    const dir = scratchDir(onTestFinished);
+    const r = await runCli(["run", "release-train", "--drill", "train-backtesting-crash", "--dry-run"], { cwd: dir, env: noCluster(dir), timeoutMs: 60_000 });
+    expect(r.stdout).toContain("DRILL train-backtesting-crash: STILL BROKEN — train q4-curve-upgrade was never released: nothing was tried, nothing rolled back");
+    expect(r.exitCode).toBe(1);
+    const { events } = readDrillIncident(dir);
+    expect(events.filter((e) => e.type === "step.started")).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ type: "drill.finished", healthy: false });
+  }, 70_000);
+});
