@@ -11,6 +11,11 @@ import { openLibrary, findRunbook, type CommandContext } from "./context.js";
 import { findIncident, incidentsDir } from "./incident-files.js";
 import { listIncidentRows } from "./incidents.js";
 import { parsePairs, parseSeverity, resolveInputs } from "./run.js";
+import { probeServer } from "./cluster-probe.js";
+import { drillLauncher } from "./drill-console.js";
+import { missingNeeds } from "./drill-session.js";
+import { scenarios } from "../sandbox/scenarios/index.js";
+import type { PreparedKube } from "../executors/kubeconfig.js";
 
 export interface ConsoleOptions {
   open?: string;
@@ -41,21 +46,34 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   const lib = await openLibrary(ctx, () => undefined);
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook }));
   const dir = incidentsDir(ctx);
-  const listIncidents = (): IncidentCard[] => listIncidentRows(dir).map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age }));
+  // Drill incidents are not offered for resuming: their simulated world ended with them.
+  const listIncidents = (): IncidentCard[] => listIncidentRows(dir).filter((r) => r.drill === undefined).map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age }));
 
   const { dir: kubeDir, cleanup: cleanupKube } = privateKubeDir();
-  const prepared = await prepareKube({ ...(ctx.options.kubeconfig ? { kubeconfig: ctx.options.kubeconfig } : {}), ...(ctx.options.context ? { context: ctx.options.context } : {}), ...(ctx.options.namespace ? { namespace: ctx.options.namespace } : {}), env: ctx.env }, kubeDir);
+  const drilling = opts.drill !== undefined || opts.drillPicker === true;
+  // A drill never reads the operator's kubeconfig.
+  const prepared: PreparedKube = drilling
+    ? { ok: true, target: {}, files: [] }
+    : await prepareKube({ ...(ctx.options.kubeconfig ? { kubeconfig: ctx.options.kubeconfig } : {}), ...(ctx.options.context ? { context: ctx.options.context } : {}), ...(ctx.options.namespace ? { namespace: ctx.options.namespace } : {}), env: ctx.env }, kubeDir);
   if (!prepared.ok) {
     cleanupKube();
     throw new UsageError(prepared.message, prepared.hint);
   }
   const target = prepared.target;
+  const home = opts.open === undefined && opts.resume === undefined && !drilling;
   const store = createConsoleStore({
     runbooks,
     incidents: listIncidents(),
     dryRun: opts.dryRun === true,
     kube: { ...(target.context ? { context: target.context } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(prepared.server ? { server: prepared.server } : {}), production: isProduction(target.context, ctx.env.HANDRAIL_PRODUCTION_PATTERN) },
+    drills: scenarios.map((s) => ({ id: s.id, runbook: s.runbook, title: s.title, severity: s.severity, needs: [...(s.needs ?? [])], missing: missingNeeds(s, ctx.env) })),
+    ...(opts.drillPicker ? { homeMode: "drills" as const } : {}),
+    // With no kubeconfig at all the answer is known before the first frame; otherwise the probe reports in under PROBE_TIMEOUT_MS.
+    ...(home ? { cluster: prepared.files.length === 0 ? { state: "unreachable" as const, reason: "no kubeconfig" } : prepared.server ? { state: "checking" as const } : { state: "unreachable" as const, reason: "the context names no server" } } : {}),
   });
+  if (home && prepared.files.length > 0 && prepared.server) {
+    void probeServer(prepared.server).then((cluster) => store.setState({ cluster }));
+  }
   // The controller's exit needs the Ink instance, which is rendered after the controller exists.
   const ink: { app?: ReturnType<typeof render>; handOver?: () => Promise<void>; done?: () => void } = {};
   const controller = new Controller({
@@ -68,6 +86,7 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     ...(prepared.server ? { kubeServer: prepared.server } : {}),
     dryRun: opts.dryRun === true,
     mode: "console",
+    drills: drillLauncher(ctx),
     listIncidents,
     exit: () => ink.app?.unmount(),
     // Put the screen away, let the step have the terminal, then draw the screen again.
@@ -78,7 +97,8 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
         ink.app?.unmount();
       }),
   });
-  if (opts.resume) await controller.resumeIncident(findIncident(ctx, opts.resume));
+  if (opts.drill !== undefined) await controller.startDrill(opts.drill);
+  else if (opts.resume) await controller.resumeIncident(findIncident(ctx, opts.resume));
   else if (opts.open) {
     const { runbook } = await findRunbook(ctx, opts.open);
     const severity = parseSeverity(opts.severity, "high");

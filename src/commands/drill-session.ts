@@ -2,6 +2,7 @@
  * The command layer's side of a drill (`run --drill`, `handrail drill`, home): start the
  * scenario's world, point every step at it, and at the end record how the operator did.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import type { KubeTarget } from "../executors/types.js";
@@ -67,4 +68,13 @@ export async function finishDrill(session: IncidentSession, drill: Drill, runboo
   const summary = summarizeDrill({ events, runbook, scenario: drill.scenario, health, endedAt: Date.now() });
   if (!events.some((e) => e.type === "drill.finished")) session.record({ type: "drill.finished", ...drillOutcome(summary) });
   return summary;
+}
+
+function onPath(command: string, env: Record<string, string | undefined>): boolean {
+  return (env.PATH ?? "").split(path.delimiter).some((dir) => dir !== "" && existsSync(path.join(dir, command)));
+}
+
+/** What a scenario needs that this machine lacks, in words ("docker not on PATH"); empty when nothing. */
+export function missingNeeds(scenario: Scenario, env: Record<string, string | undefined>): string[] {
+  return (scenario.needs ?? []).flatMap((need) => (need === "docker" && !onPath("docker", env) ? ["docker not on PATH"] : []));
 }

@@ -1,26 +1,14 @@
 /** `handrail drill [scenario]`: the drill list, and a drill in the console (the picker without a scenario). */
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { UsageError } from "../errors.js";
 import { findScenario, scenarios } from "../sandbox/scenarios/index.js";
-import type { Scenario } from "../sandbox/scenarios/types.js";
 import { consoleCommand } from "./console.js";
 import type { CommandContext } from "./context.js";
-import { refuseClusterFlags } from "./drill-session.js";
+import { missingNeeds, refuseClusterFlags } from "./drill-session.js";
 import { table } from "./list.js";
 
 export interface DrillCommandOptions {
   list?: boolean;
   json?: boolean;
-}
-
-function onPath(command: string, env: Record<string, string | undefined>): boolean {
-  return (env.PATH ?? "").split(path.delimiter).some((dir) => dir !== "" && existsSync(path.join(dir, command)));
-}
-
-/** What a scenario needs that this machine lacks, in words ("docker not on PATH"); empty when nothing. */
-export function missingNeeds(scenario: Scenario, env: Record<string, string | undefined>): string[] {
-  return (scenario.needs ?? []).flatMap((need) => (need === "docker" && !onPath("docker", env) ? ["docker not on PATH"] : []));
 }
 
 export async function drillCommand(ctx: CommandContext, id: string | undefined, opts: DrillCommandOptions): Promise<number> {

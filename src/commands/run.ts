@@ -115,6 +115,7 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
       const incidentFile = findIncident(ctx, opts.resume);
       const first = readIncidentFile(incidentFile).events[0];
       if (first?.type !== "incident.opened") throw new UsageError(`${incidentFile} is not an incident file`);
+      if (first.mode === "drill") throw new UsageError(`--resume: ${path.basename(incidentFile)} is a drill; its simulated world ended with its run`, `Start it again: handrail run ${runbook.id} --drill ${first.scenario ?? "<scenario>"}`);
       if (first.runbook.id !== runbook.id) throw new UsageError(`--resume: ${path.basename(incidentFile)} was opened on runbook ${first.runbook.id}, not ${runbook.id}`);
       const secrets: Record<string, string> = {};
       for (const [name, spec] of Object.entries(runbook.inputs ?? {})) {

@@ -17,7 +17,8 @@ import { IncidentSession } from "../incident/session.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import { stepKind, type Severity } from "../runbooks/schema.js";
 import type { ConsoleController } from "../ui/controller.js";
-import { appendLive, type ConsoleStore, type CurrentView, type HistoryEntry, type IncidentCard, type PhaseView, type RunbookCard } from "../ui/store.js";
+import type { DrillLauncher, DrillRun } from "./drill-run.js";
+import { appendLive, type ConsoleStore, type CurrentView, type HistoryEntry, type IncidentCard, type KubeView, type PhaseView, type RunbookCard } from "../ui/store.js";
 
 export interface ControllerDeps {
   store: ConsoleStore;
@@ -33,6 +34,7 @@ export interface ControllerDeps {
   exit: () => void;
   /** Give the terminal to an interactive step (the screen is put away and drawn again after). */
   handOver?: (run: () => Promise<void>) => Promise<void>;
+  drills?: DrillLauncher;
 }
 
 const operator = (() => {
@@ -49,6 +51,8 @@ export class Controller implements ConsoleController {
   private ticker: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private podWatch: PodWatch | undefined;
+  /** While a drill lasts, every step runs in its world instead of the operator's. */
+  private drill: { run: DrillRun; finished: boolean; kubeView: KubeView } | undefined;
 
   constructor(private readonly deps: ControllerDeps) {
     this.ticker = setInterval(() => this.tick(), 1000);
@@ -57,6 +61,12 @@ export class Controller implements ConsoleController {
 
   private get store(): ConsoleStore {
     return this.deps.store;
+  }
+
+  private get world(): { env: Record<string, string | undefined>; cwd: string; kube?: KubeTarget; kubeServer?: string; incidentsDir: string } {
+    const d = this.drill?.run;
+    if (d) return { env: d.env, cwd: d.cwd, kube: d.kube, kubeServer: d.server, incidentsDir: d.incidentsDir };
+    return { env: this.deps.env, cwd: this.deps.cwd, ...(this.deps.kube ? { kube: this.deps.kube } : {}), ...(this.deps.kubeServer ? { kubeServer: this.deps.kubeServer } : {}), incidentsDir: this.deps.incidentsDir };
   }
 
   private flash(text: string, tone: "info" | "error" = "info"): void {
@@ -195,17 +205,68 @@ export class Controller implements ConsoleController {
     const card = this.deps.runbooks.find((r) => r.id === runbookId);
     if (!card) return this.flash(`no runbook ${runbookId}`, "error");
     try {
-      const kube = this.deps.kube?.context ? { context: this.deps.kube.context, ...(this.deps.kube.namespace ? { namespace: this.deps.kube.namespace } : {}), ...(this.deps.kubeServer ? { server: this.deps.kubeServer } : {}) } : undefined;
-      this.attach(IncidentSession.open({ dir: this.deps.incidentsDir, runbook: card.runbook, severity, inputs, mode: this.deps.mode, dryRun: this.deps.dryRun, ...(kube ? { kube } : {}) }));
+      const w = this.world;
+      const kube = w.kube?.context ? { context: w.kube.context, ...(w.kube.namespace ? { namespace: w.kube.namespace } : {}), ...(w.kubeServer ? { server: w.kubeServer } : {}) } : undefined;
+      const drill = this.drill ? { mode: "drill" as const, scenario: this.drill.run.scenario.id } : { mode: this.deps.mode };
+      this.attach(IncidentSession.open({ dir: w.incidentsDir, runbook: card.runbook, severity, inputs, ...drill, dryRun: this.deps.dryRun, ...(kube ? { kube } : {}) }));
     } catch (e) {
       this.flash(`cannot open the incident: ${(e as Error).message}`, "error");
     }
+  }
+
+  async startDrill(scenarioId: string): Promise<void> {
+    const launcher = this.deps.drills;
+    if (!launcher) return this.flash("drills are not available here", "error");
+    if (this.drill) return this.flash(`the drill ${this.drill.run.scenario.id} is still running`, "error");
+    this.flash(`starting the drill ${scenarioId}: a simulated cluster on 127.0.0.1…`);
+    let run: DrillRun;
+    try {
+      run = await launcher.start(scenarioId);
+    } catch (e) {
+      return this.flash(`cannot start the drill ${scenarioId}: ${(e as Error).message}`, "error");
+    }
+    this.drill = { run, finished: false, kubeView: this.store.getState().kube };
+    const namespace = typeof run.inputs.namespace === "string" ? run.inputs.namespace : run.kube.namespace;
+    this.store.setState({
+      drill: true,
+      kube: { ...(run.kube.context ? { context: run.kube.context } : {}), ...(namespace ? { namespace } : {}), server: run.server, production: false },
+      briefing: { scenario: run.scenario.id, title: run.scenario.title, text: run.scenario.briefing },
+      drillSummary: undefined,
+      flash: undefined,
+    });
+    await this.startIncident(run.scenario.runbook, run.scenario.severity, run.inputs);
+  }
+
+  /** Judge the drill and record its end, once (when resolved, left or quit). */
+  private async finishDrill(): Promise<void> {
+    const d = this.drill;
+    const s = this.session;
+    if (!d || d.finished || !s) return;
+    d.finished = true;
+    try {
+      const lines = await d.run.finish(s);
+      this.store.setState({ drillSummary: lines });
+      this.refresh();
+    } catch (e) {
+      this.flash(`the drill could not be judged: ${(e as Error).message}`, "error");
+    }
+  }
+
+  /** Stop the drill's world and give the console back the operator's own cluster. */
+  private async endDrill(): Promise<void> {
+    const d = this.drill;
+    if (!d) return;
+    await this.finishDrill();
+    this.drill = undefined;
+    await d.run.stop();
+    this.store.setState({ drill: false, kube: d.kubeView, briefing: undefined });
   }
 
   async resumeIncident(file: string): Promise<void> {
     try {
       const first = readIncidentFile(file).events[0];
       if (first?.type !== "incident.opened") throw new Error(`${path.basename(file)} is not an incident file`);
+      if (first.mode === "drill") throw new Error(`${path.basename(file)} is a drill: its simulated world ended with it; start the drill again (handrail drill ${first.scenario ?? ""})`);
       const card = this.deps.runbooks.find((r) => r.id === first.runbook.id);
       if (!card) throw new Error(`the runbook ${first.runbook.id} of this incident is not on the search path`);
       const { session, interrupted } = IncidentSession.resume(file, card.runbook);
@@ -234,7 +295,8 @@ export class Controller implements ConsoleController {
     const command = s.displayCommand(item.step, item.item, override);
     this.store.setState({ running: true, flash: undefined, live: { key: item.key, title: item.step.title, command, startedAt: Date.now(), lines: [], total: 0, skipped: 0 } });
     const run = async () => {
-      await s.runStep(item, { env: this.deps.env, cwd: this.deps.cwd, ...(this.deps.kube ? { kube: this.deps.kube } : {}) }, {
+      const w = this.world;
+      await s.runStep(item, { env: w.env, cwd: w.cwd, ...(w.kube ? { kube: w.kube } : {}) }, {
         signal: this.running!.signal,
         onLines: (stream, lines) => appendLive(this.store, stream, lines),
         onSkipped: (n) => appendLive(this.store, "stdout", [], n),
@@ -306,11 +368,12 @@ export class Controller implements ConsoleController {
     const s = this.session;
     const service = s?.state.inputs.service;
     if (!s || typeof service !== "string") return this.flash("the cluster panel follows the runbook's service input, and this runbook has none", "error");
-    const namespace = typeof s.state.inputs.namespace === "string" ? s.state.inputs.namespace : this.deps.kube?.namespace ?? "default";
+    const kube = this.world.kube;
+    const namespace = typeof s.state.inputs.namespace === "string" ? s.state.inputs.namespace : kube?.namespace ?? "default";
     const selector = `app=${service}`;
     this.store.setState({ pods: { selector, namespace, items: [] } });
     this.podWatch = watchPods(
-      this.deps.kube,
+      kube,
       selector,
       (items) => this.store.setState((v) => ({ pods: v.pods ? { selector, namespace, items } : undefined })),
       (error) => this.store.setState((v) => ({ pods: v.pods ? { ...v.pods, error } : undefined })),
@@ -333,12 +396,22 @@ export class Controller implements ConsoleController {
 
   resolve(rootCause: string, actionItems: string[]): void {
     const s = this.session;
-    if (s) this.guard(() => s.resolve(rootCause, actionItems));
+    if (!s) return;
+    this.guard(() => s.resolve(rootCause, actionItems));
+    // The closing screen of a drill: how the operator did, and the report with its Drill section.
+    if (this.drill && s.state.resolved) void this.finishDrill();
   }
 
   leave(): void {
-    this.close();
-    this.store.setState({ screen: "home", incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, incidents: this.deps.listIncidents() });
+    const home = () => {
+      this.close();
+      this.store.setState({ screen: "home", incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, drillSummary: undefined, incidents: this.deps.listIncidents() });
+    };
+    if (!this.drill) return home();
+    // The drill's end is recorded in the incident before the session closes.
+    void this.endDrill()
+      .catch((e: unknown) => this.flash((e as Error).message, "error"))
+      .finally(home);
   }
 
   private close(): void {
@@ -351,8 +424,13 @@ export class Controller implements ConsoleController {
   }
 
   quit(): void {
-    this.close();
     if (this.ticker) clearInterval(this.ticker);
-    this.deps.exit();
+    // A drill is judged and its world stopped before the console goes.
+    void this.endDrill()
+      .catch((e: unknown) => this.flash((e as Error).message, "error"))
+      .finally(() => {
+        this.close();
+        this.deps.exit();
+      });
   }
 }

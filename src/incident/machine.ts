@@ -97,9 +97,11 @@ export function reduce(state: IncidentState, e: IncidentEvent): IncidentState {
     case "option.chosen": {
       const replaced = s.chosen[e.phase] !== undefined && s.chosen[e.phase] !== e.option;
       const planned = withPlan({ ...s, chosen: { ...s.chosen, [e.phase]: e.option } });
-      // Changing the option (say, after its step failed) leaves the old option's steps behind: walk on from the new one.
-      if (!replaced) return planned;
       const first = flatten(planned.plan).find((i) => i.kind === "step" && i.phaseId === e.phase && i.optionId === e.option);
+      // A jump to this phase anchored the walk on its choice, which the option's steps now replace: go on from them.
+      const anchoredOnChoice = "at" in s.next && s.next.at === `choose:${e.phase}`;
+      if (!replaced && !anchoredOnChoice) return planned;
+      // Changing the option (say, after its step failed) leaves the old option's steps behind: walk on from the new one.
       return { ...planned, halted: undefined, next: first ? { at: first.key } : { start: true } };
     }
     case "phase.entered": {

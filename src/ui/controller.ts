@@ -8,6 +8,8 @@ import type { Severity } from "../runbooks/schema.js";
 export interface ConsoleController {
   startIncident(runbookId: string, severity: Severity, inputs: Record<string, InputValue>): Promise<void>;
   resumeIncident(file: string): Promise<void>;
+  /** Start a drill scenario: its simulated world, then an incident on its runbook with its inputs. */
+  startDrill(scenarioId: string): Promise<void>;
   /** Run the current step (with an edited command for this run only, when given). */
   runCurrent(override?: string): Promise<void>;
   /** Cancel the running step; false when nothing was running. */

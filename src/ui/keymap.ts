@@ -45,7 +45,7 @@ export const KEYMAP: Record<Command, Binding> = {
   up: { keys: ["↑"], label: "up", match: (_i, k) => k.upArrow },
   down: { keys: ["↓"], label: "down", match: (_i, k) => k.downArrow },
   select: { keys: ["enter"], label: "open", match: (_i, k) => k.return },
-  switch: { keys: ["tab"], label: "runbooks / incidents", match: (_i, k) => k.tab },
+  switch: { keys: ["tab"], label: "next list", match: (_i, k) => k.tab },
   jump: { keys: ["j"], label: "jump to phase", match: char("j") },
   option: { keys: ["o"], label: "change option", match: char("o") },
   panel: { keys: ["k"], label: "cluster panel", match: char("k") },

@@ -4,14 +4,30 @@ import { useView } from "./context.js";
 
 const RISK_COLOR: Record<string, string> = { low: "green", medium: "yellow", high: "red", critical: "magenta" };
 
+function DrillSummary({ lines }: { lines: readonly string[] }) {
+  const healthy = lines[0]?.includes("HEALTHY") === true && !lines[0].includes("STILL BROKEN");
+  return (
+    <Box flexDirection="column" borderStyle="bold" borderColor={healthy ? "green" : "magenta"} paddingX={1}>
+      {lines.map((l, i) => (
+        <Text key={i} bold={i === 0} color={i === 0 ? (healthy ? "green" : "red") : undefined} wrap="wrap">
+          {l}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
 function ResolvedReport() {
   const report = useView((v) => v.report);
   const file = useView((v) => v.incidentFile);
+  const drill = useView((v) => v.drill);
+  const summary = useView((v) => v.drillSummary);
   const rows = useStdout().stdout.rows || 24;
   const lines = (report ?? "").split("\n");
   return (
     <Box flexDirection="column">
       <Text color="green">{`Resolved. Incident file: ${file ?? ""}`}</Text>
+      {summary ? <DrillSummary lines={summary} /> : drill ? <Text color="magenta">Judging the drill…</Text> : null}
       <Box flexDirection="column" borderStyle="single" borderColor="green" paddingX={1}>
         {lines.slice(0, Math.max(5, rows - 16)).map((l, i) => (
           <Text key={i} wrap="truncate-end">

@@ -24,6 +24,24 @@ export interface IncidentCard {
   age: string;
 }
 
+/** A drill scenario as home and the drill picker show it. */
+export interface DrillCard {
+  id: string;
+  runbook: string;
+  title: string;
+  severity: Severity;
+  needs: string[];
+  /** What this machine lacks for it ("docker not on PATH"). */
+  missing: string[];
+}
+
+/** Whether the operator's own cluster answered the start-up probe. */
+export interface ClusterReach {
+  state: "checking" | "reachable" | "unreachable";
+  /** Why not, in a few words: "no kubeconfig", "connection refused at 127.0.0.1:6443". */
+  reason?: string;
+}
+
 export interface OutputLine {
   stream: "stdout" | "stderr";
   text: string;
@@ -131,6 +149,14 @@ export interface ConsoleView {
   flash?: { text: string; tone: "info" | "error" };
   dryRun: boolean;
   drill: boolean;
+  drills: DrillCard[];
+  cluster?: ClusterReach;
+  /** "drills": home is the drill picker (`handrail drill` without a scenario). */
+  homeMode?: "drills";
+  /** The running drill's page to the operator, shown while it lasts. */
+  briefing?: { scenario: string; title: string; text: string };
+  /** The drill summary, once the drill is over (the closing screen). */
+  drillSummary?: string[];
   now: number;
 }
 
@@ -151,6 +177,7 @@ export function createConsoleStore(initial: Partial<ConsoleView> = {}): ConsoleS
     running: false,
     dryRun: false,
     drill: false,
+    drills: [],
     now: Date.now(),
     ...initial,
   }));

@@ -46,6 +46,8 @@ export function Walkthrough() {
   const dryRun = useView((v) => v.dryRun);
   const phases = useView((v) => v.phases);
   const incident = useView((v) => v.incident);
+  const drill = useView((v) => v.drill);
+  const briefing = useView((v) => v.briefing);
   const [mode, dispatch] = useReducer(walkMode, { name: "idle" });
   const [scroll, setScroll] = useState(0);
   const active = activeCommands(current?.type, running, banner !== undefined, current?.optionPhase !== undefined);
@@ -215,10 +217,12 @@ export function Walkthrough() {
   return (
     <Box flexDirection="column">
       <History />
-      <Box flexDirection="column" borderStyle={production ? "double" : "round"} borderColor={production ? "red" : "gray"} paddingX={1}>
+      {/* A drill's frame is magenta: never the red of production, never the grey of a real incident. */}
+      <Box flexDirection="column" borderStyle={production ? "double" : drill ? "bold" : "round"} borderColor={production ? "red" : drill ? "magenta" : "gray"} paddingX={1}>
         <StatusBar />
         <PhaseRail />
       </Box>
+      {briefing && current?.type !== "resolved" ? <Text color="magenta" wrap="wrap">{`DRILL briefing — ${briefing.title}: ${briefing.text}`}</Text> : null}
       {banner ? (
         <Box borderStyle="bold" borderColor="red" paddingX={1}>
           <Text color="red" bold>{`ESCALATE: ${banner.text} — press a to acknowledge`}</Text>

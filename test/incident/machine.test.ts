@@ -96,4 +96,11 @@ describe("the walkthrough state machine", () => {
     const s = apply(initialState(RUNBOOK), opened(), { type: "incident.resolved", rootCause: "x", actionItems: [] });
     expect(next(s)).toBe("resolved");
   });
+
+  it("a jump to a phase with options, then a choice: the walk goes on from the option's first step", () => {
+    let s = apply(initialState(RUNBOOK), opened(), lists, started("hello"), finished("hello"), { type: "phase.entered", phase: "fix", jump: true });
+    expect(next(s)).toBe("choose:fix");
+    s = apply(s, { type: "option.chosen", phase: "fix", option: "rollback" });
+    expect(next(s)).toBe("rollback");
+  });
 });
