@@ -4,11 +4,14 @@
  * drill ends healthy with every step of the plan in the incident; tuning resources instead leaves
  * the rollout stuck, the walk stops at the recovery check and the summary names the right fix.
  */
+import { execa } from "execa";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { EventOf } from "../../src/incident/events.js";
-import { runCli, scratchDir } from "../helpers/cli.js";
+import { BIN, runCli, scratchDir } from "../helpers/cli.js";
+import { walkDrillInConsole } from "../helpers/console-drill.js";
 import { eventSteps, finishedSteps, incidentIsWhole, planKeys, readDrillIncident, shippedRunbook, timelineSteps } from "../helpers/drill-incident.js";
+import { startTerminal } from "../helpers/tmux.js";
 
 const noCluster = (dir: string) => ({ HOME: dir, KUBECONFIG: path.join(dir, "no-such-kubeconfig") });
 const RIGHT = { diagnose: "deployment-failures", remediate: "deployment-failures", rollback: "not-needed" };
@@ -56,4 +59,29 @@ describe("handrail run release-train-troubleshooting --drill train-stuck-pull", 
     expect(finishedSteps(events)).toEqual(expect.arrayContaining(["pd-scale-up", "pd-optimize", "pd-restart", "rc-restart"]));
     expect(events.at(-1)).toMatchObject({ type: "drill.finished", healthy: false, walkComplete: false });
   }, 120_000);
+});
+
+const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
+
+describe.skipIf(!hasTmux)("the stuck-train drill in the console", () => {
+  it("from home with no cluster: pick the drill, walk it with the right options, resolve; healthy, every action in the file and the report", async () => {
+    const dir = scratchDir(onTestFinished);
+    const term = await startTerminal(`node ${BIN}`, { cwd: dir, env: noCluster(dir), height: 50 });
+    onTestFinished(() => term.kill());
+    const closing = await walkDrillInConsole(term, dir, { scenario: "train-stuck-pull", choose: { Diagnose: "3", Resolve: "3", Rollback: "1" }, rootCause: "tag v2.0.0 never pushed" });
+    expect(closing).toContain("DRILL train-stuck-pull: HEALTHY — backtesting 3/3 ready on registry.254carbon.local/platform/backtesting:2.0.0");
+    expect(closing).toContain(" DRILL ");
+
+    const { file, events } = readDrillIncident(dir);
+    expect(incidentIsWhole(events)).toBe(true);
+    const runbook = await shippedRunbook("release-train-troubleshooting");
+    expect(finishedSteps(events)).toEqual(planKeys(runbook, "high", { participants: ["curve", "backtesting", "scenario"] }, RIGHT));
+    expect(events.filter((e) => e.type === "option.chosen").map((e) => [(e as EventOf<"option.chosen">).phase, (e as EventOf<"option.chosen">).option])).toEqual(Object.entries(RIGHT));
+    expect(events.find((e) => e.type === "incident.resolved")).toMatchObject({ rootCause: "tag v2.0.0 never pushed" });
+    expect(events.find((e) => e.type === "drill.finished")).toMatchObject({ healthy: true, walkComplete: true });
+    const report = await runCli(["report", file], { cwd: dir });
+    expect(timelineSteps(report.stdout)).toEqual(eventSteps(events));
+    expect(report.stdout).toContain("tag v2.0.0 never pushed");
+    expect(report.stdout).toContain("- Outcome: healthy");
+  }, 150_000);
 });

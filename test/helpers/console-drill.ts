@@ -1,0 +1,106 @@
+/**
+ * Walk a drill in the built console in tmux, the way an operator would: from home, pick the drill,
+ * run every step (answering the risk confirmations), choose options by number, resolve. Progress
+ * is read from the drill's own incident file, so the walk never guesses from the screen whether a
+ * step finished.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { IncidentEvent } from "../../src/incident/events.js";
+import { scenarios } from "../../src/sandbox/scenarios/index.js";
+import type { Terminal } from "./tmux.js";
+
+function drillEvents(cwd: string): IncidentEvent[] {
+  const dir = path.join(cwd, "incidents", "drills");
+  if (!existsSync(dir)) return [];
+  const name = readdirSync(dir).find((f) => f.endsWith(".jsonl"));
+  if (!name) return [];
+  return readFileSync(path.join(dir, name), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as IncidentEvent);
+}
+
+const progress = (events: readonly IncidentEvent[]) => events.filter((e) => e.type === "step.finished" || e.type === "step.skipped" || e.type === "option.chosen").length;
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number, term: Terminal): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${await term.screen()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface ConsoleDrillWalk {
+  /** The drill's line on home (its id is enough). */
+  scenario: string;
+  /** Phase title as the choice shows it ("Resolve") → the number key of the option to pick. */
+  choose?: Record<string, string>;
+  rootCause: string;
+}
+
+/** From home to the resolved drill: returns the screen with the drill summary. */
+export async function walkDrillInConsole(term: Terminal, cwd: string, walk: ConsoleDrillWalk): Promise<string> {
+  await term.waitFor(`(${walk.scenario})`);
+  // Home lists the drills first, in the registry's order, the first one selected.
+  const index = scenarios.findIndex((s) => s.id === walk.scenario);
+  if (index < 0) throw new Error(`no scenario ${walk.scenario}`);
+  for (let i = 0; i < index; i++) await term.keys("Down");
+  await term.waitFor(new RegExp(`❯\\s*${index + 1}\\. `));
+  await term.keys("Enter");
+  await term.waitFor("DRILL briefing");
+  const answer = async (screen: string): Promise<boolean> => {
+    const choice = /^(.+): choose how to proceed$/m.exec(screen);
+    if (choice) {
+      const key = walk.choose?.[choice[1]!.trim()];
+      if (!key) throw new Error(`no option given for the choice "${choice[1]}"`);
+      await term.type(key);
+      return true;
+    }
+    if (/y \/ n\s*$/m.test(screen)) {
+      await term.type("y");
+      return true;
+    }
+    const typed = /Type "([^"]+)" to run:\s*$/m.exec(screen);
+    if (typed) {
+      await term.type(typed[1]!);
+      await term.keys("Enter");
+      return true;
+    }
+    return false;
+  };
+  for (let turn = 0; turn < 400; turn++) {
+    const screen = await term.screen();
+    if (screen.includes("Every step is done")) break;
+    const before = progress(drillEvents(cwd));
+    if (!(await answer(screen))) await term.keys("r");
+    let nudged = Date.now();
+    await until(
+      async () => {
+        if (progress(drillEvents(cwd)) > before) return true;
+        const now = await term.screen();
+        if (now.includes("Every step is done")) return true;
+        if (await answer(now)) nudged = Date.now();
+        else if (Date.now() - nudged > 3_000 && !now.includes("ctrl-c cancel step")) {
+          // The key arrived before the step's input handler was attached: press it again.
+          await term.keys("r");
+          nudged = Date.now();
+        }
+        return undefined;
+      },
+      "the step to finish",
+      60_000,
+      term,
+    );
+  }
+  await term.waitFor("Every step is done");
+  await term.type("x");
+  await term.waitFor("Root cause:");
+  await term.type(walk.rootCause);
+  await term.waitFor(`Root cause: ${walk.rootCause}`);
+  await term.keys("Enter");
+  await term.waitFor("…more (empty to finish):");
+  await term.keys("Enter");
+  await term.waitFor("Action item 1");
+  await term.keys("Enter");
+  return term.waitFor(/DRILL \S+: (HEALTHY|STILL BROKEN)/, 40_000);
+}
