@@ -4,11 +4,14 @@
  * the participants are undone in reverse order, and the drill ends healthy; a walk that releases
  * nothing (a dry run) does not count as a handled train.
  */
+import { execa } from "execa";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { EventOf } from "../../src/incident/events.js";
-import { runCli, scratchDir } from "../helpers/cli.js";
+import { BIN, runCli, scratchDir } from "../helpers/cli.js";
+import { walkDrillInConsole } from "../helpers/console-drill.js";
 import { eventSteps, finishedSteps, incidentIsWhole, planKeys, readDrillIncident, shippedRunbook, timelineSteps } from "../helpers/drill-incident.js";
+import { startTerminal } from "../helpers/tmux.js";
 
 const PARTICIPANTS = ["curve", "backtesting", "scenario"];
 const noCluster = (dir: string) => ({ HOME: dir, KUBECONFIG: path.join(dir, "no-such-kubeconfig") });
@@ -58,4 +61,28 @@ describe("handrail run release-train --drill train-backtesting-crash", () => {
     expect(events.filter((e) => e.type === "step.started")).toEqual([]);
     expect(events.at(-1)).toMatchObject({ type: "drill.finished", healthy: false });
   }, 70_000);
+});
+
+const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
+
+describe.skipIf(!hasTmux)("the release-train drill in the console", () => {
+  it("from home with no cluster: pick the drill, walk it, the failed health check leads to the rollback, resolve; healthy, every action in the file and the report", async () => {
+    const dir = scratchDir(onTestFinished);
+    const term = await startTerminal(`node ${BIN}`, { cwd: dir, env: noCluster(dir), height: 50 });
+    onTestFinished(() => term.kill());
+    const closing = await walkDrillInConsole(term, dir, { scenario: "train-backtesting-crash", rootCause: "backtesting 2.0.0 calls the renamed curve endpoint" });
+    // The closing screen shows the summary and the report; the verdict is read from the incident file below.
+    expect(closing).toMatch(/DRILL \S+: HEALTHY|the full report: handrail report/);
+
+    const { file, events } = readDrillIncident(dir);
+    expect(incidentIsWhole(events)).toBe(true);
+    const runbook = await shippedRunbook("release-train");
+    const plan = planKeys(runbook, "high", { participants: PARTICIPANTS }, {});
+    expect(finishedSteps(events)).toEqual([...plan.slice(0, plan.indexOf("release-rollout[backtesting]") + 1), ...plan.slice(plan.indexOf("rollback-assess"))]);
+    expect(events.find((e) => e.type === "incident.resolved")).toMatchObject({ rootCause: "backtesting 2.0.0 calls the renamed curve endpoint" });
+    expect(events.find((e) => e.type === "drill.finished")).toMatchObject({ healthy: true, walkComplete: true });
+    const report = await runCli(["report", file], { cwd: dir });
+    expect(timelineSteps(report.stdout)).toEqual(eventSteps(events));
+    expect(report.stdout).toContain("- Outcome: healthy");
+  }, 150_000);
 });

@@ -38,7 +38,7 @@ export interface ConsoleDrillWalk {
   rootCause: string;
 }
 
-/** From home to the resolved drill: returns the screen with the drill summary. */
+/** From home to the resolved drill: returns the closing screen (the drill summary and the report). */
 export async function walkDrillInConsole(term: Terminal, cwd: string, walk: ConsoleDrillWalk): Promise<string> {
   await term.waitFor(`(${walk.scenario})`);
   // Home lists the drills first, in the registry's order, the first one selected.
@@ -47,7 +47,8 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
   for (let i = 0; i < index; i++) await term.keys("Down");
   await term.waitFor(new RegExp(`❯\\s*${index + 1}\\. `));
   await term.keys("Enter");
-  await term.waitFor("DRILL briefing");
+  const first = await term.waitFor("DRILL briefing");
+  if (!first.includes(" DRILL ")) throw new Error(`the drill's screen is not labelled DRILL:\n${first}`);
   const answer = async (screen: string): Promise<boolean> => {
     const choice = /^(.+): choose how to proceed$/m.exec(screen);
     if (choice) {
@@ -102,5 +103,8 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
   await term.keys("Enter");
   await term.waitFor("Action item 1");
   await term.keys("Enter");
-  return term.waitFor(/DRILL \S+: (HEALTHY|STILL BROKEN)/, 40_000);
+  // The closing screen: the drill summary, then the report (whose head can push the summary off a short terminal).
+  const closing = await term.waitFor(/DRILL \S+: (HEALTHY|STILL BROKEN)|the full report: handrail report/, 40_000);
+  await until(async () => (drillEvents(cwd).some((e) => e.type === "drill.finished") ? true : undefined), "drill.finished in the incident file", 20_000, term);
+  return closing;
 }
