@@ -48,7 +48,14 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
       else if (key.escape) setQuery("");
       else if (key.ctrl && input === "c") controller.quit();
       // Several characters arrive at once when typed fast or pasted.
-      else if (pane === "runbooks" && input && !key.ctrl && !key.meta && !key.return && /^[\w -]+$/.test(input) && !/^[1-9]$/.test(input)) setQuery((q) => q + input);
+      // Typing searches the runbooks from any list (digits pick in the list that has the cursor).
+      else if (!picker && input && !key.ctrl && !key.meta && !key.return && /^[\w -]+$/.test(input) && !/^[1-9]$/.test(input)) {
+        if (pane !== "runbooks") {
+          setMoved(true);
+          setPane("runbooks");
+        }
+        setQuery((q) => q + input);
+      }
     },
     { isActive: interactive },
   );

@@ -97,4 +97,14 @@ describe("handrail run --drill", () => {
     expect(report.stdout).toContain("- Outcome: still broken — 0/3 pods of api ready");
     expect(report.stdout).toContain("- What would have fixed it: rollback=service (Immediate service rollback)");
   }, 70_000);
+
+  it("stuck-rollout: the service rollback ends healthy (exit 0); restoring state leaves the stuck pod (exit 1)", async () => {
+    const dir = scratchDir(onTestFinished);
+    const wrong = await runCli(["run", "emergency-rollback", "--drill", "stuck-rollout", "--yes", "--option", "rollback=state"], { cwd: dir, env: noCluster(dir), timeoutMs: 60_000 });
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stdout).toContain("DRILL stuck-rollout: STILL BROKEN — 3/3 pods of api ready on shop/api:1.4.2; 1 Running (still on shop/api:1.5.1)");
+    const right = await runCli(["run", "emergency-rollback", "--drill", "stuck-rollout", "--yes", "--option", "rollback=service"], { cwd: dir, env: noCluster(dir), timeoutMs: 110_000 });
+    expect(right.stdout).toContain("DRILL stuck-rollout: HEALTHY — 3/3 pods of api ready on shop/api:1.4.2");
+    expect(right.exitCode).toBe(0);
+  }, 120_000);
 });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { EXIT, UsageError } from "../../src/errors.js";
 import { startDrill, type Drill } from "../../src/sandbox/drill.js";
 import { findScenario, scenarios } from "../../src/sandbox/scenarios/index.js";
-import { waitForStore } from "../sandbox/harness.js";
+import { pollFor, waitForStore } from "../sandbox/harness.js";
 
 let drill: Drill | undefined;
 afterEach(async () => {
@@ -82,6 +82,21 @@ describe("startDrill", () => {
     expect(h.detail).toContain("still on shop/api:1.5.1");
     expect((await kubectl(d, ["rollout", "undo", "deployment/api", "-n", "shop"])).exitCode).toBe(0);
     await waitForStore(d.world.kube.store, () => (findScenario("stuck-rollout").health(d.world) as { healthy: boolean }).healthy, "api healthy after the undo", 20_000);
+  });
+
+  it("at the drill's own tick rate, kubectl get pods -w shows the crash loop and the recovery as they happen", async () => {
+    const d = (drill = await startDrill(findScenario("crashloop-rollback")));
+    const watch = execa("kubectl", ["--kubeconfig", d.kubeconfig, "get", "pods", "-n", "shop", "-l", "app=api", "-w"], { reject: false, buffer: false, cwd: d.world.dir, env: { ...d.world.env, HOME: d.world.dir } });
+    let out = "";
+    watch.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    // The restarts climb on their own, one back-off after another.
+    await pollFor(async () => (/api-\S+ +0\/1 +CrashLoopBackOff +[2-9]/.test(out) ? true : undefined), "a pod backing off after two restarts or more");
+    await kubectl(d, ["rollout", "undo", "deployment/api", "-n", "shop"]);
+    await pollFor(async () => (/api-\S+ +0\/1 +ContainerCreating/.test(out) ? true : undefined), "a new pod being created");
+    await pollFor(async () => (/api-\S+ +1\/1 +Running +0/.test(out) ? true : undefined), "a new pod running and ready");
+    watch.kill();
+    await watch;
+    expect((await d.health()).healthy).toBe(true);
   });
 
   it("serve() answers on 127.0.0.1 and stop() closes every server and removes the drill directory", async () => {

@@ -18,7 +18,8 @@ export function deploymentHealth(store: ClusterStore, namespace: string, name: s
   const ready = pods.filter((p) => p.status?.containerStatuses?.every((c) => c.ready) === true && p.spec.containers.every((c) => c.image === opts.image));
   const others = pods.filter((p) => p.spec.containers.some((c) => c.image !== opts.image));
   if (ready.length >= opts.ready && others.length === 0) {
-    return { healthy: true, detail: `${ready.length}/${pods.length} pods of ${name} ready on ${opts.image}` };
+    // Healthy already; a rollout of the same image still going (a patched template) is let to finish for the summary.
+    return { healthy: true, detail: `${ready.length}/${pods.length} pods of ${name} ready on ${opts.image}`, ...(ready.length < pods.length ? { settling: true } : {}) };
   }
   const wrong = [...new Set(others.flatMap((p) => p.spec.containers.map((c) => c.image)).filter((i) => i !== opts.image))];
   const reasons = new Map<string, number>();

@@ -1,0 +1,184 @@
+/**
+ * `handrail` on a machine with no cluster: home offers the drills first; the emergency-rollback
+ * drill walked in tmux with the real kubectl against its simulated cluster (run, skip, jump,
+ * the service option, risk confirmations), resolved; then the incident file and the report.
+ */
+import { execa } from "execa";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
+import { BIN, runCli, scratchDir } from "../helpers/cli.js";
+import { closedPort, writeKubeconfig } from "../helpers/kube.js";
+import { startTerminal, type Terminal } from "../helpers/tmux.js";
+
+const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
+
+/** Type into a prompt the way an operator does: the first key, then the rest once the prompt shows it. */
+async function answer(term: Terminal, prompt: string, text: string): Promise<void> {
+  await term.waitFor(prompt);
+  await term.type(text[0]!);
+  await term.waitFor(`${prompt} ${text[0]!}`);
+  await term.type(text.slice(1));
+  await term.keys("Enter");
+}
+
+/** Poll the screen until `done` holds (the helper's waitFor, for conditions a pattern cannot say). */
+async function waitUntil(term: Terminal, done: (screen: string) => boolean, what: string, timeoutMs = 45_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const screen = await term.screen();
+    if (done(screen)) return screen;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The current step's title, from the card line "Phase › Title [risk] …" below the status frame. */
+function currentTitle(screen: string): string | undefined {
+  const below = screen.split(/[╝╯┛]/).at(-1) ?? "";
+  const card = below.split("\n").find((l) => l.includes(" › ")) ?? "";
+  return card.split(" › ")[1]?.split(/\s+\[(?:low|medium|high|critical) risk\]|\s+\(again\)|\s+stopped:/)[0]?.trim();
+}
+
+describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with no cluster", () => {
+  it("Drills first, the emergency-rollback drill walked to healthy, the incident and the report complete", async () => {
+    const dir = scratchDir(onTestFinished);
+    const term = await startTerminal(`node ${BIN}`, { cwd: dir, height: 60, env: { HOME: dir, KUBECONFIG: path.join(dir, "no-kubeconfig") } });
+    onTestFinished(() => term.kill());
+
+    const home = await term.waitFor("No cluster is reachable (no kubeconfig)");
+    expect(home.indexOf("Drills")).toBeGreaterThanOrEqual(0);
+    expect(home.indexOf("Drills")).toBeLessThan(home.indexOf("handrail — runbooks"));
+    expect(home).toContain("api crash-loops after release 1.5.0 (crashloop-rollback)");
+    await term.keys("Enter");
+    const first = await term.waitFor("Immediate assessment › Check service health");
+    expect(first).toContain(" DRILL ");
+    expect(first).toContain("⎈ drill-crashloop-rollback / shop");
+    expect(first).toContain("DRILL briefing — api crash-loops after release 1.5.0");
+
+    await term.keys("r");
+    await term.waitFor(/Check service health — passed/);
+    await term.waitFor("Immediate assessment › Check error rates");
+    await term.keys("s");
+    await answer(term, "Why skip it?", "the panel shows the crash loop");
+    await term.waitFor("Check error rates — skipped");
+    // Straight to the rollback: the jump picker lists the phases, Rollback is the third.
+    await term.keys("j");
+    await term.waitFor("3. Rollback");
+    await term.type("3");
+    await term.waitFor("Rollback: choose how to proceed");
+    await term.type("1");
+    await term.waitFor("Stop current deployment");
+
+    const skipWith: Record<string, string> = { "Check health endpoints": "kubectl exec is not simulated in drills" };
+    for (let turn = 0; turn < 60; turn++) {
+      const screen = await term.screen();
+      if (screen.includes("Every step is done")) break;
+      const title = currentTitle(screen);
+      expect(title, screen).toBeDefined();
+      // A step is over when the card moves on (or stops on it); the history may hold a same-named step already.
+      const moved = (screen: string) => screen.includes("Every step is done") || currentTitle(screen) !== title || /stopped:/.test(screen.split(/[╝╯┛]/).at(-1) ?? "");
+      const reason = skipWith[title!];
+      if (reason) {
+        await term.keys("s");
+        await answer(term, "Why skip it?", reason);
+        await waitUntil(term, moved, `${title!} skipped`);
+        continue;
+      }
+      await term.keys("r");
+      const after = await waitUntil(term, (screen) => screen.includes("y / n") || screen.includes("ctrl-c cancel step") || moved(screen), `${title!} to start`, 15_000);
+      // Risk medium and high on a drill context: a yes/no, never the production name typed back.
+      if (after.includes("y / n")) await term.type("y");
+      await waitUntil(term, moved, `${title!} to finish`);
+    }
+    await term.waitFor("Every step is done");
+    await term.type("x");
+    await answer(term, "Root cause:", "release 1.5.0 ran a migration that fails on start");
+    await term.waitFor("…more (empty to finish):");
+    await term.keys("Enter");
+    await term.waitFor("Action item 1");
+    await term.type("g");
+    await term.waitFor("Action item 1 (empty to finish): g");
+    await term.type("ate migrations in CI");
+    await term.keys("Enter");
+    await term.waitFor("Action item 2");
+    await term.keys("Enter");
+    const closing = await term.waitFor("DRILL crashloop-rollback: HEALTHY", 30_000);
+    expect(closing).toContain(" DRILL ");
+    expect(closing).toContain("3/3 pods of api ready on shop/api:1.4.2");
+    expect(closing).toMatch(/time to diagnosis {3}\S+ \(a fix chosen\)/);
+    expect(closing).toMatch(/steps skipped {7}2/);
+    await term.type("q");
+    await term.waitFor("y / n");
+    await term.type("y");
+    await term.waitFor("[exited 0]");
+
+    const drills = path.join(dir, "incidents", "drills");
+    const file = path.join(drills, readdirSync(drills).find((f) => f.endsWith(".jsonl"))!);
+    const evs = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as IncidentEvent);
+    expect(evs.map((e) => e.seq)).toEqual(evs.map((_, i) => i + 1));
+    expect(evs[0]).toMatchObject({ type: "incident.opened", mode: "drill", scenario: "crashloop-rollback", severity: "medium" });
+    // Every step started was finished, and each skip has its reason.
+    const started = evs.filter((e): e is EventOf<"step.started"> => e.type === "step.started");
+    const finished = evs.filter((e): e is EventOf<"step.finished"> => e.type === "step.finished");
+    expect(finished.map((e) => e.step)).toEqual(started.map((e) => e.step));
+    expect(evs.filter((e) => e.type === "step.skipped").map((e) => [e.step, e.reason])).toEqual([
+      ["error-count", "the panel shows the crash loop"],
+      ["recovery-health", "kubectl exec is not simulated in drills"],
+    ]);
+    expect(evs.find((e) => e.type === "phase.entered" && e.phase === "rollback")).toMatchObject({ jump: true });
+    expect(evs.find((e) => e.type === "option.chosen")).toMatchObject({ phase: "rollback", option: "service" });
+    const status = (id: string) => finished.filter((e) => e.step === id).at(-1)?.status;
+    for (const step of ["pods-not-running", "scale-zero", "undo", "rollout-status", "scale-up", "available", "all-pods", "errors-after"]) expect(status(step), step).toBe("passed");
+    const resolved = evs.findIndex((e) => e.type === "incident.resolved");
+    expect(evs[resolved]).toMatchObject({ rootCause: "release 1.5.0 ran a migration that fails on start", actionItems: ["gate migrations in CI"] });
+    expect(evs.at(-1)).toMatchObject({ type: "drill.finished", scenario: "crashloop-rollback", healthy: true, walkComplete: true, skipped: 2 });
+
+    // The report's timeline has a line for every action in the file, in order.
+    const report = (await runCli(["report", file], { cwd: dir })).stdout;
+    const timeline = report.slice(report.indexOf("## Timeline"), report.indexOf("\n## ", report.indexOf("## Timeline") + 1));
+    const expected = [
+      ...started.map((s) => `${s.phase} › ${s.step}: ${finished.find((f) => f.seq > s.seq && f.step === s.step)!.acknowledged ? "confirmed" : finished.find((f) => f.seq > s.seq && f.step === s.step)!.status}`),
+      "Skipped error-count: the panel shows the crash loop",
+      "Skipped recovery-health: kubectl exec is not simulated in drills",
+      "Chose option **service** in rollback",
+      "Incident resolved",
+      "Drill finished: healthy",
+    ];
+    for (const line of expected) expect(timeline).toContain(line);
+    expect(timeline.split("\n").filter((l) => l.startsWith("- ")).length).toBe(1 + started.length + 2 + 1 + 1 + 1);
+    expect(report).toContain("# Incident Report: Emergency Rollback (DRILL)");
+    expect(report).toContain("- Outcome: healthy — 3/3 pods of api ready on shop/api:1.4.2");
+  }, 120_000);
+
+  it("a kubeconfig whose server refuses: home says so and offers the drills first", async () => {
+    const dir = scratchDir(onTestFinished);
+    const port = await closedPort();
+    const kubeconfig = writeKubeconfig(dir, `https://127.0.0.1:${port}`, { context: "staging" });
+    const term = await startTerminal(`node ${BIN}`, { cwd: dir, env: { HOME: dir, KUBECONFIG: kubeconfig } });
+    onTestFinished(() => term.kill());
+    const home = await term.waitFor(`No cluster is reachable (connection refused at 127.0.0.1:${port})`);
+    expect(home.indexOf("Drills")).toBeLessThan(home.indexOf("handrail — runbooks"));
+    await term.keys("C-c");
+    await term.waitFor("[exited 0]");
+  }, 30_000);
+
+  it("handrail drill: the picker, then a drill that is left at once still records its end", async () => {
+    const dir = scratchDir(onTestFinished);
+    const term = await startTerminal(`node ${BIN} drill`, { cwd: dir, env: { HOME: dir, KUBECONFIG: path.join(dir, "none") } });
+    onTestFinished(() => term.kill());
+    const picker = await term.waitFor("handrail — drills");
+    expect(picker).not.toContain("handrail — runbooks");
+    await term.type("2");
+    const walk = await term.waitFor("DRILL briefing — api rollout of 1.5.1 stuck at 1/3");
+    expect(walk).toContain("⎈ drill-stuck-rollout / shop");
+    await term.type("q");
+    await term.waitFor("y / n");
+    await term.type("y");
+    await term.waitFor("[exited 0]");
+    const drills = path.join(dir, "incidents", "drills");
+    const evs = readFileSync(path.join(drills, readdirSync(drills)[0]!), "utf8").trim().split("\n").map((l) => JSON.parse(l) as IncidentEvent);
+    expect(evs.at(-1)).toMatchObject({ type: "drill.finished", scenario: "stuck-rollout", healthy: false, walkComplete: false, hint: "what would have fixed it: rollback=service (Immediate service rollback)" });
+  }, 30_000);
+});
