@@ -85,4 +85,22 @@ describe.skipIf(!hasTmux)("the release-train drill in the console", () => {
     expect(timelineSteps(report.stdout)).toEqual(eventSteps(events));
     expect(report.stdout).toContain("- Outcome: healthy");
   }, 150_000);
+
+  it("skipping the rollback leaves the train broken: the summary says which participants are not back", async () => {
+    const dir = scratchDir(onTestFinished);
+    const term = await startTerminal(`node ${BIN}`, { cwd: dir, env: noCluster(dir), height: 50 });
+    onTestFinished(() => term.kill());
+    const reason = "fix forward instead";
+    await walkDrillInConsole(term, dir, {
+      scenario: "train-backtesting-crash",
+      skip: { "Execution: roll back the participant": reason, "Verify rollback success": reason, "Check service health after rollback": reason },
+      rootCause: "not rolled back",
+    });
+    const { events } = readDrillIncident(dir);
+    expect(incidentIsWhole(events)).toBe(true);
+    expect(events.filter((e) => e.type === "step.skipped").map((e) => (e as EventOf<"step.skipped">).step).filter((k) => k.startsWith("rollback-undo["))).toEqual(["rollback-undo[scenario]", "rollback-undo[backtesting]", "rollback-undo[curve]"]);
+    const finished = events.find((e) => e.type === "drill.finished") as EventOf<"drill.finished">;
+    expect(finished).toMatchObject({ healthy: false, skipped: 9 });
+    expect(finished.detail).toMatch(/^train q4-curve-upgrade not rolled back: curve still on 2\.0\.0; backtesting \d\/3 ready on registry\.254carbon\.local\/platform\/backtesting:2\.0\.0 \((CrashLoopBackOff|Error|NotReady)\)$/);
+  }, 150_000);
 });

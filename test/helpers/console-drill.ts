@@ -35,7 +35,16 @@ export interface ConsoleDrillWalk {
   scenario: string;
   /** Phase title as the choice shows it ("Resolve") → the number key of the option to pick. */
   choose?: Record<string, string>;
+  /** Step title → the reason to skip it with (every repetition of a forEach step). */
+  skip?: Record<string, string>;
   rootCause: string;
+}
+
+/** The title of the step card on screen ("Phase › Title [curve] [high risk]"), if one is shown. */
+function cardTitle(screen: string): string | undefined {
+  const line = screen.split("\n").filter((l) => l.includes(" › ") && !/^[│┃╭╰┏┗]/.test(l)).at(-1);
+  // After the title: " [item]" of a forEach repetition, " [high risk]", " (again)", " stopped: …".
+  return line?.split(" › ")[1]?.split(/\s+\[|\s+\(again\)|\s+stopped:/)[0]?.trim();
 }
 
 /** From home to the resolved drill: returns the closing screen (the drill summary and the report). */
@@ -69,11 +78,35 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
     }
     return false;
   };
+  // A frame between two steps can show neither card nor choice, or the last one's: act on two captures that agree.
+  const settled = async (): Promise<string> => {
+    let last = "";
+    return until(
+      async () => {
+        const now = await term.screen();
+        const state = now.includes("Every step is done") ? "done" : (/^(.+): choose how to proceed$/m.exec(now)?.[1] ?? (now.includes("Why skip it?") ? undefined : cardTitle(now)));
+        const same = state !== undefined && state === last;
+        last = state ?? "";
+        return same ? now : undefined;
+      },
+      "a step or a choice on screen",
+      30_000,
+      term,
+    );
+  };
   for (let turn = 0; turn < 400; turn++) {
-    const screen = await term.screen();
+    const screen = await settled();
     if (screen.includes("Every step is done")) break;
     const before = progress(drillEvents(cwd));
-    if (!(await answer(screen))) await term.keys("r");
+    const title = cardTitle(screen);
+    const reason = title !== undefined && !/: choose how to proceed$/m.test(screen) ? walk.skip?.[title] : undefined;
+    if (reason !== undefined) {
+      await term.keys("s");
+      await term.waitFor("Why skip it?");
+      await term.type(reason);
+      await term.waitFor(`Why skip it? ${reason}`);
+      await term.keys("Enter");
+    } else if (!(await answer(screen))) await term.keys("r");
     let nudged = Date.now();
     await until(
       async () => {
