@@ -49,7 +49,7 @@ describe("handrail run release-train-troubleshooting --drill train-stuck-pull", 
     const wrong = { ...RIGHT, remediate: "performance-degradation" };
     const r = await runCli(["run", "release-train-troubleshooting", "--drill", "train-stuck-pull", "--yes", ...options(wrong)], { cwd: dir, env: noCluster(dir), timeoutMs: 110_000 });
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/DRILL train-stuck-pull: STILL BROKEN — train q4-curve-upgrade still stuck: backtesting \d\/3 ready on registry\.254carbon\.local\/platform\/backtesting:v2\.0\.0 \((ImagePullBackOff|ErrImagePull|Pending|rollout not finished)\)/);
+    expect(r.stdout).toMatch(/DRILL train-stuck-pull: STILL BROKEN — train q4-curve-upgrade still stuck: backtesting 0\/3 ready on registry\.254carbon\.local\/platform\/backtesting:v2\.0\.0(, \d (ImagePullBackOff|ErrImagePull|Pending))? \(3 pods still on 1\.6\.3\)/);
     expect(r.stdout).toContain("what would have fixed it: remediate=deployment-failures (Fix the service deployment)");
     // The recovery check finds it still stuck; or, when the two restarts fall in the same second, kubectl refuses the second one first.
     expect(r.stderr).toMatch(/stopped at (rc-rollout|rc-restart) \(failed\)/);

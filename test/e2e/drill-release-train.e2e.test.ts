@@ -101,6 +101,6 @@ describe.skipIf(!hasTmux)("the release-train drill in the console", () => {
     expect(events.filter((e) => e.type === "step.skipped").map((e) => (e as EventOf<"step.skipped">).step).filter((k) => k.startsWith("rollback-undo["))).toEqual(["rollback-undo[scenario]", "rollback-undo[backtesting]", "rollback-undo[curve]"]);
     const finished = events.find((e) => e.type === "drill.finished") as EventOf<"drill.finished">;
     expect(finished).toMatchObject({ healthy: false, skipped: 9 });
-    expect(finished.detail).toMatch(/^train q4-curve-upgrade not rolled back: curve still on 2\.0\.0; backtesting \d\/3 ready on registry\.254carbon\.local\/platform\/backtesting:2\.0\.0 \((CrashLoopBackOff|Error|NotReady)\)$/);
+    expect(finished.detail).toMatch(/^train q4-curve-upgrade not rolled back: curve still on 2\.0\.0; backtesting 0\/3 ready on registry\.254carbon\.local\/platform\/backtesting:2\.0\.0, 1 (CrashLoopBackOff|Error|NotReady) \(3 pods still on 1\.6\.3\)$/);
   }, 150_000);
 });

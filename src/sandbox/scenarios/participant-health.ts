@@ -13,10 +13,14 @@ export interface ParticipantState {
   /** The tag of that image ("" when it has none). */
   version: string;
   desired: number;
-  /** Pods up and ready, not terminating. */
+  /** Live pods (not terminating), whatever image they run. */
+  pods: number;
+  /** Pods up and ready on the deployment's image. */
   ready: number;
-  /** Pods that are not (crash loop, image pull back-off, not ready, pending). */
+  /** Pods that are not up (crash loop, image pull back-off, not ready, pending). */
   failing: number;
+  /** Live pods still on another image than the deployment's (an unfinished rollout), by tag. */
+  others: string[];
   /** The first reason a pod is unhappy, e.g. "CrashLoopBackOff". */
   reason?: string;
   /** The rollout is complete by `kubectl rollout status`'s rule. */
@@ -44,6 +48,8 @@ export function participantState(store: ClusterStore, namespace: string, name: s
   const pods = store.podsOf(namespace, name).filter((p) => !p.metadata.deletionTimestamp);
   const reasons = pods.map(podReason);
   const failing = reasons.filter((r) => r !== undefined).length;
+  const ready = pods.filter((p, i) => reasons[i] === undefined && p.spec.containers[0]?.image === image).length;
+  const others = pods.filter((p) => p.spec.containers[0]?.image !== image).map((p) => imageTag(p.spec.containers[0]?.image ?? ""));
   const s = d?.status;
   const desired = d?.spec.replicas ?? 0;
   const rolledOut =
@@ -58,16 +64,22 @@ export function participantState(store: ClusterStore, namespace: string, name: s
     image,
     version: imageTag(image),
     desired,
-    ready: pods.length - failing,
+    pods: pods.length,
+    ready,
     failing,
+    others,
     ...(reason ? { reason } : {}),
     rolledOut,
-    healthy: d !== undefined && desired > 0 && rolledOut && failing === 0 && pods.length === desired,
+    healthy: d !== undefined && desired > 0 && rolledOut && failing === 0 && others.length === 0 && ready === desired,
   };
 }
 
-/** One line for a summary: "backtesting 2/3 ready on reg/backtesting:2.0.0 (CrashLoopBackOff)". */
+/** One line for a summary: "backtesting 0/3 ready on reg/backtesting:2.0.0, 1 CrashLoopBackOff (3 pods still on 1.6.3)". */
 export function describeParticipant(p: ParticipantState): string {
   if (!p.image) return `${p.name}: no deployment`;
-  return `${p.name} ${p.ready}/${p.desired} ready on ${p.image}${p.reason ? ` (${p.reason})` : p.rolledOut ? "" : " (rollout not finished)"}`;
+  const tags = [...new Set(p.others)];
+  const failing = p.failing > 0 ? `, ${p.failing} ${p.reason ?? "failing"}` : "";
+  const old = tags.length > 0 ? ` (${p.others.length} pod${p.others.length === 1 ? "" : "s"} still on ${tags.join(", ")})` : "";
+  const unfinished = !failing && !old && !p.rolledOut ? " (rollout not finished)" : "";
+  return `${p.name} ${p.ready}/${p.desired} ready on ${p.image}${failing}${old}${unfinished}`;
 }

@@ -56,7 +56,7 @@ async function readBody(req: IncomingMessage): Promise<Json | undefined> {
 
 /** Failure rate (%) and regression (%) as the monitoring stack would see them: driven by failing pods. */
 function performanceOf(p: ParticipantState): { failure_rate: number; performance_regression: number; p95_latency_ms: number } {
-  const pods = p.ready + p.failing;
+  const pods = p.pods;
   if (p.healthy || pods === 0) return { failure_rate: 0.4, performance_regression: 1.8, p95_latency_ms: 142 };
   const share = p.failing / pods;
   return { failure_rate: Math.round(share * 1000) / 10, performance_regression: Math.round(12 + share * 400) / 10 + 20, p95_latency_ms: 2400 };
@@ -89,7 +89,7 @@ export class PlatformApi {
       status: typeof reported?.status === "string" ? reported.status : "running",
       health_status: p.healthy ? "healthy" : "unhealthy",
       ...quality,
-      pods: { desired: p.desired, ready: p.ready, failing: p.failing, ...(p.reason ? { reason: p.reason } : {}) },
+      pods: { desired: p.desired, ready: p.ready, failing: p.failing, ...(p.reason ? { reason: p.reason } : {}), ...(p.others.length ? { old: p.others.length } : {}) },
     };
   }
 

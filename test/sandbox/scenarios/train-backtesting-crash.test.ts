@@ -89,7 +89,7 @@ describe("release-train drill: backtesting 2.0.0 crash-loops", () => {
     expect(logs.stdout).toContain("ERROR curve client: GET /api/v2/curves/snapshot: 404 Not Found");
     const monitoring = await sh('grep -inE "error|warn" analysis/reports/release_monitoring.log');
     expect(monitoring.stdout).toContain("ERROR backtesting unhealthy");
-    expect(healthy().detail).toContain("backtesting");
+    expect(healthy().detail).toMatch(/backtesting 0\/3 ready on registry\.254carbon\.local\/platform\/backtesting:2\.0\.0, 1 (CrashLoopBackOff|Error|NotReady) \(3 pods still on 1\.6\.3\)/);
   });
 
   it("rolling back only the failing participant leaves the train half released", async () => {

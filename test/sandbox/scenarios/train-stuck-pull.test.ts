@@ -45,7 +45,7 @@ describe("release-train-troubleshooting drill: backtesting stuck at 1/3 on an un
     expect(events.stdout).toContain(`Failed to pull image "${TYPO_IMAGE}"`);
     const h = health();
     expect(h.healthy).toBe(false);
-    expect(h.detail).toContain("train q4-curve-upgrade still stuck: backtesting");
+    expect(h.detail).toMatch(/^train q4-curve-upgrade still stuck: backtesting 0\/3 ready on registry\.254carbon\.local\/platform\/backtesting:v2\.0\.0, 1 (ImagePullBackOff|ErrImagePull) \(3 pods still on 1\.6\.3\)$/);
   });
 
   it("wrong fixes leave it stuck: a restart, the optimized manifest, the previous version without its registry", async () => {
