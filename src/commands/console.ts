@@ -123,6 +123,9 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   }
   const file = store.getState().incidentFile;
   if (file) process.stdout.write(`incident file: ${file}\n`);
+  // A drill left from its walkthrough was judged on the way out: say how it went.
+  const summary = store.getState().drillSummary;
+  if (summary) process.stdout.write(`${summary.join("\n")}\n`);
   cleanupKube();
   return 0;
 }

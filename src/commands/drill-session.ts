@@ -45,6 +45,8 @@ export function checkScenarioRunbook(scenario: Scenario, runbook: Runbook): void
 
 /** Start the scenario's world (cluster, services, directory, kubeconfig). */
 export async function launchDrill(ctx: CommandContext, scenario: Scenario): Promise<CommandDrill> {
+  const missing = missingNeeds(scenario, ctx.env);
+  if (missing.length > 0) throw new UsageError(`the drill ${scenario.id} needs ${(scenario.needs ?? []).join(", ")}: ${missing.join("; ")}`, "Put it on PATH (with a running engine for docker), or pick another drill: handrail drill --list");
   const drill = await startDrill(scenario);
   return {
     drill,

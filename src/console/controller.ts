@@ -17,8 +17,9 @@ import { IncidentSession } from "../incident/session.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import { stepKind, type Severity } from "../runbooks/schema.js";
 import type { ConsoleController } from "../ui/controller.js";
+import { DrillMode, type StepWorld } from "./drill-mode.js";
 import type { DrillLauncher, DrillRun } from "./drill-run.js";
-import { appendLive, type ConsoleStore, type CurrentView, type HistoryEntry, type IncidentCard, type KubeView, type PhaseView, type RunbookCard } from "../ui/store.js";
+import { appendLive, type ConsoleStore, type CurrentView, type HistoryEntry, type IncidentCard, type PhaseView, type RunbookCard } from "../ui/store.js";
 
 export interface ControllerDeps {
   store: ConsoleStore;
@@ -52,7 +53,7 @@ export class Controller implements ConsoleController {
   private unsubscribe: (() => void) | undefined;
   private podWatch: PodWatch | undefined;
   /** While a drill lasts, every step runs in its world instead of the operator's. */
-  private drill: { run: DrillRun; finished: boolean; kubeView: KubeView } | undefined;
+  private drill: DrillMode | undefined;
 
   constructor(private readonly deps: ControllerDeps) {
     this.ticker = setInterval(() => this.tick(), 1000);
@@ -63,9 +64,8 @@ export class Controller implements ConsoleController {
     return this.deps.store;
   }
 
-  private get world(): { env: Record<string, string | undefined>; cwd: string; kube?: KubeTarget; kubeServer?: string; incidentsDir: string } {
-    const d = this.drill?.run;
-    if (d) return { env: d.env, cwd: d.cwd, kube: d.kube, kubeServer: d.server, incidentsDir: d.incidentsDir };
+  private get world(): StepWorld {
+    if (this.drill) return this.drill.world;
     return { env: this.deps.env, cwd: this.deps.cwd, ...(this.deps.kube ? { kube: this.deps.kube } : {}), ...(this.deps.kubeServer ? { kubeServer: this.deps.kubeServer } : {}), incidentsDir: this.deps.incidentsDir };
   }
 
@@ -225,27 +225,24 @@ export class Controller implements ConsoleController {
     } catch (e) {
       return this.flash(`cannot start the drill ${scenarioId}: ${(e as Error).message}`, "error");
     }
-    this.drill = { run, finished: false, kubeView: this.store.getState().kube };
-    const namespace = typeof run.inputs.namespace === "string" ? run.inputs.namespace : run.kube.namespace;
-    this.store.setState({
-      drill: true,
-      kube: { ...(run.kube.context ? { context: run.kube.context } : {}), ...(namespace ? { namespace } : {}), server: run.server, production: false },
-      briefing: { scenario: run.scenario.id, title: run.scenario.title, text: run.scenario.briefing },
-      drillSummary: undefined,
-      flash: undefined,
-    });
+    this.drill = new DrillMode(run, this.store.getState().kube);
+    this.store.setState({ ...this.drill.view, flash: undefined });
     await this.startIncident(run.scenario.runbook, run.scenario.severity, run.inputs);
+    // No incident, no drill: its world is not left running behind home.
+    if (!this.session) {
+      const d = this.drill;
+      this.drill = undefined;
+      this.store.setState(await d.stop());
+    }
   }
 
   /** Judge the drill and record its end, once (when resolved, left or quit). */
   private async finishDrill(): Promise<void> {
-    const d = this.drill;
     const s = this.session;
-    if (!d || d.finished || !s) return;
-    d.finished = true;
+    if (!this.drill || !s) return;
     try {
-      const lines = await d.run.finish(s);
-      this.store.setState({ drillSummary: lines });
+      const lines = await this.drill.finish(s);
+      if (lines) this.store.setState({ drillSummary: lines });
       this.refresh();
     } catch (e) {
       this.flash(`the drill could not be judged: ${(e as Error).message}`, "error");
@@ -258,8 +255,7 @@ export class Controller implements ConsoleController {
     if (!d) return;
     await this.finishDrill();
     this.drill = undefined;
-    await d.run.stop();
-    this.store.setState({ drill: false, kube: d.kubeView, briefing: undefined });
+    this.store.setState(await d.stop());
   }
 
   async resumeIncident(file: string): Promise<void> {

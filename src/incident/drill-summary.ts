@@ -121,12 +121,12 @@ export function drillOutcome(summary: DrillSummary): DrillOutcome {
 
 /** The summary as lines of plain text, for the end of `run --drill` and the console's closing screen. */
 export function renderDrillSummary(s: DrillOutcome & { skippedSteps?: DrillSummary["skippedSteps"] }, severity?: string): string[] {
-  const when = (ms: number | undefined, what: string) => (ms === undefined ? `not reached (${what})` : `${formatDuration(ms)} (${what})`);
+  const when = (ms: number | undefined, what: string, missing: string) => (ms === undefined ? `not reached (${missing})` : `${formatDuration(ms)} (${what})`);
   const lines = [
     `DRILL ${s.scenario}: ${s.healthy ? "HEALTHY" : "STILL BROKEN"} — ${s.detail}`,
     `  walk                ${s.walkComplete ? "complete" : "not finished"}`,
-    `  time to diagnosis   ${when(s.timeToDiagnosisMs, "a fix chosen")}`,
-    `  time to mitigation  ${when(s.timeToMitigationMs, "the first remediation fully applied")}`,
+    `  time to diagnosis   ${when(s.timeToDiagnosisMs, "a fix chosen", "no fix chosen")}`,
+    `  time to mitigation  ${when(s.timeToMitigationMs, "the first remediation fully applied", "no remediation fully applied")}`,
     `  steps skipped       ${s.skipped}${s.skippedSteps?.length ? `: ${s.skippedSteps.map((x) => `${x.step} (${x.reason})`).join(", ")}` : ""}`,
     `  total time          ${formatDuration(s.totalMs)} of ${s.respondWithin}${severity ? ` for ${severity}` : ""} (${s.withinResponseTime ? "within" : "over"} the response time)`,
   ];

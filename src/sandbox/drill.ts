@@ -3,7 +3,7 @@
  * directory and the drill's own kubeconfig, with the scenario's broken world built in them.
  * Nothing here reads or writes the user's kubeconfig; everything listens on 127.0.0.1.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -67,6 +67,25 @@ function close(server: Server): Promise<void> {
   });
 }
 
+/**
+ * The per-user directory drills are made in. A drill whose process was killed (a closed
+ * terminal, kill -9) cannot clean up after itself: its directory is swept by the next drill.
+ */
+function drillsRoot(base: string): string {
+  const root = path.join(base, `handrail-${process.getuid?.() ?? 0}`);
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  for (const name of readdirSync(root)) {
+    const pid = Number(/^drill-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ESRCH") rmSync(path.join(root, name), { recursive: true, force: true });
+    }
+  }
+  return root;
+}
+
 /** Ask the scenario again after each change of the cluster while it says it is settling, up to `settleMs`. */
 async function settledHealth(scenario: Scenario, world: DrillWorld, settleMs: number): Promise<DrillHealth> {
   const first = await scenario.health(world);
@@ -99,7 +118,7 @@ async function settledHealth(scenario: Scenario, world: DrillWorld, settleMs: nu
 
 /** Start a drill of `scenario`; on any failure during setup everything started so far is stopped. */
 export async function startDrill(scenario: Scenario, opts: DrillOptions = {}): Promise<Drill> {
-  const root = mkdtempSync(path.join(opts.baseDir ?? tmpdir(), `handrail-drill-${scenario.id}-`));
+  const root = mkdtempSync(path.join(drillsRoot(opts.baseDir ?? tmpdir()), `drill-${process.pid}-${scenario.id}-`));
   const dir = path.join(root, "work");
   await mkdir(dir, { recursive: true });
   const servers: Server[] = [];

@@ -1,6 +1,7 @@
 /** startDrill and the scenario registry: the broken world is real to kubectl, and only the remedy heals it. */
 import { execa } from "execa";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { EXIT, UsageError } from "../../src/errors.js";
@@ -109,5 +110,25 @@ describe("startDrill", () => {
     await expect(fetch(`${url}/health`)).rejects.toThrow();
     await expect(fetch(`${d.world.kube.url}/healthz`)).rejects.toThrow();
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it("sweeps the directory of a drill whose process died without cleaning up, and keeps a live one's", async () => {
+    const base = mkdtempSync(path.join(tmpdir(), "handrail-drill-test-"));
+    try {
+      const dead = await execa(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]);
+      const root = path.join(base, `handrail-${process.getuid?.() ?? 0}`);
+      const stale = path.join(root, `drill-${dead.stdout}-crashloop-rollback-abc123`);
+      const live = path.join(root, `drill-${process.ppid}-crashloop-rollback-def456`);
+      mkdirSync(path.join(stale, "work"), { recursive: true });
+      mkdirSync(live, { recursive: true });
+      const d = (drill = await startDrill(findScenario("crashloop-rollback"), { tickMs: 50, baseDir: base }));
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+      expect(d.world.dir.startsWith(root)).toBe(true);
+    } finally {
+      await drill?.stop();
+      drill = undefined;
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });

@@ -57,6 +57,10 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
     expect(first).toContain("⎈ drill-crashloop-rollback / shop");
     expect(first).toContain("DRILL briefing — api crash-loops after release 1.5.0");
 
+    // The cluster panel follows the service's pods through the drill's own kubeconfig.
+    await term.keys("k");
+    await term.waitFor("pods app=api in shop");
+    await term.waitFor(/● api-\S+ +0\/1 +\w+ +\d+ restarts/);
     await term.keys("r");
     await term.waitFor(/Check service health — passed/);
     await term.waitFor("Immediate assessment › Check error rates");
@@ -93,6 +97,8 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
       await waitUntil(term, moved, `${title!} to finish`);
     }
     await term.waitFor("Every step is done");
+    // The panel shows the recovered pods: ready, on the previous image, no restarts.
+    await term.waitFor(/(● api-\S+ +1\/1 +Running +0 restarts[\s\S]*){3}/);
     await term.type("x");
     await answer(term, "Root cause:", "release 1.5.0 ran a migration that fails on start");
     await term.waitFor("…more (empty to finish):");
