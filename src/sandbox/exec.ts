@@ -25,8 +25,11 @@ export interface ExecResult {
   exitCode: number;
 }
 
-/** A scenario's answer to a command, or undefined to leave it to the next handler (and the default). */
-export type ExecHandler = (req: ExecRequest) => ExecResult | undefined;
+/**
+ * A scenario's answer to a command, or undefined to leave it to the next handler (and the default).
+ * A promise answers later: a health endpoint that hangs is one that never settles.
+ */
+export type ExecHandler = (req: ExecRequest) => ExecResult | Promise<ExecResult> | undefined;
 
 const PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
 const STDOUT = 1;
@@ -68,7 +71,7 @@ function curl(store: ClusterStore, req: ExecRequest): ExecResult {
 }
 
 /** What the command answers: the scenario's handlers first, then the defaults. */
-export function runExec(store: ClusterStore, handlers: Iterable<ExecHandler>, req: ExecRequest): ExecResult {
+export function runExec(store: ClusterStore, handlers: Iterable<ExecHandler>, req: ExecRequest): ExecResult | Promise<ExecResult> {
   for (const handler of handlers) {
     const result = handler(req);
     if (result) return result;
@@ -117,9 +120,18 @@ export function serveExec(store: ClusterStore, handlers: Iterable<ExecHandler>, 
   const end = () => socket.destroy();
   streams.add(end);
   socket.once("close", () => streams.delete(end));
-  const result = runExec(store, handlers, { pod, container, command });
-  if (result.stdout && url.searchParams.get("stdout") !== "false") ws.send(STDOUT, result.stdout);
-  if (result.stderr && url.searchParams.get("stderr") !== "false") ws.send(STDERR, result.stderr);
-  ws.send(ERROR, status(result.exitCode));
-  ws.close();
+  const answer = (result: ExecResult): void => {
+    if (socket.destroyed) return;
+    if (result.stdout && url.searchParams.get("stdout") !== "false") ws.send(STDOUT, result.stdout);
+    if (result.stderr && url.searchParams.get("stderr") !== "false") ws.send(STDERR, result.stderr);
+    ws.send(ERROR, status(result.exitCode));
+    ws.close();
+  };
+  // A scenario's handler that throws or rejects is its bug: the command fails and says why.
+  const failed = (e: unknown): void => answer({ stderr: `drill exec handler failed: ${e instanceof Error ? e.message : String(e)}\n`, exitCode: 1 });
+  try {
+    Promise.resolve(runExec(store, handlers, { pod, container, command })).then(answer, failed);
+  } catch (e) {
+    failed(e);
+  }
 }

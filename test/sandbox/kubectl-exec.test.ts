@@ -1,6 +1,6 @@
 /** The real `kubectl exec` against the sandbox: output, exit codes, defaults for curl, a scenario's own answers. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readyPods, startHarness, waitForStore, type SandboxHarness } from "./harness.js";
+import { pollFor, readyPods, startHarness, waitForStore, type SandboxHarness } from "./harness.js";
 
 let h: SandboxHarness;
 
@@ -53,6 +53,21 @@ describe("kubectl exec", () => {
     expect(r.stdout).toBe("/var/run/postgresql:5432 - accepting connections (api)");
     remove();
     expect((await h.kubectl(["exec", "deployment/api", "--", "pg_isready"])).exitCode).toBe(126);
+  });
+
+  it("a handler can answer later: kubectl waits for it, then prints the answer", async () => {
+    let answer: ((r: { stdout: string; exitCode: number }) => void) | undefined;
+    const remove = h.store.onExec(({ command }) => (command[0] === "slow-check" ? new Promise((resolve) => (answer = resolve)) : undefined));
+    const child = h.spawnKubectl(["exec", "deployment/api", "--", "slow-check"]);
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    await pollFor(async () => (answer ? true : undefined), "the handler to be asked");
+    expect(child.exitCode).toBeNull();
+    answer!({ stdout: "done\n", exitCode: 0 });
+    const r = await child;
+    remove();
+    expect(r.exitCode).toBe(0);
+    expect(out).toBe("done\n");
   });
 
   it("into a pod by name, and an unknown pod is NotFound", async () => {
