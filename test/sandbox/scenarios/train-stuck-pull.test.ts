@@ -1,6 +1,6 @@
 /**
  * The stuck-train drill's world, through the real kubectl: backtesting's rollout sits at 1/3 with
- * ImagePullBackOff; a restart, the performance team's manifest and the runbook's "previous version"
+ * ImagePullBackOff; new pods, the performance team's manifest and the runbook's "previous version"
  * image all leave it stuck; the deployment-failure resolution (scale down, apply the fixed
  * manifest, restart, rollout status) heals it. The tests run in order on one world.
  */
@@ -48,9 +48,10 @@ describe("release-train-troubleshooting drill: backtesting stuck at 1/3 on an un
     expect(h.detail).toMatch(/^train q4-curve-upgrade still stuck: backtesting 0\/3 ready on registry\.254carbon\.local\/platform\/backtesting:v2\.0\.0, 1 (ImagePullBackOff|ErrImagePull) \(3 pods still on 1\.6\.3\)$/);
   });
 
-  it("wrong fixes leave it stuck: a restart, the optimized manifest, the previous version without its registry", async () => {
-    expect((await sh('kubectl rollout restart deployment/"$service" -n "$namespace"')).exitCode).toBe(0);
-    await waitForStore(store(), pullBackOff(TYPO_IMAGE), "the restarted pod back in ImagePullBackOff");
+  it("wrong fixes leave it stuck: new pods, the optimized manifest, the previous version without its registry", async () => {
+    // Not `rollout restart`: kubectl refuses a second restart within a second, and the next test restarts as the runbook does.
+    expect((await sh('kubectl delete pods -l app="$service" -n "$namespace" --wait=false')).exitCode).toBe(0);
+    await waitForStore(store(), pullBackOff(TYPO_IMAGE), "the recreated pod back in ImagePullBackOff");
     expect(health().healthy).toBe(false);
     const applied = await sh('kubectl apply -n "$namespace" -f "$optimized_config"');
     expect(applied.exitCode).toBe(0);
