@@ -124,8 +124,10 @@ async function handleWrite(ctx: RequestContext): Promise<void> {
     return sendJson(res, 200, store.delete(route.info.name, route.namespace, route.name, { ...opts, ...(gracePeriodSeconds !== undefined ? { gracePeriodSeconds } : {}) }));
   }
   if (!route.name) throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
-  const target = current(ctx);
+  // Body first, then the object: a controller tick can write while the body arrives, and a patch
+  // applied to the copy read before it would fail with a conflict no real API server reports.
   const body = await readJsonBody(req);
+  const target = current(ctx);
   if (route.subresource === "scale") {
     const scale = method === "PATCH" ? applyPatch(req.headers["content-type"] ?? "", toScale(target as Deployment) as Json, body as Json) : body;
     return writeScale(ctx, target as Deployment | ReplicaSet, scale);

@@ -5,8 +5,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { isTrue, type StreamRegistry } from "./context.js";
 import { discoveryDocument } from "./discovery.js";
+import { isExecPath, serveExec } from "./exec.js";
 import { ApiError, forbidden, statusObject } from "./errors.js";
 import { handleResource } from "./handlers.js";
 import { openApiDocument } from "./openapi.js";
@@ -76,6 +78,20 @@ export async function startKubeSandbox(opts: KubeSandboxOptions = {}): Promise<K
       if (error instanceof ApiError) sendError(res, error);
       else sendJson(res, 500, statusObject(500, "InternalError", `Internal error occurred: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
     });
+  });
+  // kubectl exec upgrades to a WebSocket; every other upgrade is refused as the real server does.
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (!isExecPath(url.pathname)) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    if (url.pathname.startsWith(`/api/v1/namespaces/${FORBIDDEN_NAMESPACE}/`)) {
+      const body = JSON.stringify(forbidden("pods/exec", "", "create", FORBIDDEN_NAMESPACE, url.pathname.split("/")[6], SANDBOX_USER).toStatus());
+      socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    serveExec(store, store.execHandlers, req, socket, streams);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

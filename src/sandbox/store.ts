@@ -9,6 +9,7 @@ import { syncDeployments } from "./controllers/deployment.js";
 import { updateDeploymentStatuses } from "./controllers/deployment-status.js";
 import { DEFAULT_CAPACITY, type NodeCapacity } from "./controllers/scheduler.js";
 import { notFound } from "./errors.js";
+import type { ExecHandler } from "./exec.js";
 import { recordEvent, type Reporter } from "./events.js";
 import { LogBook } from "./logs.js";
 import { ObjectStore } from "./object-store.js";
@@ -36,6 +37,8 @@ export class ClusterStore extends ObjectStore {
   readonly nodeCapacity: NodeCapacity;
   private readonly images = new Map<string, ImageBehaviour>();
   private readonly tickHooks = new Set<(store: ClusterStore) => void>();
+  /** What `kubectl exec` commands answer, in the order registered (see exec.ts for the defaults). */
+  readonly execHandlers = new Set<ExecHandler>();
   private readonly kubelet = new Kubelet(this);
   private tickCount = 0;
 
@@ -79,6 +82,12 @@ export class ClusterStore extends ObjectStore {
   onTick(hook: (store: ClusterStore) => void): () => void {
     this.tickHooks.add(hook);
     return () => this.tickHooks.delete(hook);
+  }
+
+  /** Answer commands run with `kubectl exec` (a scenario's health endpoint, a database). Returns the remover. */
+  onExec(handler: ExecHandler): () => void {
+    this.execHandlers.add(handler);
+    return () => this.execHandlers.delete(handler);
   }
 
   setImageBehaviour(image: string, behaviour: ImageBehaviour): void {
