@@ -25,7 +25,7 @@ describe.skipIf(!hasTmux)("the docker-compose drills in the console", () => {
   it("staging-health-500: home → drill → restart → resolved; healthy, every step recorded, the report's timeline matches", async () => {
     const dir = scratchDir(onTestFinished);
     // Remediate options at medium: retry-migration, rollback-migration, manual-db-fix, restart …
-    const w = await walkDrillInConsole({ position: 2, title: "staging api answers 500 after deploy", choices: { Diagnose: 2, Remediate: 4 }, rootCause: "dead db pool", dir, onCleanup: onTestFinished });
+    const w = await walkDrillInConsole({ scenario: "staging-health-500", title: "staging api answers 500 after deploy", choices: { Diagnose: 2, Remediate: 4 }, rootCause: "dead db pool", dir, onCleanup: onTestFinished });
     expect(w.closing).toMatch(/(DRILL staging-health-500: HEALTHY|- Outcome: healthy) — api \/health 200 on deploy@staging\.drill \(restarted 1×\)/);
     expect(w.finished).toMatchObject({ healthy: true, walkComplete: true, skipped: 0 });
     const finished = finishedSteps(w.events);
@@ -39,7 +39,7 @@ describe.skipIf(!hasTmux)("the docker-compose drills in the console", () => {
 
   it("canary-error-rate: the gate breaches, the full rollback heals; every step recorded, the report's timeline matches", async () => {
     const dir = scratchDir(onTestFinished);
-    const w = await walkDrillInConsole({ position: 3, title: "canary of release 1.1.0 breaches the error-rate gate", choices: { "Emergency rollback (< 5 minutes)": 3, Troubleshooting: 2 }, rootCause: "echo bypass bug", dir, onCleanup: onTestFinished });
+    const w = await walkDrillInConsole({ scenario: "canary-error-rate", title: "canary of release 1.1.0 breaches the error-rate gate", choices: { "Emergency rollback (< 5 minutes)": 3, Troubleshooting: 2 }, rootCause: "echo bypass bug", dir, onCleanup: onTestFinished });
     expect(w.closing).toMatch(/(DRILL canary-error-rate: HEALTHY|- Outcome: healthy) — error rate 0\.0% through Kong over 100 requests; the canary is out of rotation/);
     expect(w.finished).toMatchObject({ healthy: true, walkComplete: true });
     const finished = finishedSteps(w.events);

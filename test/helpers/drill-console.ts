@@ -6,12 +6,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
+import { scenarios } from "../../src/sandbox/scenarios/index.js";
 import { BIN } from "./cli.js";
 import { startTerminal, type Terminal } from "./tmux.js";
 
 export interface ConsoleDrillOptions {
-  /** The scenario's position in the home screen's Drills list (0 = first; picked by its number). */
-  position: number;
+  /** The scenario's id: its number in the home screen's Drills list follows the registry's order. */
+  scenario: string;
   /** The scenario's title, as the list shows it. */
   title: string;
   /** Phase title → the option's number in the choice list. */
@@ -100,7 +101,9 @@ export async function walkDrillInConsole(o: ConsoleDrillOptions): Promise<Consol
     last = s;
     return same;
   }, "home to settle", 15_000);
-  await term.type(String(o.position + 1));
+  const position = scenarios.findIndex((x) => x.id === o.scenario);
+  if (position < 0) throw new Error(`no scenario ${o.scenario}`);
+  await term.type(String(position + 1));
   await term.waitFor(`DRILL briefing — ${o.title}`, 30_000);
   await walk(term, o.choices);
   await term.type("x");
