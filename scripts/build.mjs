@@ -10,7 +10,8 @@ rmSync("dist", { recursive: true, force: true });
 mkdirSync("dist", { recursive: true });
 await build({
   ...bundleOptions({ HANDRAIL_VERSION: JSON.stringify(pkg.version) }),
-  entryPoints: { handrail: "src/main.ts" },
+  // validate's worker threads (src/runbooks/check-files.ts) run dist/check-worker.js.
+  entryPoints: { handrail: "src/main.ts", "check-worker": "src/runbooks/check-worker.ts" },
   outdir: "dist",
   splitting: true,
   chunkNames: "[name]-[hash]",
