@@ -1,14 +1,11 @@
 /** Argument parsing and wiring: the only place that decides which command (and later, UI or headless) runs. */
 import { Command, CommanderError, Option } from "commander";
 import { fileURLToPath } from "node:url";
-import { consoleCommand, type ConsoleOptions } from "./commands/console.js";
-import { drillCommand, type DrillCommandOptions } from "./commands/drill.js";
-import { importCommand } from "./commands/import.js";
-import { incidentsCommand, reportCommand, resolveCommand } from "./commands/incidents.js";
-import { listCommand } from "./commands/list.js";
-import { runCommand, type RunOptions } from "./commands/run.js";
-import { schemaCommand } from "./commands/schema.js";
-import { validateCommand } from "./commands/validate.js";
+// Command modules are imported inside their actions: `validate` or `run` never loads Ink and React
+// (the bundle splits them into chunks of their own), and `--help` loads no command at all.
+import type { ConsoleOptions } from "./commands/console.js";
+import type { DrillCommandOptions } from "./commands/drill.js";
+import type { RunOptions } from "./commands/run.js";
 import type { CommandContext, GlobalOptions } from "./commands/context.js";
 import { EXIT, renderError } from "./errors.js";
 import { closest } from "./runbooks/suggest.js";
@@ -55,14 +52,14 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .command("list")
     .description("list the runbooks on the search path")
     .option("--json", "print JSON")
-    .action(async (opts: { json?: boolean }, cmd: Command) => listCommand(ctxFor(cmd), opts));
+    .action(async (opts: { json?: boolean }, cmd: Command) => (await import("./commands/list.js")).listCommand(ctxFor(cmd), opts));
 
   program
     .command("validate")
     .description("check runbook files and report every problem with file:line:column")
     .argument("[paths...]", "runbook files or directories (default: the search path)")
     .option("--json", "print JSON")
-    .action(async (paths: string[], opts: { json?: boolean }, cmd: Command) => validateCommand(ctxFor(cmd), paths, opts));
+    .action(async (paths: string[], opts: { json?: boolean }, cmd: Command) => (await import("./commands/validate.js")).validateCommand(ctxFor(cmd), paths, opts));
 
   program
     .command("open")
@@ -72,7 +69,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--severity <level>", "critical | high | medium | low (default high)")
     .option("--dry-run", "show every command, run nothing")
     .action(async (ref: string, opts: ConsoleOptions, cmd: Command) => {
-      exitCodeOverride = await consoleCommand(ctxFor(cmd), { ...opts, open: ref });
+      exitCodeOverride = await (await import("./commands/console.js")).consoleCommand(ctxFor(cmd), { ...opts, open: ref });
     });
 
   program
@@ -80,7 +77,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .description("pick an incident up where it stopped, in the console")
     .argument("<incident>", "incident id or file")
     .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      exitCodeOverride = await consoleCommand(ctxFor(cmd), { resume: ref });
+      exitCodeOverride = await (await import("./commands/console.js")).consoleCommand(ctxFor(cmd), { resume: ref });
     });
 
   program
@@ -95,7 +92,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--resume <incident>", "continue an interrupted incident")
     .option("--drill <scenario>", "walk it against a simulated incident (handrail drill --list); exit 0 only when it ends healthy")
     .action(async (ref: string, opts: RunOptions, cmd: Command) => {
-      exitCodeOverride = await runCommand(ctxFor(cmd), ref, opts);
+      exitCodeOverride = await (await import("./commands/run.js")).runCommand(ctxFor(cmd), ref, opts);
     });
 
   program
@@ -105,7 +102,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--list", "list the scenarios")
     .option("--json", "with --list: print JSON")
     .action(async (id: string | undefined, opts: DrillCommandOptions, cmd: Command) => {
-      exitCodeOverride = await drillCommand(ctxFor(cmd), id, opts);
+      exitCodeOverride = await (await import("./commands/drill.js")).drillCommand(ctxFor(cmd), id, opts);
     });
 
   program
@@ -114,7 +111,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("<incident>", "incident id or file")
     .option("--format <format>", "markdown | json", "markdown")
     .option("-o, --output <file>", "write to FILE instead of standard output")
-    .action((ref: string, opts: { format?: string; output?: string }, cmd: Command) => reportCommand(ctxFor(cmd), ref, opts));
+    .action(async (ref: string, opts: { format?: string; output?: string }, cmd: Command) => (await import("./commands/incidents.js")).reportCommand(ctxFor(cmd), ref, opts));
 
   program
     .command("resolve")
@@ -122,25 +119,25 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("<incident>", "incident id or file")
     .option("--root-cause <text>", "what caused it")
     .option("--action-item <text>", "a follow-up (repeatable)", collect)
-    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[] }, cmd: Command) => resolveCommand(ctxFor(cmd), ref, opts));
+    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[] }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
 
   program
     .command("incidents")
     .description("the incidents in the store, newest first")
     .option("--json", "print JSON")
-    .action((opts: { json?: boolean }, cmd: Command) => incidentsCommand(ctxFor(cmd), opts));
+    .action(async (opts: { json?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).incidentsCommand(ctxFor(cmd), opts));
 
   program
     .command("import")
     .description("turn markdown runbooks into handrail/v1 YAML (a fidelity summary goes to stderr)")
     .argument("<paths...>", "markdown files or directories, or - for standard input")
     .option("-o, --output <path>", "the YAML file, or a directory for several inputs")
-    .action(async (paths: string[], opts: { output?: string }, cmd: Command) => importCommand(ctxFor(cmd), paths, opts));
+    .action(async (paths: string[], opts: { output?: string }, cmd: Command) => (await import("./commands/import.js")).importCommand(ctxFor(cmd), paths, opts));
 
   program
     .command("schema")
     .description("print the JSON Schema of the runbook format (handrail/v1)")
-    .action(() => schemaCommand());
+    .action(async () => (await import("./commands/schema.js")).schemaCommand());
 
   return program;
 }
@@ -161,7 +158,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const hint = closest(word, program.commands.map((c) => c.name()));
         program.error(`error: unknown command '${word}'${hint ? `\n(Did you mean ${hint}?)` : ""}`, { exitCode: EXIT.usage });
       }
-      exitCodeOverride = await consoleCommand(ctxFor(cmd), {});
+      exitCodeOverride = await (await import("./commands/console.js")).consoleCommand(ctxFor(cmd), {});
     });
     await program.parseAsync([...argv], { from: "user" });
     return exitCodeOverride ?? EXIT.ok;

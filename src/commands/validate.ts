@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { EXIT, ReportedError, UsageError } from "../errors.js";
 import { displayPath, runbookFiles } from "../runbooks/library.js";
-import { loadRunbookFile, type LoadResult } from "../runbooks/load.js";
+import { checkFiles, type CheckedFile } from "../runbooks/check-files.js";
 import { formatProblem, type RunbookProblem } from "../runbooks/problems.js";
 import { runbookSearchPath, type CommandContext } from "./context.js";
 
@@ -44,15 +44,15 @@ async function filesFor(ctx: CommandContext, paths: readonly string[]): Promise<
 }
 
 /** Ids must be unique across what is validated together, as they are on one search path. */
-function duplicateIds(results: LoadResult[]): RunbookProblem[] {
+function duplicateIds(results: CheckedFile[]): RunbookProblem[] {
   const first = new Map<string, string>();
   const problems: RunbookProblem[] = [];
   for (const r of results) {
-    if (!r.runbook) continue;
-    const prior = first.get(r.runbook.id);
+    if (r.id === undefined) continue;
+    const prior = first.get(r.id);
     if (prior !== undefined) {
-      problems.push({ file: r.file, line: 1, column: 1, path: "id", message: `id "${r.runbook.id}" is also used by ${prior}` });
-    } else first.set(r.runbook.id, r.file);
+      problems.push({ file: r.file, line: 1, column: 1, path: "id", message: `id "${r.id}" is also used by ${prior}` });
+    } else first.set(r.id, r.file);
   }
   return problems;
 }
@@ -60,11 +60,11 @@ function duplicateIds(results: LoadResult[]): RunbookProblem[] {
 export async function validateCommand(ctx: CommandContext, paths: readonly string[], opts: ValidateOptions): Promise<void> {
   const files = await filesFor(ctx, paths);
   if (files.length === 0) throw new UsageError("no runbooks to validate", "Name files or directories: handrail validate runbooks/");
-  const results = await Promise.all(files.map((f) => loadRunbookFile(f, displayPath(f, ctx.cwd))));
+  const results = await checkFiles(files.map((f) => ({ path: f, shownAs: displayPath(f, ctx.cwd) })));
   const problems = [...results.flatMap((r) => r.problems), ...duplicateIds(results)];
   const badFiles = new Set(problems.map((p) => p.file));
   if (opts.json) {
-    const report = results.map((r) => ({ file: r.file, id: r.runbook?.id ?? null, problems: problems.filter((p) => p.file === r.file) }));
+    const report = results.map((r) => ({ file: r.file, id: r.id ?? null, problems: problems.filter((p) => p.file === r.file) }));
     process.stdout.write(`${JSON.stringify({ valid: problems.length === 0, files: report }, null, 2)}\n`);
   } else {
     for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);

@@ -5,7 +5,7 @@ import { scriptAssignments, scriptReferences, templateReferences } from "./scrip
 import type { Runbook, Step } from "./schema.js";
 import { stepKind } from "./schema.js";
 import { closest } from "./suggest.js";
-import { allSteps } from "./walk.js";
+import { allSteps, type StepPlace } from "./walk.js";
 
 export interface LintProblem {
   path: PathSegment[];
@@ -53,7 +53,7 @@ function checkInputs(runbook: Runbook, out: LintProblem[]): void {
   }
 }
 
-function checkIds(runbook: Runbook, out: LintProblem[]): Set<string> {
+function checkIds(runbook: Runbook, steps: StepPlace[], out: LintProblem[]): Set<string> {
   const phaseIds = new Map<string, number>();
   runbook.phases.forEach((phase, p) => {
     const first = phaseIds.get(phase.id);
@@ -65,11 +65,12 @@ function checkIds(runbook: Runbook, out: LintProblem[]): Set<string> {
       optionIds.add(option.id);
     });
   });
-  const stepIds = new Map<string, string>();
-  for (const { step, path } of allSteps(runbook)) {
+  // The first path of each id, written out only for a duplicate.
+  const stepIds = new Map<string, PathSegment[]>();
+  for (const { step, path } of steps) {
     const first = stepIds.get(step.id);
-    if (first !== undefined) out.push({ path: [...path, "id"], message: `duplicate step id "${step.id}" (first at ${first})` });
-    else stepIds.set(step.id, pathText(path));
+    if (first !== undefined) out.push({ path: [...path, "id"], message: `duplicate step id "${step.id}" (first at ${pathText(first)})` });
+    else stepIds.set(step.id, path);
   }
   return new Set(stepIds.keys());
 }
@@ -107,7 +108,7 @@ function templateFields(step: Step, path: PathSegment[]): Array<[string, PathSeg
   return fields;
 }
 
-function checkSteps(runbook: Runbook, stepIds: Set<string>, out: LintProblem[]): void {
+function checkSteps(runbook: Runbook, steps: StepPlace[], stepIds: Set<string>, out: LintProblem[]): void {
   const inputs = runbook.inputs ?? {};
   const inputNames = Object.keys(inputs);
   const listInputs = new Set(inputNames.filter((n) => inputs[n]!.type === "list"));
@@ -121,7 +122,19 @@ function checkSteps(runbook: Runbook, stepIds: Set<string>, out: LintProblem[]):
   };
   runbook.phases.forEach((phase, p) => checkForEach(phase.forEach, phase.reverse, ["phases", p]));
 
-  for (const { step, path, phase } of allSteps(runbook)) {
+  // The names a step may use depend only on whether it loops and whether it notifies: four sets, built once.
+  const knownSets = new Map<string, Set<string>>();
+  const knownFor = (looped: boolean, notify: boolean): Set<string> => {
+    const key = `${looped}/${notify}`;
+    let known = knownSets.get(key);
+    if (known === undefined) {
+      known = new Set<string>([...inputNames, ...BUILTIN_VARIABLES.filter((v) => v !== "item" || looped), ...(notify ? NOTIFY_VARIABLES : [])]);
+      knownSets.set(key, known);
+    }
+    return known;
+  };
+
+  for (const { step, path, phase } of steps) {
     checkForEach(step.forEach, step.reverse, path);
     if (step.forEach !== undefined && phase.forEach !== undefined) {
       out.push({ path: [...path, "forEach"], message: `phase "${phase.id}" already repeats for each ${phase.forEach}; forEach does not nest` });
@@ -147,7 +160,7 @@ function checkSteps(runbook: Runbook, stepIds: Set<string>, out: LintProblem[]):
       if (kind === "manual" || kind === "notify") out.push({ path: [...path, "expect"], atKey: true, message: `a ${kind} step has no output to check` });
     }
     const looped = step.forEach !== undefined || phase.forEach !== undefined;
-    const known = new Set<string>([...inputNames, ...BUILTIN_VARIABLES.filter((v) => v !== "item" || looped), ...(kind === "notify" ? NOTIFY_VARIABLES : [])]);
+    const known = knownFor(looped, kind === "notify");
     const misspelt = (name: string): string | undefined => {
       if (known.has(name) || name === name.toUpperCase()) return undefined;
       if (name === "item") return "item";
@@ -163,8 +176,13 @@ function checkSteps(runbook: Runbook, stepIds: Set<string>, out: LintProblem[]):
       out.push({ path: where, token, message });
     };
     if (step.run !== undefined) {
-      const assigned = scriptAssignments(step.run);
-      for (const ref of scriptReferences(step.run)) if (!assigned.has(ref.name)) report(ref.name, ref.token, [...path, "run"]);
+      // What the script assigns matters only for a reference that looks like a typo: rare, so found then.
+      let assigned: Set<string> | undefined;
+      for (const ref of scriptReferences(step.run)) {
+        if (misspelt(ref.name) === undefined) continue;
+        assigned ??= scriptAssignments(step.run);
+        if (!assigned.has(ref.name)) report(ref.name, ref.token, [...path, "run"]);
+      }
     }
     for (const [text, where] of templateFields(step, path)) {
       for (const ref of templateReferences(text)) report(ref.name, ref.token, where);
@@ -190,8 +208,9 @@ function checkEscalations(runbook: Runbook, out: LintProblem[]): void {
 export function lintRunbook(runbook: Runbook): LintProblem[] {
   const out: LintProblem[] = [];
   checkInputs(runbook, out);
-  const stepIds = checkIds(runbook, out);
-  checkSteps(runbook, stepIds, out);
+  const steps = allSteps(runbook);
+  const stepIds = checkIds(runbook, steps, out);
+  checkSteps(runbook, steps, stepIds, out);
   checkEscalations(runbook, out);
   return out;
 }

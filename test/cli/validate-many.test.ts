@@ -1,0 +1,59 @@
+/** `handrail validate` of a library large enough to be checked on worker threads: same problems, same order. */
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { loadRunbookFile } from "../../src/runbooks/load.js";
+import { formatProblem } from "../../src/runbooks/problems.js";
+import { ROOT, runCli, scratchDir } from "../helpers/cli.js";
+
+const SHIPPED = readdirSync(path.join(ROOT, "runbooks")).filter((f) => f.endsWith(".yaml")).sort();
+
+/** `count` copies of the shipped runbooks with new ids, some of them broken in different ways. */
+function library(dir: string, count: number): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const file = SHIPPED[i % SHIPPED.length]!;
+    let text = readFileSync(path.join(ROOT, "runbooks", file), "utf8").replace(/^id: (\S+)$/m, `id: $1-copy-${i}`);
+    if (i === 7) text = text.replace(/^title: .*$/m, "title: [unclosed");
+    if (i === 61) text = text.replace(/^kind: Runbook$/m, "kind: Runbok");
+    if (i === 133) text = text.replace(/-copy-133$/m, "-copy-3");
+    if (i === 148) text = text.replace(/^apiVersion: handrail\/v1$/m, "apiVersion: handrail/v2");
+    // Zero-padded: the directory's order is the order every problem is reported in.
+    const name = `${String(i).padStart(3, "0")}-${file}`;
+    writeFileSync(path.join(dir, name), text);
+    names.push(name);
+  }
+  return names;
+}
+
+describe("handrail validate, 150 runbooks", () => {
+  it("reports exactly the problems each file has on its own, in file order", async () => {
+    const dir = scratchDir(onTestFinished);
+    const names = library(dir, 150);
+    const expected: string[] = [];
+    for (const name of names) for (const p of (await loadRunbookFile(path.join(dir, name), name)).problems) expected.push(formatProblem(p));
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+
+    const r = await runCli(["validate", "."], { cwd: dir });
+    expect(r.exitCode).toBe(2);
+    const lines = r.stderr.trimEnd().split("\n");
+    const summary = lines.pop();
+    const duplicate = lines.pop();
+    expect(lines).toEqual(expected);
+    const id = `${SHIPPED[3]!.replace(".yaml", "")}-copy-3`;
+    expect(duplicate).toBe(formatProblem({ file: `133-${SHIPPED[3]}`, line: 1, column: 1, path: "id", message: `id "${id}" is also used by 003-${SHIPPED[3]}` }));
+    expect(summary).toMatch(/ in 4 of 150 files$/);
+  });
+
+  it("--json lists every file in order, with its id when it is valid", async () => {
+    const dir = scratchDir(onTestFinished);
+    const names = library(dir, 120);
+    const r = await runCli(["validate", "--json", "."], { cwd: dir });
+    const report = JSON.parse(r.stdout) as { valid: boolean; files: Array<{ file: string; id: string | null; problems: unknown[] }> };
+    expect(report.valid).toBe(false);
+    expect(report.files.map((f) => f.file)).toEqual(names);
+    expect(report.files[5]!.id).toBe(`${SHIPPED[0]!.replace(".yaml", "")}-copy-5`);
+    expect(report.files[7]!.id).toBeNull();
+    expect(report.files[7]!.problems.length).toBeGreaterThan(0);
+  });
+});
