@@ -87,7 +87,11 @@ export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
   const chosen = { ...state.chosen };
 
   let hint: string | undefined;
-  if (!health.healthy) {
+  if (!health.healthy && Object.keys(scenario.remedy).length === 0) {
+    // No option to get wrong (the release train's rollback follows from a failed check): say which remediation steps did not pass.
+    const open = runbook.phases.filter((p) => p.kind === "remediate").flatMap((p) => [...(planned.get(p.id) ?? [])]).filter((k) => !passed.has(k));
+    hint = `the fix is the runbook's own remediation${open.length ? `: ${open.slice(0, 6).join(", ")}${open.length > 6 ? ", …" : ""} did not pass` : ""}`;
+  } else if (!health.healthy) {
     const wrong = Object.entries(scenario.remedy).filter(([phase, option]) => chosen[phase] !== option);
     if (wrong.length > 0) hint = `what would have fixed it: ${wrong.map(([phase, option]) => optionTitle(runbook, phase, option)).join(", ")}`;
     else {

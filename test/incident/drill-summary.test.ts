@@ -87,6 +87,12 @@ describe("summarizeDrill", () => {
     expect(renderDrillSummary(s).join("\n")).toContain("DRILL broken: STILL BROKEN — 0/3 ready; 3 CrashLoopBackOff");
   });
 
+  it("a scenario with no option to choose: the hint names the remediation steps that did not pass", () => {
+    const evs = events([0, opened], [30, { type: "option.chosen", phase: "fix", option: "undo" }], [31, started("undo", "fix")], [40, finished("undo", "failed")]);
+    const s = summarizeDrill({ events: evs, runbook: RUNBOOK, scenario: { id: "broken", remedy: {} }, health: { healthy: false, detail: "still down" } });
+    expect(s.hint).toBe("the fix is the runbook's own remediation: undo, wait did not pass");
+  });
+
   it("the right option left unfinished: no mitigation, and the hint says which steps did not pass", () => {
     const evs = events([0, opened], [10, { type: "option.chosen", phase: "fix", option: "undo" }], [11, started("undo", "fix")], [12, finished("undo")], [13, { type: "step.skipped", step: "wait", reason: "impatient" }]);
     const s = summarizeDrill({ events: evs, runbook: RUNBOOK, scenario, health: { healthy: false, detail: "1/3 ready" } });
