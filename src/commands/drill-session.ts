@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { emptySettings, type NotifySettings } from "../executors/notify/settings.js";
-import type { KubeTarget } from "../executors/types.js";
+import type { DrillTarget } from "../console/drill-run.js";
 import { drillOutcome, summarizeDrill, type DrillSummary } from "../incident/drill-summary.js";
 import { readIncidentFile } from "../incident/log.js";
 import type { IncidentSession } from "../incident/session.js";
@@ -22,17 +22,8 @@ export function drillIncidentsDir(ctx: CommandContext): string {
 }
 
 /** A running drill and what every step of it runs with. */
-export interface CommandDrill {
+export interface CommandDrill extends DrillTarget {
   drill: Drill;
-  kube: KubeTarget;
-  /** The simulated API server's URL (recorded in incident.opened). */
-  server: string;
-  /** The process environment with the world's additions over it. */
-  env: Record<string, string | undefined>;
-  cwd: string;
-  incidentsDir: string;
-  /** Every channel pointed at the drill's own inbox: practice never pages anybody. */
-  notify: NotifySettings;
 }
 
 /** Channel settings that send every notification of a drill to its inbox, whatever the operator has configured. */

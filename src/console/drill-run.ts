@@ -5,18 +5,23 @@ import type { IncidentSession } from "../incident/session.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Severity } from "../runbooks/schema.js";
 
-export interface DrillRun {
-  scenario: { id: string; title: string; briefing: string; runbook: string; severity: Severity };
-  /** The scenario's inputs, already checked against the runbook. */
-  inputs: Record<string, InputValue>;
+/** Where every step of a drill runs: its cluster, environment, directory, store and channels. */
+export interface DrillTarget {
   kube: KubeTarget;
-  /** The simulated API server's URL. */
+  /** The simulated API server's URL (recorded in incident.opened). */
   server: string;
+  /** The process environment with the world's additions over it. */
   env: Record<string, string | undefined>;
   cwd: string;
   incidentsDir: string;
-  /** The drill's own notification channels (its inbox), used instead of the operator's. */
+  /** Every channel pointed at the drill's own inbox: practice never pages anybody. */
   notify: NotifySettings;
+}
+
+export interface DrillRun extends DrillTarget {
+  scenario: { id: string; title: string; briefing: string; runbook: string; severity: Severity };
+  /** The scenario's inputs, already checked against the runbook. */
+  inputs: Record<string, InputValue>;
   /** Check the scenario's health, record drill.finished and return the summary's lines. */
   finish(session: IncidentSession): Promise<string[]>;
   /** Stop the drill's world (idempotent). */
