@@ -77,14 +77,14 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
         continue;
       }
       // Done when the card moved on or the step stopped (titles repeat: two steps are "Check error rates").
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const now = await term.screen();
-        const line = (now.split(/[╝╯]/).at(-1) ?? "").split("\n").find((l) => l.includes(" › ")) ?? "";
-        if (!line.includes(` › ${title ?? ""}`) || line.includes("stopped:") || now.includes("Every step is done") || now.includes("choose how to proceed")) break;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${title ?? ""} to finish; the screen was:\n${now}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await term.waitUntil(
+        (now) => {
+          const line = (now.split(/[╝╯]/).at(-1) ?? "").split("\n").find((l) => l.includes(" › ")) ?? "";
+          return !line.includes(` › ${title ?? ""}`) || line.includes("stopped:") || now.includes("Every step is done") || now.includes("choose how to proceed");
+        },
+        `${title ?? ""} to finish`,
+        60_000,
+      );
     }
     await term.waitFor("Every step is done");
     await term.type("x");

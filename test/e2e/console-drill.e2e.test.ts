@@ -23,17 +23,6 @@ async function answer(term: Terminal, prompt: string, text: string): Promise<voi
   await term.keys("Enter");
 }
 
-/** Poll the screen until `done` holds (the helper's waitFor, for conditions a pattern cannot say). */
-async function waitUntil(term: Terminal, done: (screen: string) => boolean, what: string, timeoutMs = 45_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const screen = await term.screen();
-    if (done(screen)) return screen;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${screen}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** The current step's title, from the card line "Phase › Title [risk] …" below the status frame. */
 function currentTitle(screen: string): string | undefined {
   const below = screen.split(/[╝╯┛]/).at(-1) ?? "";
@@ -87,14 +76,14 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
       if (reason) {
         await term.keys("s");
         await answer(term, "Why skip it?", reason);
-        await waitUntil(term, moved, `${title!} skipped`);
+        await term.waitUntil(moved, `${title!} skipped`, 45_000);
         continue;
       }
       await term.keys("r");
-      const after = await waitUntil(term, (screen) => screen.includes("y / n") || screen.includes("ctrl-c cancel step") || moved(screen), `${title!} to start`, 15_000);
+      const after = await term.waitUntil((screen) => screen.includes("y / n") || screen.includes("ctrl-c cancel step") || moved(screen), `${title!} to start`, 15_000);
       // Risk medium and high on a drill context: a yes/no, never the production name typed back.
       if (after.includes("y / n")) await term.type("y");
-      await waitUntil(term, moved, `${title!} to finish`);
+      await term.waitUntil(moved, `${title!} to finish`, 45_000);
     }
     await term.waitFor("Every step is done");
     // The panel shows the recovered pods: ready, on the previous image, no restarts.

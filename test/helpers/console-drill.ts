@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { IncidentEvent } from "../../src/incident/events.js";
 import { scenarios } from "../../src/sandbox/scenarios/index.js";
+import { resolveInConsole } from "./drill-console.js";
 import type { Terminal } from "./tmux.js";
 
 function drillEvents(cwd: string): IncidentEvent[] {
@@ -127,15 +128,7 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
     );
   }
   await term.waitFor("Every step is done");
-  await term.type("x");
-  await term.waitFor("Root cause:");
-  await term.type(walk.rootCause);
-  await term.waitFor(`Root cause: ${walk.rootCause}`);
-  await term.keys("Enter");
-  await term.waitFor("…more (empty to finish):");
-  await term.keys("Enter");
-  await term.waitFor("Action item 1");
-  await term.keys("Enter");
+  await resolveInConsole(term, walk.rootCause);
   // The closing screen: the drill summary, then the report (whose head can push the summary off a short terminal).
   const closing = await term.waitFor(/DRILL \S+: (HEALTHY|STILL BROKEN)|the full report: handrail report/, 40_000);
   await until(async () => (drillEvents(cwd).some((e) => e.type === "drill.finished") ? true : undefined), "drill.finished in the incident file", 20_000, term);

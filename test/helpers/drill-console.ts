@@ -36,17 +36,6 @@ function cardOf(screen: string): string {
   return ((screen.split(/[╝╯┛]/).at(-1) ?? "").split("\n").find((l) => l.includes(" › ")) ?? "").trim();
 }
 
-/** Poll the screen until `check` says it is what we wait for. */
-async function until(term: Terminal, check: (screen: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await term.screen();
-    if (check(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Run every step from the current one to "Every step is done", answering confirmations and choices. */
 async function walk(term: Terminal, choices: Record<string, number>): Promise<void> {
   for (let turn = 0; turn < 200; turn++) {
@@ -55,13 +44,13 @@ async function walk(term: Terminal, choices: Record<string, number>): Promise<vo
     const choice = Object.entries(choices).find(([phase]) => screen.includes(`${phase}: choose how to proceed`));
     if (choice) {
       await term.keys(String(choice[1]));
-      await until(term, (s) => !s.includes(`${choice[0]}: choose how to proceed`), `the ${choice[0]} choice to close`, 15_000);
+      await term.waitUntil((s) => !s.includes(`${choice[0]}: choose how to proceed`), `the ${choice[0]} choice to close`, 15_000);
       continue;
     }
     const card = cardOf(screen);
     if (card === "" || card.includes("stopped:")) {
       if (card.includes("stopped:")) throw new Error(`a step stopped the walk:\n${screen}`);
-      await until(term, (s) => cardOf(s) !== "" || s.includes("Every step is done") || s.includes("choose how to proceed"), "a step card", 15_000);
+      await term.waitUntil((s) => cardOf(s) !== "" || s.includes("Every step is done") || s.includes("choose how to proceed"), "a step card", 15_000);
       continue;
     }
     // The same step card: its title line before the run's own state is appended.
@@ -73,7 +62,7 @@ async function walk(term: Terminal, choices: Record<string, number>): Promise<vo
       return now !== "" && (!now.startsWith(step) || now.includes("stopped:"));
     };
     await term.keys("r");
-    const after = await until(term, (s) => /Type "[^"]+" to run:|y \/ n/.test(s) || moved(s), `${step} to run`);
+    const after = await term.waitUntil((s) => /Type "[^"]+" to run:|y \/ n/.test(s) || moved(s), `${step} to run`, 60_000);
     const typed = /Type "([^"]+)" to run:/.exec(after);
     if (typed) {
       await term.type(typed[1]!);
@@ -81,7 +70,7 @@ async function walk(term: Terminal, choices: Record<string, number>): Promise<vo
     } else if (after.includes("y / n") && !moved(after)) {
       await term.type("y");
     }
-    await until(term, moved, `${step} to finish`);
+    await term.waitUntil(moved, `${step} to finish`, 60_000);
   }
   throw new Error(`the walk did not end; the screen was:\n${await term.screen()}`);
 }
@@ -96,7 +85,7 @@ export async function walkDrillInConsole(o: ConsoleDrillOptions): Promise<Consol
   await term.waitFor(o.title);
   // The Drills list takes the cursor once the probe said "no cluster": wait for a settled frame, then pick by number.
   let last = "";
-  await until(term, (s) => {
+  await term.waitUntil((s) => {
     const same = s === last;
     last = s;
     return same;
@@ -106,15 +95,7 @@ export async function walkDrillInConsole(o: ConsoleDrillOptions): Promise<Consol
   await term.type(String(position + 1));
   await term.waitFor(`DRILL briefing — ${o.title}`, 30_000);
   await walk(term, o.choices);
-  await term.type("x");
-  await term.waitFor("Root cause:");
-  await term.type(o.rootCause);
-  await term.waitFor(`Root cause: ${o.rootCause}`);
-  await term.keys("Enter");
-  await term.waitFor("…more (empty to finish):");
-  await term.keys("Enter");
-  await term.waitFor("Action item 1");
-  await term.keys("Enter");
+  await resolveInConsole(term, o.rootCause);
   // The closing screen: the drill summary, then the report with its Drill section (the summary may scroll off).
   const closing = await term.waitFor(/DRILL [a-z0-9-]+: (HEALTHY|STILL BROKEN)|- Outcome: (healthy|still broken) — /, 30_000);
   await term.type("q");
@@ -129,4 +110,17 @@ export async function walkDrillInConsole(o: ConsoleDrillOptions): Promise<Consol
   const finished = events.find((e): e is EventOf<"drill.finished"> => e.type === "drill.finished");
   if (!finished) throw new Error(`no drill.finished in ${file}`);
   return { file, events, finished, closing };
+}
+
+/** At "Every step is done": x, one line of root cause, no more lines, no action item. */
+export async function resolveInConsole(term: Terminal, rootCause: string): Promise<void> {
+  await term.type("x");
+  await term.waitFor("Root cause:");
+  await term.type(rootCause);
+  await term.waitFor(`Root cause: ${rootCause}`);
+  await term.keys("Enter");
+  await term.waitFor("…more (empty to finish):");
+  await term.keys("Enter");
+  await term.waitFor("Action item 1");
+  await term.keys("Enter");
 }

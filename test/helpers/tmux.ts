@@ -10,6 +10,8 @@ export interface Terminal {
   keys(...names: string[]): Promise<void>;
   screen(): Promise<string>;
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  /** Poll the screen until `check` holds (for conditions a pattern cannot say). */
+  waitUntil(check: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
   kill(): Promise<void>;
 }
 
@@ -20,6 +22,15 @@ export async function startTerminal(command: string, opts: { cwd: string; env?: 
   const env = `${unset} ${Object.entries({ CI: "false", TERM: "xterm-256color", XDG_CONFIG_HOME: NO_NOTIFY_ENV.XDG_CONFIG_HOME!, ...opts.env }).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}`;
   await execa("tmux", ["new-session", "-d", "-s", name, "-x", String(opts.width ?? 120), "-y", String(opts.height ?? 40), "-c", opts.cwd, `env ${env} ${command}; echo "[exited $?]"; sleep 600`]);
   const screen = async () => (await execa("tmux", ["capture-pane", "-p", "-t", name], { reject: false })).stdout;
+  const waitUntil = async (check: (screen: string) => boolean, what: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const s = await screen();
+      if (check(s)) return s;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen was:\n${s}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   return {
     type: async (text) => {
       await execa("tmux", ["send-keys", "-t", name, "-l", text]);
@@ -32,15 +43,8 @@ export async function startTerminal(command: string, opts: { cwd: string; env?: 
       }
     },
     screen,
-    waitFor: async (text, timeoutMs = 15_000) => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const s = await screen();
-        if (typeof text === "string" ? s.includes(text) : text.test(s)) return s;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen was:\n${s}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    waitFor: (text, timeoutMs = 15_000) => waitUntil((s) => (typeof text === "string" ? s.includes(text) : text.test(s)), String(text), timeoutMs),
+    waitUntil: (check, what, timeoutMs = 15_000) => waitUntil(check, what, timeoutMs),
     kill: async () => {
       await execa("tmux", ["kill-session", "-t", name], { reject: false });
     },
