@@ -134,3 +134,9 @@ export function checkExpectations(expect: Expectation | undefined, seen: Observe
   }
   return out;
 }
+
+/** The status a step's checks give: failed when an `expect` check failed; found when every `found` check held; else passed. */
+export function verdict(expectations: readonly ExpectOutcome[], found?: readonly ExpectOutcome[]): "passed" | "found" | "failed" {
+  if (!expectations.every((e) => e.passed)) return "failed";
+  return found !== undefined && found.length > 0 && found.every((f) => f.passed) ? "found" : "passed";
+}

@@ -2,7 +2,11 @@
 import type { Step } from "../runbooks/schema.js";
 import type { NotifyContext } from "./notify/index.js";
 
-export type StepStatus = "passed" | "failed" | "error" | "timeout" | "cancelled";
+/**
+ * How a step ended. `found`: a diagnose step's `found:` checks held — the symptom it looks for is
+ * present (amber, not a failure of the walk).
+ */
+export type StepStatus = "passed" | "found" | "failed" | "error" | "timeout" | "cancelled";
 export type Stream = "stdout" | "stderr";
 
 /** A batch of complete lines from one stream; batched so a flood is not one event per line. */
@@ -78,6 +82,8 @@ export interface StepResult {
   signal: string | null;
   durationMs: number;
   expectations: ExpectOutcome[];
+  /** The step's `found:` checks, when it has them: all held means the status is `found`. */
+  found?: ExpectOutcome[];
   output: OutputSummary;
   diagnosis?: Diagnosis;
   /** For error results: what went wrong before or around the command (spawn failure, bad URL). */

@@ -53,6 +53,8 @@ export type IncidentEventBody =
       signal?: string | null;
       durationMs: number;
       expectations: ExpectOutcome[];
+      /** The `found:` checks of a diagnose step. */
+      found?: ExpectOutcome[];
       diagnosis?: Diagnosis;
       error?: string;
       output?: StepOutputFile;

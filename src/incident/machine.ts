@@ -68,7 +68,7 @@ function withPlan(state: IncidentState): IncidentState {
   return { ...state, plan: buildPlan({ runbook: state.runbook, severity: state.severity, lists: lists(state.inputs), chosen: state.chosen }) };
 }
 
-const FINAL: ReadonlySet<StepState> = new Set(["passed", "skipped"]);
+const FINAL: ReadonlySet<StepState> = new Set(["passed", "found", "skipped"]);
 
 function onFailOf(state: IncidentState, key: string): string {
   const item = flatten(state.plan).find((i) => i.key === key);
@@ -77,7 +77,8 @@ function onFailOf(state: IncidentState, key: string): string {
 }
 
 function afterFinish(state: IncidentState, e: EventOf<"step.finished">): Pick<IncidentState, "next" | "halted"> {
-  if (e.status === "passed") return { next: { after: e.step }, halted: undefined };
+  // A symptom found is what a diagnose step is for: the walk goes on, as after a pass.
+  if (e.status === "passed" || e.status === "found") return { next: { after: e.step }, halted: undefined };
   if (e.status === "cancelled") return { next: { at: e.step }, halted: { step: e.step, status: e.status } };
   const onFail = onFailOf(state, e.step);
   if (onFail === "continue") return { next: { after: e.step }, halted: undefined };

@@ -147,18 +147,20 @@ function checkSteps(runbook: Runbook, steps: StepPlace[], stepIds: Set<string>, 
     const kind = stepKind(step);
     if (step.interactive && kind !== "run") out.push({ path: [...path, "interactive"], atKey: true, message: `interactive applies to run steps, not ${kind}` });
     if (step.interactive && step.expect?.stdout) out.push({ path: [...path, "expect", "stdout"], atKey: true, message: "an interactive step's output goes to the terminal and cannot be checked" });
-    const expect = step.expect;
-    if (expect) {
+    for (const field of ["expect", "found"] as const) {
+      const expect = step[field];
+      if (!expect) continue;
       for (const stream of ["stdout", "stderr"] as const) {
-        checkRegex(expect[stream]?.matches, [...path, "expect", stream, "matches"], out);
-        checkRegex(expect[stream]?.notMatches, [...path, "expect", stream, "notMatches"], out);
+        checkRegex(expect[stream]?.matches, [...path, field, stream, "matches"], out);
+        checkRegex(expect[stream]?.notMatches, [...path, field, stream, "notMatches"], out);
       }
-      for (const field of ["status", "json", "latencyMs"] as const) {
-        if (expect[field] !== undefined && kind !== "http") out.push({ path: [...path, "expect", field], atKey: true, message: `expect.${field} applies to http steps, not ${kind}` });
+      for (const f of ["status", "json", "latencyMs"] as const) {
+        if (expect[f] !== undefined && kind !== "http") out.push({ path: [...path, field, f], atKey: true, message: `${field}.${f} applies to http steps, not ${kind}` });
       }
-      if (expect.exitCode !== undefined && kind !== "run") out.push({ path: [...path, "expect", "exitCode"], atKey: true, message: `expect.exitCode applies to run steps, not ${kind}` });
-      if (kind === "manual" || kind === "notify") out.push({ path: [...path, "expect"], atKey: true, message: `a ${kind} step has no output to check` });
+      if (expect.exitCode !== undefined && kind !== "run") out.push({ path: [...path, field, "exitCode"], atKey: true, message: `${field}.exitCode applies to run steps, not ${kind}` });
+      if (kind === "manual" || kind === "notify") out.push({ path: [...path, field], atKey: true, message: `a ${kind} step has no output to check` });
     }
+    if (step.found && step.interactive) out.push({ path: [...path, "found"], atKey: true, message: "an interactive step's output goes to the terminal and cannot be checked" });
     const looped = step.forEach !== undefined || phase.forEach !== undefined;
     const known = knownFor(looped, kind === "notify");
     const misspelt = (name: string): string | undefined => {

@@ -151,6 +151,8 @@ export const stepSchema = z
     target: text.optional(),
     timeout: duration.optional(),
     expect: expectation.optional(),
+    /** A diagnose check: when its checks hold (and expect passes) the symptom is present and the step is `found`, not failed. */
+    found: expectation.optional(),
     onFail: onFail.optional(),
     severities: severityList.optional(),
     forEach: z.string().regex(INPUT_NAME, { error: "expected the name of a list input" }).optional(),
