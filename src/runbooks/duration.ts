@@ -2,6 +2,13 @@
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 
+/** Node's timers hold a signed 32-bit count of ms: a longer delay fires after 1 ms instead. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The bounds of every duration a runbook writes: a 0 ms timeout ends a step before it starts. */
+export const MIN_DURATION_MS = 1;
+// 24 days, a round number just under MAX_TIMER_MS (24.8 days).
+export const MAX_DURATION_MS = 24 * UNIT_MS.d;
+
 /** Milliseconds for a duration string, or undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
@@ -14,6 +21,21 @@ export function parseDuration(text: string): number | undefined {
     end = PART.lastIndex;
   }
   return end === trimmed.length ? Math.round(total) : undefined;
+}
+
+/** Why a duration cannot be used (below `minMs`, 1 ms unless said, or above 24 days), or undefined when it can. */
+export function durationRangeProblem(text: string, minMs = MIN_DURATION_MS): string | undefined {
+  const ms = parseDuration(text);
+  if (ms === undefined) return undefined;
+  if (ms < minMs) return `${text} is below the minimum ${formatDuration(minMs)}`;
+  if (ms > MAX_DURATION_MS) return `${text} is above the limit ${formatDuration(MAX_DURATION_MS)}`;
+  return undefined;
+}
+
+/** A delay that a timer honours: at least 1 ms, at most MAX_TIMER_MS (NaN is treated as the longest). */
+export function clampTimerMs(ms: number): number {
+  if (Number.isNaN(ms)) return MAX_TIMER_MS;
+  return Math.min(MAX_TIMER_MS, Math.max(MIN_DURATION_MS, Math.round(ms)));
 }
 
 /** A short human form: 300000 → "5m", 5400000 → "1h30m". */

@@ -3,6 +3,7 @@
  * the project read these files, so fields are only ever added, never renamed.
  */
 import { z } from "zod";
+import { durationRangeProblem } from "./duration.js";
 
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export const PHASE_KINDS = ["assess", "diagnose", "remediate", "verify", "communicate", "review"] as const;
@@ -34,7 +35,15 @@ const id = z.string().regex(ID, { error: "expected a kebab-case id (lowercase le
 const text = z.string().min(1, { error: "must not be empty" });
 // A pattern rather than a refinement so that the exported JSON Schema checks it too.
 export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
-const duration = z.string().regex(DURATION_PATTERN, { error: 'expected a duration such as "30s", "5m", "1h30m"' });
+// The bounds are a refinement: a pattern cannot say "at most 24d", so the JSON Schema only describes them.
+const boundedDuration = (minMs: number) =>
+  z
+    .string()
+    .regex(DURATION_PATTERN, { error: 'expected a duration such as "30s", "5m", "1h30m"' })
+    .refine((text) => durationRangeProblem(text, minMs) === undefined, { error: (issue) => durationRangeProblem(String(issue.input), minMs) });
+const duration = boundedDuration(1).describe("A duration such as 500ms, 30s, 5m, 1h30m or 2d, from 1ms to 24d (the longest a timer can wait).");
+// An escalation may be due at once (after: 0s); a timeout or a response time of 0 would be over before it starts.
+const delay = boundedDuration(0).describe("How long after the incident opened, such as 0s, 15m or 1h, at most 24d.");
 const severityList = z.array(z.enum(SEVERITIES)).min(1, { error: "list at least one severity" });
 const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema).min(1)]);
 
@@ -45,7 +54,7 @@ const severityPolicy = z.strictObject({
 });
 
 const escalation = z.strictObject({
-  after: duration,
+  after: delay,
   severities: severityList.optional(),
   to: text,
   reason: text.optional(),
