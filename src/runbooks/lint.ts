@@ -1,11 +1,13 @@
 /** Checks the schema cannot express: ids, references between fields, input defaults, typos in `$name`. */
+import { checkEscalations, checkInputs, inputNames, BUILTIN_VARIABLES, NOTIFY_VARIABLES } from "./lint-inputs.js";
+import { checkGotos } from "./lint-goto.js";
+import { modelOfRunbook, type LintModel } from "./lint-model.js";
 import type { PathSegment } from "./problems.js";
-import { checkInputValue } from "./inputs.js";
 import { scriptAssignments, scriptReferences, templateReferences } from "./script-vars.js";
-import type { Runbook, Step } from "./schema.js";
-import { stepKind } from "./schema.js";
+import type { Runbook, Step, StepKind } from "./schema.js";
 import { closest } from "./suggest.js";
-import { allSteps, type StepPlace } from "./walk.js";
+
+export { BUILTIN_VARIABLES, NOTIFY_VARIABLES } from "./lint-inputs.js";
 
 export interface LintProblem {
   path: PathSegment[];
@@ -15,59 +17,25 @@ export interface LintProblem {
   atKey?: boolean;
 }
 
-/** Names every step may use besides the inputs: `$item` inside forEach, handrail's own exports. */
-export const BUILTIN_VARIABLES = ["item", "incident_id", "severity", "runbook_id"] as const;
-/** Incident fields a notification message may use besides those (rendered by handrail, never by a shell). */
-export const NOTIFY_VARIABLES = ["runbook_title", "elapsed", "last_step", "last_result"] as const;
-
-function checkInputs(runbook: Runbook, out: LintProblem[]): void {
-  for (const [name, spec] of Object.entries(runbook.inputs ?? {})) {
-    const at = (field: string): PathSegment[] => ["inputs", name, field];
-    if ((BUILTIN_VARIABLES as readonly string[]).includes(name)) {
-      out.push({ path: ["inputs", name], atKey: true, message: `"${name}" is set by handrail itself; choose another name` });
+function checkIds(model: LintModel, out: LintProblem[]): Set<string> {
+  const phaseIds = new Map<string, PathSegment[]>();
+  for (const phase of model.phases) {
+    if (phase.id !== undefined) {
+      const first = phaseIds.get(phase.id);
+      if (first !== undefined) out.push({ path: [...phase.path, "id"], message: `duplicate phase id "${phase.id}" (first at ${pathText(first)})` });
+      else phaseIds.set(phase.id, phase.path);
     }
-    if (spec.type === "enum" && spec.values === undefined) out.push({ path: ["inputs", name], message: "an enum input needs values" });
-    if (spec.type !== "enum" && spec.values !== undefined) out.push({ path: at("values"), atKey: true, message: `values apply to enum inputs, not ${spec.type}` });
-    if (spec.type !== "list" && spec.items !== undefined) out.push({ path: at("items"), atKey: true, message: `items applies to list inputs, not ${spec.type}` });
-    if (spec.type !== "int" && (spec.min !== undefined || spec.max !== undefined)) {
-      out.push({ path: at(spec.min !== undefined ? "min" : "max"), atKey: true, message: `min and max apply to int inputs, not ${spec.type}` });
-    }
-    if (spec.pattern !== undefined) {
-      if (spec.type !== "string") out.push({ path: at("pattern"), atKey: true, message: `pattern applies to string inputs, not ${spec.type}` });
-      else {
-        try {
-          new RegExp(spec.pattern);
-        } catch (e) {
-          out.push({ path: at("pattern"), message: `not a valid regular expression: ${(e as Error).message}` });
-        }
-      }
-    }
-    if (spec.default !== undefined) {
-      if (spec.type === "secret") {
-        out.push({ path: at("default"), atKey: true, message: "a secret must not have a default: it would be stored in the runbook" });
-        continue;
-      }
-      const result = checkInputValue(spec, spec.default);
-      if (!result.ok) out.push({ path: at("default"), message: `bad default: ${result.message}` });
+    const optionIds = new Set<string>();
+    for (const option of phase.options) {
+      if (option.id === undefined) continue;
+      if (optionIds.has(option.id)) out.push({ path: [...option.path, "id"], message: `duplicate option id "${option.id}" in phase "${phase.id ?? pathText(phase.path)}"` });
+      optionIds.add(option.id);
     }
   }
-}
-
-function checkIds(runbook: Runbook, steps: StepPlace[], out: LintProblem[]): Set<string> {
-  const phaseIds = new Map<string, number>();
-  runbook.phases.forEach((phase, p) => {
-    const first = phaseIds.get(phase.id);
-    if (first !== undefined) out.push({ path: ["phases", p, "id"], message: `duplicate phase id "${phase.id}" (first at phases[${first}])` });
-    else phaseIds.set(phase.id, p);
-    const optionIds = new Set<string>();
-    phase.options?.forEach((option, o) => {
-      if (optionIds.has(option.id)) out.push({ path: ["phases", p, "options", o, "id"], message: `duplicate option id "${option.id}" in phase "${phase.id}"` });
-      optionIds.add(option.id);
-    });
-  });
   // The first path of each id, written out only for a duplicate.
   const stepIds = new Map<string, PathSegment[]>();
-  for (const { step, path } of steps) {
+  for (const { step, path } of model.steps) {
+    if (step.id === undefined) continue;
     const first = stepIds.get(step.id);
     if (first !== undefined) out.push({ path: [...path, "id"], message: `duplicate step id "${step.id}" (first at ${pathText(first)})` });
     else stepIds.set(step.id, path);
@@ -89,7 +57,7 @@ function checkRegex(pattern: string | undefined, path: PathSegment[], out: LintP
 }
 
 /** The text fields of a step that handrail substitutes `$name` in, with their paths. */
-function templateFields(step: Step, path: PathSegment[]): Array<[string, PathSegment[]]> {
+function templateFields(step: Partial<Step>, path: PathSegment[]): Array<[string, PathSegment[]]> {
   const fields: Array<[string, PathSegment[]]> = [];
   const add = (value: unknown, sub: PathSegment[]) => {
     if (typeof value === "string") fields.push([value, [...path, ...sub]]);
@@ -108,19 +76,36 @@ function templateFields(step: Step, path: PathSegment[]): Array<[string, PathSeg
   return fields;
 }
 
-function checkSteps(runbook: Runbook, steps: StepPlace[], stepIds: Set<string>, out: LintProblem[]): void {
-  const inputs = runbook.inputs ?? {};
-  const inputNames = Object.keys(inputs);
-  const listInputs = new Set(inputNames.filter((n) => inputs[n]!.type === "list"));
-  const checkForEach = (forEach: string | undefined, reverse: boolean | undefined, path: PathSegment[]) => {
-    if (forEach !== undefined && !listInputs.has(forEach)) {
+/** The checks that read the step's kind: only made when the kind is certain. */
+function checkKindFit(step: Partial<Step>, kind: StepKind, path: PathSegment[], out: LintProblem[]): void {
+  if (step.interactive && kind !== "run") out.push({ path: [...path, "interactive"], atKey: true, message: `interactive applies to run steps, not ${kind}` });
+  for (const field of ["expect", "found"] as const) {
+    const expect = step[field];
+    if (!expect) continue;
+    for (const f of ["status", "json", "latencyMs"] as const) {
+      if (expect[f] !== undefined && kind !== "http") out.push({ path: [...path, field, f], atKey: true, message: `${field}.${f} applies to http steps, not ${kind}` });
+    }
+    if (expect.exitCode !== undefined && kind !== "run") out.push({ path: [...path, field, "exitCode"], atKey: true, message: `${field}.exitCode applies to run steps, not ${kind}` });
+    if (kind === "manual" || kind === "notify") out.push({ path: [...path, field], atKey: true, message: `a ${kind} step has no output to check` });
+  }
+}
+
+function checkSteps(model: LintModel, out: LintProblem[]): void {
+  const names = inputNames(model);
+  const listInputs = new Set(model.inputs.filter((i) => i.spec?.type === "list").map((i) => i.name));
+  const typeOf = new Map(model.inputs.map((i) => [i.name, i.spec?.type]));
+  const checkForEach = (forEach: string | undefined, reverse: boolean | undefined, path: PathSegment[], forEachWritten: boolean) => {
+    if (forEach !== undefined && !listInputs.has(forEach) && model.inputNamesKnown) {
+      const type = typeOf.get(forEach);
+      // An input whose type did not parse may well be the list meant: its type is already reported.
+      if (typeOf.has(forEach) && type === undefined) return;
       const hint = closest(forEach, listInputs);
-      const what = inputNames.includes(forEach) ? `input "${forEach}" is a ${inputs[forEach]!.type}, not a list` : `no list input named "${forEach}"`;
+      const what = type !== undefined ? `input "${forEach}" is a ${type}, not a list` : `no list input named "${forEach}"`;
       out.push({ path: [...path, "forEach"], message: `${what}${hint ? ` (did you mean "${hint}"?)` : ""}` });
     }
-    if (reverse !== undefined && forEach === undefined) out.push({ path: [...path, "reverse"], atKey: true, message: "reverse applies only with forEach" });
+    if (reverse !== undefined && !forEachWritten) out.push({ path: [...path, "reverse"], atKey: true, message: "reverse applies only with forEach" });
   };
-  runbook.phases.forEach((phase, p) => checkForEach(phase.forEach, phase.reverse, ["phases", p]));
+  for (const phase of model.phases) checkForEach(phase.forEach, phase.reverse, phase.path, phase.looped);
 
   // The names a step may use depend only on whether it loops and whether it notifies: four sets, built once.
   const knownSets = new Map<string, Set<string>>();
@@ -128,24 +113,19 @@ function checkSteps(runbook: Runbook, steps: StepPlace[], stepIds: Set<string>, 
     const key = `${looped}/${notify}`;
     let known = knownSets.get(key);
     if (known === undefined) {
-      known = new Set<string>([...inputNames, ...BUILTIN_VARIABLES.filter((v) => v !== "item" || looped), ...(notify ? NOTIFY_VARIABLES : [])]);
+      known = new Set<string>([...names, ...BUILTIN_VARIABLES.filter((v) => v !== "item" || looped), ...(notify ? NOTIFY_VARIABLES : [])]);
       knownSets.set(key, known);
     }
     return known;
   };
 
-  for (const { step, path, phase } of steps) {
-    checkForEach(step.forEach, step.reverse, path);
+  for (const { step, broken, kind, path, phase } of model.steps) {
+    const stepLoops = step.forEach !== undefined || broken.has("forEach");
+    checkForEach(step.forEach, step.reverse, path, stepLoops);
     if (step.forEach !== undefined && phase.forEach !== undefined) {
-      out.push({ path: [...path, "forEach"], message: `phase "${phase.id}" already repeats for each ${phase.forEach}; forEach does not nest` });
+      out.push({ path: [...path, "forEach"], message: `phase "${phase.id ?? pathText(phase.path)}" already repeats for each ${phase.forEach}; forEach does not nest` });
     }
-    const target = step.onFail?.startsWith("goto:") ? step.onFail.slice(5) : undefined;
-    if (target !== undefined && !stepIds.has(target)) {
-      const hint = closest(target, stepIds);
-      out.push({ path: [...path, "onFail"], message: `no step with id "${target}"${hint ? ` (did you mean "goto:${hint}"?)` : ""}` });
-    }
-    const kind = stepKind(step);
-    if (step.interactive && kind !== "run") out.push({ path: [...path, "interactive"], atKey: true, message: `interactive applies to run steps, not ${kind}` });
+    if (kind !== undefined) checkKindFit(step, kind, path, out);
     if (step.interactive && step.expect?.stdout) out.push({ path: [...path, "expect", "stdout"], atKey: true, message: "an interactive step's output goes to the terminal and cannot be checked" });
     for (const field of ["expect", "found"] as const) {
       const expect = step[field];
@@ -154,19 +134,14 @@ function checkSteps(runbook: Runbook, steps: StepPlace[], stepIds: Set<string>, 
         checkRegex(expect[stream]?.matches, [...path, field, stream, "matches"], out);
         checkRegex(expect[stream]?.notMatches, [...path, field, stream, "notMatches"], out);
       }
-      for (const f of ["status", "json", "latencyMs"] as const) {
-        if (expect[f] !== undefined && kind !== "http") out.push({ path: [...path, field, f], atKey: true, message: `${field}.${f} applies to http steps, not ${kind}` });
-      }
-      if (expect.exitCode !== undefined && kind !== "run") out.push({ path: [...path, field, "exitCode"], atKey: true, message: `${field}.exitCode applies to run steps, not ${kind}` });
-      if (kind === "manual" || kind === "notify") out.push({ path: [...path, field], atKey: true, message: `a ${kind} step has no output to check` });
     }
     if (step.found && step.interactive) out.push({ path: [...path, "found"], atKey: true, message: "an interactive step's output goes to the terminal and cannot be checked" });
-    const looped = step.forEach !== undefined || phase.forEach !== undefined;
-    const known = knownFor(looped, kind === "notify");
+    const looped = stepLoops || phase.looped;
+    const known = knownFor(looped, step.notify !== undefined || broken.has("notify"));
     const misspelt = (name: string): string | undefined => {
       if (known.has(name) || name === name.toUpperCase()) return undefined;
       if (name === "item") return "item";
-      return closest(name, known);
+      return model.inputNamesKnown ? closest(name, known) : undefined;
     };
     const report = (name: string, token: string, where: PathSegment[]) => {
       const hint = misspelt(name);
@@ -192,27 +167,18 @@ function checkSteps(runbook: Runbook, steps: StepPlace[], stepIds: Set<string>, 
   }
 }
 
-/** An escalation's message is a notification message too; a message without a channel goes nowhere. */
-function checkEscalations(runbook: Runbook, out: LintProblem[]): void {
-  const known = new Set<string>([...Object.keys(runbook.inputs ?? {}), ...BUILTIN_VARIABLES.filter((v) => v !== "item"), ...NOTIFY_VARIABLES]);
-  (runbook.escalations ?? []).forEach((esc, i) => {
-    if (esc.message === undefined) return;
-    if (esc.notify === undefined) out.push({ path: ["escalations", i, "message"], atKey: true, message: "message applies only with notify: <channel>" });
-    for (const ref of templateReferences(esc.message)) {
-      if (known.has(ref.name) || ref.name === ref.name.toUpperCase()) continue;
-      const hint = closest(ref.name, known);
-      if (hint) out.push({ path: ["escalations", i, "message"], token: ref.token, message: `"$${ref.name}" is not an input (did you mean "$${hint}"?)` });
-    }
-  });
+/** Every semantic problem of the parts of a runbook that parsed (all of it, once the schema passed). */
+export function lintModel(model: LintModel): LintProblem[] {
+  const out: LintProblem[] = [];
+  checkInputs(model, out);
+  const stepIds = checkIds(model, out);
+  checkGotos(model, stepIds, out);
+  checkSteps(model, out);
+  checkEscalations(model, out);
+  return out;
 }
 
 /** Every semantic problem of a runbook that already passed the schema. */
 export function lintRunbook(runbook: Runbook): LintProblem[] {
-  const out: LintProblem[] = [];
-  checkInputs(runbook, out);
-  const steps = allSteps(runbook);
-  const stepIds = checkIds(runbook, steps, out);
-  checkSteps(runbook, steps, stepIds, out);
-  checkEscalations(runbook, out);
-  return out;
+  return lintModel(modelOfRunbook(runbook));
 }

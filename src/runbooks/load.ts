@@ -2,8 +2,9 @@
 import { readFile } from "node:fs/promises";
 import jsyaml from "js-yaml";
 import { LineCounter, parseDocument, type Document } from "yaml";
-import { lintRunbook } from "./lint.js";
+import { lintModel, lintRunbook } from "./lint.js";
 import { formatPath, type PathSegment, type RunbookProblem } from "./problems.js";
+import { salvageModel } from "./salvage.js";
 import { explainIssues } from "./schema-issues.js";
 import { runbookSchema, type Runbook } from "./schema.js";
 import { locate, positionOf } from "./yaml-locate.js";
@@ -97,6 +98,8 @@ export function loadRunbookText(src: string, file: string): LoadResult {
   const parsed = runbookSchema.safeParse(data);
   if (!parsed.success) {
     const problems = explainIssues(runbookSchema, data, parsed.error.issues).map((i) => problemAt(file, doc, counter, src, i.path, i.message, i.atKey));
+    // The parts that did parse are linted too: fixing the schema's problems must not reveal new ones.
+    for (const p of lintModel(salvageModel(data as Record<string, unknown>))) problems.push(problemAt(file, doc, counter, src, p.path, p.message, p.atKey, p.token));
     return { file, problems: sortProblems(problems) };
   }
   const problems = lintRunbook(parsed.data).map((p) => problemAt(file, doc, counter, src, p.path, p.message, p.atKey, p.token));

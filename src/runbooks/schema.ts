@@ -53,7 +53,7 @@ const severityPolicy = z.strictObject({
   label: text.optional(),
 });
 
-const escalation = z.strictObject({
+export const escalationSchema = z.strictObject({
   after: delay,
   severities: severityList.optional(),
   to: text,
@@ -217,7 +217,7 @@ export const runbookSchema = z.strictObject({
   source: text.optional(),
   links: z.array(link).optional(),
   severities: z.partialRecord(z.enum(SEVERITIES), severityPolicy).optional(),
-  escalations: z.array(escalation).optional(),
+  escalations: z.array(escalationSchema).optional(),
   inputs: z.record(z.string().regex(INPUT_NAME, { error: "input names are lowercase identifiers (a-z, 0-9, _)" }), inputSchema).optional(),
   phases: z.array(phaseSchema).min(1, { error: "a runbook needs at least one phase" }),
 });
@@ -232,7 +232,7 @@ export type OutputCheck = z.infer<typeof outputCheck>;
 export type K8sStep = z.infer<typeof k8sStep>;
 export type HttpStep = z.infer<typeof httpStep>;
 export type NotifyStep = z.infer<typeof notifyStep>;
-export type Escalation = z.infer<typeof escalation>;
+export type Escalation = z.infer<typeof escalationSchema>;
 
 /** The kind of a step (exactly one is set once the schema has passed). */
 export function stepKind(step: Step): StepKind {
