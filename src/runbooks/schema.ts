@@ -136,6 +136,9 @@ const notifyStep = z.strictObject({
   title: text.optional(),
 });
 
+/** The most `retries` a step may declare: a loop back is for a flaky check, not a polling loop. */
+export const MAX_RETRIES = 10;
+
 const onFail = z.string().regex(/^(stop|continue|goto:[a-z0-9]+(?:-[a-z0-9]+)*)$/, {
   error: "expected stop | continue | goto:<step-id>",
 });
@@ -163,6 +166,14 @@ export const stepSchema = z
     /** A diagnose check: when its checks hold (and expect passes) the symptom is present and the step is `found`, not failed. */
     found: expectation.optional(),
     onFail: onFail.optional(),
+    // A goto that can come back to this step loops: the walk must know when to stop (lint-goto.ts requires it there).
+    retries: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_RETRIES)
+      .describe("How many more times the walk may come back to this step through its onFail goto (1-10); required when the goto goes back.")
+      .optional(),
     severities: severityList.optional(),
     forEach: z.string().regex(INPUT_NAME, { error: "expected the name of a list input" }).optional(),
     reverse: z.boolean().optional(),
