@@ -7,6 +7,7 @@ import { formatPath, type PathSegment, type RunbookProblem } from "./problems.js
 import { salvageModel } from "./salvage.js";
 import { explainIssues } from "./schema-issues.js";
 import { runbookSchema, type Runbook } from "./schema.js";
+import { checkYamlShape } from "./yaml-guard.js";
 import { locate, positionOf } from "./yaml-locate.js";
 
 export interface LoadResult {
@@ -27,7 +28,7 @@ function problemAt(file: string, doc: Document, counter: LineCounter, src: strin
 
 /**
  * Where js-yaml and yaml's YAML 1.2 core schema read a plain scalar differently (`0b11`, `-.5`), and
- * aliases (yaml limits their expansion): such text takes the located parse. The same test as
+ * aliases (the located parse counts what they expand to): such text takes the located parse. The same test as
  * /(?:^|[\s:,[{-])(?:[-+]?0b[01]|[-+]\.\d|\*[\w-])/m, but looking only where a `*`, `0b` or `.`
  * is: that regex tried every position of 22 MB for a 1,000-runbook library.
  */
@@ -63,51 +64,98 @@ function startsToken(src: string, i: number): boolean {
  */
 export function quickParse(src: string): unknown {
   if (quickUnsafe(src)) return undefined;
+  let data: unknown;
   try {
-    return jsyaml.load(src, { schema: jsyaml.CORE_SCHEMA });
+    data = jsyaml.load(src, { schema: jsyaml.CORE_SCHEMA });
   } catch {
     return undefined;
   }
+  // An alias the scan missed (`*$a`): js-yaml shares the node, and a walk of the data (the schema's)
+  // would visit it once per path to it, or forever when it contains itself.
+  return sharesNodes(data) ? undefined : data;
 }
 
-/** Parse and check runbook text; `file` is only used in messages. */
-export function loadRunbookText(src: string, file: string): LoadResult {
-  const quick = quickParse(src);
-  if (quick !== null && typeof quick === "object" && !Array.isArray(quick)) {
-    const parsed = runbookSchema.safeParse(quick);
-    if (parsed.success && lintRunbook(parsed.data).length === 0) return { file, runbook: parsed.data, problems: [] };
+/** Whether a mapping or list is reached twice (an alias) in data as a YAML parser returns it. */
+export function sharesNodes(root: unknown): boolean {
+  if (root === null || typeof root !== "object") return false;
+  const seen = new Set<object>([root]);
+  const stack: object[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const value of Array.isArray(node) ? (node as unknown[]) : Object.values(node)) {
+      if (value === null || typeof value !== "object") continue;
+      if (seen.has(value)) return true;
+      seen.add(value);
+      stack.push(value);
+    }
   }
-  const empty = (): LoadResult => ({ file, problems: [{ file, line: 1, column: 1, path: "", message: "the file is empty; a runbook starts with apiVersion: handrail/v1" }] });
-  if (src.trim() === "") return empty();
+  return false;
+}
+
+/** Parse and check runbook text; `file` is only used in messages. Never throws: a failure is a problem. */
+export function loadRunbookText(src: string, file: string): LoadResult {
+  try {
+    return checkText(src, file);
+  } catch (e) {
+    // A bug must not take down `list` or the console because of one file on the search path.
+    const message = `handrail could not check this file: ${(e as Error).message} (a bug in handrail; please report it)`;
+    return { file, problems: [{ file, line: 1, column: 1, path: "", message }] };
+  }
+}
+
+/** The runbook when the fast path reads it and finds nothing wrong; its data is dropped otherwise. */
+function quickLoad(src: string, file: string): LoadResult | undefined {
+  const quick = quickParse(src);
+  if (quick === null || typeof quick !== "object" || Array.isArray(quick)) return undefined;
+  const parsed = runbookSchema.safeParse(quick);
+  return parsed.success && lintRunbook(parsed.data).length === 0 ? { file, runbook: parsed.data, problems: [] } : undefined;
+}
+
+const EMPTY = "the file is empty; a runbook starts with apiVersion: handrail/v1";
+
+function checkText(src: string, file: string): LoadResult {
+  const quick = quickLoad(src, file);
+  if (quick) return quick;
+  const at = (line: number, column: number, message: string): RunbookProblem => ({ file, line, column, path: "", message });
+  if (src.trim() === "") return { file, problems: [at(1, 1, EMPTY)] };
   const counter = new LineCounter();
-  const doc = parseDocument(src, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  // Duplicate keys are found by checkYamlShape: yaml's own check compares every key with every other.
+  const doc = parseDocument(src, { lineCounter: counter, uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) {
     const problems = doc.errors.map((e): RunbookProblem => {
       const pos = e.linePos?.[0] ?? positionOf(counter, e.pos[0]);
       const line = "line" in pos ? pos.line : 1;
       const column = "col" in pos ? pos.col : "column" in pos ? pos.column : 1;
-      return { file, line, column, path: "", message: `invalid YAML: ${e.message.split("\n")[0]}` };
+      return at(line, column, `invalid YAML: ${e.message.split("\n")[0]}`);
     });
-    return { file, problems };
+    return finish(file, problems);
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (data === null || data === undefined) return empty();
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+  const shape = checkYamlShape(doc, counter);
+  const shapeProblems = shape.map((p) => {
+    const pos = positionOf(counter, p.offset);
+    return at(pos.line, pos.column, p.message);
+  });
+  if (shape.some((p) => p.fatal)) return finish(file, shapeProblems);
+  const data: unknown = doc.toJS({ maxAliasCount: -1 });
+  if (data === null || data === undefined) return { file, problems: [at(1, 1, EMPTY)] };
+  if (typeof data !== "object" || Array.isArray(data)) {
     return { file, problems: [problemAt(file, doc, counter, src, [], `expected a mapping with apiVersion, kind, id, title and phases, got ${Array.isArray(data) ? "a list" : "a single value"}`)] };
   }
   const parsed = runbookSchema.safeParse(data);
-  if (!parsed.success) {
-    const problems = explainIssues(runbookSchema, data, parsed.error.issues).map((i) => problemAt(file, doc, counter, src, i.path, i.message, i.atKey));
-    // The parts that did parse are linted too: fixing the schema's problems must not reveal new ones.
-    for (const p of lintModel(salvageModel(data as Record<string, unknown>))) problems.push(problemAt(file, doc, counter, src, p.path, p.message, p.atKey, p.token));
-    return { file, problems: sortProblems(problems) };
+  const problems = [...shapeProblems];
+  if (parsed.success) {
+    for (const p of lintRunbook(parsed.data)) problems.push(problemAt(file, doc, counter, src, p.path, p.message, p.atKey, p.token));
+    return problems.length > 0 ? finish(file, problems) : { file, runbook: parsed.data, problems };
   }
-  const problems = lintRunbook(parsed.data).map((p) => problemAt(file, doc, counter, src, p.path, p.message, p.atKey, p.token));
-  return problems.length > 0 ? { file, problems: sortProblems(problems) } : { file, runbook: parsed.data, problems };
+  for (const i of explainIssues(runbookSchema, data, parsed.error.issues)) problems.push(problemAt(file, doc, counter, src, i.path, i.message, i.atKey));
+  // The parts that did parse are linted too: fixing the schema's problems must not reveal new ones.
+  for (const p of lintModel(salvageModel(data as Record<string, unknown>))) problems.push(problemAt(file, doc, counter, src, p.path, p.message, p.atKey, p.token));
+  return finish(file, problems);
 }
 
-function sortProblems(problems: RunbookProblem[]): RunbookProblem[] {
-  return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+/** Problems in the order of the text. */
+function finish(file: string, problems: RunbookProblem[]): LoadResult {
+  return { file, problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
 }
 
 /** Read and check one file (named `shownAs` in messages); an unreadable file is a problem, not an exception. */

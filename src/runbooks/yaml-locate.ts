@@ -1,5 +1,5 @@
 /** Find where a field path sits in a parsed YAML document, for file:line:col messages. */
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from "yaml";
 import type { PathSegment } from "./problems.js";
 
 export interface Located {
@@ -16,13 +16,27 @@ interface Found {
   depth: number;
 }
 
+// A file can hold 100,000 keys in one mapping, each reported: a search per problem would be quadratic.
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** The pair of a key; the last of duplicates, as the data built from the document holds the last. */
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key)) index.set(String(p.key.value), p);
+    pairIndex.set(map, index);
+  }
+  return index.get(key);
+}
+
 function walk(doc: Document, path: readonly PathSegment[]): Found {
   let node = doc.contents as Node | null;
   let key: Node | null = null;
   let depth = 0;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = pairOf(node, String(seg));
       if (!pair) break;
       key = pair.key as Node;
       node = (pair.value as Node | null) ?? null;

@@ -69,11 +69,18 @@ describe("malformed runbooks get exact messages at file:line:column", () => {
     ["an empty file", "", "x.yaml:1:1 the file is empty; a runbook starts with apiVersion: handrail/v1"],
     ["only a comment", "# nothing here\n", "x.yaml:1:1 the file is empty; a runbook starts with apiVersion: handrail/v1"],
     ["malformed YAML", "apiVersion: handrail/v1\nphases: [\n", "x.yaml:3:1 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]"],
-    ["a duplicate key", "apiVersion: handrail/v1\napiVersion: x\n", "x.yaml:2:1 invalid YAML: Map keys must be unique"],
     ["a list at the top", "- a\n- b\n", "x.yaml:1:1 expected a mapping with apiVersion, kind, id, title and phases, got a list"],
     ["a bare value", "hello\n", "x.yaml:1:1 expected a mapping with apiVersion, kind, id, title and phases, got a single value"],
   ])("%s", (_what, src, expected) => {
     expect(messages(src)[0]).toBe(expected);
+  });
+
+  it("a duplicate key is located at the second one, naming the first, and the rest is still checked", () => {
+    const src = mutate("  - id: verify\n    kind: verify\n", "  - id: verify\n    kind: verify\n    kind: verfy\n");
+    expect(messages(src)).toEqual([
+      'x.yaml:48:5 duplicate key "kind" (first at line 47)',
+      'x.yaml:48:11 phases[2].kind: expected assess | diagnose | remediate | verify | communicate | review, got "verfy" (did you mean "verify"?)',
+    ]);
   });
 
   it("an unreadable path is a problem, not an exception", async () => {
