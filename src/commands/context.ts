@@ -54,6 +54,7 @@ export async function openLibrary(ctx: CommandContext, warn: (line: string) => v
   }
   for (const broken of lib.broken) {
     for (const p of broken.problems) warn(`warning: skipped ${broken.file}: ${formatProblem(p)}`);
+    if (broken.moreProblems) warn(`warning: skipped ${broken.file}: … and ${broken.moreProblems} more problems in this file`);
   }
   return lib;
 }

@@ -15,6 +15,8 @@ export interface CheckedFile {
   file: string;
   id?: string;
   problems: RunbookProblem[];
+  /** Problems beyond those listed (load.ts MAX_PROBLEMS_PER_FILE). */
+  moreProblems?: number;
 }
 
 /** A file to check and the name its messages use. */
@@ -42,7 +44,8 @@ const WORKER_FILE = fileURLToPath(new URL("./check-worker.js", import.meta.url))
 /** Check one file, keeping only what validate reports. */
 export async function checkFile(f: FileToCheck): Promise<CheckedFile> {
   const r = await loadRunbookFile(f.path, f.shownAs);
-  return r.runbook ? { file: r.file, id: r.runbook.id, problems: r.problems } : { file: r.file, problems: r.problems };
+  if (r.runbook) return { file: r.file, id: r.runbook.id, problems: r.problems };
+  return r.moreProblems !== undefined ? { file: r.file, problems: r.problems, moreProblems: r.moreProblems } : { file: r.file, problems: r.problems };
 }
 
 /** Every file checked, in the order given. */

@@ -1,7 +1,9 @@
 /** The runbook search path and the library it yields: first id wins, the rest are shadowed. */
+import type { Dirent } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { loadRunbookFile, type LoadResult } from "./load.js";
+import { notRegular } from "./regular-file.js";
 import type { RunbookProblem } from "./problems.js";
 import type { Runbook } from "./schema.js";
 
@@ -31,17 +33,35 @@ export function searchPath(opts: SearchPathOptions): SearchDir[] {
 
 const RUNBOOK_FILE = /\.ya?ml$/i;
 
-/** Runbook files under a directory (recursively), sorted for a stable order. */
-export async function runbookFiles(dir: string): Promise<string[]> {
+/**
+ * Runbook files under a directory (recursively), sorted for a stable order. A FIFO, socket or device
+ * named `x.yaml` is no runbook, and reading one would wait forever: it is passed to `onSkip` instead.
+ */
+export async function runbookFiles(dir: string, onSkip?: (file: string, why: string) => void): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await runbookFiles(full)));
-    else if (RUNBOOK_FILE.test(entry.name)) files.push(full);
+    if (entry.isDirectory()) files.push(...(await runbookFiles(full, onSkip)));
+    else if (RUNBOOK_FILE.test(entry.name)) {
+      const why = await whyNotRunbookFile(full, entry);
+      if (why === undefined) files.push(full);
+      else onSkip?.(full, why);
+    }
   }
   return files;
+}
+
+async function whyNotRunbookFile(full: string, entry: Dirent): Promise<string | undefined> {
+  if (entry.isFile()) return undefined;
+  if (!entry.isSymbolicLink()) return notRegular(entry);
+  try {
+    return notRegular(await stat(full));
+  } catch {
+    // A dangling link is kept: loading it says "no such file", where the operator will see it.
+    return undefined;
+  }
 }
 
 export interface LibraryEntry {

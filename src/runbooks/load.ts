@@ -1,20 +1,29 @@
 /** Read a runbook file into the model, or every problem in it with file:line:col. */
-import { readFile } from "node:fs/promises";
 import jsyaml from "js-yaml";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { lintModel, lintRunbook } from "./lint.js";
 import { formatPath, type PathSegment, type RunbookProblem } from "./problems.js";
+import { readRegularFile } from "./regular-file.js";
 import { salvageModel } from "./salvage.js";
 import { explainIssues } from "./schema-issues.js";
 import { runbookSchema, type Runbook } from "./schema.js";
+import { firstBadByte } from "./text-bytes.js";
 import { checkYamlShape } from "./yaml-guard.js";
 import { locate, positionOf } from "./yaml-locate.js";
 
 export interface LoadResult {
   file: string;
   runbook?: Runbook;
+  /** The first MAX_PROBLEMS_PER_FILE problems, in the order of the text. */
   problems: RunbookProblem[];
+  /** How many problems there were beyond those. */
+  moreProblems?: number;
 }
+
+/** A file with more problems than this is not being written by hand: the rest are counted, not listed. */
+export const MAX_PROBLEMS_PER_FILE = 200;
+/** The shipped runbooks are 20-60 kB; the located parse needs about 50 bytes of memory per byte of text. */
+export const MAX_RUNBOOK_BYTES = 10_000_000;
 
 function problemAt(file: string, doc: Document, counter: LineCounter, src: string, path: PathSegment[], message: string, atKey = false, token?: string): RunbookProblem {
   const where = locate(doc, counter, path, atKey);
@@ -118,6 +127,11 @@ function checkText(src: string, file: string): LoadResult {
   if (quick) return quick;
   const at = (line: number, column: number, message: string): RunbookProblem => ({ file, line, column, path: "", message });
   if (src.trim() === "") return { file, problems: [at(1, 1, EMPTY)] };
+  const nul = src.indexOf("\0");
+  if (nul >= 0) {
+    const line = src.slice(0, nul).split("\n").length;
+    return { file, problems: [at(line, nul - src.lastIndexOf("\n", nul - 1), "a NUL character: a runbook is text")] };
+  }
   const counter = new LineCounter();
   // Duplicate keys are found by checkYamlShape: yaml's own check compares every key with every other.
   const doc = parseDocument(src, { lineCounter: counter, uniqueKeys: false, prettyErrors: false });
@@ -153,22 +167,26 @@ function checkText(src: string, file: string): LoadResult {
   return finish(file, problems);
 }
 
-/** Problems in the order of the text. */
+/** Problems in the order of the text, at most MAX_PROBLEMS_PER_FILE of them. */
 function finish(file: string, problems: RunbookProblem[]): LoadResult {
-  return { file, problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  if (problems.length <= MAX_PROBLEMS_PER_FILE) return { file, problems };
+  return { file, problems: problems.slice(0, MAX_PROBLEMS_PER_FILE), moreProblems: problems.length - MAX_PROBLEMS_PER_FILE };
 }
 
 /** Read and check one file (named `shownAs` in messages); an unreadable file is a problem, not an exception. */
 export async function loadRunbookFile(path: string, shownAs = path): Promise<LoadResult> {
   const file = shownAs;
-  let src: string;
+  let bytes: Buffer;
   try {
-    src = await readFile(path, "utf8");
+    bytes = await readRegularFile(path, MAX_RUNBOOK_BYTES);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why =
-      err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied" : err.code === "EISDIR" ? "is a directory" : err.message;
+      err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied" : err.code === "EISDIR" ? "is a directory" : err.code === "ENXIO" ? "not a regular file" : err.message;
     return { file, problems: [{ file, line: 1, column: 1, path: "", message: `cannot read the file: ${why}` }] };
   }
-  return loadRunbookText(src, file);
+  const bad = firstBadByte(bytes);
+  if (bad) return { file, problems: [{ file, line: bad.line, column: bad.column, path: "", message: bad.message }] };
+  return loadRunbookText(bytes.toString("utf8"), file);
 }

@@ -37,3 +37,10 @@ export function sharedNodesBomb(n: number): string {
     "",
   ].join("\n");
 }
+
+/** The example with a goto back to an earlier step, a 30-day timeout and a zero one. */
+export function runtimeBreakers(): string {
+  return BASE.replace("        onFail: stop\n", "        onFail: goto:pods\n")
+    .replace("timeout: 150s", "timeout: 30d")
+    .replace("expect: { stdout: { max: 10 } }", "expect: { stdout: { max: 10 } }\n        timeout: 0s");
+}
