@@ -9,7 +9,9 @@ import { allSteps } from "../runbooks/walk.js";
 import { App } from "../ui/app.js";
 import { createConsoleStore, type IncidentCard, type RunbookCard } from "../ui/store.js";
 import { openLibrary, findRunbook, type CommandContext } from "./context.js";
-import { findIncident, incidentsDir } from "./incident-files.js";
+import { incidentsDir } from "./incident-files.js";
+import { resumeTarget } from "./resume-target.js";
+import { sourceOf } from "../runbooks/source.js";
 import { listIncidentRows } from "./incidents.js";
 import { loadNotifySettings } from "./notify-config.js";
 import { parsePairs, parseSeverity, resolveInputs } from "./run.js";
@@ -41,13 +43,22 @@ export function isProduction(context: string | undefined, pattern: string | unde
   }
 }
 
+/** A card's source, for the incident to record (a file that vanished since the library was read has none). */
+function sourceIfReadable(file: string, cwd: string): { source?: ReturnType<typeof sourceOf> } {
+  try {
+    return { source: sourceOf(file, cwd) };
+  } catch {
+    return {};
+  }
+}
+
 export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError("the console needs an interactive terminal (stdin and stdout must be a TTY)", "For scripts and CI use: handrail run <runbook> --set … --yes");
   }
   const notify = loadNotifySettings(ctx.env);
   const lib = await openLibrary(ctx, () => undefined);
-  const runbooks: RunbookCard[] = lib.entries.map(({ runbook }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook }));
+  const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, ...sourceIfReadable(file, ctx.cwd) }));
   const dir = incidentsDir(ctx);
   // Drill incidents are not offered for resuming: their simulated world ended with them.
   const listIncidents = (): IncidentCard[] => listIncidentRows(dir).filter((r) => r.drill === undefined).map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age }));
@@ -91,6 +102,7 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     mode: "console",
     notify,
     drills: drillLauncher(ctx),
+    locate: (file) => resumeTarget(ctx, file),
     listIncidents,
     exit: () => ink.app?.unmount(),
     // Put the screen away, let the step have the terminal, then draw the screen again.
@@ -102,7 +114,7 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
       }),
   });
   if (opts.drill !== undefined) await controller.startDrill(opts.drill);
-  else if (opts.resume) await controller.resumeIncident(findIncident(ctx, opts.resume));
+  else if (opts.resume) await controller.resumeIncident((await resumeTarget(ctx, opts.resume, "resume")).file);
   else if (opts.open) {
     const { runbook } = await findRunbook(ctx, opts.open);
     const severity = parseSeverity(opts.severity, "high");

@@ -5,7 +5,7 @@ import { UsageError } from "../errors.js";
 import { formatDuration } from "../runbooks/duration.js";
 import type { EventOf, IncidentEvent } from "../incident/events.js";
 import { IncidentFileError, IncidentLog, readIncidentFile } from "../incident/log.js";
-import { Redactor } from "../incident/redact.js";
+import { MASK, Redactor } from "../incident/redact.js";
 import { replay } from "../incident/machine.js";
 import { Notifier } from "../incident/notifier.js";
 import { buildReport, renderMarkdown } from "../incident/report.js";
@@ -73,7 +73,7 @@ export async function resolveCommand(ctx: CommandContext, ref: string, opts: { r
         if (line) process.stdout.write(`${line}\n`);
         return e;
       },
-      shownVars: () => ({ incident_id: state.id ?? "", severity: state.severity, runbook_id: stub.id, ...Object.fromEntries(Object.entries(state.inputs).map(([k, v]) => [k, state.secrets.includes(k) ? "••••••" : inputToEnv(v)])) }),
+      shownVars: () => ({ incident_id: state.id ?? "", severity: state.severity, runbook_id: stub.id, ...Object.fromEntries(Object.entries(state.inputs).map(([k, v]) => [k, inputToEnv(v)])), ...Object.fromEntries(state.secrets.map((k) => [k, MASK])) }),
       redact: (text) => redact.text(text),
       addSecrets: (values) => {
         redact = redact.with(values);
