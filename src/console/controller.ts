@@ -4,25 +4,25 @@
  * `perform` carries that out — the same two functions a headless run uses. What the operator
  * sees is `viewOf(state, now)`, pushed into the store.
  */
-import { userInfo } from "node:os";
 import type { NotifySettings } from "../executors/notify/settings.js";
 import type { KubeTarget } from "../executors/types.js";
-import { displayCommand } from "../incident/display.js";
 import { perform, type EffectIO } from "../incident/effects.js";
 import type { IncidentEvent } from "../incident/events.js";
 import { readIncidentFile } from "../incident/log.js";
 import { attachNotifier, type Notifier } from "../incident/notifier.js";
 import { buildReport, renderMarkdown } from "../incident/report.js";
 import { decide, type Command, type Intent } from "../incident/runner.js";
+import { safeUser } from "../incident/identity.js";
 import { IncidentSession } from "../incident/session.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Severity } from "../runbooks/schema.js";
 import type { ActResult, ConsoleController } from "../ui/controller.js";
-import { appendLive, type ConsoleStore, type IncidentCard, type RunbookCard } from "../ui/store.js";
+import { type ConsoleStore, type IncidentCard, type RunbookCard } from "../ui/store.js";
 import { ClusterPanel } from "./cluster-panel.js";
-import { DrillMode, type StepWorld } from "./drill-mode.js";
-import type { DrillLauncher, DrillRun } from "./drill-run.js";
+import { DrillMode, kubeRecord, type StepWorld } from "./drill-mode.js";
+import type { DrillLauncher } from "./drill-run.js";
 import { historyOf, historyOfAll, type EditedSteps } from "./history.js";
+import { LiveRun } from "./live-run.js";
 import { resumeNeeds, type LocateRunbook, type ResumeAnswers } from "./resume.js";
 import { viewOf } from "./view.js";
 
@@ -47,21 +47,12 @@ export interface ControllerDeps {
   drills?: DrillLauncher;
 }
 
-const operator = (() => {
-  try {
-    return userInfo().username;
-  } catch {
-    return "operator";
-  }
-})();
+const operator = safeUser() ?? "operator";
 
 export class Controller implements ConsoleController {
   private session: IncidentSession | undefined;
   private notifier: Notifier | undefined;
-  private running: AbortController | undefined;
-  /** The step being run, and the promise that settles once its run is wrapped up. */
-  private runningKey: string | undefined;
-  private finishing: Promise<void> | undefined;
+  private live: LiveRun;
   private ticker: NodeJS.Timeout | undefined;
   private detach: Array<() => void> = [];
   private edited: EditedSteps = new Set();
@@ -73,6 +64,7 @@ export class Controller implements ConsoleController {
     this.ticker = setInterval(() => this.tick(), 1000);
     this.ticker.unref();
     this.panel = new ClusterPanel(deps.store);
+    this.live = new LiveRun(deps.store);
   }
 
   private get store(): ConsoleStore {
@@ -135,7 +127,7 @@ export class Controller implements ConsoleController {
     if (!card) return this.flash(`no runbook ${runbookId}`, "error");
     try {
       const w = this.world;
-      const kube = w.kube?.context ? { context: w.kube.context, ...(w.kube.namespace ? { namespace: w.kube.namespace } : {}), ...(w.kubeServer ? { server: w.kubeServer } : {}) } : undefined;
+      const kube = kubeRecord(w);
       const drill = this.drill ? { mode: "drill" as const, scenario: this.drill.run.scenario.id } : { mode: this.deps.mode };
       this.attach(IncidentSession.open({ dir: w.incidentsDir, runbook: card.runbook, ...(card.source ? { source: card.source } : {}), severity, inputs, ...drill, dryRun: this.deps.dryRun, ...(kube ? { kube } : {}) }));
     } catch (e) {
@@ -144,19 +136,13 @@ export class Controller implements ConsoleController {
   }
 
   async startDrill(scenarioId: string): Promise<void> {
-    const launcher = this.deps.drills;
-    if (!launcher) return this.flash("drills are not available here", "error");
     if (this.drill) return this.flash(`the drill ${this.drill.run.scenario.id} is still running`, "error");
     this.flash(`starting the drill ${scenarioId}: a simulated cluster on 127.0.0.1…`);
-    let run: DrillRun;
-    try {
-      run = await launcher.start(scenarioId);
-    } catch (e) {
-      return this.flash(`cannot start the drill ${scenarioId}: ${(e as Error).message}`, "error");
-    }
-    this.drill = new DrillMode(run, this.store.getState().kube);
-    this.store.setState({ ...this.drill.view, flash: undefined });
-    await this.startIncident(run.scenario.runbook, run.scenario.severity, run.inputs);
+    const started = await DrillMode.launch(this.deps.drills, scenarioId, this.store.getState().kube);
+    if (typeof started === "string") return this.flash(started, "error");
+    this.drill = started;
+    this.store.setState({ ...started.view, flash: undefined });
+    await this.startIncident(started.run.scenario.runbook, started.run.scenario.severity, started.run.inputs);
     // No incident, no drill: its world is not left running behind home.
     if (!this.session) {
       const d = this.drill;
@@ -214,7 +200,7 @@ export class Controller implements ConsoleController {
       this.flash(cmd.reason, "error");
       return { refused: cmd.reason };
     }
-    if (cmd.type === "run") void this.run(s, cmd);
+    if (cmd.type === "run") void this.live.run(s, cmd, this.io(this.deps.handOver ? { around: this.deps.handOver } : {}), (m) => this.flash(m, "error"), () => this.refresh());
     else if (cmd.type !== "stop" && cmd.type !== "end") void this.apply(s, cmd);
     return {};
   }
@@ -233,40 +219,8 @@ export class Controller implements ConsoleController {
     }
   }
 
-  private async run(s: IncidentSession, cmd: Extract<Command, { type: "run" }>): Promise<void> {
-    const item = cmd.item;
-    if (this.running) {
-      // The step's result is on screen and the next step shown while its run is still being wrapped
-      // up: a run asked for now is for the step shown, so it waits for that and goes. (The same step
-      // asked again while it runs is ignored.)
-      if (item.key === this.runningKey || !this.finishing) return;
-      await this.finishing;
-      return this.run(s, cmd);
-    }
-    const running = new AbortController();
-    this.running = running;
-    this.runningKey = item.key;
-    let wrapped!: () => void;
-    this.finishing = new Promise<void>((resolve) => (wrapped = resolve));
-    const command = displayCommand(item.step, s.shown(item.item), cmd.edited);
-    this.store.setState({ running: true, flash: undefined, live: { key: item.key, title: `${item.step.title}${cmd.edited !== undefined ? " (edited)" : ""}`, command, startedAt: Date.now(), lines: [], total: 0, skipped: 0 } });
-    try {
-      await perform(s, cmd, this.io({ signal: running.signal, onLines: (stream, lines) => appendLive(this.store, stream, lines), onSkipped: (n) => appendLive(this.store, "stdout", [], n), ...(this.deps.handOver ? { around: this.deps.handOver } : {}) }));
-    } catch (e) {
-      this.flash(`the incident file could not be written: ${(e as Error).message}`, "error");
-    } finally {
-      this.running = undefined;
-      this.runningKey = undefined;
-      this.store.setState((v) => ({ running: false, ...(v.live ? { live: { ...v.live, endedAt: Date.now() } } : {}) }));
-      this.refresh();
-      wrapped();
-    }
-  }
-
   cancelRunning(): boolean {
-    if (!this.running) return false;
-    this.running.abort();
-    return true;
+    return this.live.cancel();
   }
 
   private guard(fn: (s: IncidentSession) => void): void {
@@ -281,14 +235,12 @@ export class Controller implements ConsoleController {
   }
 
   note(text: string): void {
-    this.guard((s) => s.note(text, this.runningKey));
+    this.guard((s) => s.note(text, this.live.runningKey));
   }
 
   /** Show or hide the live pods of the incident's service (its `service` input). */
   togglePanel(): void {
-    const s = this.session;
-    const kube = this.world.kube;
-    const problem = this.panel.toggle(s?.state.inputs, kube);
+    const problem = this.panel.toggle(this.session?.state.inputs, this.world.kube);
     if (problem) this.flash(problem, "error");
   }
 
@@ -304,11 +256,9 @@ export class Controller implements ConsoleController {
   }
 
   resolve(rootCause: string, actionItems: string[]): void {
-    const s = this.session;
-    if (!s) return;
-    this.guard(() => s.resolve(rootCause, actionItems));
+    this.guard((s) => s.resolve(rootCause, actionItems));
     // The closing screen of a drill: how the operator did, and the report with its Drill section.
-    if (this.drill && s.state.resolved) void this.finishDrill();
+    if (this.drill && this.session?.state.resolved) void this.finishDrill();
   }
 
   leave(): void {
@@ -324,7 +274,7 @@ export class Controller implements ConsoleController {
   }
 
   private close(): void {
-    this.running?.abort();
+    this.live.cancel();
     this.panel.stop();
     for (const d of this.detach.splice(0)) d();
     // A page or a resolve still on its way is let finish into the file before it closes.

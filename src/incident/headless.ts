@@ -104,7 +104,8 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
   }
   const verdict = walkVerdict(session.state);
   const c = clock(session.state, Date.now());
-  const notes = [verdict.failed.length ? `${verdict.failed.length} not passed: ${verdict.failed.join(", ")}` : "", verdict.found.length ? `${verdict.found.length} found the symptom: ${verdict.found.join(", ")}` : "", verdict.skipped.length ? `${verdict.skipped.length} skipped` : "", verdict.notRun.length ? `${verdict.notRun.length} not run` : ""].filter(Boolean);
+  const few = (keys: string[]) => `${keys.slice(0, 8).join(", ")}${keys.length > 8 ? ", …" : ""}`;
+  const notes = [verdict.failed.length ? `${verdict.failed.length} not passed: ${few(verdict.failed)}` : "", verdict.found.length ? `${verdict.found.length} found the symptom: ${few(verdict.found)}` : "", verdict.skipped.length ? `${verdict.skipped.length} skipped` : "", verdict.notRun.length ? `${verdict.notRun.length} not run` : ""].filter(Boolean);
   opts.out(`\nWalkthrough ${verdict.failed.length ? "ended with steps that did not pass" : "complete"}${notes.length ? ` (${notes.join("; ")})` : ""}${c ? `; ${describeClock(c)}` : ""}.\nResolve with: handrail resolve ${session.file} --root-cause "…" --action-item "…"\n`);
   return { exitCode: verdict.failed.length > 0 ? 1 : 0 };
 }

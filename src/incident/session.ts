@@ -3,8 +3,7 @@
  * Every change is an event appended (and fsync'ed) first, then applied: the file is the truth.
  * Secret input values live in this object only: exported to steps, never written anywhere.
  */
-import { randomBytes } from "node:crypto";
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import { execute } from "../executors/execute.js";
 import type { NotifyContext } from "../executors/notify/index.js";
 import type { ExecContext, KubeTarget, StepEvent, StepResult } from "../executors/types.js";
@@ -18,15 +17,11 @@ import { initialState, interruptedSteps, reduce, type IncidentState } from "./ma
 import type { PlannedStep } from "./plan.js";
 import { duePolicyEvents } from "./policy.js";
 import { MASK, Redactor } from "./redact.js";
+import { newIncidentId, safeUser } from "./identity.js";
+import { finishedEvent } from "./step-finished.js";
 import { StepRecorder } from "./step-recorder.js";
 
 declare const HANDRAIL_VERSION: string | undefined;
-
-/** `2026-11-24-0312-deployment-failure-3fa9`: sortable, readable, unique enough per store. */
-export function newIncidentId(runbookId: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 13);
-  return `${stamp}-${runbookId}-${randomBytes(2).toString("hex")}`;
-}
 
 export interface OpenOptions {
   dir: string;
@@ -239,23 +234,7 @@ export class IncidentSession {
     const result = await execute(step, ctx, { ...(opts.signal ? { signal: opts.signal } : {}), onEvent });
     const output = recorder.finish(result.output.lines);
     opts.beforeFinish?.(result);
-    const mask = (x: { reason?: string }) => (x.reason ? { ...x, reason: this.redactor.text(x.reason) } : x);
-    this.record({
-      type: "step.finished",
-      step: item.key,
-      status: result.status,
-      exitCode: result.exitCode,
-      signal: result.signal,
-      durationMs: result.durationMs,
-      expectations: result.expectations.map(mask) as typeof result.expectations,
-      ...(result.found ? { found: result.found.map(mask) as typeof result.found } : {}),
-      ...(result.diagnosis ? { diagnosis: result.diagnosis } : {}),
-      ...(result.error ? { error: this.redactor.text(result.error) } : {}),
-      ...(output ? { output } : {}),
-      ...(result.status !== "passed" ? { tail: this.redactor.lines(result.output.tail.slice(-20).map((t) => t.line)) } : {}),
-      // Notify details hold no endpoint by construction; redacted all the same, as a second fence.
-      ...(result.details ? { details: step.notify ? (JSON.parse(this.redactor.text(JSON.stringify(result.details))) as Record<string, unknown>) : result.details } : {}),
-    });
+    this.record(finishedEvent(item.key, result, output, this.redactor, step.notify !== undefined));
     return { result, command };
   }
 
@@ -306,13 +285,5 @@ export class IncidentSession {
 
   close(): void {
     this.log.close();
-  }
-}
-
-function safeUser(): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined;
   }
 }

@@ -43,16 +43,22 @@ function ResolvedReport() {
   );
 }
 
-/** The end of the walk, told as it is: "every step is done" only when every step passed or found its symptom. */
+/** The end of the walk, told as it is: "Every step is done" only when every step passed or found its symptom. */
 export function walkEndText(v: CurrentView["verdict"]): { text: string; clean: boolean } {
-  const gaps = [v?.failed.length ? `${v.failed.length} did not pass (${v.failed.join(", ")})` : "", v?.skipped.length ? `${v.skipped.length} skipped` : "", v?.notRun.length ? `${v.notRun.length} never ran` : ""].filter(Boolean);
-  if (gaps.length === 0) return { text: "Every step is done. Press x to resolve: root cause and action items go into the report.", clean: true };
-  return { text: `The walk reached its end, but not every step passed: ${gaps.join("; ")}. Press x to resolve anyway, or j to go back to a phase.`, clean: false };
+  const few = (keys: string[]) => `${keys.slice(0, 6).join(", ")}${keys.length > 6 ? ", …" : ""}`;
+  const gaps = [v?.failed.length ? `${v.failed.length} did not pass (${few(v.failed)})` : "", v?.skipped.length ? `${v.skipped.length} skipped` : "", v?.notRun.length ? `${v.notRun.length} never ran` : ""].filter(Boolean);
+  if (gaps.length === 0) return { text: "Every step is done.", clean: true };
+  return { text: `The walk reached its end, but not every step passed: ${gaps.join("; ")}. j goes back to a phase.`, clean: false };
 }
 
 function WalkEnd({ verdict }: { verdict: CurrentView["verdict"] }) {
   const { text, clean } = walkEndText(verdict);
-  return <Text color={clean ? "green" : "yellow"}>{text}</Text>;
+  return (
+    <Box flexDirection="column">
+      <Text color={clean ? "green" : "yellow"}>{text}</Text>
+      <Text>Press x to resolve: root cause and action items go into the report.</Text>
+    </Box>
+  );
 }
 
 export function StepCard() {
