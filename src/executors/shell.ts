@@ -7,7 +7,7 @@ import type { Step } from "../runbooks/schema.js";
 import { diagnose } from "./diagnose.js";
 import { checkExpectations } from "./expect.js";
 import { OutputCollector, sinkFor } from "./output.js";
-import { terminateGroup } from "./process-group.js";
+import { groupIdentity, terminateGroup } from "./process-group.js";
 import { stepTimeoutMs } from "./timeout.js";
 import { KILL_GRACE_MS, type ExecContext, type ExecuteOptions, type StepResult, type StepStatus } from "./types.js";
 
@@ -87,7 +87,8 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
     stripFinalNewline: false,
   });
   const pid = child.pid;
-  opts.onEvent?.({ type: "started", ...(pid !== undefined ? { pid } : {}), command: script, at: Date.now() });
+  // The group's identity (leader start time, boot id) lets a resume tell this group from a reused pid.
+  opts.onEvent?.({ type: "started", ...(pid !== undefined ? { pid, ...groupIdentity(pid) } : {}), command: script, at: Date.now() });
   if (pid !== undefined) liveGroups.add(pid);
 
   child.stdout?.on("data", (chunk: Buffer) => collector.push("stdout", chunk));
@@ -102,6 +103,8 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
   const timer = setTimeout(() => endGroup("timeout"), timeoutMs);
   const onAbort = () => endGroup("cancelled");
   opts.signal?.addEventListener("abort", onAbort, { once: true });
+  // Aborted since the check above (a listener of the started event may cancel at once).
+  if (opts.signal?.aborted) onAbort();
 
   // The script's own exit, separately from its pipes closing: a `sleep 1000 &` holds them open.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
