@@ -1,10 +1,17 @@
-/** Issue 14, item 15, through the built binary: what a passing step leaves running is ended and counted (unless it says `detach`). */
+/**
+ * Issue 14, items 15 and 16, through the built binary: what a passing step leaves running is
+ * ended and counted (unless it says `detach`), and k8s steps honour `timeout:` and the first
+ * Ctrl-C against an API server that accepts and never answers.
+ */
+import { execa } from "execa";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { isAlive } from "../../src/executors/process-group.js";
 import type { IncidentEvent } from "../../src/incident/events.js";
-import { runCli, scratchDir } from "../helpers/cli.js";
+import { BIN, NO_NOTIFY_ENV, runCli, scratchDir } from "../helpers/cli.js";
+import { silentServer, writeKubeconfig } from "../helpers/kube.js";
+import { waitFor } from "../helpers/steps.js";
 
 function runbook(dir: string, steps: string): string {
   const file = path.join(dir, "procs.yaml");
@@ -59,5 +66,36 @@ describe("background processes of a step that passed", () => {
     expect(r.exitCode).toBe(2);
     expect(r.stdout + r.stderr).toContain(`procs.yaml:14:9 phases[0].steps[0].detach: detach applies to run steps, not k8s`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("k8s steps against an API server that accepts and never answers", () => {
+  async function silentCluster(dir: string): Promise<string> {
+    const silent = await silentServer();
+    onTestFinished(() => silent.close());
+    return writeKubeconfig(dir, `http://127.0.0.1:${silent.port}`);
+  }
+  const pods = (extra = "") => `      - { id: pods, title: Pods, k8s: { action: pods, selector: app=api }${extra} }`;
+
+  it("timeout: ends the step as timeout, exit 1, recorded in the incident file", async () => {
+    const dir = scratchDir(onTestFinished);
+    const kubeconfig = await silentCluster(dir);
+    const r = await runCli(["run", runbook(dir, pods(", timeout: 2s")), "--kubeconfig", kubeconfig], { cwd: dir });
+    expect(r.exitCode).toBe(1);
+    expect(finished(incidentEvents(dir))).toMatchObject([{ step: "pods", status: "timeout", error: "timed out after 2s: the Kubernetes API server did not answer" }]);
+  });
+
+  it("the first Ctrl-C cancels the waiting step: exit 130, recorded as cancelled", async () => {
+    const dir = scratchDir(onTestFinished);
+    const kubeconfig = await silentCluster(dir);
+    const child = execa(process.execPath, [BIN, "run", runbook(dir, pods()), "--kubeconfig", kubeconfig], { cwd: dir, env: { HANDRAIL_PATH: undefined, ...NO_NOTIFY_ENV }, reject: false, timeout: 60_000 });
+    onTestFinished(() => {
+      child.kill("SIGKILL");
+    });
+    await waitFor(() => incidentEvents(dir).some((e) => e.type === "step.started"), "the k8s step to start");
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(finished(incidentEvents(dir))).toMatchObject([{ step: "pods", status: "cancelled" }]);
   });
 });
