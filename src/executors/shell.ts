@@ -7,7 +7,7 @@ import type { Step } from "../runbooks/schema.js";
 import { diagnose } from "./diagnose.js";
 import { checkExpectations } from "./expect.js";
 import { OutputCollector, sinkFor } from "./output.js";
-import { terminateGroup } from "./process-group.js";
+import { groupIdentity, groupMembers, terminateGroup } from "./process-group.js";
 import { stepTimeoutMs } from "./timeout.js";
 import { KILL_GRACE_MS, type ExecContext, type ExecuteOptions, type StepResult, type StepStatus } from "./types.js";
 
@@ -87,7 +87,8 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
     stripFinalNewline: false,
   });
   const pid = child.pid;
-  opts.onEvent?.({ type: "started", ...(pid !== undefined ? { pid } : {}), command: script, at: Date.now() });
+  // The group's identity (leader start time, boot id) lets a resume tell this group from a reused pid.
+  opts.onEvent?.({ type: "started", ...(pid !== undefined ? { pid, ...groupIdentity(pid) } : {}), command: script, at: Date.now() });
   if (pid !== undefined) liveGroups.add(pid);
 
   child.stdout?.on("data", (chunk: Buffer) => collector.push("stdout", chunk));
@@ -102,6 +103,8 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
   const timer = setTimeout(() => endGroup("timeout"), timeoutMs);
   const onAbort = () => endGroup("cancelled");
   opts.signal?.addEventListener("abort", onAbort, { once: true });
+  // Aborted since the check above (a listener of the started event may cancel at once).
+  if (opts.signal?.aborted) onAbort();
 
   // The script's own exit, separately from its pipes closing: a `sleep 1000 &` holds them open.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
@@ -110,12 +113,16 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
   });
   const exit = await exited;
   const pipesClosed = child.then(() => undefined);
-  const lingering = await Promise.race([pipesClosed.then(() => false), delay(BACKGROUND_GRACE_MS).then(() => true)]);
-  if (lingering && pid !== undefined) {
-    killing ??= terminateGroup(pid, KILL_GRACE_MS);
-  }
-  const result = await child;
+  const closedWithin = (ms: number) => Promise.race([pipesClosed.then(() => true), delay(ms).then(() => false)]);
+  const lingering = !(await closedWithin(BACKGROUND_GRACE_MS));
+  // What the script left running in its group once it exited: ended with the step, unless it says `detach`.
+  const leftBehind = pid !== undefined && ending === undefined ? groupMembers(pid).length : 0;
+  if (pid !== undefined && ending === undefined && step.detach) liveGroups.delete(pid);
+  else if (pid !== undefined && (leftBehind > 0 || lingering)) killing ??= terminateGroup(pid, KILL_GRACE_MS);
   await killing;
+  // Output still held open (a detached daemon, a process that left the group with setsid): stop reading rather than wait forever.
+  if (lingering && !(await closedWithin(BACKGROUND_GRACE_MS))) for (const stream of [child.stdout, child.stderr]) stream?.destroy();
+  const result = await child;
   clearTimeout(timer);
   opts.signal?.removeEventListener("abort", onAbort);
   if (pid !== undefined) liveGroups.delete(pid);
@@ -141,6 +148,7 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
     ...(diagnosis ? { diagnosis } : {}),
     ...(spawnError ? { error: `could not start bash: ${result.shortMessage ?? result.message}` } : {}),
     ...(status === "timeout" ? { error: `timed out after ${formatDuration(timeoutMs)}; the step's processes were ended` } : {}),
+    ...(leftBehind > 0 ? { details: step.detach ? { detached: { pgid: pid, processes: leftBehind } } : { reaped: leftBehind } } : {}),
   };
 }
 

@@ -146,6 +146,8 @@ function checkSteps(runbook: Runbook, steps: StepPlace[], stepIds: Set<string>, 
     }
     const kind = stepKind(step);
     if (step.interactive && kind !== "run") out.push({ path: [...path, "interactive"], atKey: true, message: `interactive applies to run steps, not ${kind}` });
+    if (step.detach && kind !== "run") out.push({ path: [...path, "detach"], atKey: true, message: `detach applies to run steps, not ${kind}` });
+    if (step.detach && step.interactive) out.push({ path: [...path, "detach"], atKey: true, message: "an interactive step runs in handrail's own process group; it cannot detach" });
     if (step.interactive && step.expect?.stdout) out.push({ path: [...path, "expect", "stdout"], atKey: true, message: "an interactive step's output goes to the terminal and cannot be checked" });
     for (const field of ["expect", "found"] as const) {
       const expect = step[field];

@@ -147,6 +147,8 @@ export const stepSchema = z
     requires: z.array(text).optional(),
     /** A run step that needs the terminal itself (kubectl exec -it, $EDITOR, psql): output is not captured. */
     interactive: z.boolean().optional(),
+    /** A run step that starts a daemon on purpose: what it leaves running is not ended with the step. */
+    detach: z.boolean().optional(),
     risk: z.enum(RISKS).optional(),
     target: text.optional(),
     timeout: duration.optional(),
