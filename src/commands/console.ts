@@ -121,6 +121,10 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     const inputs = resolveInputs(runbook, parsePairs("--set", opts.set ?? []), ctx.env);
     await controller.startIncident(runbook.id, severity, inputs);
   }
+  // A closed terminal or a kill ends the console as a quit would: the running step is cancelled and recorded, the lock released.
+  const hangUp = () => void controller.hangUp();
+  process.on("SIGHUP", hangUp);
+  process.on("SIGTERM", hangUp);
   for (;;) {
     // Each screen reads the terminal through a stream of its own, destroyed before a step takes
     // the terminal: a merely paused stream goes on reading into its buffer (up to its high-water
@@ -140,6 +144,8 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
       ink.done?.();
     }
   }
+  process.off("SIGHUP", hangUp);
+  process.off("SIGTERM", hangUp);
   const file = store.getState().incidentFile;
   if (file) process.stdout.write(`incident file: ${file}\n`);
   // A drill left from its walkthrough was judged on the way out: say how it went.

@@ -79,7 +79,7 @@ export async function resolveCommand(ctx: CommandContext, ref: string, opts: { r
         redact = redact.with(values);
       },
     });
-    notifier.configure(settings);
+    notifier.configure(settings, ctx.env);
     notifier.resolved(events);
     await notifier.settle();
   } finally {

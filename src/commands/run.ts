@@ -8,6 +8,7 @@ import { replay } from "../incident/machine.js";
 import { attachNotifier } from "../incident/notifier.js";
 import { optionsFor } from "../incident/plan.js";
 import { preflight } from "../incident/preflight.js";
+import { reapInterrupted } from "../incident/reap.js";
 import { IncidentSession } from "../incident/session.js";
 import { checkInputValue, type InputValue } from "../runbooks/inputs.js";
 import { SEVERITIES, type Runbook, type Severity } from "../runbooks/schema.js";
@@ -162,6 +163,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       session = resumed.session;
       if (resumed.read.damaged.length > 0) err(`warning: ${resumed.read.damaged.length} damaged line(s) in ${target.file} (a crash mid-write) were skipped: line ${resumed.read.damaged.map((d) => d.line).join(", ")}\n`);
       if (resumed.interrupted.length > 0) err(`interrupted when the last handrail stopped: ${resumed.interrupted.join(", ")} (offered again)\n`);
+      for (const line of await reapInterrupted(session, resumed.read.events, resumed.interrupted)) err(`${line}\n`);
       if (target.changed) err(`note: going on with the runbook as it is now (${target.source.file}); recorded in the incident\n`);
       if (session.log.takenOverFrom !== undefined) err(`took over the lock of handrail pid ${session.log.takenOverFrom}, which is no longer running\n`);
       if (opts.severity !== undefined) session.changeSeverity(severity, "--severity on resume");
@@ -192,7 +194,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     throw e;
   }
 
-  const { notifier, detach } = attachNotifier(session, drill ? drill.notify : notify);
+  const { notifier, detach } = attachNotifier(session, drill ? drill.notify : notify, drill?.env ?? ctx.env);
   out(`${drill ? `DRILL    ${drill.drill.scenario.id}: ${drill.drill.scenario.title}\n${drill.drill.scenario.briefing}\n` : ""}incident ${session.id}\nfile     ${session.file}\n${opts.dryRun ? "DRY RUN: nothing will be executed\n" : ""}`);
   const ac = new AbortController();
   let interrupts = 0;

@@ -13,6 +13,7 @@ import { attachNotifier, type Notifier } from "../incident/notifier.js";
 import { buildReport, renderMarkdown } from "../incident/report.js";
 import { decide, type Command, type Intent } from "../incident/runner.js";
 import { safeUser } from "../incident/identity.js";
+import { reapInterrupted } from "../incident/reap.js";
 import { IncidentSession } from "../incident/session.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Severity } from "../runbooks/schema.js";
@@ -52,23 +53,20 @@ const operator = safeUser() ?? "operator";
 export class Controller implements ConsoleController {
   private session: IncidentSession | undefined;
   private notifier: Notifier | undefined;
-  private live: LiveRun;
-  private ticker: NodeJS.Timeout | undefined;
+  private readonly store: ConsoleStore;
+  private readonly live: LiveRun;
+  private readonly panel: ClusterPanel;
+  private readonly ticker: NodeJS.Timeout;
   private detach: Array<() => void> = [];
   private edited: EditedSteps = new Set();
-  private panel: ClusterPanel;
   /** While a drill lasts, every step runs in its world instead of the operator's. */
   private drill: DrillMode | undefined;
 
   constructor(private readonly deps: ControllerDeps) {
-    this.ticker = setInterval(() => this.tick(), 1000);
-    this.ticker.unref();
+    this.store = deps.store;
+    this.ticker = setInterval(() => this.tick(), 1000).unref();
     this.panel = new ClusterPanel(deps.store);
     this.live = new LiveRun(deps.store);
-  }
-
-  private get store(): ConsoleStore {
-    return this.deps.store;
   }
 
   private get world(): StepWorld {
@@ -81,13 +79,10 @@ export class Controller implements ConsoleController {
   }
 
   private tick(): void {
-    const s = this.session;
-    if (s) {
-      try {
-        if (s.checkPolicy().length > 0) this.refresh();
-      } catch (e) {
-        this.flash((e as Error).message, "error");
-      }
+    try {
+      if (this.session && this.session.checkPolicy().length > 0) this.refresh();
+    } catch (e) {
+      this.flash((e as Error).message, "error");
     }
     this.store.setState({ now: Date.now() });
   }
@@ -95,7 +90,7 @@ export class Controller implements ConsoleController {
   private attach(session: IncidentSession): void {
     this.session = session;
     for (const d of this.detach.splice(0)) d();
-    const { notifier, detach } = attachNotifier(session, this.drill ? this.drill.run.notify : this.deps.notify);
+    const { notifier, detach } = attachNotifier(session, this.drill ? this.drill.run.notify : this.deps.notify, this.world.env);
     this.notifier = notifier;
     this.detach.push(detach, session.subscribe((e) => this.onEvent(e)));
     this.edited = new Set();
@@ -178,13 +173,11 @@ export class Controller implements ConsoleController {
     try {
       if (!this.deps.locate) throw new Error("resuming is not available here");
       const needs = await resumeNeeds(file, this.deps.locate, answers);
-      if (needs.ask) {
-        this.store.setState({ resuming: needs.ask, flash: undefined });
-        return;
-      }
-      const { session, interrupted } = IncidentSession.resume(file, needs.runbook, { secrets: answers.secrets ?? {}, ...(needs.changed ? { runbookChanged: needs.changed } : {}) });
+      if (needs.ask) return this.store.setState({ resuming: needs.ask, flash: undefined });
+      const { session, read, interrupted } = IncidentSession.resume(file, needs.runbook, { secrets: answers.secrets ?? {}, ...(needs.changed ? { runbookChanged: needs.changed } : {}) });
+      const reaped = await reapInterrupted(session, read.events, interrupted);
       this.attach(session);
-      if (interrupted.length > 0) this.flash(`interrupted when handrail last stopped: ${interrupted.join(", ")} (offered again)`);
+      if (interrupted.length > 0) this.flash([`interrupted when handrail last stopped: ${interrupted.join(", ")} (offered again)`, ...reaped].join("; "));
     } catch (e) {
       this.store.setState({ resuming: undefined });
       this.flash((e as Error).message, "error");
@@ -206,8 +199,8 @@ export class Controller implements ConsoleController {
   }
 
   private io(extra: Partial<EffectIO> = {}): EffectIO {
-    const w = this.world;
-    return { world: { env: w.env, cwd: w.cwd, ...(w.kube ? { kube: w.kube } : {}) }, notifier: this.notifier!, ...extra };
+    const { env, cwd, kube } = this.world;
+    return { world: { env, cwd, ...(kube ? { kube } : {}) }, notifier: this.notifier!, ...extra };
   }
 
   private async apply(s: IncidentSession, cmd: Command): Promise<void> {
@@ -285,8 +278,15 @@ export class Controller implements ConsoleController {
     if (s) void (notifier?.settle() ?? Promise.resolve()).finally(() => s.close());
   }
 
+  /** The terminal went away (SIGHUP) or handrail was told to stop: the running step is cancelled and recorded first. */
+  async hangUp(): Promise<void> {
+    this.live.cancel();
+    await this.live.settled();
+    this.quit();
+  }
+
   quit(): void {
-    if (this.ticker) clearInterval(this.ticker);
+    clearInterval(this.ticker);
     // A drill is judged and its world stopped before the console goes.
     void this.endDrill()
       .catch((e: unknown) => this.flash((e as Error).message, "error"))

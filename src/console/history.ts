@@ -28,7 +28,10 @@ export function historyOf(e: IncidentEvent, state: IncidentState | undefined, ed
       if (e.edited) edited.add(e.step);
       else edited.delete(e.step);
       return undefined;
-    case "step.finished":
+    case "step.finished": {
+      const reaped = typeof e.details?.reaped === "number" && e.details.reaped > 0 ? `ended ${e.details.reaped} background process(es) it left running` : "";
+      const why = e.status === "found" ? (e.found ?? []).map((x) => x.check.replace(/^found\./, "")).join("; ") : e.status !== "passed" ? (e.diagnosis?.summary ?? e.expectations.find((x) => !x.passed)?.reason ?? e.error ?? "") : "";
+      const detail = [why, reaped].filter(Boolean).join(" · ");
       return {
         id: e.seq,
         key: e.step,
@@ -36,9 +39,9 @@ export function historyOf(e: IncidentEvent, state: IncidentState | undefined, ed
         status: e.acknowledged ? "confirmed" : e.status,
         exitCode: e.exitCode,
         durationMs: e.durationMs,
-        ...(e.status === "found" ? { detail: (e.found ?? []).map((x) => x.check.replace(/^found\./, "")).join("; ") } : {}),
-        ...(e.status !== "passed" && e.status !== "found" ? { detail: e.diagnosis?.summary ?? e.expectations.find((x) => !x.passed)?.reason ?? e.error ?? "" } : {}),
+        ...(detail || e.status !== "passed" ? { detail } : {}),
       };
+    }
     case "step.skipped":
       return { id: e.seq, key: e.step, title: titleFor(state, e.step), status: "skipped", exitCode: null, durationMs: 0, detail: e.reason === "jumped" && e.to ? `jumped to ${e.to}` : e.reason };
     case "option.chosen":

@@ -51,6 +51,11 @@ export class LiveRun {
     }
   }
 
+  /** Settles once no step is running (the cancelled one's result is in the file). */
+  async settled(): Promise<void> {
+    if (this.running) await this.finishing;
+  }
+
   /** Cancel the running step; false when nothing was running. */
   cancel(): boolean {
     if (!this.running) return false;

@@ -47,6 +47,10 @@ export type IncidentEventBody =
   | { type: "option.chosen"; phase: string; option: string; by?: string }
   | { type: "step.started"; step: string; phase: string; option?: string; item?: string; kind: StepKind; command?: string; attempt: number; edited?: boolean; risk?: string }
   | { type: "step.output"; step: string; stream: Stream; lines: string[]; skipped?: number }
+  /** A run step's process group, written as soon as it exists, so a resume after a crash can find what it left running. */
+  | { type: "step.process"; step: string; pgid: number; startTime?: number; bootId?: string }
+  /** What a resume did about the group of an interrupted attempt still running. */
+  | { type: "process.ended"; step: string; pgid: number; state: "gone" | "ended" | "not-ours"; processes: number; reason?: string }
   | {
       type: "step.finished";
       step: string;

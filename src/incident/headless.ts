@@ -111,6 +111,8 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
 }
 
 function printResult(r: StepResult, opts: HeadlessOptions): void {
+  const reaped = typeof r.details?.reaped === "number" && r.details.reaped > 0 ? r.details.reaped : 0;
+  if (reaped) opts.err(`  ended ${reaped} background process(es) the step left running (a step that must leave a daemon says detach: true)\n`);
   const took = formatDuration(r.durationMs);
   const timing = r.exitCode !== null ? `exit ${r.exitCode}, ${took}` : took;
   if (r.status === "passed") {

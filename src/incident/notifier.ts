@@ -37,9 +37,13 @@ export class Notifier {
 
   constructor(private readonly host: NotifierHost) {}
 
+  /** The environment the proxy variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) are read from, as for steps. */
+  private env: Record<string, string | undefined> = {};
+
   /** Take the channel settings; their endpoints and tokens are masked from here on. */
-  configure(settings: NotifySettings): void {
+  configure(settings: NotifySettings, env: Record<string, string | undefined> = {}): void {
     this.settings = settings;
+    this.env = env;
     this.host.addSecrets(secretValues(settings));
   }
 
@@ -139,7 +143,7 @@ export class Notifier {
     };
     if (!built.ok) return write({ type: "notify.failed", ...facts, reason: built.missing });
     if (dry) return write({ type: "notify.sent", ...facts, dryRun: true, payload: this.host.redact(describeRequest(built.request)) });
-    const job = deliver(built.request, this.settings.delivery).then((d: Delivery) => {
+    const job = deliver(built.request, this.settings.delivery, { env: this.env }).then((d: Delivery) => {
       const details = deliveryDetails(message, d);
       const done: NotifyFacts = { ...facts, attempts: d.attempts.length, latencyMs: d.latencyMs, ...(d.status !== undefined ? { status: d.status } : {}) };
       if (d.ok) write({ type: "notify.sent", ...done, ...(typeof details.ref === "string" ? { ref: this.host.redact(details.ref) } : {}) });
@@ -151,9 +155,9 @@ export class Notifier {
 }
 
 /** A notifier for an open session, listening to its events (escalations page, the resolve resolves). */
-export function attachNotifier(session: NotifierHost & { subscribe(fn: (e: IncidentEvent) => void): () => void }, settings: NotifySettings | undefined): { notifier: Notifier; detach: () => void } {
+export function attachNotifier(session: NotifierHost & { subscribe(fn: (e: IncidentEvent) => void): () => void }, settings: NotifySettings | undefined, env: Record<string, string | undefined> = {}): { notifier: Notifier; detach: () => void } {
   const notifier = new Notifier(session);
-  if (settings) notifier.configure(settings);
+  if (settings) notifier.configure(settings, env);
   const detach = session.subscribe((e) => notifier.onEvent(e));
   return { notifier, detach };
 }

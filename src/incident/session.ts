@@ -227,6 +227,7 @@ export class IncidentSession {
     const recorder = new StepRecorder(this.log, item.key, attempt, this.redactor);
     const ctx: ExecContext = { vars: this.vars(item.item), env: world.env, cwd: world.cwd, ...(world.kube ? { kube: world.kube } : {}), ...(world.defaultTimeoutMs ? { defaultTimeoutMs: world.defaultTimeoutMs } : {}), ...(opts.notify ? { notify: opts.notify } : {}) };
     const onEvent = (e: StepEvent) => {
+      if (e.type === "started" && e.pgid !== undefined) this.record({ type: "step.process", step: item.key, pgid: e.pgid, ...(e.startTime !== undefined ? { startTime: e.startTime } : {}), ...(e.bootId ? { bootId: e.bootId } : {}) });
       const lines = recorder.onEvent(e);
       if (e.type === "output" && e.skipped) opts.onSkipped?.(e.skipped);
       if (lines && lines.length > 0 && e.type === "output") opts.onLines?.(e.stream, lines);
