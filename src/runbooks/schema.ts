@@ -3,6 +3,7 @@
  * the project read these files, so fields are only ever added, never renamed.
  */
 import { z } from "zod";
+import { REGEX_DEADLINE_MS } from "../util/regex-deadline.js";
 
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export const PHASE_KINDS = ["assess", "diagnose", "remediate", "verify", "communicate", "review"] as const;
@@ -66,7 +67,7 @@ export const inputSchema = z.strictObject({
   items: z.enum(LIST_ITEM_TYPES).optional(),
   min: z.number().optional(),
   max: z.number().optional(),
-  pattern: text.optional(),
+  pattern: text.optional().describe(`A regular expression a string input must match in full. Matching that takes more than ${REGEX_DEADLINE_MS / 1000} s is stopped and the value refused; validate refuses patterns that can backtrack exponentially.`),
   required: z.boolean().optional(),
 });
 
