@@ -4,11 +4,12 @@ import type { HttpStep, Step } from "../runbooks/schema.js";
 import { substitute } from "../runbooks/template.js";
 import { checkExpectations } from "./expect.js";
 import { OutputCollector, sinkFor } from "./output.js";
+import { OutputChecks } from "./stream-checks.js";
 import { stepTimeoutMs } from "./timeout.js";
 import type { Diagnosis, ExecContext, ExecuteOptions, StepResult } from "./types.js";
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
-/** Response bodies are read up to this size; health and metrics answers are far smaller. */
+/** Response bodies are parsed as JSON up to this size (text checks see the whole body); health and metrics answers are far smaller. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The request with `$name` references substituted, as sent (and shown). */
@@ -37,8 +38,9 @@ function networkDiagnosis(error: unknown, url: string): Diagnosis {
   return { code: "http-error", summary: `request to ${host} failed: ${cause?.message ?? (error as Error).message}`, hint: "Check the URL and that the service is reachable." };
 }
 
-async function readBounded(res: Response, collector: OutputCollector): Promise<string> {
-  if (!res.body) return "";
+/** The whole body goes through the collector (and the text checks); the first MAX_BODY_BYTES are kept for JSON. */
+async function readBounded(res: Response, collector: OutputCollector): Promise<{ text: string; cut: boolean }> {
+  if (!res.body) return { text: "", cut: false };
   const parts: Buffer[] = [];
   let size = 0;
   const reader = res.body.getReader();
@@ -50,12 +52,13 @@ async function readBounded(res: Response, collector: OutputCollector): Promise<s
     if (size < MAX_BODY_BYTES) parts.push(chunk.subarray(0, MAX_BODY_BYTES - size));
     size += chunk.length;
   }
-  return Buffer.concat(parts).toString("utf8");
+  return { text: Buffer.concat(parts).toString("utf8"), cut: size > MAX_BODY_BYTES };
 }
 
 export async function runHttp(http: HttpStep, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
   const started = performance.now();
-  const collector = new OutputCollector(sinkFor(opts.onEvent));
+  const checks = new OutputChecks({ expect: step.expect });
+  const collector = new OutputCollector(sinkFor(opts.onEvent), checks);
   const elapsed = () => Math.round(performance.now() - started);
   let request: ReturnType<typeof renderHttp>;
   try {
@@ -87,8 +90,9 @@ export async function runHttp(http: HttpStep, step: Step, ctx: ExecContext, opts
     };
   }
   let body = "";
+  let cut = false;
   try {
-    body = await readBounded(res, collector);
+    ({ text: body, cut } = await readBounded(res, collector));
   } catch {
     // A body cut off by cancel or timeout: the status line is still the answer.
   }
@@ -101,7 +105,8 @@ export async function runHttp(http: HttpStep, step: Step, ctx: ExecContext, opts
   } catch {
     json = undefined;
   }
-  const expectations = checkExpectations(step.expect, { status: res.status, stdout: { text: body, truncated: body.length >= MAX_BODY_BYTES }, json, latencyMs }, { status: "2xx" });
+  const seen = { status: res.status, json, latencyMs, ...(cut ? { jsonNote: "only its first 1 MiB is parsed" } : {}) };
+  const expectations = checkExpectations(step.expect, { ...seen, text: checks.results("expect") }, { status: "2xx" });
   const passed = expectations.every((e) => e.passed);
   return {
     status: opts.signal?.aborted ? "cancelled" : passed ? "passed" : "failed",

@@ -6,6 +6,7 @@ import { table } from "../util/table.js";
 import { checkExpectations } from "./expect.js";
 import { diagnoseApiError, kubeClients, type KubeClients } from "./k8s-client.js";
 import { OutputCollector, sinkFor } from "./output.js";
+import { OutputChecks } from "./stream-checks.js";
 import { stepTimeoutMs } from "./timeout.js";
 import type { ExecContext, ExecuteOptions, StepResult, StepStatus } from "./types.js";
 
@@ -159,7 +160,8 @@ async function act(spec: K8sStep, c: KubeClients, ns: string, vars: Record<strin
 
 export async function runK8s(spec: K8sStep, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
   const started = performance.now();
-  const collector = new OutputCollector(sinkFor(opts.onEvent));
+  const texts = new OutputChecks({ expect: step.expect });
+  const collector = new OutputCollector(sinkFor(opts.onEvent), texts);
   const emit: Emit = (line) => collector.push("stdout", Buffer.from(`${line}\n`));
   const timeoutMs = stepTimeoutMs(step, {}, DEFAULT_ROLLOUT_TIMEOUT_MS);
   const deadline = Date.now() + timeoutMs;
@@ -181,7 +183,8 @@ export async function runK8s(spec: K8sStep, step: Step, ctx: ExecContext, opts: 
   try {
     const outcome = await act(spec, clients, clients.namespace, ctx.vars, deadline, opts, emit);
     for (const line of outcome.lines) emit(line);
-    const checks = step.expect?.stdout ? checkExpectations(step.expect, { stdout: collector.stdoutText() }) : [{ check: `k8s ${spec.action}`, passed: outcome.ok, ...(outcome.reason ? { reason: outcome.reason } : {}) }];
+    collector.finish();
+    const checks = step.expect?.stdout ? checkExpectations(step.expect, { text: texts.results("expect") }) : [{ check: `k8s ${spec.action}`, passed: outcome.ok, ...(outcome.reason ? { reason: outcome.reason } : {}) }];
     const passed = checks.every((c) => c.passed);
     const status = outcome.status ?? (passed ? "passed" : "failed");
     return finish(status, { expectations: status === "passed" || status === "failed" ? checks : [], ...(outcome.details ? { details: outcome.details } : {}), ...(outcome.status === "error" || outcome.status === "timeout" ? { error: outcome.reason } : {}) });

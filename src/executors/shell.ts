@@ -8,6 +8,7 @@ import { diagnose } from "./diagnose.js";
 import { checkExpectations } from "./expect.js";
 import { OutputCollector, sinkFor } from "./output.js";
 import { terminateGroup } from "./process-group.js";
+import { OutputChecks } from "./stream-checks.js";
 import { stepTimeoutMs } from "./timeout.js";
 import { KILL_GRACE_MS, type ExecContext, type ExecuteOptions, type StepResult, type StepStatus } from "./types.js";
 
@@ -67,7 +68,9 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
   }
   if (step.interactive) return runInteractive(script, step, ctx, opts);
   const started = performance.now();
-  const collector = new OutputCollector(sinkFor(opts.onEvent));
+  // The text checks read every chunk as it comes: the whole output is checked, none of it is kept.
+  const checks = new OutputChecks({ expect: step.expect });
+  const collector = new OutputCollector(sinkFor(opts.onEvent), checks);
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = stepTimeoutMs(step, ctx);
 
@@ -126,9 +129,8 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
   const exitCode = spawnError ? 127 : exit.code !== null ? exit.code : signal ? 128 + (SIGNALS[signal] ?? 0) : null;
   opts.onEvent?.({ type: "exit", exitCode, signal, at: Date.now() });
 
-  const stdout = collector.stdoutText();
   const stderr = collector.stderrTail();
-  const expectations = ending ? [] : checkExpectations(step.expect, { exitCode, stdout, stderr }, { exitCode: 0 });
+  const expectations = ending ? [] : checkExpectations(step.expect, { exitCode, text: checks.results("expect") }, { exitCode: 0 });
   const status: StepStatus = spawnError ? "error" : ending ?? (expectations.every((e) => e.passed) ? "passed" : "failed");
   const diagnosis = status === "passed" ? undefined : diagnose(exitCode, spawnError ? `bash: command not found` : stderr);
   return {

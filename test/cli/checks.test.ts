@@ -1,7 +1,11 @@
-/** Checks that do not lie, through the built binary (issue 14): catastrophic patterns are refused before anything runs. */
-import { writeFileSync } from "node:fs";
+/**
+ * Checks that do not lie, through the built binary (issue 14): `expect` sees the whole output,
+ * and catastrophic patterns are refused by validate and stopped at run time.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
+import type { IncidentEvent } from "../../src/incident/events.js";
 import { runCli, scratchDir } from "../helpers/cli.js";
 
 /** A runbook of one verify phase holding `steps` (YAML lines, indented as steps). */
@@ -10,6 +14,45 @@ function runbook(dir: string, id: string, steps: string, inputs = ""): string {
   writeFileSync(file, [`apiVersion: handrail/v1`, `kind: Runbook`, `id: ${id}`, `title: ${id}`, inputs, `phases:`, `  - id: verify`, `    kind: verify`, `    title: Verify`, `    steps:`, steps].join("\n"));
   return file;
 }
+
+function finished(dir: string): Array<IncidentEvent & { type: "step.finished" }> {
+  const store = path.join(dir, "incidents");
+  const files = existsSync(store) ? readdirSync(store).filter((f) => f.endsWith(".jsonl")) : [];
+  expect(files).toHaveLength(1);
+  const events = readFileSync(path.join(store, files[0]!), "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as IncidentEvent);
+  return events.filter((e): e is IncidentEvent & { type: "step.finished" } => e.type === "step.finished");
+}
+
+describe("expect over the whole output (item 7)", () => {
+  it("seq 1 200000 contains 200000 and reads as 200000; an ERROR printed after the first MiB fails notContains", async () => {
+    const dir = scratchDir(onTestFinished);
+    const file = runbook(
+      dir,
+      "whole-output",
+      [
+        `      - id: last`,
+        `        title: The last number is there`,
+        `        run: seq 1 200000`,
+        `        expect: { stdout: { contains: "200000", matches: "^200000$", min: 200000, max: 200000 } }`,
+        `      - id: late-error`,
+        `        title: No error anywhere in the output`,
+        `        run: seq 1 200000; echo "ERROR disk full"`,
+        `        expect: { stdout: { notContains: ERROR } }`,
+      ].join("\n"),
+    );
+    const r = await runCli(["run", file], { cwd: dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('✗ failed (exit 0');
+    expect(r.stderr).toContain('stdout contains "ERROR"');
+    expect(r.stderr + r.stdout).not.toContain("1 MiB");
+    const steps = finished(dir);
+    expect(steps.map((e) => [e.step, e.status])).toEqual([
+      ["last", "passed"],
+      ["late-error", "failed"],
+    ]);
+    expect(steps[0]!.expectations.every((x) => x.passed)).toBe(true);
+  });
+});
 
 describe("catastrophic patterns (item 8)", () => {
   const redos = (dir: string) =>
@@ -39,5 +82,16 @@ describe("catastrophic patterns (item 8)", () => {
     const r = await runCli(["run", file, "--set", `name=${"a".repeat(40)}!`], { cwd: dir });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("catastrophic backtracking");
+  });
+
+  it("a slow pattern that validate lets through is stopped at run time: the check fails and says so", async () => {
+    const dir = scratchDir(onTestFinished);
+    // Polynomial, not exponential: common shapes like this pass validate, and one long line makes them crawl.
+    const file = runbook(dir, "slow-pattern", [`      - id: check`, `        title: Check`, `        run: head -c 60000 /dev/zero | tr '\\0' a; echo`, `        expect: { stdout: { notMatches: "a*a*a*a*b" } }`].join("\n"));
+    expect((await runCli(["validate", file], { cwd: dir })).exitCode).toBe(0);
+    const r = await runCli(["run", file], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("/a*a*a*a*b/ took more than 1 s on one part of stdout and was stopped (catastrophic backtracking?); not checked");
+    expect(finished(dir).map((e) => e.status)).toEqual(["failed"]);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { checkExpectations, jsonAt, parseJsonPath, readNumber } from "../../src/executors/expect.js";
+import { checkExpectations, jsonAt, parseJsonPath } from "../../src/executors/expect.js";
+import type { ExpectOutcome } from "../../src/executors/types.js";
 
-const out = (text: string) => ({ text, truncated: false });
+const ok = (check: string): ExpectOutcome => ({ check, passed: true });
+const no = (check: string): ExpectOutcome => ({ check, passed: false, reason: "why" });
 
 describe("expect", () => {
   it("defaults to exit code 0 for scripts and 2xx for HTTP", () => {
@@ -10,18 +12,10 @@ describe("expect", () => {
     expect(checkExpectations({ exitCode: [0, 1] }, { exitCode: 1 })).toEqual([{ check: "exitCode", passed: true }]);
   });
 
-  it("checks text without colour codes", () => {
-    const r = checkExpectations({ stdout: { contains: ["Running", "3/3"], notContains: "CrashLoopBackOff", matches: "^api-", notMatches: "Error" } }, { stdout: out("\u001b[32mapi-1 3/3 Running\u001b[0m\n") });
-    expect(r.every((x) => x.passed)).toBe(true);
-    const bad = checkExpectations({ stdout: { notMatches: "Err\\w+" } }, { stdout: out("ok\nErrImagePull\n") });
-    expect(bad).toEqual([{ check: "stdout.notMatches", passed: false, reason: 'stdout matches /Err\\w+/: "ErrImagePull"' }]);
-  });
-
-  it("reads output as a number: the whole text or its last line", () => {
-    expect(readNumber(" 42\n")).toBe(42);
-    expect(readNumber("counting...\n7\n")).toBe(7);
-    expect(readNumber("none")).toBeUndefined();
-    expect(checkExpectations({ stdout: { min: 1 } }, { stdout: out("zero") })).toEqual([{ check: "stdout.number", passed: false, reason: 'stdout is not a number: "zero"' }]);
+  it("takes the text outcomes of the streams only for the streams the expectation checks", () => {
+    const text = { stdout: [ok("stdout.contains")], stderr: [no("stderr.notContains")] };
+    expect(checkExpectations({ stdout: { contains: "x" } }, { text })).toEqual([ok("stdout.contains")]);
+    expect(checkExpectations({ stderr: { notContains: "x" } }, { text })).toEqual([no("stderr.notContains")]);
   });
 
   it("walks JSON paths and compares Prometheus' string samples as numbers", () => {
@@ -33,6 +27,12 @@ describe("expect", () => {
     ]);
     expect(checkExpectations({ json: [{ path: "status", equals: "success" }, { path: "data.result[1]", exists: false }] }, { json: prom }).every((x) => x.passed)).toBe(true);
     expect(checkExpectations({ json: { path: "data.result[3].value[1]", max: 1 } }, { json: prom })).toEqual([{ check: "json data.result[3].value[1]", passed: false, reason: "data.result[3].value[1] is missing from the response" }]);
+  });
+
+  it("says why a body was not read as JSON when it was too large", () => {
+    expect(checkExpectations({ json: { path: "a", exists: true } }, { jsonNote: "only its first 1 MiB is parsed" })).toEqual([
+      { check: "json a", passed: false, reason: "the response is not JSON (only its first 1 MiB is parsed)" },
+    ]);
   });
 
   it("checks latency", () => {
