@@ -1,6 +1,6 @@
 /** `expect` and `found` checks: exit code, output text, output read as a number, HTTP status, JSON fields, latency. */
 import type { Expectation } from "../runbooks/schema.js";
-import { bound, quote, type TextOutcomes } from "./stream-checks.js";
+import { bound, quote, type Field, type TextOutcomes } from "./stream-checks.js";
 import type { ExpectOutcome } from "./types.js";
 
 export interface Observed {
@@ -60,8 +60,12 @@ function checkJson(j: Exclude<Expectation["json"], undefined | unknown[]>, seen:
   }
 }
 
-/** Every check of an expectation against what was observed; defaults apply when none is given. */
-export function checkExpectations(expect: Expectation | undefined, seen: Observed, defaults: { exitCode?: number; status?: "2xx" } = {}): ExpectOutcome[] {
+/**
+ * Every check of an expectation (or a found) against what was observed. Defaults apply when the
+ * expectation does not say (exit code 0, a 2xx status); a found passes none. Check names carry
+ * `found.` for a found.
+ */
+export function checkExpectations(expect: Expectation | undefined, seen: Observed, defaults: { exitCode?: number; status?: "2xx" } = {}, field: Field = "expect"): ExpectOutcome[] {
   const out: ExpectOutcome[] = [];
   const codes = list(expect?.exitCode);
   if (seen.exitCode !== undefined) {
@@ -72,7 +76,7 @@ export function checkExpectations(expect: Expectation | undefined, seen: Observe
     }
   }
   const statuses = list(expect?.status);
-  if (seen.status !== undefined) {
+  if (seen.status !== undefined && (statuses.length > 0 || defaults.status !== undefined)) {
     const passed = statuses.length > 0 ? statuses.includes(seen.status) : seen.status >= 200 && seen.status < 300;
     const wanted = statuses.length > 0 ? statuses.join(" or ") : "2xx";
     out.push({ check: "status", passed, ...(passed ? {} : { reason: `HTTP status ${seen.status}, expected ${wanted}` }) });
@@ -83,7 +87,7 @@ export function checkExpectations(expect: Expectation | undefined, seen: Observe
   if (expect?.latencyMs && seen.latencyMs !== undefined) {
     out.push(bound("latencyMs", "latency (ms)", Math.round(seen.latencyMs), expect.latencyMs.max, "max"));
   }
-  return out;
+  return field === "found" ? out.map((o) => ({ ...o, check: `found.${o.check}` })) : out;
 }
 
 /** The status a step's checks give: failed when an `expect` check failed; found when every `found` check held; else passed. */

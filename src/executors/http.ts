@@ -2,7 +2,7 @@
 import { formatDuration } from "../runbooks/duration.js";
 import type { HttpStep, Step } from "../runbooks/schema.js";
 import { substitute } from "../runbooks/template.js";
-import { checkExpectations } from "./expect.js";
+import { checkExpectations, verdict } from "./expect.js";
 import { OutputCollector, sinkFor } from "./output.js";
 import { OutputChecks } from "./stream-checks.js";
 import { stepTimeoutMs } from "./timeout.js";
@@ -57,7 +57,7 @@ async function readBounded(res: Response, collector: OutputCollector): Promise<{
 
 export async function runHttp(http: HttpStep, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
   const started = performance.now();
-  const checks = new OutputChecks({ expect: step.expect });
+  const checks = new OutputChecks({ expect: step.expect, found: step.found });
   const collector = new OutputCollector(sinkFor(opts.onEvent), checks);
   const elapsed = () => Math.round(performance.now() - started);
   let request: ReturnType<typeof renderHttp>;
@@ -107,13 +107,15 @@ export async function runHttp(http: HttpStep, step: Step, ctx: ExecContext, opts
   }
   const seen = { status: res.status, json, latencyMs, ...(cut ? { jsonNote: "only its first 1 MiB is parsed" } : {}) };
   const expectations = checkExpectations(step.expect, { ...seen, text: checks.results("expect") }, { status: "2xx" });
-  const passed = expectations.every((e) => e.passed);
+  const found = step.found ? checkExpectations(step.found, { ...seen, text: checks.results("found") }, {}, "found") : undefined;
+  const cancelled = opts.signal?.aborted === true;
   return {
-    status: opts.signal?.aborted ? "cancelled" : passed ? "passed" : "failed",
+    status: cancelled ? "cancelled" : verdict(expectations, found),
     exitCode: null,
     signal: null,
     durationMs: latencyMs,
     expectations,
+    ...(found && !cancelled ? { found } : {}),
     output: collector.summary(),
     details: { url: request.url, method: request.method, status: res.status, latencyMs },
   };

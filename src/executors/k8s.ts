@@ -3,7 +3,7 @@ import type * as K8s from "@kubernetes/client-node";
 import type { K8sStep, Step } from "../runbooks/schema.js";
 import { substitute } from "../runbooks/template.js";
 import { table } from "../util/table.js";
-import { checkExpectations } from "./expect.js";
+import { checkExpectations, verdict } from "./expect.js";
 import { diagnoseApiError, kubeClients, type KubeClients } from "./k8s-client.js";
 import { OutputCollector, sinkFor } from "./output.js";
 import { OutputChecks } from "./stream-checks.js";
@@ -160,7 +160,7 @@ async function act(spec: K8sStep, c: KubeClients, ns: string, vars: Record<strin
 
 export async function runK8s(spec: K8sStep, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
   const started = performance.now();
-  const texts = new OutputChecks({ expect: step.expect });
+  const texts = new OutputChecks({ expect: step.expect, found: step.found });
   const collector = new OutputCollector(sinkFor(opts.onEvent), texts);
   const emit: Emit = (line) => collector.push("stdout", Buffer.from(`${line}\n`));
   const timeoutMs = stepTimeoutMs(step, {}, DEFAULT_ROLLOUT_TIMEOUT_MS);
@@ -185,9 +185,10 @@ export async function runK8s(spec: K8sStep, step: Step, ctx: ExecContext, opts: 
     for (const line of outcome.lines) emit(line);
     collector.finish();
     const checks = step.expect?.stdout ? checkExpectations(step.expect, { text: texts.results("expect") }) : [{ check: `k8s ${spec.action}`, passed: outcome.ok, ...(outcome.reason ? { reason: outcome.reason } : {}) }];
-    const passed = checks.every((c) => c.passed);
-    const status = outcome.status ?? (passed ? "passed" : "failed");
-    return finish(status, { expectations: status === "passed" || status === "failed" ? checks : [], ...(outcome.details ? { details: outcome.details } : {}), ...(outcome.status === "error" || outcome.status === "timeout" ? { error: outcome.reason } : {}) });
+    const found = step.found ? checkExpectations(step.found, { text: texts.results("found") }, {}, "found") : undefined;
+    const status = outcome.status ?? verdict(checks, found);
+    const checked = outcome.status === undefined;
+    return finish(status, { expectations: checked ? checks : [], ...(checked && found ? { found } : {}), ...(outcome.details ? { details: outcome.details } : {}), ...(outcome.status === "error" || outcome.status === "timeout" ? { error: outcome.reason } : {}) });
   } catch (error) {
     const { message, diagnosis } = diagnoseApiError(error, clients.config.getCurrentCluster()?.server);
     emit(`error: ${message}`);

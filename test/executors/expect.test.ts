@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkExpectations, jsonAt, parseJsonPath } from "../../src/executors/expect.js";
+import { checkExpectations, jsonAt, parseJsonPath, verdict } from "../../src/executors/expect.js";
 import type { ExpectOutcome } from "../../src/executors/types.js";
 
 const ok = (check: string): ExpectOutcome => ({ check, passed: true });
@@ -10,6 +10,12 @@ describe("expect", () => {
     expect(checkExpectations(undefined, { exitCode: 1 }, { exitCode: 0 })).toEqual([{ check: "exitCode", passed: false, reason: "exit code 1, expected 0" }]);
     expect(checkExpectations(undefined, { status: 503 }, { status: "2xx" })).toEqual([{ check: "status", passed: false, reason: "HTTP status 503, expected 2xx" }]);
     expect(checkExpectations({ exitCode: [0, 1] }, { exitCode: 1 })).toEqual([{ check: "exitCode", passed: true }]);
+  });
+
+  it("a found checks only what it names, and its check names say found", () => {
+    expect(checkExpectations({}, { exitCode: 1, status: 503 }, {}, "found")).toEqual([]);
+    expect(checkExpectations({ exitCode: 0, status: 503 }, { exitCode: 0, status: 503 }, {}, "found")).toEqual([ok("found.exitCode"), ok("found.status")]);
+    expect(checkExpectations({ stdout: { contains: "x" } }, { text: { stdout: [ok("stdout.contains")] } }, {}, "found")).toEqual([ok("found.stdout.contains")]);
   });
 
   it("takes the text outcomes of the streams only for the streams the expectation checks", () => {
@@ -37,5 +43,21 @@ describe("expect", () => {
 
   it("checks latency", () => {
     expect(checkExpectations({ latencyMs: { max: 100 } }, { latencyMs: 250.4 })).toEqual([{ check: "latencyMs", passed: false, reason: "latency (ms) 250 is above the maximum 100" }]);
+  });
+});
+
+describe("verdict", () => {
+  it("failed when an expect check failed, whatever the found says", () => {
+    expect(verdict([ok("exitCode"), no("stdout.contains")])).toBe("failed");
+    expect(verdict([no("exitCode")], [ok("found.stdout.contains")])).toBe("failed");
+    expect(verdict([no("exitCode")], [no("found.stdout.contains")])).toBe("failed");
+  });
+
+  it("found when every found check held, passed when one did not or there are none", () => {
+    expect(verdict([ok("exitCode")], [ok("found.stdout.contains"), ok("found.exitCode")])).toBe("found");
+    expect(verdict([], [ok("found.stdout.contains")])).toBe("found");
+    expect(verdict([ok("exitCode")], [ok("found.stdout.contains"), no("found.exitCode")])).toBe("passed");
+    expect(verdict([ok("exitCode")], [])).toBe("passed");
+    expect(verdict([ok("exitCode")])).toBe("passed");
   });
 });
