@@ -16,6 +16,21 @@ export interface Observed {
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
+/**
+ * A JSON value read as a number: numbers, numeric strings, and Prometheus' "+Inf", "-Inf" and
+ * "NaN" samples (strings in its JSON). Undefined when it is no number at all.
+ */
+export function jsonNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value !== "string") return undefined;
+  const s = value.trim();
+  if (/^\+?inf$/i.test(s)) return Infinity;
+  if (/^-inf$/i.test(s)) return -Infinity;
+  if (/^nan$/i.test(s)) return NaN;
+  const n = s === "" ? NaN : Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
 /** `data.result[0].value[1]` → ["data", "result", 0, "value", 1]. */
 export function parseJsonPath(path: string): Array<string | number> {
   const segments: Array<string | number> = [];
@@ -52,8 +67,10 @@ function checkJson(j: Exclude<Expectation["json"], undefined | unknown[]>, seen:
     out.push({ check: `${name} equals`, passed, ...(passed ? {} : { reason: `${j.path} is ${quote(JSON.stringify(at.value) ?? "undefined")}, expected ${quote(String(j.equals))}` }) });
   }
   if (j.min === undefined && j.max === undefined) return;
-  const n = typeof at.value === "number" ? at.value : typeof at.value === "string" ? Number(at.value) : NaN;
-  if (!Number.isFinite(n)) out.push({ check: name, passed: false, reason: `${j.path} is not a number: ${quote(JSON.stringify(at.value) ?? "")}` });
+  const n = jsonNumber(at.value);
+  if (n === undefined) out.push({ check: name, passed: false, reason: `${j.path} is not a number: ${quote(JSON.stringify(at.value) ?? "")}` });
+  // NaN compares false with everything: say so plainly rather than "NaN is below the minimum".
+  else if (Number.isNaN(n)) out.push({ check: name, passed: false, reason: `${j.path} is NaN (no data?)` });
   else {
     if (j.min !== undefined) out.push(bound(`${name} min`, j.path, n, j.min, "min"));
     if (j.max !== undefined) out.push(bound(`${name} max`, j.path, n, j.max, "max"));

@@ -1,8 +1,11 @@
 /**
- * Checks that do not lie, through the built binary (issue 14): `expect` sees the whole output,
- * and catastrophic patterns are refused by validate and stopped at run time.
+ * Checks that do not lie, through the built binary (issue 14, items 7, 8, 18): `expect` sees the
+ * whole output, catastrophic patterns are refused by validate and stopped at run time, and
+ * Prometheus' +Inf / NaN samples are read as numbers.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { IncidentEvent } from "../../src/incident/events.js";
@@ -93,5 +96,37 @@ describe("catastrophic patterns (item 8)", () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("/a*a*a*a*b/ took more than 1 s on one part of stdout and was stopped (catastrophic backtracking?); not checked");
     expect(finished(dir).map((e) => e.status)).toEqual(["failed"]);
+  });
+});
+
+describe("Prometheus' +Inf, -Inf and NaN samples (item 18)", () => {
+  it("+Inf passes a min and fails a max; NaN fails with a plain message", async () => {
+    const dir = scratchDir(onTestFinished);
+    const server = createServer((req, res) => {
+      const value = new URL(req.url ?? "/", "http://x").searchParams.get("v") ?? "0";
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1700000000, value] }] } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const step = (id: string, v: string, bound: string) =>
+      [`      - id: ${id}`, `        title: ${id}`, `        http: { url: "$prom/api/v1/query", query: { v: "${v}" } }`, `        expect: { json: { path: "data.result[0].value[1]", ${bound} } }`].join("\n");
+    const steps = [step("inf-min", "+Inf", "min: 1"), step("neg-inf-max", "-Inf", "max: 0"), step("inf-max", "+Inf", "max: 0.01")].join("\n");
+    const file = runbook(dir, "prom", steps, `inputs:\n  prom: { type: url }`);
+    const r = await runCli(["run", file, "--set", `prom=${base}`], { cwd: dir });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("data.result[0].value[1] +Inf is above the maximum 0.01");
+    expect(finished(dir).map((e) => [e.step, e.status])).toEqual([
+      ["inf-min", "passed"],
+      ["neg-inf-max", "passed"],
+      ["inf-max", "failed"],
+    ]);
+
+    const nanDir = scratchDir(onTestFinished);
+    const nan = runbook(nanDir, "prom-nan", step("nan", "NaN", "min: 0"), `inputs:\n  prom: { type: url }`);
+    const n = await runCli(["run", nan, "--set", `prom=${base}`], { cwd: nanDir });
+    expect(n.exitCode).toBe(1);
+    expect(n.stderr).toContain("data.result[0].value[1] is NaN (no data?)");
   });
 });

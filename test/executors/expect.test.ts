@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkExpectations, jsonAt, parseJsonPath, verdict } from "../../src/executors/expect.js";
+import { checkExpectations, jsonAt, jsonNumber, parseJsonPath, verdict } from "../../src/executors/expect.js";
 import type { ExpectOutcome } from "../../src/executors/types.js";
 
 const ok = (check: string): ExpectOutcome => ({ check, passed: true });
@@ -33,6 +33,21 @@ describe("expect", () => {
     ]);
     expect(checkExpectations({ json: [{ path: "status", equals: "success" }, { path: "data.result[1]", exists: false }] }, { json: prom }).every((x) => x.passed)).toBe(true);
     expect(checkExpectations({ json: { path: "data.result[3].value[1]", max: 1 } }, { json: prom })).toEqual([{ check: "json data.result[3].value[1]", passed: false, reason: "data.result[3].value[1] is missing from the response" }]);
+  });
+
+  it("reads Prometheus' +Inf, -Inf and NaN samples as numbers: +Inf fails a max and passes a min, NaN never passes", () => {
+    expect([jsonNumber("+Inf"), jsonNumber("-Inf"), jsonNumber("Inf"), jsonNumber("0.5"), jsonNumber(2), jsonNumber("abc"), jsonNumber(""), jsonNumber(null)]).toEqual([Infinity, -Infinity, Infinity, 0.5, 2, undefined, undefined, undefined]);
+    expect(jsonNumber("NaN")).toBeNaN();
+    const sample = (v: string) => ({ data: { result: [{ value: [1700000000, v] }] } });
+    const at = (v: string, bounds: { min?: number; max?: number }) => checkExpectations({ json: { path: "data.result[0].value[1]", ...bounds } }, { json: sample(v) });
+    expect(at("+Inf", { max: 0.01 })).toEqual([{ check: "json data.result[0].value[1] max", passed: false, reason: "data.result[0].value[1] +Inf is above the maximum 0.01" }]);
+    expect(at("+Inf", { min: 1 })).toEqual([ok("json data.result[0].value[1] min")]);
+    expect(at("-Inf", { min: 0 })).toEqual([{ check: "json data.result[0].value[1] min", passed: false, reason: "data.result[0].value[1] -Inf is below the minimum 0" }]);
+    expect(at("-Inf", { max: 0 })).toEqual([ok("json data.result[0].value[1] max")]);
+    for (const bounds of [{ min: 0 }, { max: 1 }, { min: 0, max: 1 }]) {
+      expect(at("NaN", bounds)).toEqual([{ check: "json data.result[0].value[1]", passed: false, reason: "data.result[0].value[1] is NaN (no data?)" }]);
+    }
+    expect(at("up", { max: 1 })).toEqual([{ check: "json data.result[0].value[1]", passed: false, reason: 'data.result[0].value[1] is not a number: "\\"up\\""' }]);
   });
 
   it("says why a body was not read as JSON when it was too large", () => {

@@ -75,7 +75,7 @@ describe("found on http steps (a server on 127.0.0.1)", () => {
     server = createServer((req, res) => {
       const degraded = req.url === "/degraded";
       res.writeHead(degraded ? 503 : 200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ status: degraded ? "degraded" : "healthy" }));
+      res.end(JSON.stringify({ status: degraded ? "degraded" : "healthy", data: { result: [{ value: [1700000000, "+Inf"] }] } }));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -103,6 +103,10 @@ describe("found on http steps (a server on 127.0.0.1)", () => {
     expect(r.status).toBe("failed");
   });
 
+  it("a Prometheus +Inf sample is a number to a found's min", async () => {
+    const r = await execute(http(`${base}/ok`, { found: { json: { path: "data.result[0].value[1]", min: 100 } } }), context());
+    expect(r.status).toBe("found");
+  });
 });
 
 describe("found on k8s steps (the simulated cluster)", () => {
