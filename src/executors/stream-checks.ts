@@ -11,6 +11,8 @@ import { withDeadline, REGEX_DEADLINE_MS } from "../util/regex-deadline.js";
 import { LastLine, LineChunker, LONG_LINE_CHARS, type Piece } from "./stream-text.js";
 import type { ExpectOutcome, Stream } from "./types.js";
 
+/** Whole lines gathered before a per-line pattern scans them. */
+const BATCH_CHARS = 65_536;
 /** A pattern that spans lines sees any run of whole lines up to this long together. */
 export const MULTILINE_WINDOW_CHARS = PATTERN_WINDOW_CHARS;
 
@@ -74,14 +76,32 @@ class PatternScan {
     if (this.spans) {
       this.pending += piece.text;
       if (this.pending.length >= MULTILINE_WINDOW_CHARS) this.scanWindow();
-    } else this.guarded(() => this.scanLines(piece));
+    } else if (piece.startsLine && piece.endsLine) {
+      // Whole lines are gathered into one scan of up to BATCH_CHARS: a slow writer's small
+      // chunks would otherwise each pay for a deadline (≈ 60 µs) and a search of their own.
+      this.pending += piece.text;
+      if (this.pending.length >= BATCH_CHARS) this.scanPending();
+    } else {
+      this.scanPending();
+      this.guarded(() => this.scanLines(piece));
+    }
   }
 
   finish(): void {
-    if (this.state === "searching" && this.pending !== "") this.scanWindow();
+    if (this.spans) {
+      if (this.state === "searching" && this.pending !== "") this.scanWindow();
+    } else this.scanPending();
+  }
+
+  private scanPending(): void {
+    if (this.pending === "") return;
+    const text = this.pending;
+    this.pending = "";
+    this.guarded(() => this.scanLines({ text, startsLine: true, endsLine: true }));
   }
 
   private guarded(scan: () => void): void {
+    if (this.state !== "searching") return;
     if (!withDeadline(scan).done) this.state = "too-slow";
   }
 
