@@ -31,7 +31,9 @@ export class PatternScan {
   constructor(readonly pattern: string) {
     this.spans = spansLines(pattern);
     try {
-      this.re = new RegExp(pattern, this.spans ? "m" : "");
+      // "m" on a single line too: ^ and $ then also match around a lone CR (a progress bar
+      // rewriting its line), as they did when the checks ran over the whole text.
+      this.re = new RegExp(pattern, "m");
       if (!this.spans && !/\(\?<?[=!]/.test(pattern)) this.sweep = new RegExp(pattern, "gm");
     } catch {
       this.state = "invalid";
@@ -84,7 +86,7 @@ export class PatternScan {
     while (start < text.length) {
       if (this.sweep) {
         // The leftmost match in the piece is in the first line that matches on its own, or is a
-        // false lead (a match across lines, a lone CR): the line says which; go on after it.
+        // false lead (a match across lines): the line says which; go on after it.
         this.sweep.lastIndex = start;
         const m = this.sweep.exec(text);
         if (m === null) return;

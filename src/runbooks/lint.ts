@@ -1,7 +1,7 @@
 /** Checks the schema cannot express: ids, references between fields, input defaults, typos in `$name`. */
 import type { PathSegment } from "./problems.js";
 import { checkInputValue, inputPattern } from "./inputs.js";
-import { catastrophicBacktracking, spansLines } from "./patterns.js";
+import { catastrophicBacktracking } from "./patterns.js";
 import { scriptAssignments, scriptReferences, templateReferences } from "./script-vars.js";
 import type { Runbook, Step } from "./schema.js";
 import { stepKind } from "./schema.js";
@@ -155,7 +155,8 @@ function checkSteps(runbook: Runbook, steps: StepPlace[], stepIds: Set<string>, 
       for (const stream of ["stdout", "stderr"] as const) {
         for (const key of ["matches", "notMatches"] as const) {
           const pattern = expect[stream]?.[key];
-          if (pattern !== undefined) checkRegex(pattern, [...path, field, stream, key], out, { flags: spansLines(pattern) ? "m" : "" });
+          // Output patterns run with "m" (^ and $ at line ends), whether per line or across lines.
+          if (pattern !== undefined) checkRegex(pattern, [...path, field, stream, key], out, { flags: "m" });
         }
       }
       for (const f of ["status", "json", "latencyMs"] as const) {
