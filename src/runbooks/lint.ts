@@ -79,14 +79,14 @@ function pathText(path: PathSegment[]): string {
 /** A pattern must compile and must not backtrack catastrophically; `flags` and `wrap` as it will run. */
 function checkRegex(pattern: string | undefined, path: PathSegment[], out: LintProblem[], how: { flags?: string; wrap?: (p: string) => string } = {}): void {
   if (pattern === undefined) return;
-  const source = how.wrap ? how.wrap(pattern) : pattern;
   try {
-    new RegExp(source, how.flags);
+    // Compiled as written, so the message shows the author's pattern (no flags, no wrapping).
+    new RegExp(pattern);
   } catch (e) {
     out.push({ path, message: `not a valid regular expression: ${(e as Error).message}` });
     return;
   }
-  const why = catastrophicBacktracking(source, how.flags);
+  const why = catastrophicBacktracking(how.wrap ? how.wrap(pattern) : pattern, how.flags);
   if (why !== undefined) out.push({ path, message: `/${pattern}/ ${why}` });
 }
 
