@@ -2,14 +2,15 @@
 import { formatDuration } from "../runbooks/duration.js";
 import type { HttpStep, Step } from "../runbooks/schema.js";
 import { substitute } from "../runbooks/template.js";
-import { checkExpectations } from "./expect.js";
+import { checkExpectations, verdict } from "./expect.js";
 import { OutputCollector, sinkFor } from "./output.js";
 import { routeFor, type Route } from "./proxy.js";
+import { OutputChecks } from "./stream-checks.js";
 import { stepTimeoutMs } from "./timeout.js";
 import type { Diagnosis, ExecContext, ExecuteOptions, StepResult } from "./types.js";
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 30_000;
-/** Response bodies are read up to this size; health and metrics answers are far smaller. */
+/** Response bodies are parsed as JSON up to this size (text checks see the whole body); health and metrics answers are far smaller. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The request with `$name` references substituted, as sent (and shown). */
@@ -41,8 +42,9 @@ function networkDiagnosis(error: unknown, url: string, proxy?: string): Diagnosi
   return { code: "http-error", summary: `request to ${host} failed: ${cause?.message ?? (error as Error).message}`, hint: "Check the URL and that the service is reachable." };
 }
 
-async function readBounded(res: Response, collector: OutputCollector): Promise<string> {
-  if (!res.body) return "";
+/** The whole body goes through the collector (and the text checks); the first MAX_BODY_BYTES are kept for JSON. */
+async function readBounded(res: Response, collector: OutputCollector): Promise<{ text: string; cut: boolean }> {
+  if (!res.body) return { text: "", cut: false };
   const parts: Buffer[] = [];
   let size = 0;
   const reader = res.body.getReader();
@@ -54,7 +56,7 @@ async function readBounded(res: Response, collector: OutputCollector): Promise<s
     if (size < MAX_BODY_BYTES) parts.push(chunk.subarray(0, MAX_BODY_BYTES - size));
     size += chunk.length;
   }
-  return Buffer.concat(parts).toString("utf8");
+  return { text: Buffer.concat(parts).toString("utf8"), cut: size > MAX_BODY_BYTES };
 }
 
 export async function runHttp(http: HttpStep, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
@@ -80,7 +82,8 @@ export async function runHttp(http: HttpStep, step: Step, ctx: ExecContext, opts
 
 async function exchange(request: ReturnType<typeof renderHttp>, route: Route, step: Step, opts: ExecuteOptions): Promise<StepResult> {
   const started = performance.now();
-  const collector = new OutputCollector(sinkFor(opts.onEvent));
+  const checks = new OutputChecks({ expect: step.expect, found: step.found });
+  const collector = new OutputCollector(sinkFor(opts.onEvent), checks);
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = stepTimeoutMs(step, {}, DEFAULT_HTTP_TIMEOUT_MS);
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -106,8 +109,9 @@ async function exchange(request: ReturnType<typeof renderHttp>, route: Route, st
     };
   }
   let body = "";
+  let cut = false;
   try {
-    body = await readBounded(res, collector);
+    ({ text: body, cut } = await readBounded(res, collector));
   } catch {
     // A body cut off by cancel or timeout: the status line is still the answer.
   }
@@ -120,14 +124,17 @@ async function exchange(request: ReturnType<typeof renderHttp>, route: Route, st
   } catch {
     json = undefined;
   }
-  const expectations = checkExpectations(step.expect, { status: res.status, stdout: { text: body, truncated: body.length >= MAX_BODY_BYTES }, json, latencyMs }, { status: "2xx" });
-  const passed = expectations.every((e) => e.passed);
+  const seen = { status: res.status, json, latencyMs, ...(cut ? { jsonNote: "only its first 1 MiB is parsed" } : {}) };
+  const expectations = checkExpectations(step.expect, { ...seen, text: checks.results("expect") }, { status: "2xx" });
+  const found = step.found ? checkExpectations(step.found, { ...seen, text: checks.results("found") }, {}, "found") : undefined;
+  const cancelled = opts.signal?.aborted === true;
   return {
-    status: opts.signal?.aborted ? "cancelled" : passed ? "passed" : "failed",
+    status: cancelled ? "cancelled" : verdict(expectations, found),
     exitCode: null,
     signal: null,
     durationMs: latencyMs,
     expectations,
+    ...(found && !cancelled ? { found } : {}),
     output: collector.summary(),
     details: { url: request.url, method: request.method, status: res.status, latencyMs },
   };

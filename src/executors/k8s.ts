@@ -4,9 +4,10 @@ import type { K8sStep, Step } from "../runbooks/schema.js";
 import { formatDuration } from "../runbooks/duration.js";
 import { substitute } from "../runbooks/template.js";
 import { table } from "../util/table.js";
-import { checkExpectations } from "./expect.js";
+import { checkExpectations, verdict } from "./expect.js";
 import { diagnoseApiError, kubeClients, type KubeClients } from "./k8s-client.js";
 import { OutputCollector, sinkFor } from "./output.js";
+import { OutputChecks } from "./stream-checks.js";
 import { stepTimeoutMs } from "./timeout.js";
 import type { ExecContext, ExecuteOptions, StepResult, StepStatus } from "./types.js";
 
@@ -179,7 +180,8 @@ class StepEnded extends Error {
 
 export async function runK8s(spec: K8sStep, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
   const started = performance.now();
-  const collector = new OutputCollector(sinkFor(opts.onEvent));
+  const texts = new OutputChecks({ expect: step.expect, found: step.found });
+  const collector = new OutputCollector(sinkFor(opts.onEvent), texts);
   let lastLine: string | undefined;
   const emit: Emit = (line) => {
     lastLine = line;
@@ -231,10 +233,12 @@ export async function runK8s(spec: K8sStep, step: Step, ctx: ExecContext, opts: 
   try {
     const outcome = await bounded(act(spec, clients, clients.namespace, ctx.vars, ac.signal, emit));
     for (const line of outcome.lines) emit(line);
-    const checks = step.expect?.stdout ? checkExpectations(step.expect, { stdout: collector.stdoutText() }) : [{ check: `k8s ${spec.action}`, passed: outcome.ok, ...(outcome.reason ? { reason: outcome.reason } : {}) }];
-    const passed = checks.every((c) => c.passed);
-    const status = outcome.status ?? (passed ? "passed" : "failed");
-    return finish(status, { expectations: status === "passed" || status === "failed" ? checks : [], ...(outcome.details ? { details: outcome.details } : {}), ...(outcome.status === "error" ? { error: outcome.reason } : {}) });
+    collector.finish();
+    const checks = step.expect?.stdout ? checkExpectations(step.expect, { text: texts.results("expect") }) : [{ check: `k8s ${spec.action}`, passed: outcome.ok, ...(outcome.reason ? { reason: outcome.reason } : {}) }];
+    const found = step.found ? checkExpectations(step.found, { text: texts.results("found") }, {}, "found") : undefined;
+    const status = outcome.status ?? verdict(checks, found);
+    const checked = outcome.status === undefined;
+    return finish(status, { expectations: checked ? checks : [], ...(checked && found ? { found } : {}), ...(outcome.details ? { details: outcome.details } : {}), ...(outcome.status === "error" || outcome.status === "timeout" ? { error: outcome.reason } : {}) });
   } catch (error) {
     const end = stopped();
     if (end) return end;

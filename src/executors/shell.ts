@@ -5,9 +5,10 @@ import path from "node:path";
 import { formatDuration } from "../runbooks/duration.js";
 import type { Step } from "../runbooks/schema.js";
 import { diagnose } from "./diagnose.js";
-import { checkExpectations } from "./expect.js";
+import { checkExpectations, verdict } from "./expect.js";
 import { OutputCollector, sinkFor } from "./output.js";
 import { groupIdentity, groupMembers, terminateGroup } from "./process-group.js";
+import { OutputChecks } from "./stream-checks.js";
 import { stepTimeoutMs } from "./timeout.js";
 import { KILL_GRACE_MS, type ExecContext, type ExecuteOptions, type StepResult, type StepStatus } from "./types.js";
 
@@ -37,8 +38,9 @@ async function runInteractive(script: string, step: Step, ctx: ExecContext, opts
   const exitCode = r.exitCode ?? (r.signal ? 128 + (SIGNALS[r.signal] ?? 0) : 127);
   opts.onEvent?.({ type: "exit", exitCode, signal: r.signal ?? null, at: Date.now() });
   const expectations = checkExpectations(step.expect, { exitCode }, { exitCode: 0 });
-  const status = r.isCanceled ? "cancelled" : expectations.every((e) => e.passed) ? "passed" : "failed";
-  return { status, exitCode, signal: r.signal ?? null, durationMs: Math.round(performance.now() - started), expectations, output: new OutputCollector().summary(), details: { interactive: true } };
+  const found = step.found ? checkExpectations(step.found, { exitCode }, {}, "found") : undefined;
+  const status = r.isCanceled ? "cancelled" : verdict(expectations, found);
+  return { status, exitCode, signal: r.signal ?? null, durationMs: Math.round(performance.now() - started), expectations, ...(found && !r.isCanceled ? { found } : {}), output: new OutputCollector().summary(), details: { interactive: true } };
 }
 
 /** Run a bash script; resolves with a result whatever happens to the process. */
@@ -67,7 +69,9 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
   }
   if (step.interactive) return runInteractive(script, step, ctx, opts);
   const started = performance.now();
-  const collector = new OutputCollector(sinkFor(opts.onEvent));
+  // The text checks read every chunk as it comes: the whole output is checked, none of it is kept.
+  const checks = new OutputChecks({ expect: step.expect, found: step.found });
+  const collector = new OutputCollector(sinkFor(opts.onEvent), checks);
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = stepTimeoutMs(step, ctx);
 
@@ -133,17 +137,19 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
   const exitCode = spawnError ? 127 : exit.code !== null ? exit.code : signal ? 128 + (SIGNALS[signal] ?? 0) : null;
   opts.onEvent?.({ type: "exit", exitCode, signal, at: Date.now() });
 
-  const stdout = collector.stdoutText();
   const stderr = collector.stderrTail();
-  const expectations = ending ? [] : checkExpectations(step.expect, { exitCode, stdout, stderr }, { exitCode: 0 });
-  const status: StepStatus = spawnError ? "error" : ending ?? (expectations.every((e) => e.passed) ? "passed" : "failed");
-  const diagnosis = status === "passed" ? undefined : diagnose(exitCode, spawnError ? `bash: command not found` : stderr);
+  const checked = ending === undefined;
+  const expectations = checked ? checkExpectations(step.expect, { exitCode, text: checks.results("expect") }, { exitCode: 0 }) : [];
+  const found = checked && step.found ? checkExpectations(step.found, { exitCode, text: checks.results("found") }, {}, "found") : undefined;
+  const status: StepStatus = spawnError ? "error" : ending ?? verdict(expectations, found);
+  const diagnosis = status === "passed" || status === "found" ? undefined : diagnose(exitCode, spawnError ? `bash: command not found` : stderr);
   return {
     status,
     exitCode,
     signal,
     durationMs: elapsed(),
     expectations,
+    ...(found ? { found } : {}),
     output: collector.summary(),
     ...(diagnosis ? { diagnosis } : {}),
     ...(spawnError ? { error: `could not start bash: ${result.shortMessage ?? result.message}` } : {}),

@@ -1,6 +1,7 @@
 /** Checks the schema cannot express: ids, references between fields, input defaults, typos in `$name`. */
 import type { PathSegment } from "./problems.js";
-import { checkInputValue } from "./inputs.js";
+import { checkInputValue, inputPattern } from "./inputs.js";
+import { catastrophicBacktracking } from "./patterns.js";
 import { scriptAssignments, scriptReferences, templateReferences } from "./script-vars.js";
 import type { Runbook, Step } from "./schema.js";
 import { stepKind } from "./schema.js";
@@ -35,11 +36,7 @@ function checkInputs(runbook: Runbook, out: LintProblem[]): void {
     if (spec.pattern !== undefined) {
       if (spec.type !== "string") out.push({ path: at("pattern"), atKey: true, message: `pattern applies to string inputs, not ${spec.type}` });
       else {
-        try {
-          new RegExp(spec.pattern);
-        } catch (e) {
-          out.push({ path: at("pattern"), message: `not a valid regular expression: ${(e as Error).message}` });
-        }
+        checkRegex(spec.pattern, at("pattern"), out, { wrap: inputPattern });
       }
     }
     if (spec.default !== undefined) {
@@ -79,13 +76,18 @@ function pathText(path: PathSegment[]): string {
   return path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("").replace(/^\./, "");
 }
 
-function checkRegex(pattern: string | undefined, path: PathSegment[], out: LintProblem[]): void {
+/** A pattern must compile and must not backtrack catastrophically; `flags` and `wrap` as it will run. */
+function checkRegex(pattern: string | undefined, path: PathSegment[], out: LintProblem[], how: { flags?: string; wrap?: (p: string) => string } = {}): void {
   if (pattern === undefined) return;
   try {
+    // Compiled as written, so the message shows the author's pattern (no flags, no wrapping).
     new RegExp(pattern);
   } catch (e) {
     out.push({ path, message: `not a valid regular expression: ${(e as Error).message}` });
+    return;
   }
+  const why = catastrophicBacktracking(how.wrap ? how.wrap(pattern) : pattern, how.flags);
+  if (why !== undefined) out.push({ path, message: `/${pattern}/ ${why}` });
 }
 
 /** The text fields of a step that handrail substitutes `$name` in, with their paths. */
@@ -153,8 +155,11 @@ function checkSteps(runbook: Runbook, steps: StepPlace[], stepIds: Set<string>, 
       const expect = step[field];
       if (!expect) continue;
       for (const stream of ["stdout", "stderr"] as const) {
-        checkRegex(expect[stream]?.matches, [...path, field, stream, "matches"], out);
-        checkRegex(expect[stream]?.notMatches, [...path, field, stream, "notMatches"], out);
+        for (const key of ["matches", "notMatches"] as const) {
+          const pattern = expect[stream]?.[key];
+          // Output patterns run with "m" (^ and $ at line ends), whether per line or across lines.
+          if (pattern !== undefined) checkRegex(pattern, [...path, field, stream, key], out, { flags: "m" });
+        }
       }
       for (const f of ["status", "json", "latencyMs"] as const) {
         if (expect[f] !== undefined && kind !== "http") out.push({ path: [...path, field, f], atKey: true, message: `${field}.${f} applies to http steps, not ${kind}` });
