@@ -2,6 +2,7 @@
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { prepareKube, privateKubeDir } from "../executors/kubeconfig.js";
+import { textFor } from "../executors/terminal-text.js";
 import type { KubeTarget } from "../executors/types.js";
 import { riskySteps, runHeadless } from "../incident/headless.js";
 import { IncidentFileError, readIncidentFile } from "../incident/log.js";
@@ -94,8 +95,11 @@ async function kubeFor(ctx: CommandContext): Promise<{ target?: KubeTarget; serv
 
 export async function runCommand(ctx: CommandContext, ref: string, opts: RunOptions): Promise<number> {
   const { runbook, file } = await findRunbook(ctx, ref);
-  const out = (t: string) => process.stdout.write(t);
-  const err = (t: string) => process.stderr.write(t);
+  // Step output goes through these: on a terminal only colour survives, to a pipe or file plain text.
+  const outText = textFor(process.stdout.isTTY === true);
+  const errText = textFor(process.stderr.isTTY === true);
+  const out = (t: string) => process.stdout.write(outText(t));
+  const err = (t: string) => process.stderr.write(errText(t));
   let session: IncidentSession;
   let severity: Severity;
   // A broken config file is bad input: found before anything is opened or run.
