@@ -68,8 +68,9 @@ export function maskCredentials(line: string): string {
 /**
  * One cheap test decides whether a line needs the full set of rules. A URL is looked into past
  * its first `/` only when a colon after the user is not a port: logs are full of URLs with paths.
+ * No part repeats over what another part may take, so a long line costs one pass.
  */
-const TRIGGER = /bearer|basic|akia|asia|secret|passw|pwd|token|api[_-]?key|gh[pousr]_|github_pat_|xox|glpat-|aiza|:\/\/[^\s/@]*@|:\/\/[^\s/:@]*:(?!\d+(?:[/?#\s]|$))(?:[^\s@/]|\/(?!\/)){0,256}@|PRIVATE KEY/i;
+const TRIGGER = /bearer|basic|akia|asia|secret|passw|pwd|token|api[_-]?key|gh[pousr]_|github_pat_|xox|glpat-|aiza|:\/\/[^\s/:@]*(?:@|:(?:[^\s/@]*@|(?!\d+(?:[/?#\s]|$))(?:[^\s@/]|\/(?!\/)){0,256}@))|PRIVATE KEY/i;
 
 /**
  * `eyJ` (a JWT, always this case) and the MySQL client names, in a regex of their own: added to
