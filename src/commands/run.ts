@@ -1,6 +1,7 @@
 /** `handrail run <runbook>`: open (or resume) an incident and walk it headless. */
 import { UsageError } from "../errors.js";
 import { prepareKube, privateKubeDir } from "../executors/kubeconfig.js";
+import { textFor } from "../executors/terminal-text.js";
 import type { KubeTarget } from "../executors/types.js";
 import { runHeadless } from "../incident/headless.js";
 import { IncidentFileError, readIncidentFile } from "../incident/log.js";
@@ -119,8 +120,11 @@ function secretsFromEnv(runbook: Runbook, env: Record<string, string | undefined
 
 export async function runCommand(ctx: CommandContext, ref: string | undefined, opts: RunOptions): Promise<number> {
   if (ref === undefined && opts.resume === undefined) throw new UsageError("run needs a runbook (an id or a file), or --resume <incident>", "e.g. handrail run deployment-failure --set service=api, or handrail run --resume <incident>");
-  const out = (t: string) => process.stdout.write(t);
-  const err = (t: string) => process.stderr.write(t);
+  // Step output goes through these: on a terminal only colour survives, to a pipe or file plain text.
+  const outText = textFor(process.stdout.isTTY === true);
+  const errText = textFor(process.stderr.isTTY === true);
+  const out = (t: string) => process.stdout.write(outText(t));
+  const err = (t: string) => process.stderr.write(errText(t));
   const yes = opts.yes === true;
   const given = parsePairs("--option", opts.option ?? []);
   // A broken config file is bad input: found before anything is opened or run.

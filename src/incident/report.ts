@@ -2,6 +2,7 @@
  * The incident report, rebuilt from the incident file alone: the sections of the seed's
  * template (summary, timeline, root cause, resolution, action items) filled from events.
  */
+import { plainText } from "../executors/terminal-text.js";
 import { formatDuration } from "../runbooks/duration.js";
 import type { EventOf, IncidentEvent } from "./events.js";
 import { drillSection, type ReportDrill } from "./report-drill.js";
@@ -273,5 +274,6 @@ export function renderMarkdown(r: IncidentReport): string {
   if (r.actionItems.length) out.push(...r.actionItems.map((a) => `- [ ] ${a}`));
   else out.push("_None recorded yet._");
   out.push("");
-  return out.join("\n");
+  // Step output, notes and commands may hold escape sequences; a report read with `cat` must not run them.
+  return plainText(out.join("\n"));
 }

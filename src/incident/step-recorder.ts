@@ -28,6 +28,7 @@ export class StepRecorder {
   private hash: Hash | undefined;
   private fileName: string;
   private carry: Record<Stream, Buffer[]> = { stdout: [], stderr: [] };
+  private fileRedactor: Redactor | undefined;
 
   constructor(
     private readonly log: IncidentLog,
@@ -94,10 +95,12 @@ export class StepRecorder {
 
   private emit(bytes: Buffer): void {
     let out = bytes;
+    // One redaction stream for the file, so a key block whose body comes in a later chunk than its BEGIN stays masked.
+    const redact = (this.fileRedactor ??= this.redactor.stream());
     // latin1 keeps bytes 1:1 and is cheap; decode to UTF-8 only when a mask may apply.
-    if (this.redactor.mayApply(bytes.toString("latin1"))) {
+    if (redact.mayApply(bytes.toString("latin1"))) {
       const utf8 = bytes.toString("utf8");
-      const clean = this.redactor.text(utf8);
+      const clean = redact.chunk(utf8);
       if (clean !== utf8) out = Buffer.from(clean, "utf8");
     }
     this.hash!.update(out);
