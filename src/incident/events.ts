@@ -71,6 +71,8 @@ export type IncidentEventBody =
   | ({ type: "notify.sent"; ref?: string; dryRun?: boolean; payload?: string } & NotifyFacts)
   | ({ type: "notify.failed"; reason: string } & NotifyFacts)
   | { type: "incident.resumed"; interrupted: string[]; pid: number }
+  /** The operator took the lock (--force-unlock) from a handrail that did not look dead: `previous` held it. */
+  | { type: "lock.forced"; previous: { pid: number; host: string; start?: string }; pid: number }
   | { type: "incident.resolved"; rootCause: string; actionItems: string[] }
   /** How a drill ended: the scenario's health check and the summary's figures (src/incident/drill-summary.ts). */
   | ({ type: "drill.finished" } & DrillOutcome);
