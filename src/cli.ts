@@ -119,7 +119,8 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("<incident>", "incident id or file")
     .option("--root-cause <text>", "what caused it")
     .option("--action-item <text>", "a follow-up (repeatable)", collect)
-    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[] }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
+    .option("--force-unlock", "take the incident's lock even from a handrail that looks alive (recorded in the incident)")
+    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[]; forceUnlock?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
 
   program
     .command("incidents")
