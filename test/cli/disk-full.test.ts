@@ -4,7 +4,8 @@
  * after space is freed `run --resume` carries on. Needs mount(2): root, as on these machines.
  */
 import { execa } from "execa";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { IncidentEvent } from "../../src/incident/events.js";
@@ -29,9 +30,10 @@ phases:
 
 let canMount = false;
 beforeAll(async () => {
-  const probe = scratchDir((fn) => process.once("exit", fn));
+  const probe = mkdtempSync(path.join(tmpdir(), "handrail-mount-probe-"));
   canMount = (await execa("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", probe], { reject: false })).exitCode === 0;
   if (canMount) await execa("umount", [probe]);
+  rmSync(probe, { recursive: true, force: true });
 });
 
 /** A 64 KiB tmpfs as the store, with `ballast` bytes already taken; unmounted after the test. */
