@@ -31,6 +31,8 @@ export interface ConsoleOptions {
   drill?: string;
   /** Open on the list of drills. */
   drillPicker?: boolean;
+  /** With resume: take the lock even from a handrail that looks alive. */
+  forceUnlock?: boolean;
 }
 
 /** Context names that mean production (the frame turns red): HANDRAIL_PRODUCTION_PATTERN, default "prod". */
@@ -114,7 +116,7 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
       }),
   });
   if (opts.drill !== undefined) await controller.startDrill(opts.drill);
-  else if (opts.resume) await controller.resumeIncident((await resumeTarget(ctx, opts.resume, "resume")).file);
+  else if (opts.resume) await controller.resumeIncident((await resumeTarget(ctx, opts.resume, "resume")).file, opts.forceUnlock ? { forceUnlock: true } : {});
   else if (opts.open) {
     const { runbook } = await findRunbook(ctx, opts.open);
     const severity = parseSeverity(opts.severity, "high");

@@ -1,4 +1,5 @@
 /** `handrail run <runbook>`: open (or resume) an incident and walk it headless. */
+import path from "node:path";
 import { UsageError } from "../errors.js";
 import { prepareKube, privateKubeDir } from "../executors/kubeconfig.js";
 import { textFor } from "../executors/terminal-text.js";
@@ -32,6 +33,8 @@ export interface RunOptions {
   resume?: string;
   /** Resume even though the runbook changed since the incident was opened. */
   acceptChanged?: boolean;
+  /** Take the incident's lock even from a handrail that looks alive. */
+  forceUnlock?: boolean;
   /** A drill scenario: its simulated world supplies the cluster and the inputs. */
   drill?: string;
 }
@@ -163,13 +166,14 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       parseOptions(runbook, severity, given);
       const done = new Set(Object.entries(state.steps).filter(([, r]) => r.status === "passed" || r.status === "found" || r.status === "skipped").map(([k]) => k));
       refuseUnlessClear(preflight({ runbook, severity, inputs: state.inputs, chosen: state.chosen, done, options: given, yes, dryRun: opts.dryRun === true || state.opened?.dryRun === true, missingSecrets: state.secrets.filter((n) => secrets[n] === undefined) }));
-      const resumed = IncidentSession.resume(target.file, runbook, { secrets, ...(target.changed ? { runbookChanged: target.source } : {}) });
+      const resumed = IncidentSession.resume(target.file, runbook, { secrets, forceUnlock: opts.forceUnlock === true, ...(target.changed ? { runbookChanged: target.source } : {}) });
       session = resumed.session;
-      if (resumed.read.damaged.length > 0) err(`warning: ${resumed.read.damaged.length} damaged line(s) in ${target.file} (a crash mid-write) were skipped: line ${resumed.read.damaged.map((d) => d.line).join(", ")}\n`);
+      for (const issue of resumed.read.issues) err(`warning: ${path.basename(target.file)}: ${issue.message}\n`);
       if (resumed.interrupted.length > 0) err(`interrupted when the last handrail stopped: ${resumed.interrupted.join(", ")} (offered again)\n`);
       for (const line of await reapInterrupted(session, resumed.read.events, resumed.interrupted)) err(`${line}\n`);
       if (target.changed) err(`note: going on with the runbook as it is now (${target.source.file}); recorded in the incident\n`);
       if (session.log.takenOverFrom !== undefined) err(`took over the lock of handrail pid ${session.log.takenOverFrom}, which is no longer running\n`);
+      if (session.log.forcedFrom) err(`took the lock from handrail pid ${session.log.forcedFrom.pid} on ${session.log.forcedFrom.host} (--force-unlock; recorded in the incident)\n`);
       if (opts.severity !== undefined) session.changeSeverity(severity, "--severity on resume");
     } else {
       const found = await findRunbook(ctx, ref!);
@@ -194,7 +198,8 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
   } catch (e) {
     kube.cleanup();
     await stopDrill();
-    if (e instanceof IncidentFileError) throw new UsageError(e.message, "Choose a writable directory with --incidents DIR.");
+    // A busy lock or a refused store says what to do itself; only a store that cannot be created needs the hint.
+    if (e instanceof IncidentFileError) throw new UsageError(e.message, opts.resume ? undefined : "Choose a writable directory with --incidents DIR.");
     throw e;
   }
 

@@ -174,7 +174,7 @@ export class Controller implements ConsoleController {
       if (!this.deps.locate) throw new Error("resuming is not available here");
       const needs = await resumeNeeds(file, this.deps.locate, answers);
       if (needs.ask) return this.store.setState({ resuming: needs.ask, flash: undefined });
-      const { session, read, interrupted } = IncidentSession.resume(file, needs.runbook, { secrets: answers.secrets ?? {}, ...(needs.changed ? { runbookChanged: needs.changed } : {}) });
+      const { session, read, interrupted } = IncidentSession.resume(file, needs.runbook, { secrets: answers.secrets ?? {}, forceUnlock: answers.forceUnlock === true, ...(needs.changed ? { runbookChanged: needs.changed } : {}) });
       const reaped = await reapInterrupted(session, read.events, interrupted);
       this.attach(session);
       if (interrupted.length > 0) this.flash([`interrupted when handrail last stopped: ${interrupted.join(", ")} (offered again)`, ...reaped].join("; "));

@@ -14,6 +14,8 @@ export type LocateRunbook = (file: string) => Promise<{ runbook: Runbook; source
 export interface ResumeAnswers {
   secrets?: Record<string, string>;
   acceptChanged?: boolean;
+  /** Take the lock even from a handrail that looks alive (resume --force-unlock). */
+  forceUnlock?: boolean;
 }
 
 export type ResumeNeeds = { ask: ResumeAsk } | { ask?: undefined; runbook: Runbook; changed?: RunbookSource };
@@ -25,6 +27,6 @@ export async function resumeNeeds(file: string, locate: LocateRunbook, answers: 
   const specs = target.runbook.inputs ?? {};
   const secrets = state.secrets.filter((n) => answers.secrets?.[n] === undefined).map((name) => ({ name, prompt: specs[name]?.prompt ?? name }));
   const changed = target.changed && !answers.acceptChanged ? { file: target.source.file, was: target.changed.was, now: target.changed.now } : undefined;
-  if (secrets.length > 0 || changed) return { ask: { file, incident: state.id ?? file, secrets, ...(changed ? { changed } : {}), answers: { secrets: answers.secrets ?? {}, acceptChanged: answers.acceptChanged === true } } };
+  if (secrets.length > 0 || changed) return { ask: { file, incident: state.id ?? file, secrets, ...(changed ? { changed } : {}), answers: { secrets: answers.secrets ?? {}, acceptChanged: answers.acceptChanged === true, forceUnlock: answers.forceUnlock === true } } };
   return { runbook: target.runbook, ...(target.changed ? { changed: target.source } : {}) };
 }

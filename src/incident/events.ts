@@ -79,6 +79,8 @@ export type IncidentEventBody =
   | ({ type: "notify.failed"; reason: string } & NotifyFacts)
   /** `runbookChanged`: the runbook differed from the one opened on, and the operator went on with it. */
   | { type: "incident.resumed"; interrupted: string[]; pid: number; runbookChanged?: { file: string; sha256: string } }
+  /** The operator took the lock (--force-unlock) from a handrail that did not look dead: `previous` held it. */
+  | { type: "lock.forced"; previous: { pid: number; host: string; start?: string }; pid: number }
   | { type: "incident.resolved"; rootCause: string; actionItems: string[] }
   /** How a drill ended: the scenario's health check and the summary's figures (src/incident/drill-summary.ts). */
   | ({ type: "drill.finished" } & DrillOutcome);

@@ -42,6 +42,8 @@ export interface ResumeOptions {
   secrets?: Record<string, string>;
   /** The runbook as found now, when it differs from the one the incident was opened on (recorded in incident.resumed). */
   runbookChanged?: { file: string; sha256: string };
+  /** Take the lock even from a handrail that looks alive (--force-unlock; recorded as lock.forced). */
+  forceUnlock?: boolean;
 }
 
 /** Where a step runs. */
@@ -121,7 +123,7 @@ export class IncidentSession {
 
   /** Pick an incident up from its file alone; secret values are given again (they are never stored). */
   static resume(file: string, runbook: Runbook, opts: ResumeOptions = {}): { session: IncidentSession; read: ReadResult; interrupted: string[] } {
-    const { log, read } = IncidentLog.reopen(file);
+    const { log, read } = IncidentLog.reopen(file, { forceUnlock: opts.forceUnlock === true });
     const session = new IncidentSession(log, runbook, read.events);
     const interrupted = interruptedSteps(session.state);
     for (const [name, value] of Object.entries(opts.secrets ?? {})) session.setSecret(name, value);

@@ -15,7 +15,7 @@ export interface ActResult {
 export interface ConsoleController {
   startIncident(runbookId: string, severity: Severity, inputs: Record<string, InputValue>): Promise<void>;
   /** Resume an incident; what it needs first (secret values, a changed runbook) is asked on the resume screen. */
-  resumeIncident(file: string, answers?: { secrets?: Record<string, string>; acceptChanged?: boolean }): Promise<void>;
+  resumeIncident(file: string, answers?: { secrets?: Record<string, string>; acceptChanged?: boolean; forceUnlock?: boolean }): Promise<void>;
   /** Start a drill scenario: its simulated world, then an incident on its runbook with its inputs. */
   startDrill(scenarioId: string): Promise<void>;
   /**

@@ -42,7 +42,7 @@ export function ResumeIncident() {
           onSubmit={(v) => {
             const next = { ...secrets, [pending.name]: v };
             setSecrets(next);
-            if (ask.secrets.every((s) => next[s.name] !== undefined)) void controller.resumeIncident(ask.file, { secrets: { ...ask.answers.secrets, ...next }, acceptChanged: ask.answers.acceptChanged || accepted });
+            if (ask.secrets.every((s) => next[s.name] !== undefined)) void controller.resumeIncident(ask.file, { ...ask.answers, secrets: { ...ask.answers.secrets, ...next }, acceptChanged: ask.answers.acceptChanged || accepted });
           }}
           onCancel={() => controller.leave()}
         />

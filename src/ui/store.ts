@@ -25,7 +25,7 @@ export interface ResumeAsk {
   secrets: Array<{ name: string; prompt: string }>;
   changed?: { file: string; was: string; now: string };
   /** What was answered so far. */
-  answers: { secrets: Record<string, string>; acceptChanged: boolean };
+  answers: { secrets: Record<string, string>; acceptChanged: boolean; forceUnlock: boolean };
 }
 
 export interface IncidentCard {
