@@ -118,7 +118,9 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   if (opts.drill !== undefined) await controller.startDrill(opts.drill);
   else if (opts.resume) await controller.resumeIncident((await resumeTarget(ctx, opts.resume, "resume")).file, opts.forceUnlock ? { forceUnlock: true } : {});
   else if (opts.open) {
-    const { runbook } = await findRunbook(ctx, opts.open);
+    const { runbook, file } = await findRunbook(ctx, opts.open);
+    // A runbook named by its file may not be on the search path: the console still needs its card.
+    if (!runbooks.some((r) => r.id === runbook.id)) runbooks.push({ id: runbook.id, title: runbook.title, tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, ...sourceIfReadable(file, ctx.cwd) });
     const severity = parseSeverity(opts.severity, "high");
     const inputs = resolveInputs(runbook, parsePairs("--set", opts.set ?? []), ctx.env);
     await controller.startIncident(runbook.id, severity, inputs);
