@@ -18,8 +18,9 @@ export function bundleOptions(define = {}) {
     alias: { "react-devtools-core": path.join(root, "scripts/devtools-stub.mjs") },
     // client-node is ~15 MB of JavaScript and only needed by k8s steps: left to node_modules and
     // imported lazily, so start-up never parses it (ENVIRONMENT.md: load client-node lazily).
-    // nodemailer likewise: only an email notification loads it.
-    external: ["@kubernetes/client-node", "nodemailer"],
+    // nodemailer likewise: only an email notification loads it; recheck (3 MB) only a runbook
+    // pattern with a repeated group (src/runbooks/patterns.ts).
+    external: ["@kubernetes/client-node", "nodemailer", "recheck"],
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __handrailRequire } from 'node:module';\nconst require = __handrailRequire(import.meta.url);",
     },

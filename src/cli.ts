@@ -76,22 +76,25 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .command("resume")
     .description("pick an incident up where it stopped, in the console")
     .argument("<incident>", "incident id or file")
-    .action(async (ref: string, _opts: unknown, cmd: Command) => {
-      exitCodeOverride = await (await import("./commands/console.js")).consoleCommand(ctxFor(cmd), { resume: ref });
+    .option("--force-unlock", "take the incident's lock even from a handrail that looks alive (recorded in the incident)")
+    .action(async (ref: string, opts: { forceUnlock?: boolean }, cmd: Command) => {
+      exitCodeOverride = await (await import("./commands/console.js")).consoleCommand(ctxFor(cmd), { resume: ref, ...(opts.forceUnlock ? { forceUnlock: true } : {}) });
     });
 
   program
     .command("run")
     .description("walk a runbook without the console, for scripts and CI")
-    .argument("<runbook>", "runbook id or file")
+    .argument("[runbook]", "runbook id or file (not needed with --resume: the incident names it)")
     .option("--set <name=value>", "an input value (repeatable)", collect)
     .option("--severity <level>", "critical | high | medium | low (default high)")
     .option("--option <phase=option>", "the option to take in a phase (repeatable)", collect)
     .option("--yes", "run steps of risk high and critical, and acknowledge manual steps")
     .option("--dry-run", "show every command, run nothing (still writes the incident file)")
-    .option("--resume <incident>", "continue an interrupted incident")
+    .option("--resume <incident>", "continue an incident where it stopped (its file names the runbook)")
+    .option("--accept-changed", "with --resume: go on although the runbook changed since the incident was opened")
+    .option("--force-unlock", "with --resume: take the incident's lock even from a handrail that looks alive (recorded in the incident)")
     .option("--drill <scenario>", "walk it against a simulated incident (handrail drill --list); exit 0 only when it ends healthy")
-    .action(async (ref: string, opts: RunOptions, cmd: Command) => {
+    .action(async (ref: string | undefined, opts: RunOptions, cmd: Command) => {
       exitCodeOverride = await (await import("./commands/run.js")).runCommand(ctxFor(cmd), ref, opts);
     });
 
@@ -119,7 +122,8 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("<incident>", "incident id or file")
     .option("--root-cause <text>", "what caused it")
     .option("--action-item <text>", "a follow-up (repeatable)", collect)
-    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[] }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
+    .option("--force-unlock", "take the incident's lock even from a handrail that looks alive (recorded in the incident)")
+    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[]; forceUnlock?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
 
   program
     .command("incidents")

@@ -9,7 +9,9 @@ import { allSteps } from "../runbooks/walk.js";
 import { App } from "../ui/app.js";
 import { createConsoleStore, type IncidentCard, type RunbookCard } from "../ui/store.js";
 import { openLibrary, findRunbook, type CommandContext } from "./context.js";
-import { findIncident, incidentsDir } from "./incident-files.js";
+import { incidentsDir } from "./incident-files.js";
+import { resumeTarget } from "./resume-target.js";
+import { sourceOf } from "../runbooks/source.js";
 import { listIncidentRows } from "./incidents.js";
 import { loadNotifySettings } from "./notify-config.js";
 import { parsePairs, parseSeverity, resolveInputs } from "./run.js";
@@ -29,6 +31,8 @@ export interface ConsoleOptions {
   drill?: string;
   /** Open on the list of drills. */
   drillPicker?: boolean;
+  /** With resume: take the lock even from a handrail that looks alive. */
+  forceUnlock?: boolean;
 }
 
 /** Context names that mean production (the frame turns red): HANDRAIL_PRODUCTION_PATTERN, default "prod". */
@@ -41,13 +45,22 @@ export function isProduction(context: string | undefined, pattern: string | unde
   }
 }
 
+/** A card's source, for the incident to record (a file that vanished since the library was read has none). */
+function sourceIfReadable(file: string, cwd: string): { source?: ReturnType<typeof sourceOf> } {
+  try {
+    return { source: sourceOf(file, cwd) };
+  } catch {
+    return {};
+  }
+}
+
 export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions): Promise<number> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError("the console needs an interactive terminal (stdin and stdout must be a TTY)", "For scripts and CI use: handrail run <runbook> --set … --yes");
   }
   const notify = loadNotifySettings(ctx.env);
   const lib = await openLibrary(ctx, () => undefined);
-  const runbooks: RunbookCard[] = lib.entries.map(({ runbook }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook }));
+  const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, ...sourceIfReadable(file, ctx.cwd) }));
   const dir = incidentsDir(ctx);
   // Drill incidents are not offered for resuming: their simulated world ended with them.
   const listIncidents = (): IncidentCard[] => listIncidentRows(dir).filter((r) => r.drill === undefined).map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age }));
@@ -91,6 +104,7 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     mode: "console",
     notify,
     drills: drillLauncher(ctx),
+    locate: (file) => resumeTarget(ctx, file),
     listIncidents,
     exit: () => ink.app?.unmount(),
     // Put the screen away, let the step have the terminal, then draw the screen again.
@@ -102,13 +116,19 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
       }),
   });
   if (opts.drill !== undefined) await controller.startDrill(opts.drill);
-  else if (opts.resume) await controller.resumeIncident(findIncident(ctx, opts.resume));
+  else if (opts.resume) await controller.resumeIncident((await resumeTarget(ctx, opts.resume, "resume")).file, opts.forceUnlock ? { forceUnlock: true } : {});
   else if (opts.open) {
-    const { runbook } = await findRunbook(ctx, opts.open);
+    const { runbook, file } = await findRunbook(ctx, opts.open);
+    // A runbook named by its file may not be on the search path: the console still needs its card.
+    if (!runbooks.some((r) => r.id === runbook.id)) runbooks.push({ id: runbook.id, title: runbook.title, tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, ...sourceIfReadable(file, ctx.cwd) });
     const severity = parseSeverity(opts.severity, "high");
     const inputs = resolveInputs(runbook, parsePairs("--set", opts.set ?? []), ctx.env);
     await controller.startIncident(runbook.id, severity, inputs);
   }
+  // A closed terminal or a kill ends the console as a quit would: the running step is cancelled and recorded, the lock released.
+  const hangUp = () => void controller.hangUp();
+  process.on("SIGHUP", hangUp);
+  process.on("SIGTERM", hangUp);
   for (;;) {
     // Each screen reads the terminal through a stream of its own, destroyed before a step takes
     // the terminal: a merely paused stream goes on reading into its buffer (up to its high-water
@@ -128,6 +148,8 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
       ink.done?.();
     }
   }
+  process.off("SIGHUP", hangUp);
+  process.off("SIGTERM", hangUp);
   const file = store.getState().incidentFile;
   if (file) process.stdout.write(`incident file: ${file}\n`);
   // A drill left from its walkthrough was judged on the way out: say how it went.

@@ -4,11 +4,11 @@ import path from "node:path";
 import { UsageError } from "../errors.js";
 import { formatDuration } from "../runbooks/duration.js";
 import type { EventOf, IncidentEvent } from "../incident/events.js";
-import { IncidentFileError, IncidentLog, readIncidentFile } from "../incident/log.js";
-import { Redactor } from "../incident/redact.js";
+import { IncidentFileError, IncidentLog, readIncidentFile, type ReadResult } from "../incident/log.js";
+import { MASK, Redactor } from "../incident/redact.js";
 import { replay } from "../incident/machine.js";
 import { Notifier } from "../incident/notifier.js";
-import { buildReport, renderMarkdown } from "../incident/report.js";
+import { buildReport, renderMarkdown, type IncidentReport } from "../incident/report.js";
 import { inputToEnv } from "../runbooks/inputs.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { loadNotifySettings } from "./notify-config.js";
@@ -16,17 +16,39 @@ import type { CommandContext } from "./context.js";
 import { DRILLS_SUBDIR, findIncident, incidentsDir } from "./incident-files.js";
 import { table } from "./list.js";
 
-function reportOf(file: string) {
-  const read = readIncidentFile(file);
-  if (read.events[0]?.type !== "incident.opened") throw new UsageError(`${file} is not an incident file (no incident.opened event first)`);
-  return buildReport(read.events, read.damaged.length);
+function readOrRefuse(file: string): ReadResult {
+  try {
+    return readIncidentFile(file);
+  } catch (e) {
+    if (e instanceof IncidentFileError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+function reportOf(file: string): { report: IncidentReport; problems: string[] } {
+  const read = readOrRefuse(file);
+  const problems = read.issues.map((i) => i.message);
+  if (!read.events.some((e) => e.type === "incident.opened")) {
+    for (const p of problems) process.stderr.write(`damage: ${p}\n`);
+    throw new UsageError(`${file}: no report can be built, its incident.opened event is lost (${problems.length} problem(s), listed above)`);
+  }
+  return { report: buildReport(read.events, read.damaged.length), problems };
+}
+
+/** The report's Markdown with the file's damage, line by line, right after the summary. */
+function withIntegrity(md: string, problems: readonly string[]): string {
+  if (problems.length === 0) return md;
+  const section = ["## Integrity of the incident file", "", ...problems.map((p) => `- ${p}`), "", ""].join("\n");
+  const at = md.indexOf("\n## ", md.indexOf("## Summary") + 1);
+  return at === -1 ? `${md}\n${section}` : `${md.slice(0, at + 1)}${section}${md.slice(at + 1)}`;
 }
 
 export function reportCommand(ctx: CommandContext, ref: string, opts: { format?: string; output?: string }): void {
   const format = opts.format ?? "markdown";
   if (format !== "markdown" && format !== "md" && format !== "json") throw new UsageError(`--format ${format}: expected markdown | json`);
-  const report = reportOf(findIncident(ctx, ref));
-  const text = format === "json" ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report);
+  const { report, problems } = reportOf(findIncident(ctx, ref));
+  if (problems.length > 0) process.stderr.write(`warning: ${problems.length} problem(s) in the incident file, listed in the report (${problems[0]}${problems.length > 1 ? ", ..." : ""})\n`);
+  const text = format === "json" ? `${JSON.stringify(problems.length > 0 ? { ...report, integrity: problems } : report, null, 2)}\n` : withIntegrity(renderMarkdown(report), problems);
   if (opts.output) {
     try {
       writeFileSync(path.resolve(ctx.cwd, opts.output), text, { mode: 0o600 });
@@ -37,16 +59,19 @@ export function reportCommand(ctx: CommandContext, ref: string, opts: { format?:
   } else process.stdout.write(text);
 }
 
-export async function resolveCommand(ctx: CommandContext, ref: string, opts: { rootCause?: string; actionItem?: string[] }): Promise<void> {
+export async function resolveCommand(ctx: CommandContext, ref: string, opts: { rootCause?: string; actionItem?: string[]; forceUnlock?: boolean }): Promise<void> {
   if (!opts.rootCause || opts.rootCause.trim() === "") throw new UsageError("--root-cause TEXT is required", 'e.g. handrail resolve INCIDENT --root-cause "bad image tag" --action-item "pin image digests"');
   const file = findIncident(ctx, ref);
   const settings = loadNotifySettings(ctx.env);
   let log: IncidentLog;
   let events: IncidentEvent[];
   try {
-    const { log: reopened, read } = IncidentLog.reopen(file);
+    const { log: reopened, read } = IncidentLog.reopen(file, { forceUnlock: opts.forceUnlock === true });
     log = reopened;
     events = read.events;
+    for (const issue of read.issues) process.stderr.write(`warning: ${issue.message}\n`);
+    if (log.forcedFrom) process.stderr.write(`forced the lock of handrail pid ${log.forcedFrom.pid} on ${log.forcedFrom.host} (recorded in the incident as lock.forced)\n`);
+    if (log.takenOverFrom !== undefined) process.stderr.write(`took over the lock of handrail pid ${log.takenOverFrom}, which is no longer running\n`);
     if (read.events.some((e) => e.type === "incident.resolved")) {
       log.close();
       throw new UsageError(`${path.basename(file, ".jsonl")} is already resolved`);
@@ -61,6 +86,7 @@ export async function resolveCommand(ctx: CommandContext, ref: string, opts: { r
     const resolved = log.append({ type: "incident.resolved", rootCause: redact.text(opts.rootCause), actionItems: (opts.actionItem ?? []).map((a) => redact.text(a)) });
     events.push(resolved);
     // What was paged is resolved too. The runbook may be gone from the search path: the file knows enough.
+    // reopen refused a file whose first event is not incident.opened.
     const opened = events[0] as EventOf<"incident.opened">;
     const stub = { apiVersion: "handrail/v1", kind: "Runbook", id: opened.runbook.id, title: opened.runbook.title, phases: [] } as unknown as Runbook;
     const state = replay(stub, events);
@@ -73,13 +99,13 @@ export async function resolveCommand(ctx: CommandContext, ref: string, opts: { r
         if (line) process.stdout.write(`${line}\n`);
         return e;
       },
-      shownVars: () => ({ incident_id: state.id ?? "", severity: state.severity, runbook_id: stub.id, ...Object.fromEntries(Object.entries(state.inputs).map(([k, v]) => [k, state.secrets.includes(k) ? "••••••" : inputToEnv(v)])) }),
+      shownVars: () => ({ incident_id: state.id ?? "", severity: state.severity, runbook_id: stub.id, ...Object.fromEntries(Object.entries(state.inputs).map(([k, v]) => [k, inputToEnv(v)])), ...Object.fromEntries(state.secrets.map((k) => [k, MASK])) }),
       redact: (text) => redact.text(text),
       addSecrets: (values) => {
         redact = redact.with(values);
       },
     });
-    notifier.configure(settings);
+    notifier.configure(settings, ctx.env);
     notifier.resolved(events);
     await notifier.settle();
   } finally {
@@ -100,49 +126,86 @@ export interface IncidentRow {
   modified: string;
   /** The drill scenario, for incidents opened by a drill (they live in the store's drills/ directory). */
   drill?: string;
+  /** What is wrong with the file, line by line (integrity.ts); absent when nothing is. */
+  problems?: string[];
 }
 
-function rowsIn(dir: string, now: number): IncidentRow[] {
+/** A .jsonl in the store that cannot be listed as an incident: its incident.opened is lost, or it cannot be read. */
+export interface DamagedFile {
+  id: string;
+  file: string;
+  modified?: string;
+  problems: string[];
+}
+
+function scan(dir: string, now: number): { rows: IncidentRow[]; damaged: DamagedFile[] } {
   let names: string[] = [];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith(".jsonl"));
   } catch {
     names = [];
   }
-  return names.flatMap((name) => {
+  const rows: IncidentRow[] = [];
+  const damaged: DamagedFile[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const id = name.replace(/\.jsonl$/, "");
+    let modified: string | undefined;
     try {
-      const file = path.join(dir, name);
+      modified = statSync(file).mtime.toISOString();
       const read = readIncidentFile(file);
-      const opened = read.events[0];
-      if (opened?.type !== "incident.opened") return [];
+      const problems = read.issues.length > 0 ? { problems: read.issues.map((i) => i.message) } : {};
+      const opened = read.events.find((e) => e.type === "incident.opened");
+      if (opened?.type !== "incident.opened") {
+        damaged.push({ id, file, modified, problems: problems.problems ?? ["no incident.opened event"] });
+        continue;
+      }
       const r = buildReport(read.events, read.damaged.length);
       const drill = opened.mode === "drill" ? { drill: opened.scenario ?? "drill" } : {};
-      return [{ id: r.incident, runbook: r.runbook.id, severity: r.severity.final, status: r.status, openedAt: r.openedAt, age: formatDuration(now - Date.parse(r.openedAt)), steps: r.steps.length, file, modified: statSync(file).mtime.toISOString(), ...drill }];
-    } catch {
-      return [];
+      rows.push({ id: r.incident, runbook: r.runbook.id, severity: r.severity.final, status: r.status, openedAt: r.openedAt, age: formatDuration(now - Date.parse(r.openedAt)), steps: r.steps.length, file, modified, ...drill, ...problems });
+    } catch (e) {
+      damaged.push({ id, file, ...(modified ? { modified } : {}), problems: [`cannot be read: ${(e as Error).message}`] });
     }
-  });
+  }
+  return { rows, damaged };
 }
 
-/** The incidents of a store and of its drills/ directory, newest first; unreadable files are left out. */
-export function listIncidentRows(dir: string): IncidentRow[] {
+function scanStore(dir: string): { rows: IncidentRow[]; damaged: DamagedFile[] } {
   const now = Date.now();
-  return [...rowsIn(dir, now), ...rowsIn(path.join(dir, DRILLS_SUBDIR), now)].sort((a, b) => b.openedAt.localeCompare(a.openedAt) || b.id.localeCompare(a.id));
+  const top = scan(dir, now);
+  const drills = scan(path.join(dir, DRILLS_SUBDIR), now);
+  const rows = [...top.rows, ...drills.rows].sort((a, b) => b.openedAt.localeCompare(a.openedAt) || b.id.localeCompare(a.id));
+  return { rows, damaged: [...top.damaged, ...drills.damaged] };
+}
+
+/** The incidents of a store and of its drills/ directory, newest first; files without an incident.opened are left out (incidents lists them). */
+export function listIncidentRows(dir: string): IncidentRow[] {
+  return scanStore(dir).rows;
+}
+
+function damageCell(problems: readonly string[] | undefined): string {
+  if (!problems?.length) return "";
+  return `! ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ""}`;
 }
 
 export function incidentsCommand(ctx: CommandContext, opts: { json?: boolean }): void {
   const dir = incidentsDir(ctx);
-  const rows = listIncidentRows(dir);
+  const { rows, damaged } = scanStore(dir);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    const lost = damaged.map((d) => ({ id: d.id, status: "damaged", file: d.file, ...(d.modified ? { modified: d.modified } : {}), problems: d.problems }));
+    process.stdout.write(`${JSON.stringify([...rows, ...lost], null, 2)}\n`);
     return;
   }
-  if (rows.length === 0) {
+  if (rows.length === 0 && damaged.length === 0) {
     process.stdout.write(`No incidents in ${dir}.\n`);
     return;
   }
-  // The DRILL column appears only when the store holds drills, so a store of real incidents reads as before.
+  // The DRILL and DAMAGE columns appear only when needed, so a healthy store of real incidents reads as before.
   const drills = rows.some((r) => r.drill !== undefined);
-  const head = ["ID", "RUNBOOK", "SEVERITY", "STATUS", "AGE", "STEPS", ...(drills ? ["DRILL"] : [])];
-  process.stdout.write(table([head, ...rows.map((r) => [r.id, r.runbook, r.severity, r.status, r.age, String(r.steps), ...(drills ? [r.drill ?? ""] : [])])]));
+  const hurt = damaged.length > 0 || rows.some((r) => r.problems);
+  const head = ["ID", "RUNBOOK", "SEVERITY", "STATUS", "AGE", "STEPS", ...(drills ? ["DRILL"] : []), ...(hurt ? ["DAMAGE"] : [])];
+  const body = rows.map((r) => [r.id, r.runbook, r.severity, r.status, r.age, String(r.steps), ...(drills ? [r.drill ?? ""] : []), ...(hurt ? [damageCell(r.problems)] : [])]);
+  const lost = damaged.map((d) => [d.id, "?", "?", "damaged", "?", "?", ...(drills ? [""] : []), damageCell(d.problems)]);
+  process.stdout.write(table([head, ...body, ...lost]));
+  if (hurt) process.stdout.write(`\n! ${rows.filter((r) => r.problems).length + damaged.length} incident file(s) are damaged: handrail report ID names every problem by line.\n`);
 }

@@ -2,10 +2,15 @@
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import { prepareKube, privateKubeDir } from "../executors/kubeconfig.js";
+import { textFor } from "../executors/terminal-text.js";
 import type { KubeTarget } from "../executors/types.js";
-import { riskySteps, runHeadless } from "../incident/headless.js";
+import { runHeadless } from "../incident/headless.js";
 import { IncidentFileError, readIncidentFile } from "../incident/log.js";
-import { flatten, buildPlan, optionsFor } from "../incident/plan.js";
+import { replay } from "../incident/machine.js";
+import { attachNotifier } from "../incident/notifier.js";
+import { optionsFor } from "../incident/plan.js";
+import { preflight } from "../incident/preflight.js";
+import { reapInterrupted } from "../incident/reap.js";
 import { IncidentSession } from "../incident/session.js";
 import { checkInputValue, type InputValue } from "../runbooks/inputs.js";
 import { SEVERITIES, type Runbook, type Severity } from "../runbooks/schema.js";
@@ -14,7 +19,9 @@ import { findRunbook, type CommandContext } from "./context.js";
 import { findScenario } from "../sandbox/scenarios/index.js";
 import { renderDrillSummary } from "../incident/drill-summary.js";
 import { checkScenarioRunbook, drillInputs, finishDrill, launchDrill, refuseClusterFlags, type CommandDrill } from "./drill-session.js";
-import { findIncident, incidentsDir } from "./incident-files.js";
+import { incidentsDir } from "./incident-files.js";
+import { continueCommand, resumeTarget } from "./resume-target.js";
+import { sourceOf } from "../runbooks/source.js";
 import { loadNotifySettings } from "./notify-config.js";
 
 export interface RunOptions {
@@ -24,6 +31,10 @@ export interface RunOptions {
   yes?: boolean;
   dryRun?: boolean;
   resume?: string;
+  /** Resume even though the runbook changed since the incident was opened. */
+  acceptChanged?: boolean;
+  /** Take the incident's lock even from a handrail that looks alive. */
+  forceUnlock?: boolean;
   /** A drill scenario: its simulated world supplies the cluster and the inputs. */
   drill?: string;
 }
@@ -46,8 +57,11 @@ export function parseSeverity(value: string | undefined, fallback: Severity): Se
 }
 
 /** Every input checked by type before anything runs; secrets may come from HANDRAIL_INPUT_<NAME>. */
-export function resolveInputs(runbook: Runbook, given: Record<string, string | string[]>, env: Record<string, string | undefined>): Record<string, InputValue> {
+export function resolveInputs(runbook: Runbook, given: Record<string, string | string[]>, env: Record<string, string | undefined>, warn: (line: string) => void = () => undefined): Record<string, InputValue> {
   const specs = runbook.inputs ?? {};
+  for (const name of Object.keys(given)) {
+    if (specs[name]?.type === "secret") warn(`warning: --set ${name} puts a secret in your shell history; use HANDRAIL_INPUT_${name.toUpperCase()} instead`);
+  }
   for (const name of Object.keys(given)) {
     if (!specs[name]) throw new UsageError(`--set ${name}: the runbook ${runbook.id} has no input "${name}"${didYouMean(name, Object.keys(specs))}`, `Its inputs: ${Object.keys(specs).join(", ") || "none"}`);
   }
@@ -92,61 +106,87 @@ async function kubeFor(ctx: CommandContext): Promise<{ target?: KubeTarget; serv
   return { target: prepared.target, ...(prepared.server ? { server: prepared.server } : {}), cleanup };
 }
 
-export async function runCommand(ctx: CommandContext, ref: string, opts: RunOptions): Promise<number> {
-  const { runbook, file } = await findRunbook(ctx, ref);
-  const out = (t: string) => process.stdout.write(t);
-  const err = (t: string) => process.stderr.write(t);
-  let session: IncidentSession;
-  let severity: Severity;
+/** Refused before anything runs: every problem at once, exit 2. */
+function refuseUnlessClear(problems: string[]): void {
+  if (problems.length > 0) throw new UsageError(problems.join("\n  "), "Nothing was run.");
+}
+
+/** Secret values given again on resume, from HANDRAIL_INPUT_<NAME> (never from the file). */
+function secretsFromEnv(runbook: Runbook, env: Record<string, string | undefined>): Record<string, string> {
+  const secrets: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(runbook.inputs ?? {})) {
+    const v = env[`HANDRAIL_INPUT_${name.toUpperCase()}`];
+    if (spec.type === "secret" && v !== undefined) secrets[name] = v;
+  }
+  return secrets;
+}
+
+export async function runCommand(ctx: CommandContext, ref: string | undefined, opts: RunOptions): Promise<number> {
+  if (ref === undefined && opts.resume === undefined) throw new UsageError("run needs a runbook (an id or a file), or --resume <incident>", "e.g. handrail run deployment-failure --set service=api, or handrail run --resume <incident>");
+  // Step output goes through these: on a terminal only colour survives, to a pipe or file plain text.
+  const outText = textFor(process.stdout.isTTY === true);
+  const errText = textFor(process.stderr.isTTY === true);
+  const out = (t: string) => process.stdout.write(outText(t));
+  const err = (t: string) => process.stderr.write(errText(t));
+  const yes = opts.yes === true;
+  const given = parsePairs("--option", opts.option ?? []);
   // A broken config file is bad input: found before anything is opened or run.
   const notify = loadNotifySettings(ctx.env);
   let drill: CommandDrill | undefined;
   if (opts.drill !== undefined) {
-    if (opts.resume) throw new UsageError("--drill cannot be combined with --resume: a drill's world does not outlive its run", `Start it again: handrail run ${runbook.id} --drill ${opts.drill}`);
+    if (opts.resume) throw new UsageError("--drill cannot be combined with --resume: a drill's world does not outlive its run", `Start it again: handrail run ${ref ?? "<runbook>"} --drill ${opts.drill}`);
+    if (ref === undefined) throw new UsageError(`--drill ${opts.drill}: name the runbook it drills`, `handrail drill --list shows each scenario's runbook`);
     refuseClusterFlags(ctx, "--drill");
     const scenario = findScenario(opts.drill);
+    const { runbook } = await findRunbook(ctx, ref);
     checkScenarioRunbook(scenario, runbook);
     // Check the flags before starting the world, so a typo costs nothing.
-    parseOptions(runbook, parseSeverity(opts.severity, scenario.severity), parsePairs("--option", opts.option ?? []));
+    parseOptions(runbook, parseSeverity(opts.severity, scenario.severity), given);
     parsePairs("--set", opts.set ?? []);
     drill = await launchDrill(ctx, scenario);
   }
   const kube = drill ? { target: drill.kube, server: drill.server, cleanup: () => undefined } : await kubeFor(ctx);
   const stopDrill = async () => drill?.drill.stop();
+  let session: IncidentSession;
+  let runbook: Runbook;
   try {
     if (opts.resume) {
-      const incidentFile = findIncident(ctx, opts.resume);
-      const first = readIncidentFile(incidentFile).events[0];
-      if (first?.type !== "incident.opened") throw new UsageError(`${incidentFile} is not an incident file`);
-      if (first.mode === "drill") throw new UsageError(`--resume: ${path.basename(incidentFile)} is a drill; its simulated world ended with its run`, `Start it again: handrail run ${runbook.id} --drill ${first.scenario ?? "<scenario>"}`);
-      if (first.runbook.id !== runbook.id) throw new UsageError(`--resume: ${path.basename(incidentFile)} was opened on runbook ${first.runbook.id}, not ${runbook.id}`);
-      const secrets: Record<string, string> = {};
-      for (const [name, spec] of Object.entries(runbook.inputs ?? {})) {
-        const v = ctx.env[`HANDRAIL_INPUT_${name.toUpperCase()}`];
-        if (spec.type === "secret" && v !== undefined) secrets[name] = v;
+      const target = await resumeTarget(ctx, opts.resume);
+      runbook = target.runbook;
+      if (ref !== undefined) {
+        const named = await findRunbook(ctx, ref);
+        if (named.runbook.id !== runbook.id) throw new UsageError(`--resume: ${target.file} was opened on runbook ${runbook.id}, not ${named.runbook.id}`);
       }
-      const resumed = IncidentSession.resume(incidentFile, runbook, secrets);
+      if (target.changed && !opts.acceptChanged) {
+        throw new UsageError(`--resume: the runbook ${runbook.id} changed since the incident was opened (${target.source.file}: sha256 ${target.changed.was.slice(0, 12)}… then, ${target.changed.now.slice(0, 12)}… now)`, "Read the change, then pass --accept-changed to go on with the runbook as it is now.");
+      }
+      const state = replay(runbook, readIncidentFile(target.file).events);
+      const severity = parseSeverity(opts.severity, state.severity);
+      const secrets = secretsFromEnv(runbook, ctx.env);
+      parseOptions(runbook, severity, given);
+      const done = new Set(Object.entries(state.steps).filter(([, r]) => r.status === "passed" || r.status === "found" || r.status === "skipped").map(([k]) => k));
+      refuseUnlessClear(preflight({ runbook, severity, inputs: state.inputs, chosen: state.chosen, done, options: given, yes, dryRun: opts.dryRun === true || state.opened?.dryRun === true, missingSecrets: state.secrets.filter((n) => secrets[n] === undefined) }));
+      const resumed = IncidentSession.resume(target.file, runbook, { secrets, forceUnlock: opts.forceUnlock === true, ...(target.changed ? { runbookChanged: target.source } : {}) });
       session = resumed.session;
-      severity = session.state.severity;
-      if (resumed.read.damaged.length > 0) err(`warning: ${resumed.read.damaged.length} damaged line(s) in ${incidentFile} (a crash mid-write) were skipped: line ${resumed.read.damaged.map((d) => d.line).join(", ")}\n`);
+      for (const issue of resumed.read.issues) err(`warning: ${path.basename(target.file)}: ${issue.message}\n`);
       if (resumed.interrupted.length > 0) err(`interrupted when the last handrail stopped: ${resumed.interrupted.join(", ")} (offered again)\n`);
+      for (const line of await reapInterrupted(session, resumed.read.events, resumed.interrupted)) err(`${line}\n`);
+      if (target.changed) err(`note: going on with the runbook as it is now (${target.source.file}); recorded in the incident\n`);
       if (session.log.takenOverFrom !== undefined) err(`took over the lock of handrail pid ${session.log.takenOverFrom}, which is no longer running\n`);
-      const sev = opts.severity !== undefined ? parseSeverity(opts.severity, severity) : undefined;
-      if (sev) session.changeSeverity(sev, "--severity on resume");
+      if (session.log.forcedFrom) err(`took the lock from handrail pid ${session.log.forcedFrom.pid} on ${session.log.forcedFrom.host} (--force-unlock; recorded in the incident)\n`);
+      if (opts.severity !== undefined) session.changeSeverity(severity, "--severity on resume");
     } else {
-      severity = parseSeverity(opts.severity, drill?.drill.scenario.severity ?? "high");
-      const given = parsePairs("--set", opts.set ?? []);
-      const inputs = resolveInputs(runbook, drill ? drillInputs(drill.drill, given) : given, ctx.env);
-      const chosen = parseOptions(runbook, severity, parsePairs("--option", opts.option ?? []));
-      const lists = Object.fromEntries(Object.entries(inputs).filter((e): e is [string, string[]] => Array.isArray(e[1])));
-      const risky = riskySteps(flatten(buildPlan({ runbook, severity, lists, chosen })));
-      if (risky.length > 0 && !opts.yes && !opts.dryRun) {
-        throw new UsageError(`${risky.length} step(s) of risk high or critical need --yes: ${risky.map((s) => s.key).join(", ")}`, "Pass --yes to run them, or --dry-run to see every command first.");
-      }
+      const found = await findRunbook(ctx, ref!);
+      runbook = found.runbook;
+      const severity = parseSeverity(opts.severity, drill?.drill.scenario.severity ?? "high");
+      const pairs = parsePairs("--set", opts.set ?? []);
+      const inputs = resolveInputs(runbook, drill ? drillInputs(drill.drill, pairs) : pairs, ctx.env, (line) => err(`${line}\n`));
+      parseOptions(runbook, severity, given);
+      refuseUnlessClear(preflight({ runbook, severity, inputs, chosen: {}, done: new Set(), options: given, yes, dryRun: opts.dryRun === true, missingSecrets: [] }));
       session = IncidentSession.open({
         dir: drill?.incidentsDir ?? incidentsDir(ctx),
         runbook,
-        runbookFile: file,
+        source: sourceOf(found.file, ctx.cwd),
         severity,
         inputs,
         mode: drill ? "drill" : "run",
@@ -158,39 +198,39 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
   } catch (e) {
     kube.cleanup();
     await stopDrill();
-    if (e instanceof IncidentFileError) throw new UsageError(e.message, "Choose a writable directory with --incidents DIR.");
+    // A busy lock or a refused store says what to do itself; only a store that cannot be created needs the hint.
+    if (e instanceof IncidentFileError) throw new UsageError(e.message, opts.resume ? undefined : "Choose a writable directory with --incidents DIR.");
     throw e;
   }
 
-  session.notifier.configure(drill ? drill.notify : notify);
+  const { notifier, detach } = attachNotifier(session, drill ? drill.notify : notify, drill?.env ?? ctx.env);
   out(`${drill ? `DRILL    ${drill.drill.scenario.id}: ${drill.drill.scenario.title}\n${drill.drill.scenario.briefing}\n` : ""}incident ${session.id}\nfile     ${session.file}\n${opts.dryRun ? "DRY RUN: nothing will be executed\n" : ""}`);
   const ac = new AbortController();
   let interrupts = 0;
-  const onSigint = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
+    // A closed terminal (SIGHUP) or a kill (SIGTERM) ends the run like a Ctrl-C: the step is cancelled and recorded, the lock released.
     if (interrupts === 1) {
-      err("\ninterrupt: cancelling the running step (Ctrl-C again to quit at once)\n");
+      err(`\n${signal === "SIGINT" ? "interrupt" : signal}: cancelling the running step${signal === "SIGINT" ? " (Ctrl-C again to quit at once)" : ""}\n`);
       ac.abort();
     } else {
       session.close();
       process.exit(130);
     }
   };
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigint);
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  for (const s of signals) process.on(s, onSignal);
   try {
     const outcome = await runHeadless(session, {
-      options: parsePairs("--option", opts.option ?? []),
-      yes: opts.yes === true,
+      options: given,
+      yes,
       dryRun: opts.dryRun === true || session.state.opened?.dryRun === true,
-      env: drill?.env ?? ctx.env,
-      cwd: drill?.cwd ?? ctx.cwd,
-      ...(kube.target ? { kube: kube.target } : {}),
+      io: { world: { env: drill?.env ?? ctx.env, cwd: drill?.cwd ?? ctx.cwd, ...(kube.target ? { kube: kube.target } : {}) }, notifier, signal: ac.signal },
       out,
       err,
-      signal: ac.signal,
       retryHalted: opts.resume !== undefined,
       terminal: process.stdin.isTTY === true,
+      continueWith: (extra) => continueCommand(ctx, session.file, { options: given, yes, ...(extra ? { extra } : {}) }),
     });
     // A drill's world is gone after the run, so there is nothing to resume.
     const message = drill ? outcome.message?.replace(/\nContinue with: .*$/, "") : outcome.message;
@@ -199,8 +239,7 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
     if (!drill) return outcome.exitCode;
     const summary = await finishDrill(session, drill.drill, runbook);
     out(`\n${renderDrillSummary(summary, session.state.severity).join("\n")}\n`);
-    // In a drill, steps that find the symptom fail by design: it passes when the walk got to its end and the world is healthy.
-    if (outcome.exitCode === 2) return 2;
+    // In a drill, steps that find the symptom are what diagnosis is for: it passes when the walk got to its end and the world is healthy.
     return summary.walkComplete && summary.healthy ? 0 : 1;
   } catch (e) {
     if (e instanceof IncidentFileError) {
@@ -209,9 +248,9 @@ export async function runCommand(ctx: CommandContext, ref: string, opts: RunOpti
     }
     throw e;
   } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigint);
-    await session.notifier.settle();
+    for (const s of signals) process.off(s, onSignal);
+    await notifier.settle();
+    detach();
     session.close();
     kube.cleanup();
     await stopDrill();

@@ -1,26 +1,31 @@
 /**
  * The console's controller: the one place the interactive UI meets the incident engine and
- * the executors. It owns the session, runs steps and pushes what the operator should see into
- * the store; the UI (src/ui) only reads the store and calls these methods.
+ * the executors. Keys arrive as intents; the runner's `decide` says what they come to and
+ * `perform` carries that out — the same two functions a headless run uses. What the operator
+ * sees is `viewOf(state, now)`, pushed into the store.
  */
-import { userInfo } from "node:os";
-import path from "node:path";
 import type { NotifySettings } from "../executors/notify/settings.js";
 import type { KubeTarget } from "../executors/types.js";
+import { perform, type EffectIO } from "../incident/effects.js";
 import type { IncidentEvent } from "../incident/events.js";
 import { readIncidentFile } from "../incident/log.js";
+import { attachNotifier, type Notifier } from "../incident/notifier.js";
 import { buildReport, renderMarkdown } from "../incident/report.js";
-import { watchPods, type PodWatch } from "../executors/pod-watch.js";
-import { nextAction } from "../incident/machine.js";
-import { flatten, type PlannedStep } from "../incident/plan.js";
-import { clock } from "../incident/policy.js";
+import { decide, type Command, type Intent } from "../incident/runner.js";
+import { safeUser } from "../incident/identity.js";
+import { reapInterrupted } from "../incident/reap.js";
 import { IncidentSession } from "../incident/session.js";
 import type { InputValue } from "../runbooks/inputs.js";
-import { stepKind, type Severity } from "../runbooks/schema.js";
-import type { ConsoleController } from "../ui/controller.js";
-import { DrillMode, type StepWorld } from "./drill-mode.js";
-import type { DrillLauncher, DrillRun } from "./drill-run.js";
-import { appendLive, type ConsoleStore, type CurrentView, type HistoryEntry, type IncidentCard, type PhaseView, type RunbookCard } from "../ui/store.js";
+import type { Severity } from "../runbooks/schema.js";
+import type { ActResult, ConsoleController } from "../ui/controller.js";
+import { type ConsoleStore, type IncidentCard, type RunbookCard } from "../ui/store.js";
+import { ClusterPanel } from "./cluster-panel.js";
+import { DrillMode, kubeRecord, type StepWorld } from "./drill-mode.js";
+import type { DrillLauncher } from "./drill-run.js";
+import { historyOf, historyOfAll, type EditedSteps } from "./history.js";
+import { LiveRun } from "./live-run.js";
+import { resumeNeeds, type LocateRunbook, type ResumeAnswers } from "./resume.js";
+import { viewOf } from "./view.js";
 
 export interface ControllerDeps {
   store: ConsoleStore;
@@ -35,39 +40,33 @@ export interface ControllerDeps {
   /** Channel settings for notify steps and escalations, loaded by the command layer. */
   notify?: NotifySettings;
   listIncidents: () => IncidentCard[];
+  /** The runbook an incident was opened on (its recorded file, else its id on the search path). */
+  locate?: LocateRunbook;
   exit: () => void;
   /** Give the terminal to an interactive step (the screen is put away and drawn again after). */
   handOver?: (run: () => Promise<void>) => Promise<void>;
   drills?: DrillLauncher;
 }
 
-const operator = (() => {
-  try {
-    return userInfo().username;
-  } catch {
-    return "operator";
-  }
-})();
+const operator = safeUser() ?? "operator";
 
 export class Controller implements ConsoleController {
   private session: IncidentSession | undefined;
-  private running: AbortController | undefined;
-  /** The step being run, and the promise that settles once its run is wrapped up. */
-  private runningKey: string | undefined;
-  private finishing: Promise<void> | undefined;
-  private ticker: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
-  private podWatch: PodWatch | undefined;
+  private notifier: Notifier | undefined;
+  private readonly store: ConsoleStore;
+  private readonly live: LiveRun;
+  private readonly panel: ClusterPanel;
+  private readonly ticker: NodeJS.Timeout;
+  private detach: Array<() => void> = [];
+  private edited: EditedSteps = new Set();
   /** While a drill lasts, every step runs in its world instead of the operator's. */
   private drill: DrillMode | undefined;
 
   constructor(private readonly deps: ControllerDeps) {
-    this.ticker = setInterval(() => this.tick(), 1000);
-    this.ticker.unref();
-  }
-
-  private get store(): ConsoleStore {
-    return this.deps.store;
+    this.store = deps.store;
+    this.ticker = setInterval(() => this.tick(), 1000).unref();
+    this.panel = new ClusterPanel(deps.store);
+    this.live = new LiveRun(deps.store);
   }
 
   private get world(): StepWorld {
@@ -80,68 +79,29 @@ export class Controller implements ConsoleController {
   }
 
   private tick(): void {
-    const s = this.session;
-    if (s) {
-      try {
-        if (s.checkPolicy().length > 0) this.refresh();
-      } catch (e) {
-        this.flash((e as Error).message, "error");
-      }
+    try {
+      if (this.session && this.session.checkPolicy().length > 0) this.refresh();
+    } catch (e) {
+      this.flash((e as Error).message, "error");
     }
     this.store.setState({ now: Date.now() });
   }
 
   private attach(session: IncidentSession): void {
-    const notify = this.drill ? this.drill.run.notify : this.deps.notify;
-    if (notify) session.notifier.configure(notify);
     this.session = session;
-    this.unsubscribe?.();
-    this.unsubscribe = session.subscribe((e) => this.onEvent(e));
-    const entries: HistoryEntry[] = [];
-    const replayed = readIncidentFile(session.file).events;
-    for (const e of replayed) {
-      const h = this.historyOf(e);
-      if (h) entries.push(h);
-    }
-    this.store.setState({ screen: "walk", history: entries, incidentFile: session.file, live: undefined, flash: undefined });
+    for (const d of this.detach.splice(0)) d();
+    const { notifier, detach } = attachNotifier(session, this.drill ? this.drill.run.notify : this.deps.notify, this.world.env);
+    this.notifier = notifier;
+    this.detach.push(detach, session.subscribe((e) => this.onEvent(e)));
+    this.edited = new Set();
+    const history = historyOfAll(readIncidentFile(session.file).events, session.state);
+    this.store.setState({ screen: "walk", resuming: undefined, history, incidentFile: session.file, live: undefined, flash: undefined });
     session.checkPolicy();
     this.refresh();
   }
 
-  private historyOf(e: IncidentEvent): HistoryEntry | undefined {
-    const title = (key: string) => {
-      const item = this.session ? flatten(this.session.state.plan).find((i) => i.key === key) : undefined;
-      return item?.kind === "step" ? `${item.step.title}${item.item !== undefined ? ` [${item.item}]` : ""}` : key;
-    };
-    switch (e.type) {
-      case "step.finished":
-        return {
-          id: e.seq,
-          key: e.step,
-          title: title(e.step),
-          status: e.acknowledged ? "confirmed" : e.status,
-          exitCode: e.exitCode,
-          durationMs: e.durationMs,
-          ...(e.status !== "passed" ? { detail: e.diagnosis?.summary ?? e.expectations.find((x) => !x.passed)?.reason ?? e.error ?? "" } : {}),
-        };
-      case "step.skipped":
-        return { id: e.seq, key: e.step, title: title(e.step), status: "skipped", exitCode: null, durationMs: 0, detail: e.reason };
-      case "option.chosen":
-        return { id: e.seq, key: e.phase, title: `${e.phase}: ${e.option}`, status: "chosen", exitCode: null, durationMs: 0 };
-      case "notify.sent":
-      case "notify.failed":
-        // A step's own delivery shows as the step; the ones outside a step (escalations, the resolve) get a line.
-        if (e.step) return undefined;
-        return { id: e.seq, key: e.escalation ?? "notify", title: `notify ${e.channel}${e.action === "resolve" ? " resolve" : ""}`, status: e.type === "notify.failed" ? "failed" : e.dryRun ? "skipped" : "passed", exitCode: null, durationMs: e.latencyMs, ...(e.type === "notify.failed" ? { detail: e.reason } : {}) };
-      case "note.added":
-        return { id: e.seq, key: "note", title: `note: ${e.text}`, status: "note", exitCode: null, durationMs: 0 };
-      default:
-        return undefined;
-    }
-  }
-
   private onEvent(e: IncidentEvent): void {
-    const h = this.historyOf(e);
+    const h = historyOf(e, this.session?.state, this.edited);
     // The step is over the moment its result is on disk: keys for the next step count from here.
     const ended = e.type === "step.finished" ? { running: false } : {};
     if (h) this.store.setState((v) => ({ history: [...v.history, h], ...ended }));
@@ -153,66 +113,8 @@ export class Controller implements ConsoleController {
     const s = this.session;
     if (!s) return;
     const state = s.state;
-    const action = nextAction(state);
-    let current: CurrentView = { type: action.type };
-    let currentPhase: string | undefined;
-    if (action.type === "step" || action.type === "halted") {
-      const item = action.type === "step" ? action.item : flatten(state.plan).find((i): i is PlannedStep => i.kind === "step" && i.key === action.step);
-      if (item) {
-        currentPhase = item.phaseId;
-        const step = item.step;
-        const vars = s.vars(item.item);
-        current = {
-          type: action.type,
-          key: item.key,
-          title: `${step.title}${item.item !== undefined ? ` [${item.item}]` : ""}`,
-          phase: state.plan.find((p) => p.phase.id === item.phaseId)?.phase.title ?? item.phaseId,
-          kind: stepKind(step),
-          command: s.displayCommand(step, item.item),
-          ...(step.notify ? { notify: { channel: step.notify.channel, severity: step.notify.severity ?? state.severity, message: s.notifyText(step, item.item) } } : {}),
-          ...(step.risk ? { risk: step.risk } : {}),
-          ...(step.description ? { description: step.description } : {}),
-          ...(step.target ? { target: step.target.replace(/\$\{?(\w+)\}?/g, (m, n: string) => vars[n] ?? m) } : {}),
-          ...(step.requires ? { requires: step.requires } : {}),
-          ...(action.type === "step" ? { retry: action.retry } : { status: action.status, retry: true }),
-          ...(item.optionId ? { optionPhase: item.phaseId } : {}),
-        };
-        const last = state.steps[item.key]?.last;
-        if (last && (action.type === "halted" || action.retry)) {
-          current.checks = last.expectations;
-          if (last.diagnosis) current.diagnosis = { summary: last.diagnosis.summary, hint: last.diagnosis.hint };
-        }
-      }
-    } else if (action.type === "choose") {
-      currentPhase = action.item.phaseId;
-      current = {
-        type: "choose",
-        phase: state.plan.find((p) => p.phase.id === action.item.phaseId)?.phase.title ?? action.item.phaseId,
-        options: action.item.options.map((o) => ({ id: o.id, title: o.title, ...(o.description ? { description: o.description } : {}), ...(o.recommended ? { recommended: true } : {}) })),
-      };
-    }
-    const currentIndex = state.plan.findIndex((p) => p.phase.id === currentPhase);
-    const phases: PhaseView[] = state.plan.map((p, i) => ({
-      id: p.phase.id,
-      title: p.phase.title,
-      kind: p.phase.kind,
-      state: currentIndex < 0 ? "done" : i < currentIndex ? "done" : i === currentIndex ? "current" : "todo",
-    }));
-    const c = clock(state, Date.now());
-    const banners = Object.entries(state.escalations)
-      .filter(([, x]) => !x.acknowledgedAt)
-      .map(([key, x]) => ({ key, text: `${x.to}${x.reason ? `: ${x.reason}` : ""}` }));
     const report = state.resolved ? renderMarkdown(buildReport(readIncidentFile(s.file).events)) : undefined;
-    this.store.setState({ incident: state, current, phases, banners, report, ...(c ? { clock: { dueAt: c.dueAt, openedAt: c.openedAt } } : {}) });
-  }
-
-  private guard(fn: () => void): void {
-    try {
-      fn();
-      this.refresh();
-    } catch (e) {
-      this.flash((e as Error).message, "error");
-    }
+    this.store.setState({ incident: state, ...viewOf(state, Date.now(), (item) => s.shown(item)), report });
   }
 
   async startIncident(runbookId: string, severity: Severity, inputs: Record<string, InputValue>): Promise<void> {
@@ -220,28 +122,22 @@ export class Controller implements ConsoleController {
     if (!card) return this.flash(`no runbook ${runbookId}`, "error");
     try {
       const w = this.world;
-      const kube = w.kube?.context ? { context: w.kube.context, ...(w.kube.namespace ? { namespace: w.kube.namespace } : {}), ...(w.kubeServer ? { server: w.kubeServer } : {}) } : undefined;
+      const kube = kubeRecord(w);
       const drill = this.drill ? { mode: "drill" as const, scenario: this.drill.run.scenario.id } : { mode: this.deps.mode };
-      this.attach(IncidentSession.open({ dir: w.incidentsDir, runbook: card.runbook, severity, inputs, ...drill, dryRun: this.deps.dryRun, ...(kube ? { kube } : {}) }));
+      this.attach(IncidentSession.open({ dir: w.incidentsDir, runbook: card.runbook, ...(card.source ? { source: card.source } : {}), severity, inputs, ...drill, dryRun: this.deps.dryRun, ...(kube ? { kube } : {}) }));
     } catch (e) {
       this.flash(`cannot open the incident: ${(e as Error).message}`, "error");
     }
   }
 
   async startDrill(scenarioId: string): Promise<void> {
-    const launcher = this.deps.drills;
-    if (!launcher) return this.flash("drills are not available here", "error");
     if (this.drill) return this.flash(`the drill ${this.drill.run.scenario.id} is still running`, "error");
     this.flash(`starting the drill ${scenarioId}: a simulated cluster on 127.0.0.1…`);
-    let run: DrillRun;
-    try {
-      run = await launcher.start(scenarioId);
-    } catch (e) {
-      return this.flash(`cannot start the drill ${scenarioId}: ${(e as Error).message}`, "error");
-    }
-    this.drill = new DrillMode(run, this.store.getState().kube);
-    this.store.setState({ ...this.drill.view, flash: undefined });
-    await this.startIncident(run.scenario.runbook, run.scenario.severity, run.inputs);
+    const started = await DrillMode.launch(this.deps.drills, scenarioId, this.store.getState().kube);
+    if (typeof started === "string") return this.flash(started, "error");
+    this.drill = started;
+    this.store.setState({ ...started.view, flash: undefined });
+    await this.startIncident(started.run.scenario.runbook, started.run.scenario.severity, started.run.inputs);
     // No incident, no drill: its world is not left running behind home.
     if (!this.session) {
       const d = this.drill;
@@ -272,168 +168,96 @@ export class Controller implements ConsoleController {
     this.store.setState(await d.stop());
   }
 
-  async resumeIncident(file: string): Promise<void> {
+  /** Resume from the incident alone; secrets and a changed runbook are asked on the resume screen first. */
+  async resumeIncident(file: string, answers: ResumeAnswers = {}): Promise<void> {
     try {
-      const first = readIncidentFile(file).events[0];
-      if (first?.type !== "incident.opened") throw new Error(`${path.basename(file)} is not an incident file`);
-      if (first.mode === "drill") throw new Error(`${path.basename(file)} is a drill: its simulated world ended with it; start the drill again (handrail drill ${first.scenario ?? ""})`);
-      const card = this.deps.runbooks.find((r) => r.id === first.runbook.id);
-      if (!card) throw new Error(`the runbook ${first.runbook.id} of this incident is not on the search path`);
-      const { session, interrupted } = IncidentSession.resume(file, card.runbook);
+      if (!this.deps.locate) throw new Error("resuming is not available here");
+      const needs = await resumeNeeds(file, this.deps.locate, answers);
+      if (needs.ask) return this.store.setState({ resuming: needs.ask, flash: undefined });
+      const { session, read, interrupted } = IncidentSession.resume(file, needs.runbook, { secrets: answers.secrets ?? {}, forceUnlock: answers.forceUnlock === true, ...(needs.changed ? { runbookChanged: needs.changed } : {}) });
+      const reaped = await reapInterrupted(session, read.events, interrupted);
       this.attach(session);
-      if (interrupted.length > 0) this.flash(`interrupted when handrail last stopped: ${interrupted.join(", ")} (offered again)`);
+      if (interrupted.length > 0) this.flash([`interrupted when handrail last stopped: ${interrupted.join(", ")} (offered again)`, ...reaped].join("; "));
+    } catch (e) {
+      this.store.setState({ resuming: undefined });
+      this.flash((e as Error).message, "error");
+    }
+  }
+
+  act(intent: Intent): ActResult {
+    const s = this.session;
+    if (!s) return { refused: "no incident is open" };
+    const cmd = decide(s.state, intent, { by: operator, dryRun: this.deps.dryRun, terminal: true, production: this.store.getState().kube.production });
+    if (cmd.type === "ask") return { ask: cmd.confirmation };
+    if (cmd.type === "refuse") {
+      this.flash(cmd.reason, "error");
+      return { refused: cmd.reason };
+    }
+    if (cmd.type === "run") void this.live.run(s, cmd, this.io(this.deps.handOver ? { around: this.deps.handOver } : {}), (m) => this.flash(m, "error"), () => this.refresh());
+    else if (cmd.type !== "stop" && cmd.type !== "end") void this.apply(s, cmd);
+    return {};
+  }
+
+  private io(extra: Partial<EffectIO> = {}): EffectIO {
+    const { env, cwd, kube } = this.world;
+    return { world: { env, cwd, ...(kube ? { kube } : {}) }, notifier: this.notifier!, ...extra };
+  }
+
+  private async apply(s: IncidentSession, cmd: Command): Promise<void> {
+    try {
+      await perform(s, cmd, this.io());
+      this.refresh();
     } catch (e) {
       this.flash((e as Error).message, "error");
     }
   }
 
-  private currentItem(): PlannedStep | undefined {
-    const s = this.session;
-    if (!s) return undefined;
-    const action = nextAction(s.state);
-    if (action.type === "step") return action.item;
-    if (action.type === "halted") return flatten(s.state.plan).find((i): i is PlannedStep => i.kind === "step" && i.key === action.step);
-    return undefined;
-  }
-
-  async runCurrent(override?: string): Promise<void> {
-    const s = this.session;
-    const item = this.currentItem();
-    if (!s || !item) return;
-    if (this.running) {
-      // The step's result is on screen and the next step shown while its run is still being wrapped
-      // up: a run asked for now is for the step shown, so it waits for that and goes. (The same step
-      // asked again while it runs is ignored.)
-      if (item.key === this.runningKey || !this.finishing) return;
-      await this.finishing;
-      return this.runCurrent(override);
-    }
-    if (this.deps.dryRun) {
-      return this.guard(() => {
-        if (item.step.notify) s.notifier.dryRun(item);
-        s.skip(item.key, "dry run", s.displayCommand(item.step, item.item));
-      });
-    }
-    this.running = new AbortController();
-    this.runningKey = item.key;
-    let wrapped!: () => void;
-    this.finishing = new Promise<void>((resolve) => (wrapped = resolve));
-    const command = s.displayCommand(item.step, item.item, override);
-    this.store.setState({ running: true, flash: undefined, live: { key: item.key, title: item.step.title, command, startedAt: Date.now(), lines: [], total: 0, skipped: 0 } });
-    const run = async () => {
-      const w = this.world;
-      await s.runStep(item, { env: w.env, cwd: w.cwd, ...(w.kube ? { kube: w.kube } : {}) }, {
-        signal: this.running!.signal,
-        onLines: (stream, lines) => appendLive(this.store, stream, lines),
-        onSkipped: (n) => appendLive(this.store, "stdout", [], n),
-        ...(override !== undefined ? { override } : {}),
-      });
-    };
-    try {
-      if (item.step.interactive && this.deps.handOver) await this.deps.handOver(run);
-      else await run();
-    } catch (e) {
-      this.flash(`the incident file could not be written: ${(e as Error).message}`, "error");
-    } finally {
-      this.running = undefined;
-      this.runningKey = undefined;
-      this.store.setState((v) => ({ running: false, ...(v.live ? { live: { ...v.live, endedAt: Date.now() } } : {}) }));
-      this.refresh();
-      wrapped();
-    }
-  }
-
   cancelRunning(): boolean {
-    if (!this.running) return false;
-    this.running.abort();
-    return true;
+    return this.live.cancel();
   }
 
-  confirmManual(): void {
+  private guard(fn: (s: IncidentSession) => void): void {
     const s = this.session;
-    const item = this.currentItem();
-    if (s && item) this.guard(() => s.confirmManual(item, operator));
-  }
-
-  skip(reason: string): void {
-    const s = this.session;
-    const item = this.currentItem();
-    if (s && item) this.guard(() => s.skip(item.key, reason));
+    if (!s) return;
+    try {
+      fn(s);
+      this.refresh();
+    } catch (e) {
+      this.flash((e as Error).message, "error");
+    }
   }
 
   note(text: string): void {
-    const s = this.session;
-    if (s) this.guard(() => s.note(text, this.currentItem()?.key));
-  }
-
-  choose(optionId: string): void {
-    const s = this.session;
-    if (!s) return;
-    const action = nextAction(s.state);
-    if (action.type === "choose") this.guard(() => s.choose(action.item.phaseId, optionId, operator));
-  }
-
-  /** After a step of an option failed: take another option of the same phase. */
-  changeOption(optionId: string): void {
-    const s = this.session;
-    const phase = this.currentItem()?.optionId !== undefined ? this.currentItem()?.phaseId : undefined;
-    if (s && phase) this.guard(() => s.choose(phase, optionId, operator));
-  }
-
-  jumpTo(phaseId: string): void {
-    const s = this.session;
-    if (s) this.guard(() => s.jumpTo(phaseId));
+    this.guard((s) => s.note(text, this.live.runningKey));
   }
 
   /** Show or hide the live pods of the incident's service (its `service` input). */
   togglePanel(): void {
-    if (this.podWatch) {
-      this.podWatch.stop();
-      this.podWatch = undefined;
-      this.store.setState({ pods: undefined });
-      return;
-    }
-    const s = this.session;
-    const service = s?.state.inputs.service;
-    if (!s || typeof service !== "string") return this.flash("the cluster panel follows the runbook's service input, and this runbook has none", "error");
-    const kube = this.world.kube;
-    const namespace = typeof s.state.inputs.namespace === "string" ? s.state.inputs.namespace : kube?.namespace ?? "default";
-    const selector = `app=${service}`;
-    this.store.setState({ pods: { selector, namespace, items: [] } });
-    this.podWatch = watchPods(
-      kube,
-      selector,
-      (items) => this.store.setState((v) => ({ pods: v.pods ? { selector, namespace, items } : undefined })),
-      (error) => this.store.setState((v) => ({ pods: v.pods ? { ...v.pods, error } : undefined })),
-      namespace,
-    );
+    const problem = this.panel.toggle(this.session?.state.inputs, this.world.kube);
+    if (problem) this.flash(problem, "error");
   }
 
   changeSeverity(to: Severity): void {
-    const s = this.session;
-    if (s) this.guard(() => {
+    this.guard((s) => {
       s.changeSeverity(to, `changed by ${operator}`);
       s.checkPolicy();
     });
   }
 
   acknowledge(key: string): void {
-    const s = this.session;
-    if (s) this.guard(() => s.acknowledge(key));
+    this.guard((s) => s.acknowledge(key));
   }
 
   resolve(rootCause: string, actionItems: string[]): void {
-    const s = this.session;
-    if (!s) return;
-    this.guard(() => s.resolve(rootCause, actionItems));
+    this.guard((s) => s.resolve(rootCause, actionItems));
     // The closing screen of a drill: how the operator did, and the report with its Drill section.
-    if (this.drill && s.state.resolved) void this.finishDrill();
+    if (this.drill && this.session?.state.resolved) void this.finishDrill();
   }
 
   leave(): void {
     const home = () => {
       this.close();
-      this.store.setState({ screen: "home", incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, drillSummary: undefined, incidents: this.deps.listIncidents() });
+      this.store.setState({ screen: "home", resuming: undefined, incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, drillSummary: undefined, incidents: this.deps.listIncidents() });
     };
     if (!this.drill) return home();
     // The drill's end is recorded in the incident before the session closes.
@@ -443,18 +267,26 @@ export class Controller implements ConsoleController {
   }
 
   private close(): void {
-    this.running?.abort();
-    this.podWatch?.stop();
-    this.podWatch = undefined;
-    this.unsubscribe?.();
+    this.live.cancel();
+    this.panel.stop();
+    for (const d of this.detach.splice(0)) d();
     // A page or a resolve still on its way is let finish into the file before it closes.
     const s = this.session;
+    const notifier = this.notifier;
     this.session = undefined;
-    if (s) void s.notifier.settle().finally(() => s.close());
+    this.notifier = undefined;
+    if (s) void (notifier?.settle() ?? Promise.resolve()).finally(() => s.close());
+  }
+
+  /** The terminal went away (SIGHUP) or handrail was told to stop: the running step is cancelled and recorded first. */
+  async hangUp(): Promise<void> {
+    this.live.cancel();
+    await this.live.settled();
+    this.quit();
   }
 
   quit(): void {
-    if (this.ticker) clearInterval(this.ticker);
+    clearInterval(this.ticker);
     // A drill is judged and its world stopped before the console goes.
     void this.endDrill()
       .catch((e: unknown) => this.flash((e as Error).message, "error"))

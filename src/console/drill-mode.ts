@@ -5,7 +5,7 @@
 import type { KubeTarget } from "../executors/types.js";
 import type { IncidentSession } from "../incident/session.js";
 import type { ConsoleView, KubeView } from "../ui/store.js";
-import type { DrillRun } from "./drill-run.js";
+import type { DrillLauncher, DrillRun } from "./drill-run.js";
 
 /** Where steps run and incidents go. */
 export interface StepWorld {
@@ -16,6 +16,11 @@ export interface StepWorld {
   incidentsDir: string;
 }
 
+/** The cluster an incident opened in this world records: context, namespace, server. */
+export function kubeRecord(w: StepWorld): { context: string; namespace?: string; server?: string } | undefined {
+  return w.kube?.context ? { context: w.kube.context, ...(w.kube.namespace ? { namespace: w.kube.namespace } : {}), ...(w.kubeServer ? { server: w.kubeServer } : {}) } : undefined;
+}
+
 export class DrillMode {
   private finished = false;
 
@@ -24,6 +29,16 @@ export class DrillMode {
     /** The operator's own cluster, given back to the status bar when the drill ends. */
     private readonly before: KubeView,
   ) {}
+
+  /** Start a scenario's world; a message for the operator when it cannot start. */
+  static async launch(launcher: DrillLauncher | undefined, scenarioId: string, before: KubeView): Promise<DrillMode | string> {
+    if (!launcher) return "drills are not available here";
+    try {
+      return new DrillMode(await launcher.start(scenarioId), before);
+    } catch (e) {
+      return `cannot start the drill ${scenarioId}: ${(e as Error).message}`;
+    }
+  }
 
   get world(): StepWorld {
     const d = this.run;

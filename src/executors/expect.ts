@@ -1,69 +1,34 @@
-/** `expect` checks: exit code, output text, output read as a number, HTTP status, JSON fields, latency. */
-import type { Expectation, OutputCheck } from "../runbooks/schema.js";
-import { stripAnsi } from "./output.js";
+/** `expect` and `found` checks: exit code, output text, output read as a number, HTTP status, JSON fields, latency. */
+import type { Expectation } from "../runbooks/schema.js";
+import { bound, quote, type Field, type TextOutcomes } from "./stream-checks.js";
 import type { ExpectOutcome } from "./types.js";
 
 export interface Observed {
   exitCode?: number | null;
-  stdout?: { text: string; truncated: boolean };
-  stderr?: string;
+  /** Text checks already evaluated over the whole output (stream-checks.ts), by stream. */
+  text?: TextOutcomes;
   status?: number;
   json?: unknown;
+  /** Why the body was not read as JSON, when there is more to say than "not JSON". */
+  jsonNote?: string;
   latencyMs?: number;
 }
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const quote = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 77)}...` : s);
 
-/** The output read as a number: the whole trimmed text, or else its last non-empty line. */
-export function readNumber(text: string): number | undefined {
-  const trimmed = text.trim();
-  const whole = trimmed === "" ? NaN : Number(trimmed);
-  if (Number.isFinite(whole)) return whole;
-  const last = trimmed.split("\n").map((l) => l.trim()).filter((l) => l !== "").at(-1);
-  const n = last === undefined ? NaN : Number(last);
+/**
+ * A JSON value read as a number: numbers, numeric strings, and Prometheus' "+Inf", "-Inf" and
+ * "NaN" samples (strings in its JSON). Undefined when it is no number at all.
+ */
+export function jsonNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value !== "string") return undefined;
+  const s = value.trim();
+  if (/^\+?inf$/i.test(s)) return Infinity;
+  if (/^-inf$/i.test(s)) return -Infinity;
+  if (/^nan$/i.test(s)) return NaN;
+  const n = s === "" ? NaN : Number(s);
   return Number.isFinite(n) ? n : undefined;
-}
-
-function checkOutput(name: string, check: OutputCheck, raw: string, truncated: boolean, out: ExpectOutcome[]): void {
-  const text = stripAnsi(raw);
-  const cut = truncated ? " (checked the first 1 MiB of output)" : "";
-  for (const needle of list(check.contains)) {
-    const passed = text.includes(needle);
-    out.push({ check: `${name}.contains`, passed, ...(passed ? {} : { reason: `${name} does not contain ${quote(needle)}${cut}` }) });
-  }
-  for (const needle of list(check.notContains)) {
-    const passed = !text.includes(needle);
-    out.push({ check: `${name}.notContains`, passed, ...(passed ? {} : { reason: `${name} contains ${quote(needle)}` }) });
-  }
-  if (check.matches !== undefined) {
-    const passed = new RegExp(check.matches, "m").test(text);
-    out.push({ check: `${name}.matches`, passed, ...(passed ? {} : { reason: `${name} does not match /${check.matches}/${cut}` }) });
-  }
-  if (check.notMatches !== undefined) {
-    const m = new RegExp(check.notMatches, "m").exec(text);
-    out.push({ check: `${name}.notMatches`, passed: m === null, ...(m === null ? {} : { reason: `${name} matches /${check.notMatches}/: ${quote(m[0])}` }) });
-  }
-  if (check.empty !== undefined) {
-    const isEmpty = text.trim() === "";
-    const passed = isEmpty === check.empty;
-    out.push({ check: `${name}.empty`, passed, ...(passed ? {} : { reason: check.empty ? `${name} is not empty` : `${name} is empty` }) });
-  }
-  if (check.min !== undefined || check.max !== undefined) {
-    const n = readNumber(text);
-    if (n === undefined) {
-      out.push({ check: `${name}.number`, passed: false, reason: `${name} is not a number: ${quote(text.trim())}` });
-    } else {
-      if (check.min !== undefined) out.push(bound(`${name}.min`, `${name}`, n, check.min, "min"));
-      if (check.max !== undefined) out.push(bound(`${name}.max`, `${name}`, n, check.max, "max"));
-    }
-  }
-}
-
-function bound(check: string, what: string, n: number, limit: number, side: "min" | "max"): ExpectOutcome {
-  const passed = side === "min" ? n >= limit : n <= limit;
-  if (passed) return { check, passed };
-  return { check, passed, reason: `${what} ${n} is ${side === "min" ? "below the minimum" : "above the maximum"} ${limit}` };
 }
 
 /** `data.result[0].value[1]` → ["data", "result", 0, "value", 1]. */
@@ -82,8 +47,42 @@ export function jsonAt(value: unknown, path: string): { found: boolean; value?: 
   return { found: true, value: cur };
 }
 
-/** Every check of an expectation against what was observed; defaults apply when none is given. */
-export function checkExpectations(expect: Expectation | undefined, seen: Observed, defaults: { exitCode?: number; status?: "2xx" } = {}): ExpectOutcome[] {
+function checkJson(j: Exclude<Expectation["json"], undefined | unknown[]>, seen: Observed, out: ExpectOutcome[]): void {
+  const name = `json ${j.path}`;
+  if (seen.json === undefined) {
+    out.push({ check: name, passed: false, reason: `the response is not JSON${seen.jsonNote ? ` (${seen.jsonNote})` : ""}` });
+    return;
+  }
+  const at = jsonAt(seen.json, j.path);
+  if (j.exists !== undefined) {
+    const passed = at.found === j.exists;
+    out.push({ check: `${name} exists`, passed, ...(passed ? {} : { reason: `${j.path} ${at.found ? "exists" : "is missing"}` }) });
+  }
+  if (!at.found) {
+    if (j.equals !== undefined || j.min !== undefined || j.max !== undefined) out.push({ check: name, passed: false, reason: `${j.path} is missing from the response` });
+    return;
+  }
+  if (j.equals !== undefined) {
+    const passed = String(at.value) === String(j.equals);
+    out.push({ check: `${name} equals`, passed, ...(passed ? {} : { reason: `${j.path} is ${quote(JSON.stringify(at.value) ?? "undefined")}, expected ${quote(String(j.equals))}` }) });
+  }
+  if (j.min === undefined && j.max === undefined) return;
+  const n = jsonNumber(at.value);
+  if (n === undefined) out.push({ check: name, passed: false, reason: `${j.path} is not a number: ${quote(JSON.stringify(at.value) ?? "")}` });
+  // NaN compares false with everything: say so plainly rather than "NaN is below the minimum".
+  else if (Number.isNaN(n)) out.push({ check: name, passed: false, reason: `${j.path} is NaN (no data?)` });
+  else {
+    if (j.min !== undefined) out.push(bound(`${name} min`, j.path, n, j.min, "min"));
+    if (j.max !== undefined) out.push(bound(`${name} max`, j.path, n, j.max, "max"));
+  }
+}
+
+/**
+ * Every check of an expectation (or a found) against what was observed. Defaults apply when the
+ * expectation does not say (exit code 0, a 2xx status); a found passes none. Check names carry
+ * `found.` for a found.
+ */
+export function checkExpectations(expect: Expectation | undefined, seen: Observed, defaults: { exitCode?: number; status?: "2xx" } = {}, field: Field = "expect"): ExpectOutcome[] {
   const out: ExpectOutcome[] = [];
   const codes = list(expect?.exitCode);
   if (seen.exitCode !== undefined) {
@@ -93,46 +92,19 @@ export function checkExpectations(expect: Expectation | undefined, seen: Observe
       out.push({ check: "exitCode", passed, ...(passed ? {} : { reason: `exit code ${seen.exitCode ?? "none"}, expected ${wanted.join(" or ")}` }) });
     }
   }
-  if (seen.status !== undefined) {
-    const statuses = list(expect?.status);
+  const statuses = list(expect?.status);
+  if (seen.status !== undefined && (statuses.length > 0 || defaults.status !== undefined)) {
     const passed = statuses.length > 0 ? statuses.includes(seen.status) : seen.status >= 200 && seen.status < 300;
     const wanted = statuses.length > 0 ? statuses.join(" or ") : "2xx";
     out.push({ check: "status", passed, ...(passed ? {} : { reason: `HTTP status ${seen.status}, expected ${wanted}` }) });
   }
-  if (expect?.stdout && seen.stdout) checkOutput("stdout", expect.stdout, seen.stdout.text, seen.stdout.truncated, out);
-  if (expect?.stderr && seen.stderr !== undefined) checkOutput("stderr", expect.stderr, seen.stderr, false, out);
-  for (const j of list(expect?.json)) {
-    const name = `json ${j.path}`;
-    if (seen.json === undefined) {
-      out.push({ check: name, passed: false, reason: "the response is not JSON" });
-      continue;
-    }
-    const at = jsonAt(seen.json, j.path);
-    if (j.exists !== undefined) {
-      const passed = at.found === j.exists;
-      out.push({ check: `${name} exists`, passed, ...(passed ? {} : { reason: `${j.path} ${at.found ? "exists" : "is missing"}` }) });
-    }
-    if (!at.found) {
-      if (j.equals !== undefined || j.min !== undefined || j.max !== undefined) out.push({ check: name, passed: false, reason: `${j.path} is missing from the response` });
-      continue;
-    }
-    if (j.equals !== undefined) {
-      const passed = String(at.value) === String(j.equals);
-      out.push({ check: `${name} equals`, passed, ...(passed ? {} : { reason: `${j.path} is ${quote(JSON.stringify(at.value) ?? "undefined")}, expected ${quote(String(j.equals))}` }) });
-    }
-    if (j.min !== undefined || j.max !== undefined) {
-      const n = typeof at.value === "number" ? at.value : typeof at.value === "string" ? Number(at.value) : NaN;
-      if (!Number.isFinite(n)) out.push({ check: name, passed: false, reason: `${j.path} is not a number: ${quote(JSON.stringify(at.value) ?? "")}` });
-      else {
-        if (j.min !== undefined) out.push(bound(`${name} min`, j.path, n, j.min, "min"));
-        if (j.max !== undefined) out.push(bound(`${name} max`, j.path, n, j.max, "max"));
-      }
-    }
-  }
+  if (expect?.stdout && seen.text?.stdout) out.push(...seen.text.stdout);
+  if (expect?.stderr && seen.text?.stderr) out.push(...seen.text.stderr);
+  for (const j of list(expect?.json)) checkJson(j, seen, out);
   if (expect?.latencyMs && seen.latencyMs !== undefined) {
     out.push(bound("latencyMs", "latency (ms)", Math.round(seen.latencyMs), expect.latencyMs.max, "max"));
   }
-  return out;
+  return field === "found" ? out.map((o) => ({ ...o, check: `found.${o.check}` })) : out;
 }
 
 /** The status a step's checks give: failed when an `expect` check failed; found when every `found` check held; else passed. */

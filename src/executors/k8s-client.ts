@@ -18,8 +18,12 @@ export interface KubeClients {
   namespace: string;
 }
 
-/** Clients for the same kubeconfig and context the kubectl steps use. */
-export async function kubeClients(target: KubeTarget | undefined, override: { context?: string; namespace?: string } = {}): Promise<KubeClients> {
+/**
+ * Clients for the same kubeconfig and context the kubectl steps use. Every request they send
+ * carries `signal`: client-node has no timeout of its own, and a server that accepts and never
+ * answers would otherwise hold a step (and its Ctrl-C) forever.
+ */
+export async function kubeClients(target: KubeTarget | undefined, override: { context?: string; namespace?: string } = {}, signal?: AbortSignal): Promise<KubeClients> {
   const k8s = await loadK8s();
   const config = new k8s.KubeConfig();
   if (target?.kubeconfig) config.loadFromFile(target.kubeconfig);
@@ -27,7 +31,25 @@ export async function kubeClients(target: KubeTarget | undefined, override: { co
   const context = override.context ?? target?.context;
   if (context) config.setCurrentContext(context);
   const namespace = override.namespace ?? target?.namespace ?? config.getContextObject(config.getCurrentContext())?.namespace ?? "default";
-  return { k8s, config, core: config.makeApiClient(k8s.CoreV1Api), apps: config.makeApiClient(k8s.AppsV1Api), namespace };
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error(`no cluster for context "${config.getCurrentContext()}"`);
+  // What makeApiClient builds, plus a middleware handing the signal to each request (RequestContext.setSignal).
+  const configuration = k8s.createConfiguration({
+    baseServer: new k8s.ServerConfiguration(cluster.server, {}),
+    authMethods: { default: config },
+    ...(signal ? { promiseMiddleware: [carrying(signal)] } : {}),
+  });
+  return { k8s, config, core: new k8s.CoreV1Api(configuration), apps: new k8s.AppsV1Api(configuration), namespace };
+}
+
+function carrying(signal: AbortSignal) {
+  return {
+    pre: async (rc: K8s.RequestContext) => {
+      rc.setSignal(signal);
+      return rc;
+    },
+    post: async (rc: K8s.ResponseContext) => rc,
+  };
 }
 
 interface ApiErrorShape {

@@ -1,11 +1,13 @@
 /** `k8s` steps: pod health, rollout status, scale, restart, undo and events through client-node. */
 import type * as K8s from "@kubernetes/client-node";
 import type { K8sStep, Step } from "../runbooks/schema.js";
+import { formatDuration } from "../runbooks/duration.js";
 import { substitute } from "../runbooks/template.js";
 import { table } from "../util/table.js";
-import { checkExpectations } from "./expect.js";
+import { checkExpectations, verdict } from "./expect.js";
 import { diagnoseApiError, kubeClients, type KubeClients } from "./k8s-client.js";
 import { OutputCollector, sinkFor } from "./output.js";
+import { OutputChecks } from "./stream-checks.js";
 import { stepTimeoutMs } from "./timeout.js";
 import type { ExecContext, ExecuteOptions, StepResult, StepStatus } from "./types.js";
 
@@ -77,7 +79,8 @@ export function rolloutState(d: K8s.V1Deployment): { done: boolean; failed: bool
   return { done: true, failed: false, message: `deployment "${name}" successfully rolled out` };
 }
 
-async function rolloutStatus(c: KubeClients, ns: string, name: string, deadline: number, signal: AbortSignal | undefined, emit: Emit): Promise<ActionOutcome> {
+/** Read the deployment until its rollout is done or failed; the step's signal ends the wait (timeout, cancel). */
+async function rolloutStatus(c: KubeClients, ns: string, name: string, signal: AbortSignal, emit: Emit): Promise<ActionOutcome> {
   let last = "";
   for (;;) {
     const d = await c.apps.readNamespacedDeployment({ name, namespace: ns });
@@ -86,10 +89,21 @@ async function rolloutStatus(c: KubeClients, ns: string, name: string, deadline:
     last = state.message;
     if (state.done) return { lines: [], ok: true };
     if (state.failed) return { lines: [], ok: false, reason: state.message };
-    if (signal?.aborted) return { lines: [], ok: false, status: "cancelled" };
-    if (Date.now() >= deadline) return { lines: [], ok: false, status: "timeout", reason: `rollout of ${name} not finished: ${state.message}` };
-    await new Promise((r) => setTimeout(r, ROLLOUT_POLL_MS));
+    await pause(ROLLOUT_POLL_MS, signal);
+    signal.throwIfAborted();
   }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
 
 const REVISION = "deployment.kubernetes.io/revision";
@@ -127,13 +141,13 @@ async function events(c: KubeClients, ns: string, name: string, kind: string | u
   return { lines, ok: true, details: { warnings: sorted.filter((e) => e.type === "Warning").length } };
 }
 
-async function act(spec: K8sStep, c: KubeClients, ns: string, vars: Record<string, string>, deadline: number, opts: ExecuteOptions, emit: Emit): Promise<ActionOutcome> {
+async function act(spec: K8sStep, c: KubeClients, ns: string, vars: Record<string, string>, signal: AbortSignal, emit: Emit): Promise<ActionOutcome> {
   const sub = (s: string) => substitute(s, vars);
   switch (spec.action) {
     case "pods":
       return pods(c, ns, sub(spec.selector));
     case "rollout-status":
-      return rolloutStatus(c, ns, sub(spec.deployment), deadline, opts.signal, emit);
+      return rolloutStatus(c, ns, sub(spec.deployment), signal, emit);
     case "scale": {
       const name = sub(spec.deployment);
       const replicas = Number(typeof spec.replicas === "number" ? spec.replicas : sub(spec.replicas));
@@ -157,35 +171,77 @@ async function act(spec: K8sStep, c: KubeClients, ns: string, vars: Record<strin
   }
 }
 
+/** Why a step's requests were aborted: the step's own timeout or the operator's cancel. */
+class StepEnded extends Error {
+  constructor(readonly status: "timeout" | "cancelled") {
+    super(status);
+  }
+}
+
 export async function runK8s(spec: K8sStep, step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
   const started = performance.now();
-  const collector = new OutputCollector(sinkFor(opts.onEvent));
-  const emit: Emit = (line) => collector.push("stdout", Buffer.from(`${line}\n`));
+  const texts = new OutputChecks({ expect: step.expect, found: step.found });
+  const collector = new OutputCollector(sinkFor(opts.onEvent), texts);
+  let lastLine: string | undefined;
+  const emit: Emit = (line) => {
+    lastLine = line;
+    collector.push("stdout", Buffer.from(`${line}\n`));
+  };
   const timeoutMs = stepTimeoutMs(step, {}, DEFAULT_ROLLOUT_TIMEOUT_MS);
-  const deadline = Date.now() + timeoutMs;
   opts.onEvent?.({ type: "started", command: `k8s ${spec.action}`, at: Date.now() });
+  // One signal for every request of the step: the timeout and the operator's cancel both abort it.
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(new StepEnded("timeout")), timeoutMs);
+  const onCancel = () => ac.abort(new StepEnded("cancelled"));
+  if (opts.signal?.aborted) onCancel();
+  opts.signal?.addEventListener("abort", onCancel, { once: true });
+  // Whatever client-node does with the signal (an exec credential plugin does not see it), the step returns when it fires.
+  const ended = new Promise<never>((_, reject) => {
+    const fire = () => reject(ac.signal.reason as Error);
+    if (ac.signal.aborted) fire();
+    else ac.signal.addEventListener("abort", fire, { once: true });
+  });
+  ended.catch(() => undefined);
+  const bounded = <T>(work: Promise<T>): Promise<T> => {
+    work.catch(() => undefined);
+    return Promise.race([work, ended]);
+  };
   const finish = (status: StepStatus, extra: Partial<StepResult>): StepResult => {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onCancel);
     collector.finish();
     opts.onEvent?.({ type: "exit", exitCode: null, signal: null, at: Date.now() });
     return { status, exitCode: null, signal: null, durationMs: Math.round(performance.now() - started), expectations: [], output: collector.summary(), ...extra };
   };
+  const stopped = (): StepResult | undefined => {
+    const reason: unknown = ac.signal.aborted ? ac.signal.reason : undefined;
+    if (!(reason instanceof StepEnded)) return undefined;
+    if (reason.status === "cancelled") return finish("cancelled", {});
+    const within = formatDuration(timeoutMs);
+    return finish("timeout", { error: lastLine !== undefined ? `timed out after ${within}; last seen: ${lastLine}` : `timed out after ${within}: the Kubernetes API server did not answer` });
+  };
   let clients: KubeClients;
   try {
-    clients = await kubeClients(ctx.kube, {
+    const override = {
       ...(spec.context ? { context: substitute(spec.context, ctx.vars) } : {}),
       ...(spec.namespace ? { namespace: substitute(spec.namespace, ctx.vars) } : {}),
-    });
+    };
+    clients = await bounded(kubeClients(ctx.kube, override, ac.signal));
   } catch (error) {
-    return finish("error", { error: `cannot use the kubeconfig: ${(error as Error).message}` });
+    return stopped() ?? finish("error", { error: `cannot use the kubeconfig: ${(error as Error).message}` });
   }
   try {
-    const outcome = await act(spec, clients, clients.namespace, ctx.vars, deadline, opts, emit);
+    const outcome = await bounded(act(spec, clients, clients.namespace, ctx.vars, ac.signal, emit));
     for (const line of outcome.lines) emit(line);
-    const checks = step.expect?.stdout ? checkExpectations(step.expect, { stdout: collector.stdoutText() }) : [{ check: `k8s ${spec.action}`, passed: outcome.ok, ...(outcome.reason ? { reason: outcome.reason } : {}) }];
-    const passed = checks.every((c) => c.passed);
-    const status = outcome.status ?? (passed ? "passed" : "failed");
-    return finish(status, { expectations: status === "passed" || status === "failed" ? checks : [], ...(outcome.details ? { details: outcome.details } : {}), ...(outcome.status === "error" || outcome.status === "timeout" ? { error: outcome.reason } : {}) });
+    collector.finish();
+    const checks = step.expect?.stdout ? checkExpectations(step.expect, { text: texts.results("expect") }) : [{ check: `k8s ${spec.action}`, passed: outcome.ok, ...(outcome.reason ? { reason: outcome.reason } : {}) }];
+    const found = step.found ? checkExpectations(step.found, { text: texts.results("found") }, {}, "found") : undefined;
+    const status = outcome.status ?? verdict(checks, found);
+    const checked = outcome.status === undefined;
+    return finish(status, { expectations: checked ? checks : [], ...(checked && found ? { found } : {}), ...(outcome.details ? { details: outcome.details } : {}), ...(outcome.status === "error" || outcome.status === "timeout" ? { error: outcome.reason } : {}) });
   } catch (error) {
+    const end = stopped();
+    if (end) return end;
     const { message, diagnosis } = diagnoseApiError(error, clients.config.getCurrentCluster()?.server);
     emit(`error: ${message}`);
     return finish("failed", { diagnosis, expectations: [{ check: `k8s ${spec.action}`, passed: false, reason: diagnosis.summary }] });

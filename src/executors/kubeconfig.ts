@@ -3,8 +3,9 @@
  * chosen context (and namespace), which every kubectl step (KUBECONFIG) and every client-node
  * call reads. The user's kubeconfig is read, never edited.
  */
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
 import { parse, stringify } from "yaml";
@@ -112,30 +113,56 @@ export async function prepareKube(sel: KubeSelection, privateDir: string): Promi
     contexts: [{ name, context: { ...ctx, namespace } }],
   };
   const out = path.join(privateDir, "kubeconfig");
-  await writeFile(out, stringify(minified), { mode: 0o600 });
+  // Created exclusively (never through a file someone left there), then moved into place.
+  const fresh = `${out}.${randomBytes(4).toString("hex")}`;
+  await writeFile(fresh, stringify(minified), { mode: 0o600, flag: "wx" });
+  await rename(fresh, out);
   return { ok: true, target: { kubeconfig: out, context: name, namespace }, server: typeof cluster.server === "string" ? cluster.server : undefined, files: read };
 }
 
 /**
- * A private directory for this process's kubeconfig copy, under one per-user directory.
- * Copies left by processes that died without cleaning up (kill -9) are swept on the way in.
+ * The per-user parent of the private directories, `$TMPDIR/handrail-<uid>`: used only when it is
+ * a real directory (not a symlink) of this user, and mode 0700 (put right when it is ours). One
+ * another user made first is never written into: a fresh mkdtemp parent is used instead.
+ */
+function userRoot(base: string): { root: string; shared: boolean } {
+  const uid = process.getuid?.();
+  const root = path.join(base, `handrail-${uid ?? "user"}`);
+  try {
+    mkdirSync(root, { mode: 0o700 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") mkdirSync(root, { recursive: true, mode: 0o700 });
+    else if (code !== "EEXIST") throw e;
+  }
+  const st = lstatSync(root);
+  if (st.isDirectory() && (uid === undefined || st.uid === uid)) {
+    if ((st.mode & 0o077) !== 0) chmodSync(root, 0o700);
+    return { root, shared: true };
+  }
+  return { root: mkdtempSync(path.join(base, `handrail-${uid ?? "user"}-`)), shared: false };
+}
+
+/**
+ * A private directory for this process's kubeconfig copy (mkdtemp: a name no one can guess and
+ * create first), under one per-user directory. Copies left by processes that died without
+ * cleaning up (kill -9) are swept on the way in.
  */
 export function privateKubeDir(base = tmpdir()): { dir: string; cleanup: () => void } {
-  const uid = process.getuid?.() ?? 0;
-  const root = path.join(base, `handrail-${uid}`);
-  mkdirSync(root, { recursive: true, mode: 0o700 });
-  for (const name of readdirSync(root)) {
-    const pid = Number(/^kube-(\d+)$/.exec(name)?.[1]);
-    if (!pid || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ESRCH") rmSync(path.join(root, name), { recursive: true, force: true });
+  const { root, shared } = userRoot(base);
+  if (shared) {
+    for (const name of readdirSync(root)) {
+      const pid = Number(/^kube-(\d+)(?:-|$)/.exec(name)?.[1]);
+      if (!pid || pid === process.pid) continue;
+      try {
+        process.kill(pid, 0);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ESRCH") rmSync(path.join(root, name), { recursive: true, force: true });
+      }
     }
   }
-  const dir = path.join(root, `kube-${process.pid}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const dir = mkdtempSync(path.join(root, `kube-${process.pid}-`));
+  const cleanup = () => rmSync(shared ? dir : root, { recursive: true, force: true });
   process.once("exit", cleanup);
   return { dir, cleanup };
 }

@@ -24,8 +24,6 @@ export const MAX_LINE_CHARS = 4_096;
 const STDERR_LINES = 50;
 /** Raw bytes kept between flushes to decode the newest lines from. */
 const WINDOW_BYTES = 256 * 1024;
-/** Stdout text kept for `expect` checks (contains / matches / number). */
-export const EXPECT_CAPTURE_BYTES = 1024 * 1024;
 
 const NL = 0x0a;
 
@@ -58,6 +56,12 @@ export function countNewlines(chunk: Uint8Array): number {
 export interface LineBatch {
   stream: Stream;
   lines: string[];
+}
+
+/** Something else that reads every chunk as it arrives: the step's `expect` / `found` text checks. */
+export interface ChunkObserver {
+  push(stream: Stream, chunk: Buffer): void;
+  finish(): void;
 }
 
 export interface OutputSink {
@@ -112,21 +116,21 @@ export class OutputCollector {
   private stderr: string[] = [];
   private lines = 0;
   private bytes = 0;
-  private capture: Buffer[] = [];
-  private captureBytes = 0;
-  private captureTruncated = false;
   private timer: NodeJS.Timeout | undefined;
   private lastFlush = 0;
   private flooding = false;
 
-  constructor(private readonly sink: OutputSink = {}) {}
+  constructor(
+    private readonly sink: OutputSink = {},
+    private readonly observer?: ChunkObserver,
+  ) {}
 
   push(stream: Stream, chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.bytes += chunk.length;
     this.sink.onData?.(stream, chunk);
     this.newlinesSinceFlush += countNewlines(chunk);
-    if (stream === "stdout") this.keepForExpect(chunk);
+    this.observer?.push(stream, chunk);
     this.window.push({ stream, chunk });
     this.windowBytes += chunk.length;
     while (this.windowBytes > WINDOW_BYTES && this.window.length > 1) this.dropOldest();
@@ -160,18 +164,6 @@ export class OutputCollector {
         return;
       }
     }
-  }
-
-  private keepForExpect(chunk: Buffer): void {
-    if (this.captureBytes >= EXPECT_CAPTURE_BYTES) {
-      this.captureTruncated = true;
-      return;
-    }
-    const room = EXPECT_CAPTURE_BYTES - this.captureBytes;
-    const kept = chunk.length <= room ? chunk : chunk.subarray(0, room);
-    if (kept.length < chunk.length) this.captureTruncated = true;
-    this.capture.push(kept);
-    this.captureBytes += kept.length;
   }
 
   private schedule(): void {
@@ -246,18 +238,14 @@ export class OutputCollector {
     if (kept.batches.length > 0 || skipped > 0) this.sink.onLines?.(kept.batches, skipped);
   }
 
-  /** Flush what is left, including a last line without a newline. */
+  /** Flush what is left, including a last line without a newline, and end the observer's streams. */
   finish(): void {
     this.flush(true);
+    this.observer?.finish();
   }
 
   summary(): OutputSummary {
     return { tail: [...this.tail], lines: this.lines, bytes: this.bytes, truncated: this.lines > this.tail.length };
-  }
-
-  /** Stdout as text for `expect`, with whether it was cut at EXPECT_CAPTURE_BYTES. */
-  stdoutText(): { text: string; truncated: boolean } {
-    return { text: Buffer.concat(this.capture).toString("utf8"), truncated: this.captureTruncated };
   }
 
   /** Stderr lines from the tail, for diagnoses. */

@@ -5,9 +5,10 @@ import path from "node:path";
 import { formatDuration } from "../runbooks/duration.js";
 import type { Step } from "../runbooks/schema.js";
 import { diagnose } from "./diagnose.js";
-import { checkExpectations } from "./expect.js";
+import { checkExpectations, verdict } from "./expect.js";
 import { OutputCollector, sinkFor } from "./output.js";
-import { terminateGroup } from "./process-group.js";
+import { groupIdentity, groupMembers, terminateGroup } from "./process-group.js";
+import { OutputChecks } from "./stream-checks.js";
 import { stepTimeoutMs } from "./timeout.js";
 import { KILL_GRACE_MS, type ExecContext, type ExecuteOptions, type StepResult, type StepStatus } from "./types.js";
 
@@ -37,8 +38,9 @@ async function runInteractive(script: string, step: Step, ctx: ExecContext, opts
   const exitCode = r.exitCode ?? (r.signal ? 128 + (SIGNALS[r.signal] ?? 0) : 127);
   opts.onEvent?.({ type: "exit", exitCode, signal: r.signal ?? null, at: Date.now() });
   const expectations = checkExpectations(step.expect, { exitCode }, { exitCode: 0 });
-  const status = r.isCanceled ? "cancelled" : expectations.every((e) => e.passed) ? "passed" : "failed";
-  return { status, exitCode, signal: r.signal ?? null, durationMs: Math.round(performance.now() - started), expectations, output: new OutputCollector().summary(), details: { interactive: true } };
+  const found = step.found ? checkExpectations(step.found, { exitCode }, {}, "found") : undefined;
+  const status = r.isCanceled ? "cancelled" : verdict(expectations, found);
+  return { status, exitCode, signal: r.signal ?? null, durationMs: Math.round(performance.now() - started), expectations, ...(found && !r.isCanceled ? { found } : {}), output: new OutputCollector().summary(), details: { interactive: true } };
 }
 
 /** Run a bash script; resolves with a result whatever happens to the process. */
@@ -67,7 +69,9 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
   }
   if (step.interactive) return runInteractive(script, step, ctx, opts);
   const started = performance.now();
-  const collector = new OutputCollector(sinkFor(opts.onEvent));
+  // The text checks read every chunk as it comes: the whole output is checked, none of it is kept.
+  const checks = new OutputChecks({ expect: step.expect, found: step.found });
+  const collector = new OutputCollector(sinkFor(opts.onEvent), checks);
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = stepTimeoutMs(step, ctx);
 
@@ -87,7 +91,8 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
     stripFinalNewline: false,
   });
   const pid = child.pid;
-  opts.onEvent?.({ type: "started", ...(pid !== undefined ? { pid } : {}), command: script, at: Date.now() });
+  // The group's identity (leader start time, boot id) lets a resume tell this group from a reused pid.
+  opts.onEvent?.({ type: "started", ...(pid !== undefined ? { pid, ...groupIdentity(pid) } : {}), command: script, at: Date.now() });
   if (pid !== undefined) liveGroups.add(pid);
 
   child.stdout?.on("data", (chunk: Buffer) => collector.push("stdout", chunk));
@@ -102,6 +107,8 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
   const timer = setTimeout(() => endGroup("timeout"), timeoutMs);
   const onAbort = () => endGroup("cancelled");
   opts.signal?.addEventListener("abort", onAbort, { once: true });
+  // Aborted since the check above (a listener of the started event may cancel at once).
+  if (opts.signal?.aborted) onAbort();
 
   // The script's own exit, separately from its pipes closing: a `sleep 1000 &` holds them open.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
@@ -110,12 +117,16 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
   });
   const exit = await exited;
   const pipesClosed = child.then(() => undefined);
-  const lingering = await Promise.race([pipesClosed.then(() => false), delay(BACKGROUND_GRACE_MS).then(() => true)]);
-  if (lingering && pid !== undefined) {
-    killing ??= terminateGroup(pid, KILL_GRACE_MS);
-  }
-  const result = await child;
+  const closedWithin = (ms: number) => Promise.race([pipesClosed.then(() => true), delay(ms).then(() => false)]);
+  const lingering = !(await closedWithin(BACKGROUND_GRACE_MS));
+  // What the script left running in its group once it exited: ended with the step, unless it says `detach`.
+  const leftBehind = pid !== undefined && ending === undefined ? groupMembers(pid).length : 0;
+  if (pid !== undefined && ending === undefined && step.detach) liveGroups.delete(pid);
+  else if (pid !== undefined && (leftBehind > 0 || lingering)) killing ??= terminateGroup(pid, KILL_GRACE_MS);
   await killing;
+  // Output still held open (a detached daemon, a process that left the group with setsid): stop reading rather than wait forever.
+  if (lingering && !(await closedWithin(BACKGROUND_GRACE_MS))) for (const stream of [child.stdout, child.stderr]) stream?.destroy();
+  const result = await child;
   clearTimeout(timer);
   opts.signal?.removeEventListener("abort", onAbort);
   if (pid !== undefined) liveGroups.delete(pid);
@@ -126,21 +137,24 @@ export async function runShell(script: string, step: Step, ctx: ExecContext, opt
   const exitCode = spawnError ? 127 : exit.code !== null ? exit.code : signal ? 128 + (SIGNALS[signal] ?? 0) : null;
   opts.onEvent?.({ type: "exit", exitCode, signal, at: Date.now() });
 
-  const stdout = collector.stdoutText();
   const stderr = collector.stderrTail();
-  const expectations = ending ? [] : checkExpectations(step.expect, { exitCode, stdout, stderr }, { exitCode: 0 });
-  const status: StepStatus = spawnError ? "error" : ending ?? (expectations.every((e) => e.passed) ? "passed" : "failed");
-  const diagnosis = status === "passed" ? undefined : diagnose(exitCode, spawnError ? `bash: command not found` : stderr);
+  const checked = ending === undefined;
+  const expectations = checked ? checkExpectations(step.expect, { exitCode, text: checks.results("expect") }, { exitCode: 0 }) : [];
+  const found = checked && step.found ? checkExpectations(step.found, { exitCode, text: checks.results("found") }, {}, "found") : undefined;
+  const status: StepStatus = spawnError ? "error" : ending ?? verdict(expectations, found);
+  const diagnosis = status === "passed" || status === "found" ? undefined : diagnose(exitCode, spawnError ? `bash: command not found` : stderr);
   return {
     status,
     exitCode,
     signal,
     durationMs: elapsed(),
     expectations,
+    ...(found ? { found } : {}),
     output: collector.summary(),
     ...(diagnosis ? { diagnosis } : {}),
     ...(spawnError ? { error: `could not start bash: ${result.shortMessage ?? result.message}` } : {}),
     ...(status === "timeout" ? { error: `timed out after ${formatDuration(timeoutMs)}; the step's processes were ended` } : {}),
+    ...(leftBehind > 0 ? { details: step.detach ? { detached: { pgid: pid, processes: leftBehind } } : { reaped: leftBehind } } : {}),
   };
 }
 

@@ -20,7 +20,11 @@ export interface OutputEvent {
 }
 
 export type StepEvent =
-  | { type: "started"; pid?: number; command: string; at: number }
+  /**
+   * A run step's `pgid` (its own group, led by `pid`) comes with the leader's `startTime` (clock ticks
+   * since boot) and the `bootId`, so a resume can tell the group from a reused pid (groupStillOurs).
+   */
+  | { type: "started"; pid?: number; pgid?: number; startTime?: number; bootId?: string; command: string; at: number }
   /** Raw bytes as they arrived (for storing the full output); not split, not decoded. */
   | { type: "data"; stream: Stream; chunk: Buffer }
   | OutputEvent

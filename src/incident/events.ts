@@ -27,7 +27,8 @@ export type IncidentEventBody =
   | {
       type: "incident.opened";
       incident: string;
-      runbook: { id: string; title: string; file?: string };
+      /** `file` and `sha256`: where it was read from and its text's hash, so resume finds it and sees a change. */
+      runbook: { id: string; title: string; file?: string; sha256?: string };
       severity: Severity;
       mode: "run" | "console" | "drill";
       /** The drill scenario (mode "drill" only). */
@@ -38,6 +39,7 @@ export type IncidentEventBody =
       host?: string;
       version: string;
     }
+  /** A secret's value is never written: `value` holds the mask, and the value lives in the process that was given it. */
   | { type: "input.set"; name: string; value: string | string[]; secret?: boolean }
   | { type: "severity.changed"; from: Severity; to: Severity; reason?: string }
   /** `jump: true` when the operator moved the walk to this phase out of order. */
@@ -45,6 +47,10 @@ export type IncidentEventBody =
   | { type: "option.chosen"; phase: string; option: string; by?: string }
   | { type: "step.started"; step: string; phase: string; option?: string; item?: string; kind: StepKind; command?: string; attempt: number; edited?: boolean; risk?: string }
   | { type: "step.output"; step: string; stream: Stream; lines: string[]; skipped?: number }
+  /** A run step's process group, written as soon as it exists, so a resume after a crash can find what it left running. */
+  | { type: "step.process"; step: string; pgid: number; startTime?: number; bootId?: string }
+  /** What a resume did about the group of an interrupted attempt still running. */
+  | { type: "process.ended"; step: string; pgid: number; state: "gone" | "ended" | "not-ours"; processes: number; reason?: string }
   | {
       type: "step.finished";
       step: string;
@@ -62,7 +68,8 @@ export type IncidentEventBody =
       details?: Record<string, unknown>;
       acknowledged?: string;
     }
-  | { type: "step.skipped"; step: string; reason: string; command?: string }
+  /** `reason` is the operator's words, or "jumped" (with `to`, the phase jumped to), "dry run", … */
+  | { type: "step.skipped"; step: string; reason: string; command?: string; to?: string }
   | { type: "note.added"; text: string; step?: string }
   | { type: "sla.breached"; severity: Severity; respondWithin: string; dueAt: string }
   | { type: "escalation.raised"; key: string; to: string; reason?: string; after: string; severity: Severity }
@@ -70,7 +77,10 @@ export type IncidentEventBody =
   /** Delivered; `ref` is what the provider gave back (issue URL, dedup key, message id). A dry run records the payload it would have sent. */
   | ({ type: "notify.sent"; ref?: string; dryRun?: boolean; payload?: string } & NotifyFacts)
   | ({ type: "notify.failed"; reason: string } & NotifyFacts)
-  | { type: "incident.resumed"; interrupted: string[]; pid: number }
+  /** `runbookChanged`: the runbook differed from the one opened on, and the operator went on with it. */
+  | { type: "incident.resumed"; interrupted: string[]; pid: number; runbookChanged?: { file: string; sha256: string } }
+  /** The operator took the lock (--force-unlock) from a handrail that did not look dead: `previous` held it. */
+  | { type: "lock.forced"; previous: { pid: number; host: string; start?: string }; pid: number }
   | { type: "incident.resolved"; rootCause: string; actionItems: string[] }
   /** How a drill ended: the scenario's health check and the summary's figures (src/incident/drill-summary.ts). */
   | ({ type: "drill.finished" } & DrillOutcome);

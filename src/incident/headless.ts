@@ -1,32 +1,34 @@
-/** `handrail run`: the walkthrough without a TUI, for scripts and CI. Same engine, same incident file. */
-import type { KubeTarget } from "../executors/types.js";
+/**
+ * `handrail run`: the walkthrough without a TUI, for scripts and CI. The same runner as the
+ * console (`decide` + `perform`): this file only turns the flags into intents and prints.
+ */
+import type { StepResult } from "../executors/types.js";
 import { formatDuration } from "../runbooks/duration.js";
-import { RISKS, stepKind } from "../runbooks/schema.js";
+import { displayCommand } from "./display.js";
 import type { IncidentEvent } from "./events.js";
-import { nextAction } from "./machine.js";
-import { flatten, type PlannedStep } from "./plan.js";
+import { perform, type EffectIO } from "./effects.js";
+import { walkVerdict } from "./outcomes.js";
 import { describeClock, clock } from "./policy.js";
+import { decide, type RunMode } from "./runner.js";
 import type { IncidentSession } from "./session.js";
 
 export interface HeadlessOptions {
   options: Record<string, string>;
   yes: boolean;
   dryRun: boolean;
-  env: Record<string, string | undefined>;
-  cwd: string;
-  kube?: KubeTarget;
+  io: EffectIO;
   out: (text: string) => void;
   err: (text: string) => void;
-  signal: AbortSignal;
   /** Whether a terminal is attached (interactive steps need one). */
   terminal?: boolean;
+  production?: boolean;
   /** Resuming: a step the last run stopped at is run again rather than reported as stopped. */
   retryHalted?: boolean;
+  /** The command that continues this incident, printed when the walk stops. */
+  continueWith: (extra?: string[]) => string;
 }
 
-export type HeadlessOutcome = { exitCode: 0 | 1 | 2 | 130; message?: string };
-
-const HIGH_RISK = new Set(RISKS.slice(RISKS.indexOf("high")));
+export type HeadlessOutcome = { exitCode: 0 | 1 | 130; message?: string };
 
 function policyLine(e: IncidentEvent): string | undefined {
   if (e.type === "sla.breached") return `!! response time (${e.respondWithin} for ${e.severity}) breached`;
@@ -37,94 +39,92 @@ function policyLine(e: IncidentEvent): string | undefined {
   return undefined;
 }
 
+const indent = (text: string, by: string) => text.replace(/\n/g, `\n${by}`);
+
 /** Walk the incident to the end (or to the first stop), printing as it goes. */
 export async function runHeadless(session: IncidentSession, opts: HeadlessOptions): Promise<HeadlessOutcome> {
-  let failed = 0;
-  let retry = opts.retryHalted === true;
+  const mode: RunMode = {
+    by: "--yes",
+    dryRun: opts.dryRun,
+    terminal: opts.terminal === true,
+    production: opts.production === true,
+    headless: { yes: opts.yes, options: opts.options, retryHalted: opts.retryHalted === true },
+  };
   const unsubscribe = session.subscribe((e) => {
     const line = policyLine(e);
     if (line) opts.err(`${line}\n`);
   });
+  const stopped = async (reason: string, exitCode: 1 | 130, extra?: string[]): Promise<HeadlessOutcome> => {
+    await opts.io.notifier.settle();
+    const c = clock(session.state, Date.now());
+    return { exitCode, message: `${reason}; the incident stays open${c ? `, ${describeClock(c)}` : ""}.\nContinue with: ${opts.continueWith(extra)}` };
+  };
   try {
     for (;;) {
       session.checkPolicy();
-      let action = nextAction(session.state);
-      if (action.type === "halted" && retry) {
-        const halted = action.step;
-        const item = flatten(session.state.plan).find((i): i is PlannedStep => i.kind === "step" && i.key === halted);
-        if (item) action = { type: "step", item, retry: true };
-      }
-      retry = false;
-      if (action.type === "complete" || action.type === "resolved") break;
-      if (action.type === "halted") {
-        await session.notifier.settle();
-        const c = clock(session.state, Date.now());
-        return {
-          exitCode: action.status === "cancelled" ? 130 : 1,
-          message: `stopped at ${action.step} (${action.status}); the incident stays open${c ? `, ${describeClock(c)}` : ""}.\nContinue with: handrail run ${session.state.runbook.id} --resume ${session.file}`,
-        };
-      }
-      if (action.type === "choose") {
-        const option = opts.options[action.item.phaseId] ?? (action.item.options.length === 1 ? action.item.options[0]!.id : undefined);
-        if (!option || !action.item.options.some((o) => o.id === option)) {
-          return { exitCode: 2, message: `phase ${action.item.phaseId} needs a choice: --option ${action.item.phaseId}=<${action.item.options.map((o) => o.id).join(" | ")}>` };
+      const cmd = decide(session.state, { type: "next" }, mode);
+      // A halted step is run again once, on resume; after that a stop is a stop.
+      mode.headless!.retryHalted = false;
+      switch (cmd.type) {
+        case "end":
+          break;
+        case "stop":
+          return await stopped(cmd.reason, cmd.status === "cancelled" ? 130 : 1, cmd.status === "needs-choice" ? [`--option ${cmd.step.replace(/^choose:/, "")}=…`] : undefined);
+        case "refuse":
+          // The preflight refuses all of these before anything runs; one reached mid-walk (a goto) stops the walk.
+          return await stopped(`stopped: ${cmd.reason}`, 1, cmd.reason.includes("--yes") ? ["--yes"] : undefined);
+        case "choose":
+          await perform(session, cmd, opts.io);
+          opts.out(`\n== ${cmd.phase}: option ${cmd.option}\n`);
+          continue;
+        case "confirm":
+        case "skip":
+        case "run": {
+          const item = cmd.item!;
+          const step = item.step;
+          const header = `\n▶ ${item.phaseId} › ${step.title}${item.item !== undefined ? ` [${item.item}]` : ""}${(session.state.steps[item.key]?.attempts ?? 0) > 0 ? " (again)" : ""}`;
+          const shown = displayCommand(step, session.shown(item.item), cmd.type === "run" ? cmd.edited : undefined);
+          opts.out(cmd.type === "confirm" || (cmd.type === "skip" && step.manual !== undefined) ? `${header}\n  ${indent(shown, "  ")}\n` : `${header}\n$ ${indent(shown, "  ")}\n`);
+          const done = await perform(session, cmd, { ...opts.io, onLines: (stream, lines) => (stream === "stderr" ? opts.err : opts.out)(lines.map((l) => `${l}\n`).join("")), onSkipped: (n) => opts.out(`  … ${n} lines not shown here (all kept in the incident)\n`) });
+          if (cmd.type === "confirm") opts.out("  ✓ acknowledged (--yes)\n");
+          else if (cmd.type === "skip") {
+            if (done.type === "skipped" && done.payload !== undefined) opts.out(`  would send:\n    ${indent(done.payload, "    ")}\n`);
+            opts.out(cmd.dryRun ? "  – dry run: not executed\n" : `  – skipped: ${cmd.reason}\n`);
+          } else if (done.type === "ran") printResult(done.result, opts);
+          continue;
         }
-        session.choose(action.item.phaseId, option, opts.options[action.item.phaseId] ? "--option" : "only option");
-        opts.out(`\n== ${action.item.phaseId}: option ${option}\n`);
-        continue;
+        default:
+          continue;
       }
-      const item = action.item;
-      const step = item.step;
-      const header = `\n▶ ${item.phaseId} › ${step.title}${item.item !== undefined ? ` [${item.item}]` : ""}${action.retry ? " (again)" : ""}`;
-      if (stepKind(step) === "manual") {
-        opts.out(`${header}\n  ${session.displayCommand(step, item.item).replace(/\n/g, "\n  ")}\n`);
-        if (opts.yes) session.confirmManual(item, "--yes");
-        else session.skip(item.key, "manual step: not confirmed in a headless run (pass --yes to acknowledge)");
-        opts.out(opts.yes ? "  ✓ acknowledged (--yes)\n" : "  – skipped: manual step (pass --yes to acknowledge)\n");
-        continue;
-      }
-      const command = session.displayCommand(step, item.item);
-      opts.out(`${header}\n$ ${command.replace(/\n/g, "\n  ")}\n`);
-      if (step.interactive && !opts.terminal && !opts.dryRun) {
-        session.skip(item.key, "interactive step: needs a terminal", command);
-        opts.out("  – skipped: interactive step, no terminal attached\n");
-        continue;
-      }
-      if (opts.dryRun) {
-        if (step.notify) opts.out(`  would send:\n    ${session.notifier.dryRun(item).replace(/\n/g, "\n    ")}\n`);
-        session.skip(item.key, "dry run", command);
-        opts.out("  – dry run: not executed\n");
-        continue;
-      }
-      if (step.risk && HIGH_RISK.has(step.risk) && !opts.yes) {
-        return { exitCode: 2, message: `step ${item.key} has risk ${step.risk}: pass --yes to run it.\nContinue with: handrail run ${session.state.runbook.id} --resume ${session.file} --yes` };
-      }
-      const run = await session.runStep(item, { env: opts.env, cwd: opts.cwd, ...(opts.kube ? { kube: opts.kube } : {}) }, {
-        signal: opts.signal,
-        onLines: (stream, lines) => (stream === "stderr" ? opts.err : opts.out)(lines.map((l) => `${l}\n`).join("")),
-        onSkipped: (n) => opts.out(`  … ${n} lines not shown here (all kept in the incident)\n`),
-      });
-      const r = run.result;
-      const took = formatDuration(r.durationMs);
-      if (r.status === "passed") {
-        opts.out(`  ✓ passed (${r.exitCode !== null ? `exit ${r.exitCode}, ` : ""}${took})\n`);
-      } else {
-        failed++;
-        const reasons = r.expectations.filter((x) => !x.passed).map((x) => x.reason);
-        opts.err(`  ✗ ${r.status}${r.exitCode !== null ? ` (exit ${r.exitCode}, ${took})` : ` (${took})`}${reasons.length ? `: ${reasons.join("; ")}` : ""}${r.error ? `: ${r.error}` : ""}\n`);
-        if (r.diagnosis) opts.err(`  ${r.diagnosis.summary}\n  hint: ${r.diagnosis.hint}\n`);
-      }
+      break;
     }
-    await session.notifier.settle();
+    await opts.io.notifier.settle();
   } finally {
     unsubscribe();
   }
+  const verdict = walkVerdict(session.state);
   const c = clock(session.state, Date.now());
-  opts.out(`\nWalkthrough complete${c ? `; ${describeClock(c)}` : ""}.\nResolve with: handrail resolve ${session.file} --root-cause "…" --action-item "…"\n`);
-  return { exitCode: failed > 0 ? 1 : 0 };
+  const few = (keys: string[]) => `${keys.slice(0, 8).join(", ")}${keys.length > 8 ? ", …" : ""}`;
+  const notes = [verdict.failed.length ? `${verdict.failed.length} not passed: ${few(verdict.failed)}` : "", verdict.found.length ? `${verdict.found.length} found the symptom: ${few(verdict.found)}` : "", verdict.skipped.length ? `${verdict.skipped.length} skipped` : "", verdict.notRun.length ? `${verdict.notRun.length} not run` : ""].filter(Boolean);
+  opts.out(`\nWalkthrough ${verdict.failed.length ? "ended with steps that did not pass" : "complete"}${notes.length ? ` (${notes.join("; ")})` : ""}${c ? `; ${describeClock(c)}` : ""}.\nResolve with: handrail resolve ${session.file} --root-cause "…" --action-item "…"\n`);
+  return { exitCode: verdict.failed.length > 0 ? 1 : 0 };
 }
 
-/** Steps that need --yes, found before anything runs (for the plan as chosen). */
-export function riskySteps(items: ReturnType<typeof flatten>): PlannedStep[] {
-  return items.filter((i): i is PlannedStep => i.kind === "step" && i.step.risk !== undefined && HIGH_RISK.has(i.step.risk));
+function printResult(r: StepResult, opts: HeadlessOptions): void {
+  const reaped = typeof r.details?.reaped === "number" && r.details.reaped > 0 ? r.details.reaped : 0;
+  if (reaped) opts.err(`  ended ${reaped} background process(es) the step left running (a step that must leave a daemon says detach: true)\n`);
+  const took = formatDuration(r.durationMs);
+  const timing = r.exitCode !== null ? `exit ${r.exitCode}, ${took}` : took;
+  if (r.status === "passed") {
+    opts.out(`  ✓ passed (${timing})\n`);
+    return;
+  }
+  if (r.status === "found") {
+    const seen = (r.found ?? []).map((x) => x.check.replace(/^found\./, "")).join("; ");
+    opts.out(`  ◆ found: the symptom is present (${timing})${seen ? `: ${seen}` : ""}\n`);
+    return;
+  }
+  const reasons = r.expectations.filter((x) => !x.passed).map((x) => x.reason);
+  opts.err(`  ✗ ${r.status} (${timing})${reasons.length ? `: ${reasons.join("; ")}` : ""}${r.error ? `: ${r.error}` : ""}\n`);
+  if (r.diagnosis) opts.err(`  ${r.diagnosis.summary}\n  hint: ${r.diagnosis.hint}\n`);
 }

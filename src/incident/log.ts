@@ -1,89 +1,53 @@
 /**
  * The incident file: JSONL, appended and fsync'ed after every event, so a killed process
- * loses nothing that was shown as done. Never truncated or rewritten; a lock keeps a second
- * handrail out; a crash fragment at the end is fenced off with a newline, never cut away.
+ * loses nothing that was shown as done. Never rewritten: an append the disk refuses is cut back
+ * to the last good event (no torn line), a crash fragment at the end is fenced off with a
+ * newline. A lock (lock.ts) keeps a second handrail out; store files are opened without
+ * following symlinks, in a store only the user can write (store-file.ts).
  */
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
-import { hostname } from "node:os";
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, readSync } from "node:fs";
 import path from "node:path";
 import type { IncidentEvent, IncidentEventBody } from "./events.js";
+import { lastSeqOf, parseIncidentText, type IntegrityIssue } from "./integrity.js";
+import { acquireLock, releaseLock, type LockHolder } from "./lock.js";
+import { checkStoreDir, FLAGS, IncidentFileError, openStoreFile, writeAll, writeFailure } from "./store-file.js";
 
-export class IncidentFileError extends Error {
-  constructor(
-    message: string,
-    readonly file: string,
-  ) {
-    super(message);
-    this.name = "IncidentFileError";
-  }
-}
+export { IncidentFileError } from "./store-file.js";
+export type { IntegrityIssue } from "./integrity.js";
 
 export interface ReadResult {
   events: IncidentEvent[];
   /** Lines that did not parse: a crash mid-write leaves one at the end. */
   damaged: Array<{ line: number; text: string }>;
+  /** Every gap, duplicate and damaged line, one sentence each ("line 7: seq 5 follows 3 (4 missing)"). */
+  issues: IntegrityIssue[];
 }
 
-/** Parse an incident file; a damaged line is reported, never fatal. */
+function readFd(fd: number): string {
+  const size = fstatSync(fd).size;
+  const buf = Buffer.alloc(size);
+  let off = 0;
+  while (off < size) {
+    const n = readSync(fd, buf, off, size - off, off);
+    if (n === 0) break;
+    off += n;
+  }
+  return buf.subarray(0, off).toString("utf8");
+}
+
+/** Parse an incident file; damage is reported (issues), never fatal. Does not follow a symlink. */
 export function readIncidentFile(file: string): ReadResult {
-  const text = readFileSync(file, "utf8");
-  const events: IncidentEvent[] = [];
-  const damaged: ReadResult["damaged"] = [];
-  const lines = text.split("\n");
-  lines.forEach((raw, i) => {
-    if (raw === "") return;
-    try {
-      const e = JSON.parse(raw) as IncidentEvent;
-      if (typeof e.seq !== "number" || typeof e.type !== "string") throw new Error("not an event");
-      events.push(e);
-    } catch {
-      damaged.push({ line: i + 1, text: raw.length > 80 ? `${raw.slice(0, 77)}...` : raw });
-    }
-  });
-  return { events, damaged };
-}
-
-interface LockInfo {
-  pid: number;
-  host: string;
-}
-
-function alive(pid: number): boolean {
+  const fd = openStoreFile(file, FLAGS.read);
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    return parseIncidentText(readFd(fd));
+  } finally {
+    closeSync(fd);
   }
 }
 
-/** Take the lock beside the incident file; a lock left by a dead process is taken over. */
-function acquireLock(lockFile: string, incidentFile: string): { takenOverFrom?: number } {
-  const me: LockInfo = { pid: process.pid, host: hostname() };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lockFile, JSON.stringify(me), { flag: "wx", mode: 0o600 });
-      return {};
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new IncidentFileError(`cannot lock ${incidentFile}: ${(e as Error).message}`, incidentFile);
-    }
-    let holder: LockInfo | undefined;
-    try {
-      holder = JSON.parse(readFileSync(lockFile, "utf8")) as LockInfo;
-    } catch {
-      holder = undefined;
-    }
-    if (holder && holder.host === me.host && holder.pid !== process.pid && alive(holder.pid)) {
-      throw new IncidentFileError(`incident ${path.basename(incidentFile, ".jsonl")} is open in another handrail (pid ${holder.pid}); close it there first`, incidentFile);
-    }
-    if (holder && holder.host !== me.host) {
-      throw new IncidentFileError(`incident ${path.basename(incidentFile, ".jsonl")} is locked by handrail on ${holder.host} (pid ${holder.pid})`, incidentFile);
-    }
-    // Stale: the holder is gone. Replace the lock with ours and say so.
-    writeFileSync(lockFile, JSON.stringify(me), { mode: 0o600 });
-    return holder ? { takenOverFrom: holder.pid } : {};
-  }
-  return {};
+export interface ReopenOptions {
+  /** Take the lock even from a holder that looks alive (the operator's call); recorded as lock.forced. */
+  forceUnlock?: boolean;
 }
 
 const openLogs = new Set<IncidentLog>();
@@ -96,23 +60,27 @@ export class IncidentLog {
   private seq: number;
   private closed = false;
   readonly lockFile: string;
-  /** Set when the lock of a dead process was taken over. */
+  /** Set when the lock of a dead process was taken over (its pid). */
   readonly takenOverFrom?: number;
+  /** Set when --force-unlock took the lock from a holder that did not look dead. */
+  readonly forcedFrom?: LockHolder;
 
   private constructor(
     readonly file: string,
     fd: number,
     lastSeq: number,
-    lock: { takenOverFrom?: number },
+    private readonly holder: LockHolder,
+    taken: { previous?: LockHolder; forced?: boolean },
   ) {
     this.fd = fd;
     this.seq = lastSeq;
     this.lockFile = `${file}.lock`;
-    if (lock.takenOverFrom !== undefined) this.takenOverFrom = lock.takenOverFrom;
+    if (taken.previous && taken.forced) this.forcedFrom = taken.previous;
+    else if (taken.previous) this.takenOverFrom = taken.previous.pid;
     openLogs.add(this);
   }
 
-  /** A new incident file; fails (before anything runs) when the directory is not writable. */
+  /** A new incident file; fails (before anything runs) when the directory is not writable or not safe. */
   static create(dir: string, id: string): IncidentLog {
     const file = path.join(dir, `${id}.jsonl`);
     try {
@@ -120,32 +88,43 @@ export class IncidentLog {
     } catch (e) {
       throw new IncidentFileError(`cannot create the incident directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
     }
+    checkStoreDir(dir);
     const lock = acquireLock(`${file}.lock`, file);
     let fd: number;
     try {
-      fd = openSync(file, "wx", 0o600);
+      fd = openStoreFile(file, FLAGS.createAppend);
     } catch (e) {
-      unlinkQuiet(`${file}.lock`);
-      throw new IncidentFileError(`cannot create ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+      releaseLock(`${file}.lock`, lock.holder);
+      throw e;
     }
-    return new IncidentLog(file, fd, 0, lock);
+    return new IncidentLog(file, fd, 0, lock.holder, lock.taken);
   }
 
-  /** Reopen an existing incident to append (resume); returns what it held. */
-  static reopen(file: string): { log: IncidentLog; read: ReadResult } {
-    const lock = acquireLock(`${file}.lock`, file);
+  /** Reopen an existing incident to append (resume, resolve); returns what it held. */
+  static reopen(file: string, opts: ReopenOptions = {}): { log: IncidentLog; read: ReadResult } {
+    checkStoreDir(path.dirname(file));
+    const lock = acquireLock(`${file}.lock`, file, opts);
     let read: ReadResult;
-    let fd: number;
+    let fd: number | undefined;
     try {
-      read = readIncidentFile(file);
-      fd = openSync(file, "a+");
+      fd = openStoreFile(file, FLAGS.append);
+      // Read through the descriptor that will be written: what was checked is what gets appended to.
+      read = parseIncidentText(readFd(fd));
+      if (read.events[0]?.type !== "incident.opened") {
+        throw new IncidentFileError(`${file} is not an incident file that can be continued: ${read.issues[0]?.message ?? "no incident.opened event first"}`, file);
+      }
     } catch (e) {
-      unlinkQuiet(`${file}.lock`);
-      throw new IncidentFileError(`cannot open ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+      if (fd !== undefined) closeSync(fd);
+      releaseLock(`${file}.lock`, lock.holder);
+      throw e;
     }
-    const log = new IncidentLog(file, fd, read.events.at(-1)?.seq ?? 0, lock);
+    const log = new IncidentLog(file, fd, lastSeqOf(read.events), lock.holder, lock.taken);
     // A crash mid-write leaves a fragment without a newline: fence it off so the next event stands on its own line.
-    if (!endsWithNewline(fd)) log.writeRaw("\n");
+    if (!endsWithNewline(fd)) log.writeRaw("\n", "the fence after a torn last line");
+    if (lock.taken.forced && lock.taken.previous) {
+      const p = lock.taken.previous;
+      log.append({ type: "lock.forced", previous: { pid: p.pid, host: p.host, ...(p.start ? { start: p.start } : {}) }, pid: process.pid });
+    }
     return { log, read };
   }
 
@@ -153,23 +132,35 @@ export class IncidentLog {
     return this.seq;
   }
 
-  /** Append one event and flush it to disk before returning; throws IncidentFileError when the disk refuses. */
+  /** Append one event and flush it to disk before returning; throws IncidentFileError (one line) when the disk refuses. */
   append(body: IncidentEventBody): IncidentEvent {
     if (this.closed) throw new IncidentFileError(`incident file ${this.file} is closed`, this.file);
     const event = { seq: this.seq + 1, ts: new Date().toISOString(), ...body } as IncidentEvent;
-    this.writeRaw(`${JSON.stringify(event)}\n`);
+    this.writeRaw(`${JSON.stringify(event)}\n`, `event ${event.seq} (${event.type}) was not recorded, the file ends at its last whole event`);
     this.seq = event.seq;
     return event;
   }
 
-  private writeRaw(text: string): void {
+  private writeRaw(text: string, lost: string): void {
     const data = Buffer.from(text);
+    let before: number | undefined;
     try {
-      let off = 0;
-      while (off < data.length) off += writeSync(this.fd, data, off);
+      before = fstatSync(this.fd).size;
+      writeAll(this.fd, data);
       fsyncSync(this.fd);
     } catch (e) {
-      throw new IncidentFileError(`cannot write the incident file ${this.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, this.file);
+      // A partial write would leave a torn line for the next event to glue onto: cut back to the last whole event.
+      let restored = before !== undefined;
+      if (before !== undefined) {
+        try {
+          ftruncateSync(this.fd, before);
+          fsyncSync(this.fd);
+        } catch {
+          restored = false;
+        }
+      }
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new IncidentFileError(writeFailure(e, this.file, restored ? lost : `${lost}; the last line may be torn`), this.file, code);
     }
   }
 
@@ -180,7 +171,7 @@ export class IncidentLog {
     try {
       closeSync(this.fd);
     } finally {
-      unlinkQuiet(this.lockFile);
+      releaseLock(this.lockFile, this.holder);
     }
   }
 }
@@ -191,12 +182,4 @@ function endsWithNewline(fd: number): boolean {
   const buf = Buffer.alloc(1);
   readSync(fd, buf, 0, 1, size - 1);
   return buf[0] === 0x0a;
-}
-
-function unlinkQuiet(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // Already gone.
-  }
 }

@@ -93,7 +93,9 @@ export function reduce(state: IncidentState, e: IncidentEvent): IncidentState {
     case "incident.opened":
       return withPlan({ ...s, id: e.incident, opened: e, severity: e.severity });
     case "input.set":
-      return withPlan({ ...s, inputs: { ...s.inputs, [e.name]: e.value }, secrets: e.secret ? [...s.secrets, e.name] : s.secrets });
+      // A secret's value is not in the file (only its mask): the state knows the name, the session holds the value.
+      if (e.secret) return withPlan({ ...s, secrets: s.secrets.includes(e.name) ? s.secrets : [...s.secrets, e.name] });
+      return withPlan({ ...s, inputs: { ...s.inputs, [e.name]: e.value } });
     case "severity.changed":
       return withPlan({ ...s, severity: e.to });
     case "option.chosen": {

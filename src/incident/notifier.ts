@@ -10,8 +10,8 @@ import type { NotifyMessage } from "../executors/notify/message.js";
 import { buildRequest, describeRequest } from "../executors/notify/providers.js";
 import { emptySettings, secretValues, type NotifySettings } from "../executors/notify/settings.js";
 import type { StepResult } from "../executors/types.js";
-import { formatDuration } from "../runbooks/duration.js";
 import type { NotifyStep } from "../runbooks/schema.js";
+import { incidentVars } from "./display.js";
 import type { EventOf, IncidentEvent, IncidentEventBody, NotifyFacts } from "./events.js";
 import { readIncidentFile } from "./log.js";
 import type { IncidentState } from "./machine.js";
@@ -37,28 +37,20 @@ export class Notifier {
 
   constructor(private readonly host: NotifierHost) {}
 
+  /** The environment the proxy variables (HTTP_PROXY, HTTPS_PROXY, NO_PROXY) are read from, as for steps. */
+  private env: Record<string, string | undefined> = {};
+
   /** Take the channel settings; their endpoints and tokens are masked from here on. */
-  configure(settings: NotifySettings): void {
+  configure(settings: NotifySettings, env: Record<string, string | undefined> = {}): void {
     this.settings = settings;
+    this.env = env;
     this.host.addSecrets(secretValues(settings));
   }
 
   /** Incident fields a message may use, and the timeline so far (read from the file: the file is the truth). */
   context(item?: string, withTimeline = false): NotifyContext {
     const state = this.host.state;
-    const openedAt = state.opened ? Date.parse(state.opened.ts) : Date.now();
-    const elapsed = formatDuration(Math.max(0, Date.now() - openedAt));
-    const last = Object.values(state.steps)
-      .map((r) => r.last)
-      .filter((e): e is EventOf<"step.finished"> => e !== undefined)
-      .sort((a, b) => b.seq - a.seq)[0];
-    const vars: Record<string, string> = {
-      runbook_title: state.runbook.title,
-      elapsed,
-      last_step: last?.step ?? "none",
-      last_result: last ? `${last.status}${last.exitCode !== null ? ` (exit ${last.exitCode})` : ""}` : "none",
-      ...this.host.shownVars(item),
-    };
+    const vars: Record<string, string> = { ...incidentVars(state, Date.now()), ...this.host.shownVars(item) };
     const service = str(state.inputs.service);
     const environment = str(state.inputs.environment);
     return {
@@ -68,7 +60,7 @@ export class Notifier {
         runbookId: state.runbook.id,
         runbookTitle: state.runbook.title,
         severity: state.severity,
-        elapsed,
+        elapsed: vars.elapsed!,
         ...(state.opened?.host ? { host: state.opened.host } : {}),
         ...(service ? { service } : {}),
         ...(environment ? { environment } : {}),
@@ -76,6 +68,12 @@ export class Notifier {
       timeline: withTimeline ? timelineLines(buildReport(readIncidentFile(this.host.file).events)).map((l) => this.host.redact(l)) : [],
       vars,
     };
+  }
+
+  /** What the notifier does on its own when the incident moves: page escalations, resolve what was paged. */
+  onEvent(e: IncidentEvent): void {
+    if (e.type === "escalation.raised") this.escalated(e);
+    else if (e.type === "incident.resolved") this.resolved();
   }
 
   /** The `notify.*` event for a notify step's result (written before its step.finished). */
@@ -145,7 +143,7 @@ export class Notifier {
     };
     if (!built.ok) return write({ type: "notify.failed", ...facts, reason: built.missing });
     if (dry) return write({ type: "notify.sent", ...facts, dryRun: true, payload: this.host.redact(describeRequest(built.request)) });
-    const job = deliver(built.request, this.settings.delivery).then((d: Delivery) => {
+    const job = deliver(built.request, this.settings.delivery, { env: this.env }).then((d: Delivery) => {
       const details = deliveryDetails(message, d);
       const done: NotifyFacts = { ...facts, attempts: d.attempts.length, latencyMs: d.latencyMs, ...(d.status !== undefined ? { status: d.status } : {}) };
       if (d.ok) write({ type: "notify.sent", ...done, ...(typeof details.ref === "string" ? { ref: this.host.redact(details.ref) } : {}) });
@@ -154,4 +152,12 @@ export class Notifier {
     const tracked = job.finally(() => this.pending.delete(tracked));
     this.pending.add(tracked);
   }
+}
+
+/** A notifier for an open session, listening to its events (escalations page, the resolve resolves). */
+export function attachNotifier(session: NotifierHost & { subscribe(fn: (e: IncidentEvent) => void): () => void }, settings: NotifySettings | undefined, env: Record<string, string | undefined> = {}): { notifier: Notifier; detach: () => void } {
+  const notifier = new Notifier(session);
+  if (settings) notifier.configure(settings, env);
+  const detach = session.subscribe((e) => notifier.onEvent(e));
+  return { notifier, detach };
 }

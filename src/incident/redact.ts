@@ -1,23 +1,11 @@
 /**
  * Masking before anything reaches the incident file, the report or the screen: the values of
- * `secret` inputs, and text that looks like a credential. Line-based, with state for key blocks.
+ * `secret` inputs, and text that looks like a credential (redact-rules.ts). Line-based, with
+ * state for key blocks, which span lines.
  */
+import { BLANK, KEY_END, MASK, maskCredentials, maskKeyBlocks, orphanBody, triggered } from "./redact-rules.js";
 
-export const MASK = "••••••";
-
-const PATTERNS: RegExp[] = [
-  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-  /\bAKIA[0-9A-Z]{16}\b/g,
-  /\b(aws_secret_access_key|secret_access_key)(\s*[=:]\s*)\S+/gi,
-  /(?<![A-Za-z0-9])(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token|client[_-]?secret)(\s*[=:]\s*|"\s*:\s*")([^\s"'&,;]{3,})/gi,
-  /\b(gh[pousr]_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}|glpat-[A-Za-z0-9_-]{20,})\b/g,
-  /(:\/\/[^/\s:@]+:)([^@\s/]+)(@)/g,
-];
-
-const KEY_BEGIN = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
-const KEY_END = /-----END [A-Z ]*PRIVATE KEY-----/;
-// One cheap test decides whether a line needs the full set of patterns.
-const TRIGGER = /bearer|basic|akia|secret|passw|pwd|token|api[_-]?key|gh[pousr]_|xox|glpat-|:\/\/[^/\s]*@|PRIVATE KEY/i;
+export { MASK };
 
 export class Redactor {
   private secrets: string[];
@@ -33,43 +21,51 @@ export class Redactor {
     return new Redactor([...this.secrets, ...values]);
   }
 
+  /** A fresh instance for one stream of output (one step's file): key-block state carries across its chunks, and only its. */
+  stream(): Redactor {
+    return new Redactor(this.secrets);
+  }
+
+  /** One line; a key block opened by an earlier line of this instance is masked until its END. */
   line(text: string): string {
     if (this.inKey) {
-      if (KEY_END.test(text)) this.inKey = false;
-      return KEY_END.test(text) ? text : MASK;
+      // Blank lines hold nothing, and a chunk's trailing "" must stay empty.
+      if (BLANK.test(text)) return text;
+      const end = KEY_END.exec(text);
+      if (!end) return MASK;
+      this.inKey = false;
+      const before = text.slice(0, end.index);
+      return `${BLANK.test(before) ? before : MASK}${this.line(text.slice(end.index))}`;
     }
     let out = text;
     for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join(MASK);
-    if (!TRIGGER.test(out)) return out;
-    if (KEY_BEGIN.test(out) && !KEY_END.test(out)) {
-      this.inKey = true;
-      return out;
+    if (!triggered(out)) return out;
+    if (out.includes("PRIVATE KEY")) {
+      const blocks = maskKeyBlocks(out);
+      out = blocks.text;
+      this.inKey = blocks.open;
     }
-    for (const p of PATTERNS) {
-      out = out.replace(p, (...m: string[]) => {
-        const groups = m.slice(1, -2).filter((g) => g !== undefined);
-        if (p === PATTERNS[0]) return `${groups[0]} ${MASK}`;
-        if (p === PATTERNS[2]) return `${groups[0]}${groups[1]}${MASK}`;
-        if (p === PATTERNS[3]) return `${groups[0]}${groups[1]}${MASK}`;
-        if (p === PATTERNS[5]) return `${groups[0]}${MASK}${groups[2]}`;
-        return MASK;
-      });
-    }
-    return out;
+    return maskCredentials(out);
   }
 
   /** Whether any masking could apply to this text (a fast test for bulk output). */
   mayApply(text: string): boolean {
-    return this.inKey || TRIGGER.test(text) || this.secrets.some((s) => text.includes(s));
+    return this.inKey || triggered(text) || this.secrets.some((s) => text.includes(s));
   }
 
+  /** Lines in order, state kept; a batch that begins inside a key block (a tail, a flood's newest lines) masks the body above its END. */
   lines(lines: readonly string[]): string[] {
-    return lines.map((l) => this.line(l));
+    const orphan = this.inKey ? undefined : orphanBody(lines);
+    return lines.map((l, i) => (orphan && i >= orphan.from && i < orphan.to ? (BLANK.test(l) ? l : MASK) : this.line(l)));
   }
 
-  /** Any text, line by line (commands, errors, notes). */
+  /** A chunk of this instance's stream (see `stream`): lines as they come, the state kept for the next chunk. */
+  chunk(text: string): string {
+    return this.lines(text.split("\n")).join("\n");
+  }
+
+  /** Any text, line by line (commands, errors, notes), from a fresh state. */
   text(text: string): string {
-    const fresh = new Redactor(this.secrets);
-    return text.split("\n").map((l) => fresh.line(l)).join("\n");
+    return this.stream().chunk(text);
   }
 }

@@ -2,6 +2,7 @@
  * The incident report, rebuilt from the incident file alone: the sections of the seed's
  * template (summary, timeline, root cause, resolution, action items) filled from events.
  */
+import { plainText } from "../executors/terminal-text.js";
 import { formatDuration } from "../runbooks/duration.js";
 import type { EventOf, IncidentEvent } from "./events.js";
 import { drillSection, type ReportDrill } from "./report-drill.js";
@@ -122,7 +123,7 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
         break;
       }
       case "step.skipped":
-        r.skipped.push({ at: e.ts, step: e.step, reason: e.reason });
+        r.skipped.push({ at: e.ts, step: e.step, reason: e.reason === "jumped" && e.to ? `jumped to ${e.to}` : e.reason });
         break;
       case "option.chosen":
         r.options.push({ at: e.ts, phase: e.phase, option: e.option });
@@ -239,8 +240,10 @@ export function renderMarkdown(r: IncidentReport): string {
   if (r.timeToFirstActionMs !== undefined) out.push(`- Time to first action: ${formatDuration(r.timeToFirstActionMs)}`);
   out.push(`- Response time: ${r.sla.breached ? `breached at ${r.sla.breachedAt} (${r.sla.respondWithin})` : "met"}`);
   if (inputs.length) out.push(`- Inputs: ${inputs.join(" ")}`);
-  const failed = r.steps.filter((s) => s.status !== "passed");
-  out.push(`- Steps: ${r.steps.length} run, ${r.steps.length - failed.length} passed, ${failed.length} not passed, ${r.skipped.length} skipped`);
+  const failed = r.steps.filter((s) => s.status !== "passed" && s.status !== "found");
+  const found = r.steps.filter((s) => s.status === "found").length;
+  const jumped = r.skipped.filter((s) => s.reason.startsWith("jumped")).length;
+  out.push(`- Steps: ${r.steps.length} run, ${r.steps.length - failed.length - found} passed, ${found ? `${found} found the symptom, ` : ""}${failed.length} not passed, ${r.skipped.length} skipped${jumped ? ` (${jumped} jumped over)` : ""}`);
   if (r.damagedLines) out.push(`- Note: ${r.damagedLines} damaged line(s) in the incident file were skipped`);
   out.push("");
 
@@ -271,5 +274,6 @@ export function renderMarkdown(r: IncidentReport): string {
   if (r.actionItems.length) out.push(...r.actionItems.map((a) => `- [ ] ${a}`));
   else out.push("_None recorded yet._");
   out.push("");
-  return out.join("\n");
+  // Step output, notes and commands may hold escape sequences; a report read with `cat` must not run them.
+  return plainText(out.join("\n"));
 }

@@ -1,36 +1,33 @@
 /**
  * One open incident: the log, the state folded from it, and the commands that change it.
  * Every change is an event appended (and fsync'ed) first, then applied: the file is the truth.
+ * Secret input values live in this object only: exported to steps, never written anywhere.
  */
-import { randomBytes } from "node:crypto";
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import { execute } from "../executors/execute.js";
+import type { NotifyContext } from "../executors/notify/index.js";
 import type { ExecContext, KubeTarget, StepEvent, StepResult } from "../executors/types.js";
-import { renderHttp } from "../executors/http.js";
 import { inputToEnv, type InputValue } from "../runbooks/inputs.js";
-import { stepKind, type Runbook, type Severity, type Step } from "../runbooks/schema.js";
-import { renderForDisplay, substitute } from "../runbooks/template.js";
+import { stepKind, type Runbook, type Severity } from "../runbooks/schema.js";
+import type { Display, Template } from "../runbooks/template.js";
+import { displayCommand, incidentVars, type Shown } from "./display.js";
 import type { IncidentEvent, IncidentEventBody } from "./events.js";
 import { IncidentLog, type ReadResult } from "./log.js";
 import { initialState, interruptedSteps, reduce, type IncidentState } from "./machine.js";
 import type { PlannedStep } from "./plan.js";
-import { Notifier } from "./notifier.js";
 import { duePolicyEvents } from "./policy.js";
-import { Redactor } from "./redact.js";
+import { MASK, Redactor } from "./redact.js";
+import { newIncidentId, safeUser } from "./identity.js";
+import { finishedEvent } from "./step-finished.js";
 import { StepRecorder } from "./step-recorder.js";
 
 declare const HANDRAIL_VERSION: string | undefined;
 
-/** `2026-11-24-0312-deployment-failure-3fa9`: sortable, readable, unique enough per store. */
-export function newIncidentId(runbookId: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 13);
-  return `${stamp}-${runbookId}-${randomBytes(2).toString("hex")}`;
-}
-
 export interface OpenOptions {
   dir: string;
   runbook: Runbook;
-  runbookFile?: string;
+  /** Where the runbook was read from, and the sha256 of its text: resume finds it, and sees whether it changed. */
+  source?: { file: string; sha256: string };
   severity: Severity;
   inputs: Record<string, InputValue>;
   mode: "run" | "console" | "drill";
@@ -40,18 +37,50 @@ export interface OpenOptions {
   kube?: { context?: string; namespace?: string; server?: string };
 }
 
+export interface ResumeOptions {
+  /** The values of the incident's secret inputs, given again (they are never stored). */
+  secrets?: Record<string, string>;
+  /** The runbook as found now, when it differs from the one the incident was opened on (recorded in incident.resumed). */
+  runbookChanged?: { file: string; sha256: string };
+  /** Take the lock even from a handrail that looks alive (--force-unlock; recorded as lock.forced). */
+  forceUnlock?: boolean;
+}
+
+/** Where a step runs. */
+export interface StepWorld {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  kube?: KubeTarget;
+  defaultTimeoutMs?: number;
+}
+
+export interface RunStepOptions {
+  signal?: AbortSignal;
+  /** The operator's own script for this run (the edit prompt), run exactly like the runbook's. */
+  edited?: Template;
+  onLines?: (stream: "stdout" | "stderr", lines: string[]) => void;
+  onSkipped?: (n: number) => void;
+  /** Channel settings and incident facts, for a notify step. */
+  notify?: NotifyContext;
+  /** Called with the result before step.finished is written (the notifier records its delivery first). */
+  beforeFinish?: (result: StepResult) => void;
+}
+
 export interface StepRun {
   result: StepResult;
-  /** The rendered command as logged (values substituted, secrets masked). */
-  command: string;
+  /** The command as logged (values substituted, secrets masked). */
+  command: Display;
 }
 
 export class IncidentSession {
   state: IncidentState;
   private redactor: Redactor;
   private listeners = new Set<(e: IncidentEvent, s: IncidentState) => void>();
-  /** Notifications: settings, notify.* events, escalation pages, the resolve. */
-  readonly notifier: Notifier;
+  /** Events recorded while listeners were being told of an earlier one: told after it, in order. */
+  private queue: IncidentEvent[] = [];
+  private dispatching = false;
+  /** Secret values given in this process (never in the file). */
+  private secretInputs: Record<string, string> = {};
 
   private constructor(
     readonly log: IncidentLog,
@@ -61,8 +90,7 @@ export class IncidentSession {
     let state = initialState(runbook);
     for (const e of events) state = reduce(state, e);
     this.state = state;
-    this.redactor = new Redactor(this.secretValues());
-    this.notifier = new Notifier(this);
+    this.redactor = new Redactor();
   }
 
   static open(opts: OpenOptions): IncidentSession {
@@ -70,10 +98,13 @@ export class IncidentSession {
     const log = IncidentLog.create(opts.dir, id);
     const session = new IncidentSession(log, opts.runbook);
     const version = typeof HANDRAIL_VERSION === "string" ? HANDRAIL_VERSION : "0.0.0-dev";
+    const specs = opts.runbook.inputs ?? {};
+    // Secret values are masked from the very first event on.
+    for (const [name, value] of Object.entries(opts.inputs)) if (specs[name]?.type === "secret") session.setSecret(name, inputToEnv(value));
     session.record({
       type: "incident.opened",
       incident: id,
-      runbook: { id: opts.runbook.id, title: opts.runbook.title, ...(opts.runbookFile ? { file: opts.runbookFile } : {}) },
+      runbook: { id: opts.runbook.id, title: opts.runbook.title, ...(opts.source ? { file: opts.source.file, sha256: opts.source.sha256 } : {}) },
       severity: opts.severity,
       mode: opts.mode,
       ...(opts.scenario ? { scenario: opts.scenario } : {}),
@@ -83,31 +114,21 @@ export class IncidentSession {
       host: hostname(),
       version,
     });
-    const specs = opts.runbook.inputs ?? {};
     for (const [name, value] of Object.entries(opts.inputs)) {
       const secret = specs[name]?.type === "secret";
-      if (secret) session.redactor = session.redactor.with([inputToEnv(value)]);
-      session.record({ type: "input.set", name, value: secret ? "••••••" : value, ...(secret ? { secret: true } : {}) });
+      session.record({ type: "input.set", name, value: secret ? MASK : value, ...(secret ? { secret: true } : {}) });
     }
     return session;
   }
 
-  /** Pick an incident up from its file alone; secrets are asked for again (they are never stored). */
-  static resume(file: string, runbook: Runbook, secrets: Record<string, string> = {}): { session: IncidentSession; read: ReadResult; interrupted: string[] } {
-    const { log, read } = IncidentLog.reopen(file);
+  /** Pick an incident up from its file alone; secret values are given again (they are never stored). */
+  static resume(file: string, runbook: Runbook, opts: ResumeOptions = {}): { session: IncidentSession; read: ReadResult; interrupted: string[] } {
+    const { log, read } = IncidentLog.reopen(file, { forceUnlock: opts.forceUnlock === true });
     const session = new IncidentSession(log, runbook, read.events);
     const interrupted = interruptedSteps(session.state);
-    session.secretInputs = secrets;
-    session.redactor = new Redactor(Object.values(secrets));
-    session.record({ type: "incident.resumed", interrupted, pid: process.pid });
+    for (const [name, value] of Object.entries(opts.secrets ?? {})) session.setSecret(name, value);
+    session.record({ type: "incident.resumed", interrupted, pid: process.pid, ...(opts.runbookChanged ? { runbookChanged: opts.runbookChanged } : {}) });
     return { session, read, interrupted };
-  }
-
-  /** Secret values given in this process (never in the file). */
-  private secretInputs: Record<string, string> = {};
-
-  private secretValues(): string[] {
-    return Object.values(this.secretInputs);
   }
 
   get id(): string {
@@ -118,6 +139,7 @@ export class IncidentSession {
     return this.log.file;
   }
 
+  /** Listeners hear every event in the order it was written, even one recorded by another listener. */
   subscribe(fn: (e: IncidentEvent, s: IncidentState) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -127,7 +149,16 @@ export class IncidentSession {
   record(body: IncidentEventBody): IncidentEvent {
     const event = this.log.append(body);
     this.state = reduce(this.state, event);
-    for (const fn of this.listeners) fn(event, this.state);
+    this.queue.push(event);
+    if (!this.dispatching) {
+      this.dispatching = true;
+      try {
+        for (let e = this.queue.shift(); e; e = this.queue.shift()) for (const fn of [...this.listeners]) fn(e, this.state);
+      } finally {
+        this.dispatching = false;
+        this.queue = [];
+      }
+    }
     return event;
   }
 
@@ -146,7 +177,12 @@ export class IncidentSession {
     this.redactor = this.redactor.with([value]);
   }
 
-  /** The environment form of every input, plus handrail's own variables. */
+  /** Secret inputs of this incident whose value this process does not hold (after a resume). */
+  missingSecrets(): string[] {
+    return this.state.secrets.filter((n) => this.secretInputs[n] === undefined);
+  }
+
+  /** The environment form of every input, plus handrail's own variables: what a step runs with. */
   vars(item?: string): Record<string, string> {
     const vars: Record<string, string> = { incident_id: this.id, severity: this.state.severity, runbook_id: this.state.runbook.id };
     for (const [k, v] of Object.entries(this.state.inputs)) vars[k] = inputToEnv(v);
@@ -155,43 +191,16 @@ export class IncidentSession {
     return vars;
   }
 
-  /** The environment form of every input with secret values masked: for text handrail renders itself. */
+  /** The same with secret values masked: for text handrail renders itself. */
   shownVars(item?: string): Record<string, string> {
     const shown = this.vars(item);
-    for (const n of new Set([...this.state.secrets, ...Object.keys(this.secretInputs)])) shown[n] = "••••••";
+    for (const n of new Set([...this.state.secrets, ...Object.keys(this.secretInputs)])) shown[n] = MASK;
     return shown;
   }
 
-  /** A notify step's message as it will be sent: incident fields and inputs substituted, secrets masked. */
-  notifyText(step: Step, item?: string): string {
-    return this.redactor.text(substitute(step.notify?.message ?? "", this.notifier.context(item).vars).trim());
-  }
-
-  /** The command as the operator reads it: values substituted, secrets masked. */
-  displayCommand(step: Step, item?: string, override?: string): string {
-    const vars = this.vars(item);
-    const secretNames = new Set([...this.state.secrets, ...Object.keys(this.secretInputs)]);
-    const shown = this.shownVars(item);
-    switch (stepKind(step)) {
-      case "notify":
-        return `notify ${step.notify!.channel}${step.notify!.severity ? ` (${step.notify!.severity})` : ""}: ${this.notifyText(step, item)}`;
-      case "run":
-        return this.redactor.text(renderForDisplay(override ?? step.run!, vars, secretNames));
-      case "manual":
-        return this.redactor.text(substitute(step.manual!, shown));
-      case "http": {
-        try {
-          const r = renderHttp(step.http!, shown);
-          return this.redactor.text(`${r.method} ${r.url}`);
-        } catch {
-          return substitute(step.http!.url, shown);
-        }
-      }
-      case "k8s": {
-        const parts = Object.entries(step.k8s!).map(([k, v]) => `${k}=${substitute(String(v), shown)}`);
-        return `k8s ${parts.join(" ")}`;
-      }
-    }
+  /** What display text of a step is rendered from. */
+  shown(item?: string): Shown {
+    return { vars: this.shownVars(item), incident: incidentVars(this.state, Date.now()), redact: (t) => this.redactor.text(t) };
   }
 
   enterPhase(phaseId: string): void {
@@ -199,14 +208,11 @@ export class IncidentSession {
   }
 
   /** Run one planned step through its executor, recording start, output and finish. */
-  async runStep(
-    item: PlannedStep,
-    base: { env: Record<string, string | undefined>; cwd: string; kube?: KubeTarget; defaultTimeoutMs?: number },
-    opts: { signal?: AbortSignal; onLines?: (stream: "stdout" | "stderr", lines: string[]) => void; onSkipped?: (n: number) => void; override?: string } = {},
-  ): Promise<StepRun> {
+  async runStep(item: PlannedStep, world: StepWorld, opts: RunStepOptions = {}): Promise<StepRun> {
     this.enterPhase(item.phaseId);
-    const step = opts.override !== undefined && item.step.run !== undefined ? { ...item.step, run: opts.override } : item.step;
-    const command = this.displayCommand(step, item.item);
+    const edited = opts.edited !== undefined && item.step.run !== undefined;
+    const step = edited ? { ...item.step, run: opts.edited } : item.step;
+    const command = displayCommand(item.step, this.shown(item.item), edited ? opts.edited : undefined);
     const attempt = (this.state.steps[item.key]?.attempts ?? 0) + 1;
     this.record({
       type: "step.started",
@@ -217,35 +223,21 @@ export class IncidentSession {
       kind: stepKind(step),
       command,
       attempt,
-      ...(opts.override !== undefined ? { edited: true } : {}),
+      ...(edited ? { edited: true } : {}),
       ...(step.risk ? { risk: step.risk } : {}),
     });
     const recorder = new StepRecorder(this.log, item.key, attempt, this.redactor);
-    const notify = step.notify ? { notify: this.notifier.context(item.item, step.notify.channel === "github") } : {};
-    const ctx: ExecContext = { vars: this.vars(item.item), env: base.env, cwd: base.cwd, ...(base.kube ? { kube: base.kube } : {}), ...(base.defaultTimeoutMs ? { defaultTimeoutMs: base.defaultTimeoutMs } : {}), ...notify };
+    const ctx: ExecContext = { vars: this.vars(item.item), env: world.env, cwd: world.cwd, ...(world.kube ? { kube: world.kube } : {}), ...(world.defaultTimeoutMs ? { defaultTimeoutMs: world.defaultTimeoutMs } : {}), ...(opts.notify ? { notify: opts.notify } : {}) };
     const onEvent = (e: StepEvent) => {
+      if (e.type === "started" && e.pgid !== undefined) this.record({ type: "step.process", step: item.key, pgid: e.pgid, ...(e.startTime !== undefined ? { startTime: e.startTime } : {}), ...(e.bootId ? { bootId: e.bootId } : {}) });
       const lines = recorder.onEvent(e);
       if (e.type === "output" && e.skipped) opts.onSkipped?.(e.skipped);
       if (lines && lines.length > 0 && e.type === "output") opts.onLines?.(e.stream, lines);
     };
     const result = await execute(step, ctx, { ...(opts.signal ? { signal: opts.signal } : {}), onEvent });
     const output = recorder.finish(result.output.lines);
-    if (step.notify) this.notifier.recordStep(item, result);
-    this.record({
-      type: "step.finished",
-      step: item.key,
-      status: result.status,
-      exitCode: result.exitCode,
-      signal: result.signal,
-      durationMs: result.durationMs,
-      expectations: result.expectations.map((x) => (x.reason ? { ...x, reason: this.redactor.text(x.reason) } : x)),
-      ...(result.diagnosis ? { diagnosis: result.diagnosis } : {}),
-      ...(result.error ? { error: this.redactor.text(result.error) } : {}),
-      ...(output ? { output } : {}),
-      ...(result.status !== "passed" ? { tail: this.redactor.lines(result.output.tail.slice(-20).map((t) => t.line)) } : {}),
-      // Notify details hold no endpoint by construction; redacted all the same, as a second fence.
-      ...(result.details ? { details: step.notify ? (JSON.parse(this.redactor.text(JSON.stringify(result.details))) as Record<string, unknown>) : result.details } : {}),
-    });
+    opts.beforeFinish?.(result);
+    this.record(finishedEvent(item.key, result, output, this.redactor, step.notify !== undefined));
     return { result, command };
   }
 
@@ -253,11 +245,11 @@ export class IncidentSession {
   confirmManual(item: PlannedStep, by: string): void {
     this.enterPhase(item.phaseId);
     const attempt = (this.state.steps[item.key]?.attempts ?? 0) + 1;
-    this.record({ type: "step.started", step: item.key, phase: item.phaseId, kind: "manual", command: this.displayCommand(item.step, item.item), attempt, ...(item.optionId ? { option: item.optionId } : {}) });
+    this.record({ type: "step.started", step: item.key, phase: item.phaseId, kind: "manual", command: displayCommand(item.step, this.shown(item.item)), attempt, ...(item.optionId ? { option: item.optionId } : {}) });
     this.record({ type: "step.finished", step: item.key, status: "passed", exitCode: null, durationMs: 0, expectations: [], acknowledged: by });
   }
 
-  skip(key: string, reason: string, command?: string): void {
+  skip(key: string, reason: string, command?: Display): void {
     this.record({ type: "step.skipped", step: key, reason, ...(command ? { command } : {}) });
   }
 
@@ -266,8 +258,9 @@ export class IncidentSession {
     this.record({ type: "option.chosen", phase, option, ...(by ? { by } : {}) });
   }
 
-  /** Move the walk to a phase out of order (logged). */
-  jumpTo(phase: string): void {
+  /** Move the walk to a phase out of order (logged); what it passes over is recorded as skipped first. */
+  jumpTo(phase: string, passedOver: readonly string[] = []): void {
+    for (const key of passedOver) this.record({ type: "step.skipped", step: key, reason: "jumped", to: phase });
     this.record({ type: "phase.entered", phase, jump: true });
   }
 
@@ -282,30 +275,18 @@ export class IncidentSession {
 
   /** Append whatever the severity policy says is due now. */
   checkPolicy(now = Date.now()): IncidentEvent[] {
-    const raised = duePolicyEvents(this.state, now).map((body) => this.record(body));
-    for (const e of raised) if (e.type === "escalation.raised") this.notifier.escalated(e);
-    return raised;
+    return duePolicyEvents(this.state, now).map((body) => this.record(body));
   }
 
   acknowledge(key: string): void {
     this.record({ type: "escalation.acknowledged", key });
   }
 
-  /** Resolve; what was paged is resolved in the background (await notifier.settle() before exiting). */
   resolve(rootCause: string, actionItems: string[]): void {
     this.record({ type: "incident.resolved", rootCause: this.redactor.text(rootCause), actionItems: actionItems.map((a) => this.redactor.text(a)) });
-    this.notifier.resolved();
   }
 
   close(): void {
     this.log.close();
-  }
-}
-
-function safeUser(): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return undefined;
   }
 }

@@ -1,15 +1,17 @@
 /**
  * A running step's output into the incident: small output as batched `step.output` events,
  * large output (or a flood whose lines were not all shown) streamed raw to a file beside the
- * JSONL, hashed as it goes, flushed before `step.finished` names it.
+ * JSONL, hashed as it goes, flushed before `step.finished` names it. A write the disk refuses
+ * stops the recording (what was written stays) and is thrown from finish() as one line.
  */
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, writeSync } from "node:fs";
 import path from "node:path";
 import type { StepEvent, Stream } from "../executors/types.js";
 import type { StepOutputFile } from "./events.js";
 import type { IncidentLog } from "./log.js";
 import type { Redactor } from "./redact.js";
+import { ensurePrivateSubdir, FLAGS, IncidentFileError, openStoreFile, writeFailure } from "./store-file.js";
 
 /** Output up to this size stays in the JSONL as step.output events. */
 export const INLINE_BYTES = 64 * 1024;
@@ -28,18 +30,54 @@ export class StepRecorder {
   private hash: Hash | undefined;
   private fileName: string;
   private carry: Record<Stream, Buffer[]> = { stdout: [], stderr: [] };
+  private fileRedactor: Redactor | undefined;
+  private failed: IncidentFileError | undefined;
+  private readonly redactor: Redactor;
 
   constructor(
     private readonly log: IncidentLog,
     private readonly step: string,
     attempt: number,
-    private readonly redactor: Redactor,
+    base: Redactor,
   ) {
+    // This step's lines get a redactor of their own: a key block one step leaves open never masks the next step's output.
+    this.redactor = base.stream();
     this.fileName = `${step.replace(/[^A-Za-z0-9._[\]-]/g, "_")}.${attempt}.log`;
   }
 
-  /** Feed one executor event; returns the redacted lines for display (output events only). */
+  /** The write that failed, once one has: nothing more of this step is recorded. */
+  get failure(): IncidentFileError | undefined {
+    return this.failed;
+  }
+
+  /**
+   * Feed one executor event; returns the redacted lines for display (output events only).
+   * Never throws: it runs inside the executor's stream callbacks, where a throw would crash the process.
+   */
   onEvent(e: StepEvent): string[] | undefined {
+    if (this.failed) return e.type === "output" ? this.redactor.lines(e.lines) : undefined;
+    try {
+      return this.record(e);
+    } catch (err) {
+      this.fail(err);
+      return e.type === "output" ? this.redactor.lines(e.lines) : undefined;
+    }
+  }
+
+  private fail(err: unknown): void {
+    const file = this.fd !== undefined ? this.outputFile() : this.log.file;
+    this.failed = err instanceof IncidentFileError ? err : new IncidentFileError(writeFailure(err, file, `the output of ${this.step} was cut short (what was written is kept)`), file, (err as NodeJS.ErrnoException).code);
+    if (this.fd !== undefined) {
+      closeQuiet(this.fd);
+      this.fd = undefined;
+    }
+  }
+
+  private outputFile(): string {
+    return path.join(outputDirOf(this.log.file), this.fileName);
+  }
+
+  private record(e: StepEvent): string[] | undefined {
     if (e.type === "data") {
       this.data(e.stream, e.chunk);
       return undefined;
@@ -67,9 +105,9 @@ export class StepRecorder {
 
   private toFile(): void {
     if (this.fd !== undefined) return;
-    const dir = outputDirOf(this.log.file);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.fd = openSync(path.join(dir, this.fileName), "w", 0o600);
+    ensurePrivateSubdir(outputDirOf(this.log.file));
+    // Exclusive and without following a symlink: a file planted under this name is never written through.
+    this.fd = openStoreFile(this.outputFile(), FLAGS.createWrite);
     this.hash = createHash("sha256");
     const pending = this.pending;
     this.pending = [];
@@ -94,10 +132,12 @@ export class StepRecorder {
 
   private emit(bytes: Buffer): void {
     let out = bytes;
+    // One redaction stream for the file, so a key block whose body comes in a later chunk than its BEGIN stays masked.
+    const redact = (this.fileRedactor ??= this.redactor.stream());
     // latin1 keeps bytes 1:1 and is cheap; decode to UTF-8 only when a mask may apply.
-    if (this.redactor.mayApply(bytes.toString("latin1"))) {
+    if (redact.mayApply(bytes.toString("latin1"))) {
       const utf8 = bytes.toString("utf8");
-      const clean = this.redactor.text(utf8);
+      const clean = redact.chunk(utf8);
       if (clean !== utf8) out = Buffer.from(clean, "utf8");
     }
     this.hash!.update(out);
@@ -108,13 +148,29 @@ export class StepRecorder {
 
   /** Flush and close; the file reference for step.finished, when the output went to a file. `lines` comes from the executor, which counted them already. */
   finish(lines: number): StepOutputFile | undefined {
-    if (this.fd === undefined) return undefined;
-    for (const stream of ["stdout", "stderr"] as const) {
-      if (this.carry[stream].length > 0) this.emit(Buffer.concat(this.carry[stream].splice(0)));
+    if (!this.failed && this.fd !== undefined) {
+      try {
+        for (const stream of ["stdout", "stderr"] as const) {
+          if (this.carry[stream].length > 0) this.emit(Buffer.concat(this.carry[stream].splice(0)));
+        }
+        fsyncSync(this.fd);
+      } catch (err) {
+        this.fail(err);
+      }
     }
-    fsyncSync(this.fd);
+    // The step is left without step.finished: a resume offers it again.
+    if (this.failed) throw this.failed;
+    if (this.fd === undefined) return undefined;
     closeSync(this.fd);
     this.fd = undefined;
     return { path: path.join(path.basename(outputDirOf(this.log.file)), this.fileName), bytes: this.fileBytes, lines, sha256: this.hash!.digest("hex") };
+  }
+}
+
+function closeQuiet(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Closing after a failed write can fail the same way; the descriptor is released regardless.
   }
 }

@@ -1,12 +1,18 @@
 /** Input values checked by type before anything runs (DESIGN.md: values never reach a shell as code). */
 import { parseDuration } from "./duration.js";
 import type { InputSpec } from "./schema.js";
+import { REGEX_DEADLINE_MS, testWithDeadline } from "../util/regex-deadline.js";
 
 export type InputValue = string | string[];
 export type CheckResult = { ok: true; value: InputValue } | { ok: false; message: string };
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const NAME_RULE = "lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
+
+/** An input's `pattern` as it is applied: to the whole value. */
+export function inputPattern(pattern: string): string {
+  return `^(?:${pattern})$`;
+}
 
 function show(value: string): string {
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
@@ -42,10 +48,15 @@ function checkScalar(type: string, raw: string, spec: Pick<InputSpec, "values" |
     case "secret":
     case "string":
       if (raw.includes("\0")) return "must not contain a NUL byte";
-      if (spec.pattern !== undefined && !new RegExp(`^(?:${spec.pattern})$`).test(raw)) {
-        return `expected text matching /${spec.pattern}/, got ${type === "secret" ? "(hidden)" : show(raw)}`;
+      if (spec.pattern === undefined) return undefined;
+      switch (testWithDeadline(new RegExp(inputPattern(spec.pattern)), raw)) {
+        case true:
+          return undefined;
+        case false:
+          return `expected text matching /${spec.pattern}/, got ${type === "secret" ? "(hidden)" : show(raw)}`;
+        default:
+          return `the pattern /${spec.pattern}/ took more than ${REGEX_DEADLINE_MS / 1000} s on this value and was stopped (catastrophic backtracking?)`;
       }
-      return undefined;
     default:
       return `unknown input type ${type}`;
   }

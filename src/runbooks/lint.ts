@@ -1,13 +1,15 @@
 /** Checks the schema cannot express: ids, references between fields, input defaults, typos in `$name`. */
-import { checkEscalations, checkInputs, inputNames, BUILTIN_VARIABLES, NOTIFY_VARIABLES } from "./lint-inputs.js";
+import { checkEscalations, inputNames, BUILTIN_VARIABLES, NOTIFY_VARIABLES } from "./lint-names.js";
 import { checkGotos } from "./lint-goto.js";
 import { modelOfRunbook, type LintModel } from "./lint-model.js";
 import type { PathSegment } from "./problems.js";
+import { checkInputValue, inputPattern } from "./inputs.js";
+import { catastrophicBacktracking } from "./patterns.js";
 import { scriptAssignments, scriptReferences, templateReferences } from "./script-vars.js";
-import type { Runbook, Step, StepKind } from "./schema.js";
+import type { InputSpec, Runbook, Step, StepKind } from "./schema.js";
 import { closest } from "./suggest.js";
 
-export { BUILTIN_VARIABLES, NOTIFY_VARIABLES } from "./lint-inputs.js";
+export { BUILTIN_VARIABLES, NOTIFY_VARIABLES } from "./lint-names.js";
 
 export interface LintProblem {
   path: PathSegment[];
@@ -15,6 +17,42 @@ export interface LintProblem {
   /** Text inside the field to point at (a misspelt `$name`), when the field is long. */
   token?: string;
   atKey?: boolean;
+}
+
+// A default is checked against these: not while one of them is broken.
+const SHAPES_A_VALUE = ["values", "items", "min", "max", "pattern", "required"];
+
+/** Each input's fields fit its type, and its default is a value it accepts. */
+function checkInputs(model: LintModel, out: LintProblem[]): void {
+  for (const { name, spec: partial, broken } of model.inputs) {
+    const at = (field: string): PathSegment[] => ["inputs", name, field];
+    if ((BUILTIN_VARIABLES as readonly string[]).includes(name)) {
+      out.push({ path: ["inputs", name], atKey: true, message: `"${name}" is set by handrail itself; choose another name` });
+    }
+    // Every other check reads the type: without one that parsed, each would guess.
+    if (partial?.type === undefined) continue;
+    const spec = partial as InputSpec;
+    if (spec.type === "enum" && spec.values === undefined && !broken.has("values")) out.push({ path: ["inputs", name], message: "an enum input needs values" });
+    if (spec.type !== "enum" && spec.values !== undefined) out.push({ path: at("values"), atKey: true, message: `values apply to enum inputs, not ${spec.type}` });
+    if (spec.type !== "list" && spec.items !== undefined) out.push({ path: at("items"), atKey: true, message: `items applies to list inputs, not ${spec.type}` });
+    if (spec.type !== "int" && (spec.min !== undefined || spec.max !== undefined)) {
+      out.push({ path: at(spec.min !== undefined ? "min" : "max"), atKey: true, message: `min and max apply to int inputs, not ${spec.type}` });
+    }
+    if (spec.pattern !== undefined) {
+      if (spec.type !== "string") out.push({ path: at("pattern"), atKey: true, message: `pattern applies to string inputs, not ${spec.type}` });
+      else {
+        checkRegex(spec.pattern, at("pattern"), out, { wrap: inputPattern });
+      }
+    }
+    if (spec.default !== undefined && !SHAPES_A_VALUE.some((f) => broken.has(f))) {
+      if (spec.type === "secret") {
+        out.push({ path: at("default"), atKey: true, message: "a secret must not have a default: it would be stored in the runbook" });
+        continue;
+      }
+      const result = checkInputValue(spec, spec.default);
+      if (!result.ok) out.push({ path: at("default"), message: `bad default: ${result.message}` });
+    }
+  }
 }
 
 function checkIds(model: LintModel, out: LintProblem[]): Set<string> {
@@ -47,13 +85,18 @@ function pathText(path: PathSegment[]): string {
   return path.map((s) => (typeof s === "number" ? `[${s}]` : `.${s}`)).join("").replace(/^\./, "");
 }
 
-function checkRegex(pattern: string | undefined, path: PathSegment[], out: LintProblem[]): void {
+/** A pattern must compile and must not backtrack catastrophically; `flags` and `wrap` as it will run. */
+function checkRegex(pattern: string | undefined, path: PathSegment[], out: LintProblem[], how: { flags?: string; wrap?: (p: string) => string } = {}): void {
   if (pattern === undefined) return;
   try {
+    // Compiled as written, so the message shows the author's pattern (no flags, no wrapping).
     new RegExp(pattern);
   } catch (e) {
     out.push({ path, message: `not a valid regular expression: ${(e as Error).message}` });
+    return;
   }
+  const why = catastrophicBacktracking(how.wrap ? how.wrap(pattern) : pattern, how.flags);
+  if (why !== undefined) out.push({ path, message: `/${pattern}/ ${why}` });
 }
 
 /** The text fields of a step that handrail substitutes `$name` in, with their paths. */
@@ -79,6 +122,7 @@ function templateFields(step: Partial<Step>, path: PathSegment[]): Array<[string
 /** The checks that read the step's kind: only made when the kind is certain. */
 function checkKindFit(step: Partial<Step>, kind: StepKind, path: PathSegment[], out: LintProblem[]): void {
   if (step.interactive && kind !== "run") out.push({ path: [...path, "interactive"], atKey: true, message: `interactive applies to run steps, not ${kind}` });
+  if (step.detach && kind !== "run") out.push({ path: [...path, "detach"], atKey: true, message: `detach applies to run steps, not ${kind}` });
   for (const field of ["expect", "found"] as const) {
     const expect = step[field];
     if (!expect) continue;
@@ -126,13 +170,17 @@ function checkSteps(model: LintModel, out: LintProblem[]): void {
       out.push({ path: [...path, "forEach"], message: `phase "${phase.id ?? pathText(phase.path)}" already repeats for each ${phase.forEach}; forEach does not nest` });
     }
     if (kind !== undefined) checkKindFit(step, kind, path, out);
+    if (step.detach && step.interactive) out.push({ path: [...path, "detach"], atKey: true, message: "an interactive step runs in handrail's own process group; it cannot detach" });
     if (step.interactive && step.expect?.stdout) out.push({ path: [...path, "expect", "stdout"], atKey: true, message: "an interactive step's output goes to the terminal and cannot be checked" });
     for (const field of ["expect", "found"] as const) {
       const expect = step[field];
       if (!expect) continue;
       for (const stream of ["stdout", "stderr"] as const) {
-        checkRegex(expect[stream]?.matches, [...path, field, stream, "matches"], out);
-        checkRegex(expect[stream]?.notMatches, [...path, field, stream, "notMatches"], out);
+        for (const key of ["matches", "notMatches"] as const) {
+          const pattern = expect[stream]?.[key];
+          // Output patterns run with "m" (^ and $ at line ends), whether per line or across lines.
+          if (pattern !== undefined) checkRegex(pattern, [...path, field, stream, key], out, { flags: "m" });
+        }
       }
     }
     if (step.found && step.interactive) out.push({ path: [...path, "found"], atKey: true, message: "an interactive step's output goes to the terminal and cannot be checked" });

@@ -3,7 +3,9 @@
  * the project read these files, so fields are only ever added, never renamed.
  */
 import { z } from "zod";
+import { REGEX_DEADLINE_MS } from "../util/regex-deadline.js";
 import { durationRangeProblem } from "./duration.js";
+import { PATTERN_LINE_CHARS, PATTERN_WINDOW_CHARS } from "./patterns.js";
 
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export const PHASE_KINDS = ["assess", "diagnose", "remediate", "verify", "communicate", "review"] as const;
@@ -75,18 +77,26 @@ export const inputSchema = z.strictObject({
   items: z.enum(LIST_ITEM_TYPES).optional(),
   min: z.number().optional(),
   max: z.number().optional(),
-  pattern: text.optional(),
+  pattern: text.optional().describe(`A regular expression a string input must match in full. Matching that takes more than ${REGEX_DEADLINE_MS / 1000} s is stopped and the value refused; validate refuses patterns that can backtrack exponentially.`),
   required: z.boolean().optional(),
 });
 
+// Not toLocaleString: loading ICU's number formats costs every start-up ≈ 8 MB of memory.
+const chars = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ",");
+// The limits are part of the format: the JSON Schema carries them to the runbook's author.
+const PATTERN_RULE =
+  `Applied to each line of the whole output (colour codes and the line ending removed); a line longer than ${chars(PATTERN_LINE_CHARS)} characters is matched on its first ${chars(PATTERN_LINE_CHARS)}. ` +
+  `A pattern that names a newline (\\n) is applied across lines instead, with ^ and $ at line ends: any run of whole lines up to ${chars(PATTERN_WINDOW_CHARS)} characters in all is seen together. ` +
+  `Matching that takes more than ${REGEX_DEADLINE_MS / 1000} s on one piece of output is stopped and the check fails, saying so; validate refuses patterns that can backtrack exponentially.`;
+
 const outputCheck = z.strictObject({
-  contains: oneOrMany(z.string()).optional(),
-  notContains: oneOrMany(z.string()).optional(),
-  matches: z.string().optional(),
-  notMatches: z.string().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  empty: z.boolean().optional(),
+  contains: oneOrMany(z.string()).optional().describe("Text the whole output must contain (colour codes removed); it may span lines."),
+  notContains: oneOrMany(z.string()).optional().describe("Text the whole output must not contain (colour codes removed)."),
+  matches: z.string().optional().describe(`A regular expression some line must match. ${PATTERN_RULE}`),
+  notMatches: z.string().optional().describe(`A regular expression no line may match. ${PATTERN_RULE}`),
+  min: z.number().optional().describe("Lowest value of the output read as a number: its last non-blank line."),
+  max: z.number().optional().describe("Highest value of the output read as a number: its last non-blank line."),
+  empty: z.boolean().optional().describe("Whether the output is empty (nothing but white space and colour codes)."),
 });
 
 const jsonCheck = z.strictObject({
@@ -159,6 +169,8 @@ export const stepSchema = z
     requires: z.array(text).optional(),
     /** A run step that needs the terminal itself (kubectl exec -it, $EDITOR, psql): output is not captured. */
     interactive: z.boolean().optional(),
+    /** A run step that starts a daemon on purpose: what it leaves running is not ended with the step. */
+    detach: z.boolean().optional(),
     risk: z.enum(RISKS).optional(),
     target: text.optional(),
     timeout: duration.optional(),

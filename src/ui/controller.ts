@@ -2,26 +2,31 @@
  * What the console may ask of the world. The UI only calls these; the implementation
  * (src/console) owns the incident file, the processes and the cluster.
  */
+import type { Confirmation, Intent } from "../incident/runner.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Severity } from "../runbooks/schema.js";
 
+/** What an intent came to, as far as the screen must know: a confirmation to ask for first, or why nothing happened. */
+export interface ActResult {
+  ask?: Exclude<Confirmation, "none">;
+  refused?: string;
+}
+
 export interface ConsoleController {
   startIncident(runbookId: string, severity: Severity, inputs: Record<string, InputValue>): Promise<void>;
-  resumeIncident(file: string): Promise<void>;
+  /** Resume an incident; what it needs first (secret values, a changed runbook) is asked on the resume screen. */
+  resumeIncident(file: string, answers?: { secrets?: Record<string, string>; acceptChanged?: boolean; forceUnlock?: boolean }): Promise<void>;
   /** Start a drill scenario: its simulated world, then an incident on its runbook with its inputs. */
   startDrill(scenarioId: string): Promise<void>;
-  /** Run the current step (with an edited command for this run only, when given). */
-  runCurrent(override?: string): Promise<void>;
+  /**
+   * Run, confirm, skip, choose, jump: the operator's intent, decided by the runner (the same rules
+   * as a headless run). A step that needs confirming first comes back as `ask`.
+   */
+  act(intent: Intent): ActResult;
   /** Cancel the running step; false when nothing was running. */
   cancelRunning(): boolean;
-  confirmManual(): void;
-  skip(reason: string): void;
   note(text: string): void;
-  choose(optionId: string): void;
   changeSeverity(to: Severity): void;
-  /** Take another option of the phase whose option step is current (after a failure). */
-  changeOption(optionId: string): void;
-  jumpTo(phaseId: string): void;
   togglePanel(): void;
   acknowledge(key: string): void;
   resolve(rootCause: string, actionItems: string[]): void;

@@ -6,6 +6,7 @@ import type { HistoryEntry } from "./store.js";
 
 const MARK: Record<string, { mark: string; color: string }> = {
   passed: { mark: "✓", color: "green" },
+  found: { mark: "◆", color: "yellow" },
   failed: { mark: "✗", color: "red" },
   error: { mark: "!", color: "red" },
   timeout: { mark: "⌛", color: "red" },

@@ -1,5 +1,6 @@
 /** The running step's output: the newest lines that fit, stderr marked, a spinner and elapsed time. */
 import { Box, Text, useStdout } from "ink";
+import { terminalText } from "../executors/terminal-text.js";
 import { formatDuration } from "../runbooks/duration.js";
 import { useView } from "./context.js";
 
@@ -42,7 +43,8 @@ export function OutputPane({ reserve = 14, scroll = 0 }: { reserve?: number; scr
       {shown.map((l, i) => (
         <Text key={i} wrap="truncate-end">
           {l.stream === "stderr" ? <Text color="red">▌</Text> : " "}
-          {l.text}
+          {/* Step output may carry escapes that act on the terminal (clipboard, title, cursor): colour only. */}
+          {terminalText(l.text)}
         </Text>
       ))}
     </Box>

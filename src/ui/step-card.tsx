@@ -1,6 +1,7 @@
 /** The current step: its title, instructions, the exact command and how risky it is. */
 import { Box, Text, useStdout } from "ink";
 import { useView } from "./context.js";
+import type { CurrentView } from "./store.js";
 
 const RISK_COLOR: Record<string, string> = { low: "green", medium: "yellow", high: "red", critical: "magenta" };
 
@@ -42,10 +43,28 @@ function ResolvedReport() {
   );
 }
 
+/** The end of the walk, told as it is: "Every step is done" only when every step passed or found its symptom. */
+export function walkEndText(v: CurrentView["verdict"]): { text: string; clean: boolean } {
+  const few = (keys: string[]) => `${keys.slice(0, 6).join(", ")}${keys.length > 6 ? ", …" : ""}`;
+  const gaps = [v?.failed.length ? `${v.failed.length} did not pass (${few(v.failed)})` : "", v?.skipped.length ? `${v.skipped.length} skipped` : "", v?.notRun.length ? `${v.notRun.length} never ran` : ""].filter(Boolean);
+  if (gaps.length === 0) return { text: "Every step is done.", clean: true };
+  return { text: `The walk reached its end, but not every step passed: ${gaps.join("; ")}. j goes back to a phase.`, clean: false };
+}
+
+function WalkEnd({ verdict }: { verdict: CurrentView["verdict"] }) {
+  const { text, clean } = walkEndText(verdict);
+  return (
+    <Box flexDirection="column">
+      <Text color={clean ? "green" : "yellow"}>{text}</Text>
+      <Text>Press x to resolve: root cause and action items go into the report.</Text>
+    </Box>
+  );
+}
+
 export function StepCard() {
   const current = useView((v) => v.current);
   if (!current) return null;
-  if (current.type === "complete") return <Text color="green">Every step is done. Press x to resolve: root cause and action items go into the report.</Text>;
+  if (current.type === "complete") return <WalkEnd verdict={current.verdict} />;
   if (current.type === "resolved") return <ResolvedReport />;
   if (current.type === "choose") return <Text bold>{`${current.phase}: choose how to proceed`}</Text>;
   return (

@@ -5,6 +5,7 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { IncidentState } from "../incident/machine.js";
 import type { Runbook, Severity } from "../runbooks/schema.js";
+import type { Display } from "../runbooks/template.js";
 
 export interface RunbookCard {
   id: string;
@@ -13,6 +14,18 @@ export interface RunbookCard {
   tags: string[];
   steps: number;
   runbook: Runbook;
+  /** Where it was read from and its hash, recorded in the incident so resume finds it. */
+  source?: { file: string; sha256: string };
+}
+
+/** Asked before an incident is resumed: its secret values again, and a changed runbook. */
+export interface ResumeAsk {
+  file: string;
+  incident: string;
+  secrets: Array<{ name: string; prompt: string }>;
+  changed?: { file: string; was: string; now: string };
+  /** What was answered so far. */
+  answers: { secrets: Record<string, string>; acceptChanged: boolean; forceUnlock: boolean };
 }
 
 export interface IncidentCard {
@@ -89,8 +102,10 @@ export interface CurrentView {
   /** A notify step: where it goes, how urgent, and the message as it will be sent. */
   notify?: { channel: string; severity?: string; message: string };
   risk?: "low" | "medium" | "high" | "critical";
-  /** Values substituted, secrets masked. */
-  command?: string;
+  /** Values substituted, secrets masked: for reading only, never run. */
+  command?: Display;
+  /** A run step's script as the runbook wrote it (`$service`): what the edit prompt starts from. */
+  template?: string;
   description?: string;
   /** The name to type back for high/critical steps against production. */
   target?: string;
@@ -103,6 +118,8 @@ export interface CurrentView {
   diagnosis?: { summary: string; hint: string };
   /** When the step belongs to an option: the phase, so the operator can change option. */
   optionPhase?: string;
+  /** At the end of the walk: the steps that did not pass, were skipped, never ran, or found their symptom. */
+  verdict?: { failed: string[]; skipped: string[]; notRun: string[]; found: string[] };
 }
 
 export interface PodView {
@@ -117,7 +134,10 @@ export interface PhaseView {
   id: string;
   title: string;
   kind: string;
-  state: "done" | "current" | "todo";
+  /** done only when every planned step passed or found its symptom; skipped and failed say so. */
+  state: "done" | "current" | "todo" | "skipped" | "failed";
+  skipped?: number;
+  failed?: number;
 }
 
 export interface Banner {
@@ -129,6 +149,8 @@ export interface ConsoleView {
   screen: Screen;
   runbooks: RunbookCard[];
   incidents: IncidentCard[];
+  /** An incident being resumed that needs answers first (the resume screen). */
+  resuming?: ResumeAsk;
   /** The runbook being started (severity and inputs asked on the start screen). */
   starting?: RunbookCard;
   incident?: IncidentState;

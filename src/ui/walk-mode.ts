@@ -1,9 +1,12 @@
 /** The walkthrough's interaction modes as a pure reducer: which prompt is open and what it collects. */
 
+import type { Template } from "../runbooks/template.js";
+
 export type WalkMode =
   | { name: "idle" }
-  | { name: "confirm" }
-  | { name: "type-target" }
+  /** Asked by the runner before a risky step runs; `edited` is the operator's script waiting on the answer. */
+  | { name: "confirm"; edited?: Template }
+  | { name: "type-target"; edited?: Template }
   | { name: "skip" }
   | { name: "note" }
   | { name: "edit" }
@@ -16,7 +19,8 @@ export type WalkMode =
   | { name: "help" };
 
 export type WalkAction =
-  | { type: "open"; mode: Exclude<WalkMode["name"], "resolve-items"> }
+  | { type: "open"; mode: Exclude<WalkMode["name"], "resolve-items" | "confirm" | "type-target"> }
+  | { type: "ask"; mode: "confirm" | "type-target"; edited?: Template }
   /** One more line of the root cause; an empty line ends it. */
   | { type: "cause-line"; text: string }
   | { type: "item"; text: string }
@@ -26,6 +30,8 @@ export function walkMode(mode: WalkMode, action: WalkAction): WalkMode {
   switch (action.type) {
     case "open":
       return action.mode === "resolve-cause" ? { name: "resolve-cause", lines: [] } : ({ name: action.mode } as WalkMode);
+    case "ask":
+      return { name: action.mode, ...(action.edited !== undefined ? { edited: action.edited } : {}) };
     case "cause-line":
       if (mode.name !== "resolve-cause") return mode;
       if (action.text.trim() === "") return mode.lines.length > 0 ? { name: "resolve-items", rootCause: mode.lines.join("\n"), items: [] } : mode;
@@ -35,13 +41,4 @@ export function walkMode(mode: WalkMode, action: WalkAction): WalkMode {
     case "close":
       return { name: "idle" };
   }
-}
-
-export type Confirmation = "none" | "yes-no" | "type-target";
-
-/** How much confirmation a step needs (DESIGN.md): high and critical against production need the name typed back. */
-export function confirmationFor(risk: string | undefined, production: boolean, hasTarget: boolean): Confirmation {
-  if (risk === "high" || risk === "critical") return production && hasTarget ? "type-target" : "yes-no";
-  if (risk === "medium") return "yes-no";
-  return "none";
 }

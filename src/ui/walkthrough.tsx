@@ -14,7 +14,9 @@ import { PickList } from "./pick-list.js";
 import { StatusBar } from "./status-bar.js";
 import { StepCard } from "./step-card.js";
 import { TextPrompt } from "./text-prompt.js";
-import { confirmationFor, walkMode } from "./walk-mode.js";
+import { walkMode } from "./walk-mode.js";
+import type { Confirmation } from "../incident/runner.js";
+import { asTemplate, type Template } from "../runbooks/template.js";
 
 export function activeCommands(type: string | undefined, running: boolean, banner: boolean, inOption = false): Command[] {
   const view: Command[] = ["panel", "pageUp", "pageDown", "help"];
@@ -44,7 +46,6 @@ export function Walkthrough() {
   const banner = useView((v) => v.banners[0]);
   const production = useView((v) => v.kube.production);
   const flash = useView((v) => v.flash);
-  const dryRun = useView((v) => v.dryRun);
   const phases = useView((v) => v.phases);
   const incident = useView((v) => v.incident);
   const drill = useView((v) => v.drill);
@@ -64,16 +65,10 @@ export function Walkthrough() {
     dispatch(action);
   };
 
-  const run = () => {
-    if (!current || (current.type !== "step" && current.type !== "halted")) return;
-    if (current.kind === "manual") {
-      controller.confirmManual();
-      return;
-    }
-    const need = dryRun ? "none" : confirmationFor(current.risk, production, current.target !== undefined);
-    if (need === "yes-no") change({ type: "open", mode: "confirm" });
-    else if (need === "type-target") change({ type: "open", mode: "type-target" });
-    else void controller.runCurrent();
+  // The runner decides whether a step needs confirming (the same rule as headless); the screen only asks.
+  const run = (edited?: Template, confirmed?: Confirmation) => {
+    const r = controller.act({ type: "run", ...(edited !== undefined ? { edited } : {}), ...(confirmed ? { confirmed } : {}) });
+    if (r.ask) change({ type: "ask", mode: r.ask === "type-target" ? "type-target" : "confirm", ...(edited !== undefined ? { edited } : {}) });
   };
 
   useKeys(
@@ -85,7 +80,7 @@ export function Walkthrough() {
       if (mode.name === "confirm") {
         if (input === "y") {
           change({ type: "close" });
-          void controller.runCurrent();
+          run(mode.edited, "yes-no");
         } else if (input === "n" || key.escape) change({ type: "close" });
         return;
       }
@@ -119,7 +114,7 @@ export function Walkthrough() {
         case "note":
           return change({ type: "open", mode: "note" });
         case "edit":
-          if (current?.kind === "run") change({ type: "open", mode: "edit" });
+          if (current?.template !== undefined) change({ type: "open", mode: "edit" });
           return;
         case "severity":
           return change({ type: "open", mode: "severity" });
@@ -153,20 +148,21 @@ export function Walkthrough() {
           validate={(v) => (v === current?.target ? undefined : `type exactly ${current?.target ?? ""}`)}
           onSubmit={() => {
             close();
-            void controller.runCurrent();
+            run(mode.edited, "type-target");
           }}
           onCancel={close}
         />
       );
       break;
     case "skip":
-      prompt = <TextPrompt openedBy="s" label="Why skip it?" validate={(v) => (v.trim() ? undefined : "a reason is required")} onSubmit={(v) => (close(), controller.skip(v))} onCancel={close} />;
+      prompt = <TextPrompt openedBy="s" label="Why skip it?" validate={(v) => (v.trim() ? undefined : "a reason is required")} onSubmit={(v) => (close(), controller.act({ type: "skip", reason: v }))} onCancel={close} />;
       break;
     case "note":
       prompt = <TextPrompt openedBy="n" label="Note:" validate={(v) => (v.trim() ? undefined : "empty note")} onSubmit={(v) => (close(), controller.note(v))} onCancel={close} />;
       break;
     case "edit":
-      prompt = <TextPrompt openedBy="e" label="$" initial={current?.command ?? ""} hint="this run only; logged as edited" onSubmit={(v) => (close(), void controller.runCurrent(v))} onCancel={close} />;
+      // The edit starts from the runbook's script ($service stays a reference): display text never comes back to run.
+      prompt = <TextPrompt openedBy="e" label="$" initial={current?.template ?? ""} hint="this run only; inputs are $names as in the runbook; logged as edited" onSubmit={(v) => (close(), run(asTemplate(v)))} onCancel={close} />;
       break;
     case "severity":
       prompt = <PickList items={SEVERITIES.map((s) => ({ id: s, label: s }))} onPick={(s) => (close(), controller.changeSeverity(s as Severity))} onCancel={close} />;
@@ -211,11 +207,11 @@ export function Walkthrough() {
       prompt = <HelpOverlay />;
       break;
     case "jump":
-      prompt = <PickList items={phases.map((p) => ({ id: p.id, label: p.title, detail: p.state }))} onPick={(id) => (close(), controller.jumpTo(id))} onCancel={close} />;
+      prompt = <PickList items={phases.map((p) => ({ id: p.id, label: p.title, detail: p.state }))} onPick={(id) => (close(), controller.act({ type: "jump", phase: id }))} onCancel={close} />;
       break;
     case "option": {
       const phase = incident?.runbook.phases.find((p) => p.id === current?.optionPhase);
-      prompt = <PickList items={(phase?.options ?? []).map((o) => ({ id: o.id, label: o.title, ...(incident?.chosen[phase?.id ?? ""] === o.id ? { detail: "(current)" } : {}) }))} onPick={(id) => (close(), controller.changeOption(id))} onCancel={close} />;
+      prompt = <PickList items={(phase?.options ?? []).map((o) => ({ id: o.id, label: o.title, ...(incident?.chosen[phase?.id ?? ""] === o.id ? { detail: "(current)" } : {}) }))} onPick={(id) => (close(), controller.act({ type: "choose", option: id }))} onCancel={close} />;
       break;
     }
     default:
@@ -238,7 +234,7 @@ export function Walkthrough() {
       ) : null}
       <StepCard />
       {current?.type === "choose" && mode.name === "idle" ? (
-        <PickList items={(current.options ?? []).map((o) => ({ id: o.id, label: `${o.title}${o.recommended ? " (recommended)" : ""}`, ...(o.description ? { detail: o.description } : {}) }))} onPick={(id) => controller.choose(id)} />
+        <PickList items={(current.options ?? []).map((o) => ({ id: o.id, label: `${o.title}${o.recommended ? " (recommended)" : ""}`, ...(o.description ? { detail: o.description } : {}) }))} onPick={(id) => controller.act({ type: "choose", option: id })} />
       ) : null}
       <ClusterPanel />
       <OutputPane scroll={scroll} />

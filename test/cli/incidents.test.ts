@@ -81,7 +81,7 @@ describe("report, resolve, incidents", () => {
     appendFileSync(file, '{"seq":999,"ts":"2026-11-24T03:00:00Z","type":"note.ad');
     const r = await runCli(["run", "slow", "--runbooks", path.dirname(SLOW), "--resume", file], { cwd: dir });
     expect(r.exitCode).toBe(0);
-    expect(r.stderr).toMatch(/warning: 1 damaged line\(s\) in .* were skipped: line \d+/);
+    expect(r.stderr).toMatch(/warning: \S+\.jsonl: line \d+: torn last line \(a crash mid-write\)/);
     const after = readFileSync(file, "utf8");
     expect(after.startsWith(before)).toBe(true);
     expect(after.split("\n").filter((l) => l.startsWith('{"seq"')).at(-1)).toMatch(/"type":"incident.resumed"/);

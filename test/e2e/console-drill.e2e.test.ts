@@ -10,7 +10,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
 import { BIN, runCli, scratchDir } from "../helpers/cli.js";
 import { closedPort, writeKubeconfig } from "../helpers/kube.js";
-import { startTerminal, type Terminal } from "../helpers/tmux.js";
+import { startTerminal, type Terminal, WALK_END } from "../helpers/tmux.js";
 
 const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
 
@@ -67,11 +67,11 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
     const skipWith: Record<string, string> = { "Check health endpoints": "kubectl exec is not simulated in drills" };
     for (let turn = 0; turn < 60; turn++) {
       const screen = await term.screen();
-      if (screen.includes("Every step is done")) break;
+      if (screen.includes(WALK_END)) break;
       const title = currentTitle(screen);
       expect(title, screen).toBeDefined();
       // A step is over when the card moves on (or stops on it); the history may hold a same-named step already.
-      const moved = (screen: string) => screen.includes("Every step is done") || currentTitle(screen) !== title || /stopped:/.test(screen.split(/[╝╯┛]/).at(-1) ?? "");
+      const moved = (screen: string) => screen.includes(WALK_END) || currentTitle(screen) !== title || /stopped:/.test(screen.split(/[╝╯┛]/).at(-1) ?? "");
       const reason = skipWith[title!];
       if (reason) {
         await term.keys("s");
@@ -85,7 +85,8 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
       if (after.includes("y / n")) await term.type("y");
       await term.waitUntil(moved, `${title!} to finish`, 45_000);
     }
-    await term.waitFor("Every step is done");
+    // Phases were jumped over and steps skipped: the end says so, never "Every step is done".
+    expect(await term.waitFor(WALK_END)).toContain("The walk reached its end, but not every step passed:");
     // The panel shows the recovered pods: ready, on the previous image, no restarts.
     await term.waitFor(/(● api-\S+ +1\/1 +Running +0 restarts[\s\S]*){3}/);
     await term.type("x");
@@ -103,7 +104,8 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
     expect(closing).toContain(" DRILL ");
     expect(closing).toContain("3/3 pods of api ready on shop/api:1.4.2");
     expect(closing).toMatch(/time to diagnosis {3}\S+ \(a fix chosen\)/);
-    expect(closing).toMatch(/steps skipped {7}2/);
+    // Two skipped by hand, six passed over by the jump to the rollback: the summary counts all eight.
+    expect(closing).toMatch(/steps skipped {7}8/);
     await term.type("q");
     await term.waitFor("y / n");
     await term.type("y");
@@ -118,17 +120,20 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
     const started = evs.filter((e): e is EventOf<"step.started"> => e.type === "step.started");
     const finished = evs.filter((e): e is EventOf<"step.finished"> => e.type === "step.finished");
     expect(finished.map((e) => e.step)).toEqual(started.map((e) => e.step));
-    expect(evs.filter((e) => e.type === "step.skipped").map((e) => [e.step, e.reason])).toEqual([
+    const skipped = evs.filter((e): e is EventOf<"step.skipped"> => e.type === "step.skipped");
+    expect(skipped.filter((e) => e.reason !== "jumped").map((e) => [e.step, e.reason])).toEqual([
       ["error-count", "the panel shows the crash loop"],
       ["recovery-health", "kubectl exec is not simulated in drills"],
     ]);
+    // The jump to the rollback passed over the rest of the assessment and the whole declaration phase.
+    expect(skipped.filter((e) => e.reason === "jumped").map((e) => e.to)).toEqual(Array(6).fill("rollback"));
     expect(evs.find((e) => e.type === "phase.entered" && e.phase === "rollback")).toMatchObject({ jump: true });
     expect(evs.find((e) => e.type === "option.chosen")).toMatchObject({ phase: "rollback", option: "service" });
     const status = (id: string) => finished.filter((e) => e.step === id).at(-1)?.status;
     for (const step of ["pods-not-running", "scale-zero", "undo", "rollout-status", "scale-up", "available", "all-pods", "errors-after"]) expect(status(step), step).toBe("passed");
     const resolved = evs.findIndex((e) => e.type === "incident.resolved");
     expect(evs[resolved]).toMatchObject({ rootCause: "release 1.5.0 ran a migration that fails on start", actionItems: ["gate migrations in CI"] });
-    expect(evs.at(-1)).toMatchObject({ type: "drill.finished", scenario: "crashloop-rollback", healthy: true, walkComplete: true, skipped: 2 });
+    expect(evs.at(-1)).toMatchObject({ type: "drill.finished", scenario: "crashloop-rollback", healthy: true, walkComplete: true, skipped: 8 });
 
     // The report's timeline has a line for every action in the file, in order.
     const report = (await runCli(["report", file], { cwd: dir })).stdout;
@@ -137,6 +142,7 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
       ...started.map((s) => `${s.phase} › ${s.step}: ${finished.find((f) => f.seq > s.seq && f.step === s.step)!.acknowledged ? "confirmed" : finished.find((f) => f.seq > s.seq && f.step === s.step)!.status}`),
       "Skipped error-count: the panel shows the crash loop",
       "Skipped recovery-health: kubectl exec is not simulated in drills",
+      ...skipped.filter((e) => e.reason === "jumped").map((e) => `Skipped ${e.step}: jumped to rollback`),
       "Chose option **service** in rollback",
       "Incident resolved",
       "Drill finished: healthy",
@@ -146,7 +152,7 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
     const notified = evs.filter((e) => e.type === "notify.sent" || e.type === "notify.failed");
     expect(notified.length).toBeGreaterThan(0);
     expect(notified.every((e) => e.type === "notify.sent")).toBe(true);
-    expect(timeline.split("\n").filter((l) => l.startsWith("- ")).length).toBe(1 + started.length + 2 + 1 + 1 + 1 + notified.length);
+    expect(timeline.split("\n").filter((l) => l.startsWith("- ")).length).toBe(1 + started.length + skipped.length + 1 + 1 + 1 + notified.length);
     expect(report).toContain("# Incident Report: Emergency Rollback (DRILL)");
     expect(report).toContain("- Outcome: healthy — 3/3 pods of api ready on shop/api:1.4.2");
   }, 120_000);

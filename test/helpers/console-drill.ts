@@ -9,7 +9,7 @@ import path from "node:path";
 import type { IncidentEvent } from "../../src/incident/events.js";
 import { scenarios } from "../../src/sandbox/scenarios/index.js";
 import { resolveInConsole } from "./drill-console.js";
-import type { Terminal } from "./tmux.js";
+import { WALK_END, type Terminal } from "./tmux.js";
 
 function drillEvents(cwd: string): IncidentEvent[] {
   const dir = path.join(cwd, "incidents", "drills");
@@ -85,7 +85,7 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
     return until(
       async () => {
         const now = await term.screen();
-        const state = now.includes("Every step is done") ? "done" : (/^(.+): choose how to proceed$/m.exec(now)?.[1] ?? (now.includes("Why skip it?") ? undefined : cardTitle(now)));
+        const state = now.includes(WALK_END) ? "done" : (/^(.+): choose how to proceed$/m.exec(now)?.[1] ?? (now.includes("Why skip it?") ? undefined : cardTitle(now)));
         const same = state !== undefined && state === last;
         last = state ?? "";
         return same ? now : undefined;
@@ -97,7 +97,7 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
   };
   for (let turn = 0; turn < 400; turn++) {
     const screen = await settled();
-    if (screen.includes("Every step is done")) break;
+    if (screen.includes(WALK_END)) break;
     const before = progress(drillEvents(cwd));
     const title = cardTitle(screen);
     const reason = title !== undefined && !/: choose how to proceed$/m.test(screen) ? walk.skip?.[title] : undefined;
@@ -113,7 +113,7 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
       async () => {
         if (progress(drillEvents(cwd)) > before) return true;
         const now = await term.screen();
-        if (now.includes("Every step is done")) return true;
+        if (now.includes(WALK_END)) return true;
         if (await answer(now)) nudged = Date.now();
         else if (Date.now() - nudged > 3_000 && !now.includes("ctrl-c cancel step")) {
           // The key arrived before the step's input handler was attached: press it again.
@@ -127,7 +127,7 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
       term,
     );
   }
-  await term.waitFor("Every step is done");
+  await term.waitFor(WALK_END);
   await resolveInConsole(term, walk.rootCause);
   // The closing screen: the drill summary, then the report (whose head can push the summary off a short terminal).
   const closing = await term.waitFor(/DRILL \S+: (HEALTHY|STILL BROKEN)|the full report: handrail report/, 40_000);

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
 import { scenarios } from "../../src/sandbox/scenarios/index.js";
 import { BIN } from "./cli.js";
-import { startTerminal, type Terminal } from "./tmux.js";
+import { startTerminal, WALK_END, type Terminal } from "./tmux.js";
 
 export interface ConsoleDrillOptions {
   /** The scenario's id: its number in the home screen's Drills list follows the registry's order. */
@@ -36,11 +36,11 @@ function cardOf(screen: string): string {
   return ((screen.split(/[╝╯┛]/).at(-1) ?? "").split("\n").find((l) => l.includes(" › ")) ?? "").trim();
 }
 
-/** Run every step from the current one to "Every step is done", answering confirmations and choices. */
+/** Run every step from the current one to the end of the walk, answering confirmations and choices. */
 async function walk(term: Terminal, choices: Record<string, number>): Promise<void> {
   for (let turn = 0; turn < 200; turn++) {
     const screen = await term.screen();
-    if (screen.includes("Every step is done")) return;
+    if (screen.includes(WALK_END)) return;
     const choice = Object.entries(choices).find(([phase]) => screen.includes(`${phase}: choose how to proceed`));
     if (choice) {
       await term.keys(String(choice[1]));
@@ -50,14 +50,14 @@ async function walk(term: Terminal, choices: Record<string, number>): Promise<vo
     const card = cardOf(screen);
     if (card === "" || card.includes("stopped:")) {
       if (card.includes("stopped:")) throw new Error(`a step stopped the walk:\n${screen}`);
-      await term.waitUntil((s) => cardOf(s) !== "" || s.includes("Every step is done") || s.includes("choose how to proceed"), "a step card", 15_000);
+      await term.waitUntil((s) => cardOf(s) !== "" || s.includes(WALK_END) || s.includes("choose how to proceed"), "a step card", 15_000);
       continue;
     }
     // The same step card: its title line before the run's own state is appended.
     const step = card.split(/\s+\[(?:low|medium|high|critical) risk\]/)[0]!;
     // A frame caught mid-redraw can lack the card: only a card that is there and different counts.
     const moved = (s: string) => {
-      if (s.includes("Every step is done") || s.includes("choose how to proceed")) return true;
+      if (s.includes(WALK_END) || s.includes("choose how to proceed")) return true;
       const now = cardOf(s);
       return now !== "" && (!now.startsWith(step) || now.includes("stopped:"));
     };
@@ -112,7 +112,7 @@ export async function walkDrillInConsole(o: ConsoleDrillOptions): Promise<Consol
   return { file, events, finished, closing };
 }
 
-/** At "Every step is done": x, one line of root cause, no more lines, no action item. */
+/** At the end of the walk: x, one line of root cause, no more lines, no action item. */
 export async function resolveInConsole(term: Terminal, rootCause: string): Promise<void> {
   await term.type("x");
   await term.waitFor("Root cause:");

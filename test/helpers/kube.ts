@@ -38,15 +38,22 @@ export async function closedPort(): Promise<number> {
 }
 
 /** A server that accepts connections and never answers: the worst kind of API server. */
-export async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+export async function silentServer(): Promise<{ port: number; connections(): number; accepted(): number; close(): Promise<void> }> {
+  let accepted = 0;
   const sockets = new Set<Socket>();
   const s: Server = createServer((socket) => {
+    accepted++;
     sockets.add(socket);
+    // Read (and drop) what the client sends, so its hang-up is seen as one.
+    socket.resume();
     socket.on("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
   return {
     port: (s.address() as AddressInfo).port,
+    /** Connections still open: a client that gave up closes its own. */
+    connections: () => sockets.size,
+    accepted: () => accepted,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => s.close(resolve));

@@ -3,6 +3,9 @@ import { execa } from "execa";
 import { randomBytes } from "node:crypto";
 import { NO_NOTIFY_ENV } from "./cli.js";
 
+/** On screen once the walk has reached its end, whatever its verdict ("Every step is done" only when every step passed). */
+export const WALK_END = "Press x to resolve";
+
 export interface Terminal {
   /** Type literal text (no key names). */
   type(text: string): Promise<void>;

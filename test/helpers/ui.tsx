@@ -9,7 +9,9 @@ import { stripAnsi } from "../../src/executors/output.js";
 import type { NotifySettings } from "../../src/executors/notify/settings.js";
 import type { KubeTarget } from "../../src/executors/types.js";
 import { listIncidentRows } from "../../src/commands/incidents.js";
+import { resumeTarget } from "../../src/commands/resume-target.js";
 import { loadLibrary, searchPath } from "../../src/runbooks/library.js";
+import { sourceOf } from "../../src/runbooks/source.js";
 import { allSteps } from "../../src/runbooks/walk.js";
 import { App } from "../../src/ui/app.js";
 import { createConsoleStore, type ConsoleView, type RunbookCard } from "../../src/ui/store.js";
@@ -22,7 +24,7 @@ export const plain = (frame: string | undefined) => stripAnsi(frame ?? "");
 export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean; kube?: KubeTarget; notify?: NotifySettings }) {
   const dir = mkdtempSync(path.join(tmpdir(), "handrail-ui-"));
   const lib = await loadLibrary(searchPath({ cliDirs: [opts.runbooksDir], cwd: dir, shippedDir: path.join(dir, "none") }), dir);
-  const runbooks: RunbookCard[] = lib.entries.map(({ runbook }) => ({ id: runbook.id, title: runbook.title, tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook }));
+  const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, source: sourceOf(file, dir) }));
   const incidentsDir = path.join(dir, "incidents");
   const store = createConsoleStore({ runbooks, dryRun: opts.dryRun === true, ...opts.view });
   let exited = false;
@@ -36,6 +38,7 @@ export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn:
     ...(opts.kube ? { kube: opts.kube } : {}),
     ...(opts.notify ? { notify: opts.notify } : {}),
     mode: "console",
+    locate: (file) => resumeTarget({ cwd: dir, env: {}, shippedDir: path.join(dir, "none"), options: { runbooks: [opts.runbooksDir] } }, file),
     listIncidents: () => listIncidentRows(incidentsDir).map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age })),
     exit: () => {
       exited = true;

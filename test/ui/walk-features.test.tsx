@@ -6,7 +6,8 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { prepareKube } from "../../src/executors/kubeconfig.js";
 import { startKubeSandbox } from "../../src/sandbox/index.js";
 import { visibleLines } from "../../src/ui/output-pane.js";
-import { confirmationFor, walkMode } from "../../src/ui/walk-mode.js";
+import { confirmationFor } from "../../src/incident/runner.js";
+import { walkMode } from "../../src/ui/walk-mode.js";
 import { ROOT } from "../helpers/cli.js";
 import { KEYS, renderConsole } from "../helpers/ui.js";
 

@@ -2,6 +2,7 @@
  * Sending one request with bounded retries: each attempt has its own timeout, a 5xx / 429 /
  * no answer is tried again after a doubling backoff, any other answer is final. Never throws.
  */
+import { routeFor, type Route } from "../proxy.js";
 import type { NotifyRequest } from "./providers.js";
 import type { DeliveryPolicy } from "./settings.js";
 
@@ -40,13 +41,14 @@ function errorText(e: unknown): string {
   return err.cause?.message ?? err.message ?? String(e);
 }
 
-async function httpAttempt(r: Extract<NotifyRequest, { kind: "http" }>, signal: AbortSignal): Promise<Outcome> {
+async function httpAttempt(r: Extract<NotifyRequest, { kind: "http" }>, route: Route, signal: AbortSignal): Promise<Outcome> {
   let res: Response;
   try {
     // No redirects: following one would hand the token or the payload to a host nobody configured.
-    res = await fetch(r.url, { method: "POST", headers: r.headers, body: r.body, signal, redirect: "error" });
+    res = await route.fetch(r.url, { method: "POST", headers: r.headers, body: r.body, signal, redirect: "error" });
   } catch (e) {
-    return { error: errorText(e), retry: true };
+    const why = errorText(e);
+    return { error: route.proxy && why !== "timed out" ? `${why} (through the proxy ${route.proxy})` : why, retry: true };
   }
   let text = "";
   try {
@@ -102,8 +104,26 @@ function wait(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Send with retries; `onAttempt` hears each attempt as it ends (for live output). */
-export async function deliver(r: NotifyRequest, policy: DeliveryPolicy, opts: { signal?: AbortSignal; onAttempt?: (a: Attempt, last: boolean) => void } = {}): Promise<Delivery> {
+/**
+ * Send with retries; `onAttempt` hears each attempt as it ends (for live output). HTTP goes through
+ * the proxy `env` names (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), as curl would from the same shell.
+ */
+export async function deliver(r: NotifyRequest, policy: DeliveryPolicy, opts: { signal?: AbortSignal; onAttempt?: (a: Attempt, last: boolean) => void; env?: Record<string, string | undefined> } = {}): Promise<Delivery> {
+  if (r.kind === "smtp") return send(policy, opts, (signal) => smtpAttempt(r, policy.timeoutMs, signal));
+  let route: Route;
+  try {
+    route = await routeFor(r.url, opts.env ?? {});
+  } catch (e) {
+    return { ok: false, cancelled: false, attempts: [], latencyMs: 0, reason: `cannot use the proxy: ${(e as Error).message}` };
+  }
+  try {
+    return await send(policy, opts, (signal) => httpAttempt(r, route, signal));
+  } finally {
+    await route.close();
+  }
+}
+
+async function send(policy: DeliveryPolicy, opts: { signal?: AbortSignal; onAttempt?: (a: Attempt, last: boolean) => void }, once: (signal: AbortSignal) => Promise<Outcome>): Promise<Delivery> {
   const started = performance.now();
   const attempts: Attempt[] = [];
   let last: Outcome | undefined;
@@ -114,7 +134,7 @@ export async function deliver(r: NotifyRequest, policy: DeliveryPolicy, opts: { 
     const t0 = performance.now();
     const timeout = AbortSignal.timeout(policy.timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
-    last = r.kind === "http" ? await httpAttempt(r, signal) : await smtpAttempt(r, policy.timeoutMs, signal);
+    last = await once(signal);
     if (timeout.aborted && last.status === undefined) last = { ...last, error: `no answer within ${policy.timeoutMs} ms` };
     const attempt: Attempt = { attempt: i, latencyMs: Math.round(performance.now() - t0), ...(last.status !== undefined ? { status: last.status } : {}), ...(last.error ? { error: last.error } : {}) };
     attempts.push(attempt);

@@ -69,6 +69,8 @@ export async function runNotify(notify: NotifyStep, step: Step, ctx: ExecContext
   const say = (line: string) => collector.push("stdout", Buffer.from(`${line}\n`));
   const d = await deliver(built.request, nc.settings.delivery, {
     ...(opts.signal ? { signal: opts.signal } : {}),
+    // The proxy variables of the step's environment, as a curl in a run step would see them.
+    env: ctx.env,
     onAttempt: (a, last) => say(`${notify.channel}: attempt ${a.attempt}: ${a.status !== undefined ? `${built.request.kind === "smtp" ? "SMTP" : "HTTP"} ${a.status}` : (a.error ?? "no answer")} in ${a.latencyMs} ms${!last && a.error ? ", trying again" : ""}`),
   });
   opts.onEvent?.({ type: "exit", exitCode: null, signal: null, at: Date.now() });

@@ -1,0 +1,32 @@
+/**
+ * What the console must ask before it resumes an incident: the values of its secret inputs
+ * (never stored), and whether to go on with a runbook that changed since the incident opened.
+ */
+import { readIncidentFile } from "../incident/log.js";
+import { replay } from "../incident/machine.js";
+import type { Runbook } from "../runbooks/schema.js";
+import type { RunbookSource } from "../runbooks/source.js";
+import type { ResumeAsk } from "../ui/store.js";
+
+/** Finds the runbook an incident was opened on (the command layer's resumeTarget). */
+export type LocateRunbook = (file: string) => Promise<{ runbook: Runbook; source: RunbookSource; changed?: { was: string; now: string } }>;
+
+export interface ResumeAnswers {
+  secrets?: Record<string, string>;
+  acceptChanged?: boolean;
+  /** Take the lock even from a handrail that looks alive (resume --force-unlock). */
+  forceUnlock?: boolean;
+}
+
+export type ResumeNeeds = { ask: ResumeAsk } | { ask?: undefined; runbook: Runbook; changed?: RunbookSource };
+
+/** Either what to ask the operator, or the runbook to resume with. */
+export async function resumeNeeds(file: string, locate: LocateRunbook, answers: ResumeAnswers): Promise<ResumeNeeds> {
+  const target = await locate(file);
+  const state = replay(target.runbook, readIncidentFile(file).events);
+  const specs = target.runbook.inputs ?? {};
+  const secrets = state.secrets.filter((n) => answers.secrets?.[n] === undefined).map((name) => ({ name, prompt: specs[name]?.prompt ?? name }));
+  const changed = target.changed && !answers.acceptChanged ? { file: target.source.file, was: target.changed.was, now: target.changed.now } : undefined;
+  if (secrets.length > 0 || changed) return { ask: { file, incident: state.id ?? file, secrets, ...(changed ? { changed } : {}), answers: { secrets: answers.secrets ?? {}, acceptChanged: answers.acceptChanged === true, forceUnlock: answers.forceUnlock === true } } };
+  return { runbook: target.runbook, ...(target.changed ? { changed: target.source } : {}) };
+}

@@ -1,0 +1,66 @@
+/**
+ * The effect side of the runner: a command from `decide` carried out over the incident session.
+ * Both drivers (console and headless) come through here, so a command means the same in both.
+ */
+import type { StepResult } from "../executors/types.js";
+import type { Display } from "../runbooks/template.js";
+import { displayCommand } from "./display.js";
+import type { Notifier } from "./notifier.js";
+import type { Command } from "./runner.js";
+import type { IncidentSession, StepWorld } from "./session.js";
+
+export interface EffectIO {
+  world: StepWorld;
+  notifier: Notifier;
+  signal?: AbortSignal;
+  onLines?: (stream: "stdout" | "stderr", lines: string[]) => void;
+  onSkipped?: (n: number) => void;
+  /** Runs the step; the console wraps it to hand the terminal to an interactive step. */
+  around?: (run: () => Promise<void>) => Promise<void>;
+}
+
+export type Performed =
+  | { type: "ran"; result: StepResult; command: Display }
+  /** A dry run of a notify step: the request it would have sent. */
+  | { type: "skipped"; command?: Display; payload?: string }
+  | { type: "done" };
+
+/** Carry out one command (run, confirm, skip, choose, jump); the others change nothing here. */
+export async function perform(session: IncidentSession, cmd: Command, io: EffectIO): Promise<Performed> {
+  switch (cmd.type) {
+    case "run": {
+      const item = cmd.item;
+      let ran: Performed = { type: "done" };
+      const run = async () => {
+        const { result, command } = await session.runStep(item, io.world, {
+          ...(io.signal ? { signal: io.signal } : {}),
+          ...(cmd.edited !== undefined ? { edited: cmd.edited } : {}),
+          ...(io.onLines ? { onLines: io.onLines } : {}),
+          ...(io.onSkipped ? { onSkipped: io.onSkipped } : {}),
+          ...(item.step.notify ? { notify: io.notifier.context(item.item, item.step.notify.channel === "github"), beforeFinish: (r: StepResult) => io.notifier.recordStep(item, r) } : {}),
+        });
+        ran = { type: "ran", result, command };
+      };
+      if (item.step.interactive && io.around) await io.around(run);
+      else await run();
+      return ran;
+    }
+    case "confirm":
+      session.confirmManual(cmd.item, cmd.by);
+      return { type: "done" };
+    case "skip": {
+      const command = cmd.item ? displayCommand(cmd.item.step, session.shown(cmd.item.item)) : undefined;
+      const payload = cmd.dryRun && cmd.item?.step.notify ? io.notifier.dryRun(cmd.item) : undefined;
+      session.skip(cmd.key, cmd.reason, command);
+      return { type: "skipped", ...(command ? { command } : {}), ...(payload !== undefined ? { payload } : {}) };
+    }
+    case "choose":
+      session.choose(cmd.phase, cmd.option, cmd.by);
+      return { type: "done" };
+    case "jump":
+      session.jumpTo(cmd.phase, cmd.passedOver);
+      return { type: "done" };
+    default:
+      return { type: "done" };
+  }
+}

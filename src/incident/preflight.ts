@@ -1,0 +1,44 @@
+/**
+ * Everything a headless run would be refused for, found before anything runs (issue: "exit 2
+ * means nothing ran"): choices without an --option, high-risk steps without --yes, secret inputs
+ * whose value this process was not given. Pure.
+ */
+import type { InputValue } from "../runbooks/inputs.js";
+import type { Runbook, Severity } from "../runbooks/schema.js";
+import { buildPlan, flatten } from "./plan.js";
+
+export interface PreflightInput {
+  runbook: Runbook;
+  severity: Severity;
+  inputs: Record<string, InputValue>;
+  /** Choices already made (resume). */
+  chosen: Record<string, string>;
+  /** Steps already passed, found or skipped (resume): not asked about again. */
+  done: ReadonlySet<string>;
+  /** --option phase=option. */
+  options: Record<string, string>;
+  yes: boolean;
+  dryRun: boolean;
+  /** Secret inputs with no value in this process. */
+  missingSecrets: readonly string[];
+}
+
+/** One line per problem; empty when the walk may start. */
+export function preflight(p: PreflightInput): string[] {
+  const problems: string[] = [];
+  for (const name of p.missingSecrets) {
+    problems.push(`HANDRAIL_INPUT_${name.toUpperCase()} is not set: the secret input "${name}" is never stored, so it must be given again (set the variable; --set would leave it in the shell history)`);
+  }
+  const lists = Object.fromEntries(Object.entries(p.inputs).filter((e): e is [string, string[]] => Array.isArray(e[1])));
+  const items = flatten(buildPlan({ runbook: p.runbook, severity: p.severity, lists, chosen: { ...p.chosen, ...p.options } }));
+  for (const item of items) {
+    if (item.kind !== "choice" || item.options.length === 1) continue;
+    const recommended = item.options.find((o) => o.recommended);
+    problems.push(`--option ${item.phaseId}=<${item.options.map((o) => o.id).join(" | ")}>: phase ${item.phaseId} needs a choice${recommended ? ` (the runbook recommends ${recommended.id})` : ""}`);
+  }
+  if (!p.yes && !p.dryRun) {
+    const risky = items.filter((i) => i.kind === "step" && !p.done.has(i.key) && (i.step.risk === "high" || i.step.risk === "critical")).map((i) => i.key);
+    if (risky.length > 0) problems.push(`${risky.length} step(s) of risk high or critical need --yes: ${risky.join(", ")}`);
+  }
+  return problems;
+}

@@ -1,0 +1,24 @@
+/** The `step.finished` event of a result: every text masked, the tail kept only when the step did not pass. Pure. */
+import type { StepResult } from "../executors/types.js";
+import type { IncidentEventBody, StepOutputFile } from "./events.js";
+import type { Redactor } from "./redact.js";
+
+export function finishedEvent(key: string, result: StepResult, output: StepOutputFile | undefined, redactor: Redactor, notify: boolean): IncidentEventBody {
+  const mask = <T extends { reason?: string }>(x: T): T => (x.reason ? { ...x, reason: redactor.text(x.reason) } : x);
+  return {
+    type: "step.finished",
+    step: key,
+    status: result.status,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    durationMs: result.durationMs,
+    expectations: result.expectations.map(mask),
+    ...(result.found ? { found: result.found.map(mask) } : {}),
+    ...(result.diagnosis ? { diagnosis: result.diagnosis } : {}),
+    ...(result.error ? { error: redactor.text(result.error) } : {}),
+    ...(output ? { output } : {}),
+    ...(result.status !== "passed" ? { tail: redactor.lines(result.output.tail.slice(-20).map((t) => t.line)) } : {}),
+    // Notify details hold no endpoint by construction; redacted all the same, as a second fence.
+    ...(result.details ? { details: notify ? (JSON.parse(redactor.text(JSON.stringify(result.details))) as Record<string, unknown>) : result.details } : {}),
+  };
+}

@@ -1,0 +1,76 @@
+/** Masking credentials in step output: the shapes an attacker found unmasked, look-alikes that must stay, key blocks across chunks. */
+import { describe, expect, it } from "vitest";
+import { MASK, Redactor } from "../../src/incident/redact.js";
+import { LOOK_ALIKES, SECRET_SHAPES } from "../fixtures/secret-shapes.js";
+
+describe("redaction: secret shapes", () => {
+  it.each(SECRET_SHAPES)("%s", (_what, line, secret) => {
+    const out = new Redactor().line(line);
+    expect(out).toContain(MASK);
+    expect(out).not.toContain(secret);
+  });
+
+  it.each(LOOK_ALIKES)("look-alike stays: %s", (line) => {
+    expect(new Redactor().line(line)).toBe(line);
+  });
+
+  it("keeps what frames the secret: the key, the quotes, the URL around it", () => {
+    const r = new Redactor();
+    expect(r.line('PASSWORD: "pw"')).toBe(`PASSWORD: "${MASK}"`);
+    expect(r.line("password: 'pw'")).toBe(`password: '${MASK}'`);
+    expect(r.line("postgres://u:pa/ss@host/db")).toBe(`postgres://u:${MASK}@host/db`);
+    expect(r.line("mysql -uroot -ppw shop")).toBe(`mysql -uroot -p${MASK} shop`);
+    expect(r.line("vault login --token s.Xy12Zabc")).toBe(`vault login --token ${MASK}`);
+  });
+
+  it("text that is JSON stays JSON (the notify details are redacted as JSON text)", () => {
+    const r = new Redactor();
+    const tricky = ["password: ", "--token ", "mysql -p", "-----BEGIN PRIVATE KEY-----\nMIIE", "postgres://u:", "x", ...SECRET_SHAPES.map((s) => s[1])];
+    for (const a of tricky) {
+      for (const b of tricky) {
+        const json = JSON.stringify({ a, b, c: [a, "", b] });
+        expect(() => JSON.parse(r.text(json)) as unknown, json).not.toThrow();
+      }
+    }
+  });
+});
+
+describe("redaction: secret inputs and key blocks", () => {
+  const KEY = ["-----BEGIN RSA PRIVATE KEY-----", "MIIEowIBAAKCAQEA", "c2VjcmV0a2V5Ym9keQ==", "-----END RSA PRIVATE KEY-----"];
+
+  it("masks secret input values and private key blocks", () => {
+    const r = new Redactor(["tok-9f8e7d"]);
+    expect(r.lines(["using tok-9f8e7d now", ...KEY, "after"])).toEqual([`using ${MASK} now`, KEY[0], MASK, MASK, KEY[3], "after"]);
+  });
+
+  it("a key block on one line (JSON-escaped) is masked between its markers", () => {
+    const out = new Redactor().line(`{"key":"${KEY.join("\\n")}"}`);
+    expect(out).not.toContain("MIIEowIBAAKCAQEA");
+    expect(out).toContain("-----END RSA PRIVATE KEY-----");
+  });
+
+  it("a stream keeps its state across chunks: a body in a later chunk than its BEGIN is masked", () => {
+    const stream = new Redactor().stream();
+    const first = stream.chunk(`before\n${KEY[0]}\n`);
+    expect(stream.mayApply("MIIEowIBAAKCAQEA\n")).toBe(true);
+    const second = stream.chunk(`${KEY[1]}\n${KEY[2]}\n`);
+    const third = stream.chunk(`${KEY[3]}\nafter\n`);
+    expect(first + second + third).toBe(`before\n${KEY[0]}\n${MASK}\n${MASK}\n${KEY[3]}\nafter\n`);
+    expect(stream.mayApply("plain\n")).toBe(false);
+  });
+
+  it("each stream starts fresh: an unterminated block in one step does not mask the next", () => {
+    const base = new Redactor();
+    const one = base.stream();
+    one.chunk(`${KEY[0]}\n`);
+    expect(base.stream().chunk("next step output\n")).toBe("next step output\n");
+  });
+
+  it("a tail that starts inside a key block (its BEGIN scrolled out) masks the body above the END", () => {
+    expect(new Redactor().lines(["ok", KEY[1]!, KEY[2]!, KEY[3]!, "after"])).toEqual(["ok", MASK, MASK, KEY[3], "after"]);
+  });
+
+  it("PGP private key blocks too", () => {
+    expect(new Redactor().lines(["-----BEGIN PGP PRIVATE KEY BLOCK-----", "lQOYBGJ0", "-----END PGP PRIVATE KEY BLOCK-----"])).toEqual(["-----BEGIN PGP PRIVATE KEY BLOCK-----", MASK, "-----END PGP PRIVATE KEY BLOCK-----"]);
+  });
+});

@@ -1,0 +1,67 @@
+/** Runbook regular expressions: which are refused, how a pattern is read, and the deadline on an input's pattern. */
+import { describe, expect, it } from "vitest";
+import { checkInputValue } from "../../src/runbooks/inputs.js";
+import { loadRunbookText } from "../../src/runbooks/load.js";
+import { catastrophicBacktracking, spansLines } from "../../src/runbooks/patterns.js";
+import { withDeadline } from "../../src/util/regex-deadline.js";
+
+describe("catastrophic patterns", () => {
+  it.each(["^(a+)+$", "(a+)+$", "(a|a)*$", "^(\\w+\\s?)*$", "(x+x+)+y", "^(?:(a+)+)$"])("refuses %s, with an input that shows it", (pattern) => {
+    expect(catastrophicBacktracking(pattern)).toMatch(/^can take exponential time \(catastrophic backtracking\) on input such as .+: rewrite the repeated group/);
+  });
+
+  it.each(["^api-", "Err\\w+", "error.*timeout", "CrashLoopBackOff|Error", "^([a-z0-9]+-)*[a-z0-9]+$", "^(?:\\d+\\.){3}\\d+$", "[A-Za-z0-9._-]+", "^(?:[a-z0-9]+(?:-[a-z0-9]+)*)$"])("lets %s through", (pattern) => {
+    expect(catastrophicBacktracking(pattern)).toBeUndefined();
+  });
+
+  it("names the field at file:line:col, for an input's pattern as written and for expect and found patterns", () => {
+    const src = [
+      "apiVersion: handrail/v1",
+      "kind: Runbook",
+      "id: redos",
+      "title: ReDoS",
+      "inputs:",
+      '  name: { type: string, pattern: "(a|a)*" }',
+      "phases:",
+      "  - id: d",
+      "    kind: diagnose",
+      "    title: D",
+      "    steps:",
+      "      - id: s",
+      "        title: S",
+      "        run: 'true'",
+      '        expect: { stdout: { notMatches: "^(\\\\w+\\\\s?)*$" } }',
+      '        found: { stderr: { matches: "(x+x+)+y" } }',
+    ].join("\n");
+    const r = loadRunbookText(src, "redos.yaml");
+    expect(r.runbook).toBeUndefined();
+    expect(r.problems.map((p) => `${p.line}:${p.column} ${p.path}`)).toEqual(["6:34 inputs.name.pattern", "15:41 phases[0].steps[0].expect.stdout.notMatches", "16:37 phases[0].steps[0].found.stderr.matches"]);
+    expect(r.problems.map((p) => p.message.split(" can take")[0])).toEqual(["/(a|a)*/", "/^(\\w+\\s?)*$/", "/(x+x+)+y/"]);
+  });
+});
+
+describe("how a pattern is read", () => {
+  it("spans lines when it names a newline, otherwise applies to each line", () => {
+    expect(["a\\nb", "a\nb", "x\\x0ay", "x\\u000Ay", "\\\\\\nb"].map(spansLines)).toEqual([true, true, true, true, true]);
+    expect(["a\\\\nb", "Err\\w+", "\\s+", "[^n]"].map(spansLines)).toEqual([false, false, false, false]);
+  });
+});
+
+describe("the deadline", () => {
+  it("stops a runaway match and hands back control; other errors still propagate", () => {
+    expect(withDeadline(() => /^(a+)+$/.test(`${"a".repeat(40)}!`), 100)).toEqual({ done: false });
+    expect(withDeadline(() => 42)).toEqual({ done: true, value: 42 });
+    expect(() =>
+      withDeadline(() => {
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+  });
+
+  it("an input whose pattern runs away is refused with a reason, not a frozen process", () => {
+    const r = checkInputValue({ type: "string", pattern: "(a+)+$" }, `${"a".repeat(40)}!`);
+    expect(r).toEqual({ ok: false, message: "the pattern /(a+)+$/ took more than 1 s on this value and was stopped (catastrophic backtracking?)" });
+    expect(checkInputValue({ type: "string", pattern: "[a-z]+" }, "abc")).toEqual({ ok: true, value: "abc" });
+    expect(checkInputValue({ type: "secret", pattern: "[a-z]+" }, "ABC")).toEqual({ ok: false, message: "expected text matching /[a-z]+/, got (hidden)" });
+  });
+});

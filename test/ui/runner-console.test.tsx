@@ -1,0 +1,116 @@
+/** The console on the one runner: the edit prompt runs templates, the end tells the truth, jumps show, resume asks for secrets. */
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import type { IncidentEvent } from "../../src/incident/events.js";
+import { KEYS, renderConsole } from "../helpers/ui.js";
+
+function runbooksWith(yaml: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "handrail-rb-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(path.join(dir, "x.yaml"), yaml);
+  return dir;
+}
+
+function events(incidentsDir: string): IncidentEvent[] {
+  const file = readdirSync(incidentsDir).find((f) => f.endsWith(".jsonl"))!;
+  return readFileSync(path.join(incidentsDir, file), "utf8").trim().split("\n").map((l) => JSON.parse(l) as IncidentEvent);
+}
+
+const ECHO = `apiVersion: handrail/v1
+kind: Runbook
+id: echo
+title: Echo
+inputs:
+  name: { type: string }
+  token: { type: secret, required: false }
+phases:
+  - id: say
+    kind: assess
+    title: Say
+    steps:
+      - { id: say, title: Say the name, run: 'printf "[%s]\\n" "$name"' }
+  - id: check
+    kind: diagnose
+    title: Check
+    steps:
+      - { id: pods, title: Pods, run: echo CrashLoopBackOff, found: { stdout: { contains: CrashLoopBackOff } } }
+  - id: verify
+    kind: verify
+    title: Verify
+    steps:
+      - { id: healthy, title: Healthy, run: 'exit 3', onFail: continue }
+`;
+
+describe("the console on the one runner", () => {
+  it("e then Enter runs the runbook's template: an input holding shell code reaches the process as its literal value", async () => {
+    const c = await renderConsole({ runbooksDir: runbooksWith(ECHO), onCleanup: onTestFinished });
+    const value = '"; echo INJECTED; "';
+    await c.controller.startIncident("echo", "high", { name: value });
+    await c.waitFor("Say › Say the name");
+    // The card shows the value substituted; the edit prompt starts from the template.
+    expect(c.frame()).toContain(`$ printf "[%s]\\n" ""; echo INJECTED; ""`);
+    await c.press("e");
+    await c.waitFor(`$ printf "[%s]\\n" "$name"`);
+    await c.press(KEYS.enter);
+    await c.waitFor("Check › Pods");
+    const output = events(c.incidentsDir).filter((e): e is Extract<IncidentEvent, { type: "step.output" }> => e.type === "step.output").flatMap((e) => e.lines);
+    expect(output).toEqual([`[${value}]`]);
+    const started = events(c.incidentsDir).find((e): e is Extract<IncidentEvent, { type: "step.started" }> => e.type === "step.started");
+    expect(started?.edited).toBe(true);
+    expect(c.frame()).toContain("Say the name (edited) — passed");
+  });
+
+  it("a found symptom is amber, not a failure; the end says which step did not pass instead of 'Every step is done'", async () => {
+    const c = await renderConsole({ runbooksDir: runbooksWith(ECHO), onCleanup: onTestFinished });
+    await c.controller.startIncident("echo", "high", { name: "api" });
+    await c.waitFor("Say › Say the name");
+    await c.press("r");
+    await c.waitFor("Check › Pods");
+    await c.press("r");
+    await c.waitFor("◆ Pods — found");
+    await c.waitFor("Verify › Healthy");
+    await c.press("r");
+    await c.waitFor("The walk reached its end, but not every step passed: 1 did not pass (healthy)");
+    expect(c.frame()).not.toContain("Every step is done");
+    expect(c.frame()).toContain("✓ Say → ✓ Check → ✗ Verify (1 failed)");
+  });
+
+  it("a jump records what it passes over as skipped; the rail shows it, not a tick", async () => {
+    const c = await renderConsole({ runbooksDir: runbooksWith(ECHO), onCleanup: onTestFinished });
+    await c.controller.startIncident("echo", "high", { name: "api" });
+    await c.waitFor("Say › Say the name");
+    await c.press("j");
+    await c.waitFor("3. Verify");
+    await c.press("3");
+    await c.waitFor("Verify › Healthy");
+    expect(c.frame()).toContain("– Say (1 skipped) → – Check (1 skipped) → ● Verify");
+    expect(c.frame()).toContain("Say the name — skipped · jumped to verify");
+    const skipped = events(c.incidentsDir).filter((e): e is Extract<IncidentEvent, { type: "step.skipped" }> => e.type === "step.skipped");
+    expect(skipped.map((e) => [e.step, e.reason, e.to])).toEqual([["say", "jumped", "verify"], ["pods", "jumped", "verify"]]);
+  });
+
+  it("resuming asks for the secret again (never stored) and the step gets the new value", async () => {
+    const yaml = ECHO.replace(`'printf "[%s]\\n" "$name"'`, `'printf "%s" "$token" | sha256sum | cut -c1-64'`);
+    const c = await renderConsole({ runbooksDir: runbooksWith(yaml), onCleanup: onTestFinished });
+    await c.controller.startIncident("echo", "high", { name: "api", token: "first-secret-1" });
+    await c.waitFor("Say › Say the name");
+    c.controller.leave();
+    await c.waitFor("open incidents");
+    const file = path.join(c.incidentsDir, readdirSync(c.incidentsDir).find((f) => f.endsWith(".jsonl"))!);
+    await c.controller.resumeIncident(file);
+    await c.waitFor("(secret, never stored; asked again on every resume):");
+    await c.press(..."second-secret-2", KEYS.enter);
+    await c.waitFor("Say › Say the name");
+    await c.press("r");
+    await c.waitFor("Check › Pods");
+    const text = readFileSync(file, "utf8");
+    expect(text).not.toContain("first-secret-1");
+    expect(text).not.toContain("second-secret-2");
+    // The value given on resume reached the step: its hash, not the mask's or an empty value's.
+    const out = events(c.incidentsDir).filter((e): e is Extract<IncidentEvent, { type: "step.output" }> => e.type === "step.output").flatMap((e) => e.lines);
+    expect(out).toEqual([createHash("sha256").update("second-secret-2").digest("hex")]);
+  });
+});
