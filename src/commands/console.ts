@@ -14,7 +14,7 @@ import { resumeTarget } from "./resume-target.js";
 import { sourceOf } from "../runbooks/source.js";
 import { listIncidentRows } from "./incidents.js";
 import { loadNotifySettings } from "./notify-config.js";
-import { parsePairs, parseSeverity, resolveInputs } from "./run.js";
+import { givenInputs, parsePairs, parseSeverity } from "./run.js";
 import { probeServer } from "./cluster-probe.js";
 import { drillLauncher } from "./drill-console.js";
 import { missingNeeds } from "./drill-session.js";
@@ -81,7 +81,7 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     runbooks,
     incidents: listIncidents(),
     dryRun: opts.dryRun === true,
-    kube: { ...(target.context ? { context: target.context } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(prepared.server ? { server: prepared.server } : {}), production: isProduction(target.context, ctx.env.HANDRAIL_PRODUCTION_PATTERN) },
+    kube: { ...(target.context ? { context: target.context } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(prepared.chosenNamespace ? { chosenNamespace: prepared.chosenNamespace } : {}), ...(prepared.server ? { server: prepared.server } : {}), production: isProduction(target.context, ctx.env.HANDRAIL_PRODUCTION_PATTERN) },
     drills: scenarios.map((s) => ({ id: s.id, runbook: s.runbook, title: s.title, severity: s.severity, needs: [...(s.needs ?? [])], missing: missingNeeds(s, ctx.env) })),
     ...(opts.drillPicker ? { homeMode: "drills" as const } : {}),
     // With no kubeconfig at all the answer is known before the first frame; otherwise the probe reports in under PROBE_TIMEOUT_MS.
@@ -121,15 +121,23 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     const { runbook, file } = await findRunbook(ctx, opts.open);
     // A runbook named by its file may not be on the search path: the console still needs its card.
     if (!runbooks.some((r) => r.id === runbook.id)) runbooks.push({ id: runbook.id, title: runbook.title, tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, ...sourceIfReadable(file, ctx.cwd) });
-    const severity = parseSeverity(opts.severity, "high");
-    const inputs = resolveInputs(runbook, parsePairs("--set", opts.set ?? []), ctx.env);
-    await controller.startIncident(runbook.id, severity, inputs);
+    // What the flags give is checked now (bad input is exit 2 before the screen); the start screen asks the rest.
+    const severity = opts.severity !== undefined ? parseSeverity(opts.severity, "high") : undefined;
+    const given = givenInputs(runbook, parsePairs("--set", opts.set ?? []), ctx.env, (line) => process.stderr.write(`${line}\n`));
+    controller.begin(runbook.id, { ...(severity ? { severity } : {}), inputs: given });
   }
   // A closed terminal or a kill ends the console as a quit would: the running step is cancelled and recorded, the lock released.
   const hangUp = () => void controller.hangUp();
   process.on("SIGHUP", hangUp);
   process.on("SIGTERM", hangUp);
+  // The console draws on the terminal's alternate screen (as less and top do): a new incident or drill starts on a
+  // clean screen, and the shell's scrollback is left as it was. Not on a terminal that cannot (TERM=dumb).
+  const alternate = ctx.env.TERM !== "dumb";
+  const screen = (on: boolean) => {
+    if (alternate) process.stdout.write(on ? "\u001b[?1049h\u001b[H" : "\u001b[?1049l");
+  };
   for (;;) {
+    screen(true);
     // Each screen reads the terminal through a stream of its own, destroyed before a step takes
     // the terminal: a merely paused stream goes on reading into its buffer (up to its high-water
     // mark), so keys typed for the step would land in handrail instead.
@@ -138,6 +146,7 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     await ink.app.waitUntilExit();
     if (input.isTTY) input.setRawMode(false);
     input.destroy();
+    screen(false);
     const run = ink.handOver;
     if (!run) break;
     ink.handOver = undefined;

@@ -12,7 +12,7 @@ import { optionsFor } from "../incident/plan.js";
 import { preflight } from "../incident/preflight.js";
 import { reapInterrupted } from "../incident/reap.js";
 import { IncidentSession } from "../incident/session.js";
-import { checkInputValue, type InputValue } from "../runbooks/inputs.js";
+import { checkInputValue, defaultFor, type InputValue, type KubeDefaults } from "../runbooks/inputs.js";
 import { SEVERITIES, type Runbook, type Severity } from "../runbooks/schema.js";
 import { didYouMean } from "../runbooks/suggest.js";
 import { findRunbook, type CommandContext } from "./context.js";
@@ -56,20 +56,35 @@ export function parseSeverity(value: string | undefined, fallback: Severity): Se
   throw new UsageError(`--severity ${value}: expected ${SEVERITIES.join(" | ")}${didYouMean(value, SEVERITIES)}`);
 }
 
+/** The inputs the flags and HANDRAIL_INPUT_<NAME> give, checked as for run; the rest is left for the start screen to ask. */
+export function givenInputs(runbook: Runbook, pairs: Record<string, string>, env: Record<string, string | undefined>, warn: (line: string) => void): Record<string, InputValue> {
+  const specs = runbook.inputs ?? {};
+  const named = Object.keys(specs).filter((n) => pairs[n] !== undefined || env[`HANDRAIL_INPUT_${n.toUpperCase()}`] !== undefined);
+  // An unknown name is refused against the whole runbook (with its list of inputs), then only the given ones are checked.
+  resolveUnknown(runbook, pairs);
+  return resolveInputs({ ...runbook, inputs: Object.fromEntries(named.map((n) => [n, specs[n]!])) }, pairs, env, warn);
+}
+
+function resolveUnknown(runbook: Runbook, given: Record<string, unknown>): void {
+  const specs = runbook.inputs ?? {};
+  for (const name of Object.keys(given)) {
+    if (!specs[name]) throw new UsageError(`--set ${name}: the runbook ${runbook.id} has no input "${name}"${didYouMean(name, Object.keys(specs))}`, `Its inputs: ${Object.keys(specs).join(", ") || "none"}`);
+  }
+}
+
 /** Every input checked by type before anything runs; secrets may come from HANDRAIL_INPUT_<NAME>. */
-export function resolveInputs(runbook: Runbook, given: Record<string, string | string[]>, env: Record<string, string | undefined>, warn: (line: string) => void = () => undefined): Record<string, InputValue> {
+export function resolveInputs(runbook: Runbook, given: Record<string, string | string[]>, env: Record<string, string | undefined>, warn: (line: string) => void = () => undefined, kube: KubeDefaults = {}): Record<string, InputValue> {
   const specs = runbook.inputs ?? {};
   for (const name of Object.keys(given)) {
     if (specs[name]?.type === "secret") warn(`warning: --set ${name} puts a secret in your shell history; use HANDRAIL_INPUT_${name.toUpperCase()} instead`);
   }
-  for (const name of Object.keys(given)) {
-    if (!specs[name]) throw new UsageError(`--set ${name}: the runbook ${runbook.id} has no input "${name}"${didYouMean(name, Object.keys(specs))}`, `Its inputs: ${Object.keys(specs).join(", ") || "none"}`);
-  }
+  resolveUnknown(runbook, given);
   const values: Record<string, InputValue> = {};
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(specs)) {
     const fromEnv = env[`HANDRAIL_INPUT_${name.toUpperCase()}`];
-    const raw = given[name] ?? fromEnv ?? (spec.default !== undefined ? spec.default : undefined);
+    const fallback = defaultFor(name, spec, kube);
+    const raw = given[name] ?? fromEnv ?? (fallback !== undefined ? fallback : undefined);
     if (raw === undefined) {
       if (spec.required === false) continue;
       problems.push(`--set ${name}=…: required${spec.prompt ? ` (${spec.prompt})` : ""}${spec.type === "enum" ? `, one of ${(spec.values ?? []).join(" | ")}` : ""}${spec.type === "secret" ? `; or set HANDRAIL_INPUT_${name.toUpperCase()}` : ""}`);
@@ -96,14 +111,14 @@ function parseOptions(runbook: Runbook, severity: Severity, pairs: Record<string
   return pairs;
 }
 
-async function kubeFor(ctx: CommandContext): Promise<{ target?: KubeTarget; server?: string; cleanup: () => void }> {
+async function kubeFor(ctx: CommandContext): Promise<{ target?: KubeTarget; server?: string; chosenNamespace?: string; cleanup: () => void }> {
   const { dir, cleanup } = privateKubeDir();
   const prepared = await prepareKube({ ...(ctx.options.kubeconfig ? { kubeconfig: ctx.options.kubeconfig } : {}), ...(ctx.options.context ? { context: ctx.options.context } : {}), ...(ctx.options.namespace ? { namespace: ctx.options.namespace } : {}), env: ctx.env }, dir);
   if (!prepared.ok) {
     cleanup();
     throw new UsageError(prepared.message, prepared.hint);
   }
-  return { target: prepared.target, ...(prepared.server ? { server: prepared.server } : {}), cleanup };
+  return { target: prepared.target, ...(prepared.server ? { server: prepared.server } : {}), ...(prepared.chosenNamespace ? { chosenNamespace: prepared.chosenNamespace } : {}), cleanup };
 }
 
 /** Refused before anything runs: every problem at once, exit 2. */
@@ -180,7 +195,8 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       runbook = found.runbook;
       const severity = parseSeverity(opts.severity, drill?.drill.scenario.severity ?? "high");
       const pairs = parsePairs("--set", opts.set ?? []);
-      const inputs = resolveInputs(runbook, drill ? drillInputs(drill.drill, pairs) : pairs, ctx.env, (line) => err(`${line}\n`));
+      const kubeDefaults = { ...(kube.chosenNamespace ? { namespace: kube.chosenNamespace } : {}), ...(kube.target?.context ? { context: kube.target.context } : {}) };
+      const inputs = resolveInputs(runbook, drill ? drillInputs(drill.drill, pairs) : pairs, ctx.env, (line) => err(`${line}\n`), kubeDefaults);
       parseOptions(runbook, severity, given);
       refuseUnlessClear(preflight({ runbook, severity, inputs, chosen: {}, done: new Set(), options: given, yes, dryRun: opts.dryRun === true, missingSecrets: [] }));
       session = IncidentSession.open({

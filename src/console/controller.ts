@@ -4,8 +4,6 @@
  * `perform` carries that out — the same two functions a headless run uses. What the operator
  * sees is `viewOf(state, now)`, pushed into the store.
  */
-import type { NotifySettings } from "../executors/notify/settings.js";
-import type { KubeTarget } from "../executors/types.js";
 import { perform, type EffectIO } from "../incident/effects.js";
 import type { IncidentEvent } from "../incident/events.js";
 import { readIncidentFile } from "../incident/log.js";
@@ -13,40 +11,21 @@ import { attachNotifier, type Notifier } from "../incident/notifier.js";
 import { buildReport, renderMarkdown } from "../incident/report.js";
 import { decide, type Command, type Intent } from "../incident/runner.js";
 import { safeUser } from "../incident/identity.js";
-import { reapInterrupted } from "../incident/reap.js";
+import { productionOf } from "../incident/production.js";
 import { IncidentSession } from "../incident/session.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Severity } from "../runbooks/schema.js";
 import type { ActResult, ConsoleController } from "../ui/controller.js";
-import { type ConsoleStore, type IncidentCard, type RunbookCard } from "../ui/store.js";
+import type { ConsoleStore } from "../ui/store.js";
 import { ClusterPanel } from "./cluster-panel.js";
 import { DrillMode, kubeRecord, type StepWorld } from "./drill-mode.js";
-import type { DrillLauncher } from "./drill-run.js";
 import { historyOf, historyOfAll, type EditedSteps } from "./history.js";
 import { LiveRun } from "./live-run.js";
-import { resumeNeeds, type LocateRunbook, type ResumeAnswers } from "./resume.js";
+import type { ControllerDeps } from "./controller-deps.js";
+import { resumeSession, type ResumeAnswers } from "./resume.js";
 import { viewOf } from "./view.js";
 
-export interface ControllerDeps {
-  store: ConsoleStore;
-  runbooks: RunbookCard[];
-  incidentsDir: string;
-  env: Record<string, string | undefined>;
-  cwd: string;
-  kube?: KubeTarget;
-  kubeServer?: string;
-  dryRun: boolean;
-  mode: "console" | "drill";
-  /** Channel settings for notify steps and escalations, loaded by the command layer. */
-  notify?: NotifySettings;
-  listIncidents: () => IncidentCard[];
-  /** The runbook an incident was opened on (its recorded file, else its id on the search path). */
-  locate?: LocateRunbook;
-  exit: () => void;
-  /** Give the terminal to an interactive step (the screen is put away and drawn again after). */
-  handOver?: (run: () => Promise<void>) => Promise<void>;
-  drills?: DrillLauncher;
-}
+export type { ControllerDeps } from "./controller-deps.js";
 
 const operator = safeUser() ?? "operator";
 
@@ -95,7 +74,7 @@ export class Controller implements ConsoleController {
     this.detach.push(detach, session.subscribe((e) => this.onEvent(e)));
     this.edited = new Set();
     const history = historyOfAll(readIncidentFile(session.file).events, session.state);
-    this.store.setState({ screen: "walk", resuming: undefined, history, incidentFile: session.file, live: undefined, flash: undefined });
+    this.store.setState({ screen: "walk", resuming: undefined, starting: undefined, history, incidentFile: session.file, live: undefined, flash: undefined });
     session.checkPolicy();
     this.refresh();
   }
@@ -114,7 +93,9 @@ export class Controller implements ConsoleController {
     if (!s) return;
     const state = s.state;
     const report = state.resolved ? renderMarkdown(buildReport(readIncidentFile(s.file).events)) : undefined;
-    this.store.setState({ incident: state, ...viewOf(state, Date.now(), (item) => s.shown(item)), report });
+    // A drill is never production, whatever its inputs say: its frame is magenta.
+    const production = this.drill ? { production: false } : productionOf(state, this.store.getState().kube);
+    this.store.setState({ incident: state, ...viewOf(state, Date.now(), (item) => s.shown(item)), production, report });
   }
 
   async startIncident(runbookId: string, severity: Severity, inputs: Record<string, InputValue>): Promise<void> {
@@ -128,6 +109,20 @@ export class Controller implements ConsoleController {
     } catch (e) {
       this.flash(`cannot open the incident: ${(e as Error).message}`, "error");
     }
+  }
+
+  begin(runbookId: string, given: { severity?: Severity; inputs?: Record<string, InputValue> } = {}): void {
+    const card = this.deps.runbooks.find((r) => r.id === runbookId);
+    if (!card) return this.flash(`no runbook ${runbookId}`, "error");
+    const inputs = given.inputs ?? {};
+    // Everything given: straight to the walk. Otherwise the start screen asks what is missing (a default is shown, never silently taken).
+    const covered = Object.keys(card.runbook.inputs ?? {}).every((n) => inputs[n] !== undefined);
+    if (given.severity && covered) return void this.startIncident(card.id, given.severity, inputs);
+    this.store.setState({ starting: { card, ...(given.severity ? { severity: given.severity } : {}), inputs }, flash: undefined });
+  }
+
+  changeInput(name: string, value: InputValue): void {
+    this.guard((s) => s.changeInput(name, value));
   }
 
   async startDrill(scenarioId: string): Promise<void> {
@@ -148,15 +143,7 @@ export class Controller implements ConsoleController {
 
   /** Judge the drill and record its end, once (when resolved, left or quit). */
   private async finishDrill(): Promise<void> {
-    const s = this.session;
-    if (!this.drill || !s) return;
-    try {
-      const lines = await this.drill.finish(s);
-      if (lines) this.store.setState({ drillSummary: lines });
-      this.refresh();
-    } catch (e) {
-      this.flash(`the drill could not be judged: ${(e as Error).message}`, "error");
-    }
+    if (this.drill && this.session) await this.drill.judge(this.session, this.store, () => this.refresh());
   }
 
   /** Stop the drill's world and give the console back the operator's own cluster. */
@@ -172,12 +159,10 @@ export class Controller implements ConsoleController {
   async resumeIncident(file: string, answers: ResumeAnswers = {}): Promise<void> {
     try {
       if (!this.deps.locate) throw new Error("resuming is not available here");
-      const needs = await resumeNeeds(file, this.deps.locate, answers);
-      if (needs.ask) return this.store.setState({ resuming: needs.ask, flash: undefined });
-      const { session, read, interrupted } = IncidentSession.resume(file, needs.runbook, { secrets: answers.secrets ?? {}, forceUnlock: answers.forceUnlock === true, ...(needs.changed ? { runbookChanged: needs.changed } : {}) });
-      const reaped = await reapInterrupted(session, read.events, interrupted);
-      this.attach(session);
-      if (interrupted.length > 0) this.flash([`interrupted when handrail last stopped: ${interrupted.join(", ")} (offered again)`, ...reaped].join("; "));
+      const r = await resumeSession(file, this.deps.locate, answers);
+      if ("ask" in r) return this.store.setState({ resuming: r.ask, flash: undefined });
+      this.attach(r.session);
+      if (r.message) this.flash(r.message);
     } catch (e) {
       this.store.setState({ resuming: undefined });
       this.flash((e as Error).message, "error");
@@ -187,12 +172,15 @@ export class Controller implements ConsoleController {
   act(intent: Intent): ActResult {
     const s = this.session;
     if (!s) return { refused: "no incident is open" };
-    const cmd = decide(s.state, intent, { by: operator, dryRun: this.deps.dryRun, terminal: true, production: this.store.getState().kube.production });
+    const cmd = decide(s.state, intent, { by: operator, dryRun: this.deps.dryRun, terminal: true, production: this.store.getState().production?.production === true });
     if (cmd.type === "ask") return { ask: cmd.confirmation };
     if (cmd.type === "refuse") {
       this.flash(cmd.reason, "error");
       return { refused: cmd.reason };
     }
+    // The output pane belongs to the step on screen: acting on another step clears the last one's output.
+    const live = this.store.getState().live;
+    if (live && !this.live.runningKey && !(cmd.type === "run" && cmd.item.key === live.key)) this.store.setState({ live: undefined });
     if (cmd.type === "run") void this.live.run(s, cmd, this.io(this.deps.handOver ? { around: this.deps.handOver } : {}), (m) => this.flash(m, "error"), () => this.refresh());
     else if (cmd.type !== "stop" && cmd.type !== "end") void this.apply(s, cmd);
     return {};
@@ -257,7 +245,7 @@ export class Controller implements ConsoleController {
   leave(): void {
     const home = () => {
       this.close();
-      this.store.setState({ screen: "home", resuming: undefined, incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, drillSummary: undefined, incidents: this.deps.listIncidents() });
+      this.store.setState({ screen: "home", resuming: undefined, starting: undefined, production: undefined, incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, drillSummary: undefined, incidents: this.deps.listIncidents() });
     };
     if (!this.drill) return home();
     // The drill's end is recorded in the incident before the session closes.

@@ -4,7 +4,7 @@
  */
 import type { KubeTarget } from "../executors/types.js";
 import type { IncidentSession } from "../incident/session.js";
-import type { ConsoleView, KubeView } from "../ui/store.js";
+import type { ConsoleStore, ConsoleView, KubeView } from "../ui/store.js";
 import type { DrillLauncher, DrillRun } from "./drill-run.js";
 
 /** Where steps run and incidents go. */
@@ -62,6 +62,17 @@ export class DrillMode {
     if (this.finished) return undefined;
     this.finished = true;
     return this.run.finish(session);
+  }
+
+  /** Judge the drill once into the store (the closing screen's summary), or say why it could not be judged. */
+  async judge(session: IncidentSession, store: ConsoleStore, refresh: () => void): Promise<void> {
+    try {
+      const lines = await this.finish(session);
+      if (lines) store.setState({ drillSummary: lines });
+      refresh();
+    } catch (e) {
+      store.setState({ flash: { text: `the drill could not be judged: ${(e as Error).message}`, tone: "error" } });
+    }
   }
 
   /** Stop the world; returns the view to go back to. */

@@ -4,6 +4,8 @@
  */
 import { readIncidentFile } from "../incident/log.js";
 import { replay } from "../incident/machine.js";
+import { reapInterrupted } from "../incident/reap.js";
+import { IncidentSession } from "../incident/session.js";
 import type { Runbook } from "../runbooks/schema.js";
 import type { RunbookSource } from "../runbooks/source.js";
 import type { ResumeAsk } from "../ui/store.js";
@@ -29,4 +31,14 @@ export async function resumeNeeds(file: string, locate: LocateRunbook, answers: 
   const changed = target.changed && !answers.acceptChanged ? { file: target.source.file, was: target.changed.was, now: target.changed.now } : undefined;
   if (secrets.length > 0 || changed) return { ask: { file, incident: state.id ?? file, secrets, ...(changed ? { changed } : {}), answers: { secrets: answers.secrets ?? {}, acceptChanged: answers.acceptChanged === true, forceUnlock: answers.forceUnlock === true } } };
   return { runbook: target.runbook, ...(target.changed ? { changed: target.source } : {}) };
+}
+
+/** Resume when nothing is left to ask: the session, with a surviving group of an interrupted attempt ended first; or what to ask. */
+export async function resumeSession(file: string, locate: LocateRunbook, answers: ResumeAnswers): Promise<{ ask: ResumeAsk } | { session: IncidentSession; message?: string }> {
+  const needs = await resumeNeeds(file, locate, answers);
+  if (needs.ask) return { ask: needs.ask };
+  const { session, read, interrupted } = IncidentSession.resume(file, needs.runbook, { secrets: answers.secrets ?? {}, forceUnlock: answers.forceUnlock === true, ...(needs.changed ? { runbookChanged: needs.changed } : {}) });
+  const reaped = await reapInterrupted(session, read.events, interrupted);
+  if (interrupted.length === 0) return { session };
+  return { session, message: [`interrupted when handrail last stopped: ${interrupted.join(", ")} (offered again)`, ...reaped].join("; ") };
 }

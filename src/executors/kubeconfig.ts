@@ -28,7 +28,8 @@ export interface KubeSelection {
 }
 
 export type PreparedKube =
-  | { ok: true; target: KubeTarget; server?: string; files: string[] }
+  /** `chosenNamespace`: the namespace --namespace or the context names (not kubectl's fallback "default"): inputs named namespace default to it. */
+  | { ok: true; target: KubeTarget; server?: string; files: string[]; chosenNamespace?: string }
   | { ok: false; message: string; hint: string };
 
 const PATH_FIELDS = ["certificate-authority", "client-certificate", "client-key", "tokenFile"];
@@ -88,7 +89,7 @@ export async function prepareKube(sel: KubeSelection, privateDir: string): Promi
   }
   if (read.length === 0) {
     // No kubeconfig at all: kubectl steps will say so themselves (and get a diagnosis).
-    return { ok: true, target: sel.namespace ? { namespace: sel.namespace } : {}, files: [] };
+    return { ok: true, target: sel.namespace ? { namespace: sel.namespace } : {}, files: [], ...(sel.namespace ? { chosenNamespace: sel.namespace } : {}) };
   }
   const name = sel.context ?? current;
   if (name === undefined) {
@@ -103,7 +104,8 @@ export async function prepareKube(sel: KubeSelection, privateDir: string): Promi
   const userName = String(ctx.user ?? "");
   const cluster = clusters.get(clusterName);
   if (!cluster) return { ok: false, message: `context "${name}" names cluster "${clusterName}", which the kubeconfig does not define`, hint: "Fix the kubeconfig." };
-  const namespace = sel.namespace ?? (typeof ctx.namespace === "string" && ctx.namespace !== "" ? ctx.namespace : "default");
+  const chosen = sel.namespace ?? (typeof ctx.namespace === "string" && ctx.namespace !== "" ? ctx.namespace : undefined);
+  const namespace = chosen ?? "default";
   const minified = {
     apiVersion: "v1",
     kind: "Config",
@@ -117,7 +119,7 @@ export async function prepareKube(sel: KubeSelection, privateDir: string): Promi
   const fresh = `${out}.${randomBytes(4).toString("hex")}`;
   await writeFile(fresh, stringify(minified), { mode: 0o600, flag: "wx" });
   await rename(fresh, out);
-  return { ok: true, target: { kubeconfig: out, context: name, namespace }, server: typeof cluster.server === "string" ? cluster.server : undefined, files: read };
+  return { ok: true, target: { kubeconfig: out, context: name, namespace }, server: typeof cluster.server === "string" ? cluster.server : undefined, files: read, ...(chosen ? { chosenNamespace: chosen } : {}) };
 }
 
 /**

@@ -41,6 +41,8 @@ export type IncidentEventBody =
     }
   /** A secret's value is never written: `value` holds the mask, and the value lives in the process that was given it. */
   | { type: "input.set"; name: string; value: string | string[]; secret?: boolean }
+  /** An input changed mid-incident (a wrong host, a namespace): the steps after it use `value`. A secret's values are masks. */
+  | { type: "input.changed"; name: string; from: string | string[]; value: string | string[]; secret?: boolean }
   | { type: "severity.changed"; from: Severity; to: Severity; reason?: string }
   /** `jump: true` when the operator moved the walk to this phase out of order. */
   | { type: "phase.entered"; phase: string; jump?: boolean }

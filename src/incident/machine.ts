@@ -31,6 +31,8 @@ export interface IncidentState {
   /** A step that failed with onFail: stop, or was cancelled: the operator decides what now. */
   halted?: { step: string; status: StepState };
   running?: string;
+  /** How many times each step's onFail goto has been followed (bounded by its `retries`). */
+  gotosTaken: Record<string, number>;
   phasesEntered: string[];
   notes: Array<{ ts: string; text: string; step?: string }>;
   slaBreachedAt?: string;
@@ -49,6 +51,7 @@ export function initialState(runbook: Runbook, severity: Severity = "high"): Inc
     chosen: {},
     steps: {},
     next: { start: true },
+    gotosTaken: {},
     phasesEntered: [],
     notes: [],
     escalations: {},
@@ -70,20 +73,24 @@ function withPlan(state: IncidentState): IncidentState {
 
 const FINAL: ReadonlySet<StepState> = new Set(["passed", "found", "skipped"]);
 
-function onFailOf(state: IncidentState, key: string): string {
+function onFailOf(state: IncidentState, key: string): { onFail: string; retries?: number } {
   const item = flatten(state.plan).find((i) => i.key === key);
   // A notification that did not go out must not hold the incident: notify steps continue unless told otherwise.
-  return item?.kind === "step" ? (item.step.onFail ?? (item.step.notify ? "continue" : "stop")) : "stop";
+  if (item?.kind !== "step") return { onFail: "stop" };
+  return { onFail: item.step.onFail ?? (item.step.notify ? "continue" : "stop"), ...(item.step.retries !== undefined ? { retries: item.step.retries } : {}) };
 }
 
-function afterFinish(state: IncidentState, e: EventOf<"step.finished">): Pick<IncidentState, "next" | "halted"> {
+function afterFinish(state: IncidentState, e: EventOf<"step.finished">): Pick<IncidentState, "next" | "halted" | "gotosTaken"> {
+  const gotosTaken = state.gotosTaken;
   // A symptom found is what a diagnose step is for: the walk goes on, as after a pass.
-  if (e.status === "passed" || e.status === "found") return { next: { after: e.step }, halted: undefined };
-  if (e.status === "cancelled") return { next: { at: e.step }, halted: { step: e.step, status: e.status } };
-  const onFail = onFailOf(state, e.step);
-  if (onFail === "continue") return { next: { after: e.step }, halted: undefined };
-  if (onFail.startsWith("goto:")) return { next: { at: onFail.slice(5) }, halted: undefined };
-  return { next: { at: e.step }, halted: { step: e.step, status: e.status } };
+  if (e.status === "passed" || e.status === "found") return { next: { after: e.step }, halted: undefined, gotosTaken };
+  if (e.status === "cancelled") return { next: { at: e.step }, halted: { step: e.step, status: e.status }, gotosTaken };
+  const { onFail, retries } = onFailOf(state, e.step);
+  if (onFail === "continue") return { next: { after: e.step }, halted: undefined, gotosTaken };
+  const taken = gotosTaken[e.step] ?? 0;
+  // A goto that loops back is followed `retries` times (validate requires the bound); then the step stops the walk.
+  if (onFail.startsWith("goto:") && (retries === undefined || taken < retries)) return { next: { at: onFail.slice(5) }, halted: undefined, gotosTaken: { ...gotosTaken, [e.step]: taken + 1 } };
+  return { next: { at: e.step }, halted: { step: e.step, status: e.status }, gotosTaken };
 }
 
 /** Apply one event. Unknown or irrelevant events leave the state as it was. */
@@ -93,6 +100,7 @@ export function reduce(state: IncidentState, e: IncidentEvent): IncidentState {
     case "incident.opened":
       return withPlan({ ...s, id: e.incident, opened: e, severity: e.severity });
     case "input.set":
+    case "input.changed":
       // A secret's value is not in the file (only its mask): the state knows the name, the session holds the value.
       if (e.secret) return withPlan({ ...s, secrets: s.secrets.includes(e.name) ? s.secrets : [...s.secrets, e.name] });
       return withPlan({ ...s, inputs: { ...s.inputs, [e.name]: e.value } });

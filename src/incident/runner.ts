@@ -21,6 +21,8 @@ export type Intent =
   /** Pick an option at a choice point, or another option of the phase whose step is on screen. */
   | { type: "choose"; option: string }
   | { type: "jump"; phase: string }
+  /** Edit the step's command (the console opens the prompt for a run step; for others the runner says why not). */
+  | { type: "edit" }
   /** Headless: whatever the flags say comes next. */
   | { type: "next" };
 
@@ -139,6 +141,10 @@ export function decide(state: IncidentState, intent: Intent, mode: RunMode): Com
     case "jump":
       if (!state.plan.some((p) => p.phase.id === intent.phase)) return { type: "refuse", reason: `no phase ${intent.phase} in this walk` };
       return { type: "jump", phase: intent.phase, passedOver: passedOver(state, intent.phase) };
+    case "edit":
+      if (!current) return { type: "refuse", reason: "no step to edit here" };
+      if (current.step.run !== undefined) return { type: "refuse", reason: "the edit prompt is the console's: e opens it" };
+      return { type: "refuse", reason: stepKind(current.step) === "manual" ? "a manual step has no command: do what it says, then y (n notes what you did)" : `a ${stepKind(current.step)} step is a call handrail makes itself, with no script to edit: s skips it` };
     case "next":
       return nextFor(state, action, current, mode);
   }

@@ -268,6 +268,13 @@ export class IncidentSession {
     this.record({ type: "note.added", text: this.redactor.text(text), ...(step ? { step } : {}) });
   }
 
+  /** An input's new value mid-incident, logged; a secret's value is kept in memory only, as at the start. */
+  changeInput(name: string, value: InputValue): void {
+    const secret = this.state.runbook.inputs?.[name]?.type === "secret";
+    if (secret) this.setSecret(name, inputToEnv(value));
+    this.record({ type: "input.changed", name, from: secret ? MASK : (this.state.inputs[name] ?? ""), value: secret ? MASK : value, ...(secret ? { secret: true } : {}) });
+  }
+
   changeSeverity(to: Severity, reason?: string): void {
     if (to === this.state.severity) return;
     this.record({ type: "severity.changed", from: this.state.severity, to, ...(reason ? { reason } : {}) });

@@ -89,3 +89,17 @@ export function checkInputValue(spec: InputSpec, value: unknown): CheckResult {
 export function inputToEnv(value: InputValue): string {
   return Array.isArray(value) ? value.join(" ") : value;
 }
+
+/** The kube target an incident opens against: inputs named after it default to it (what the steps will target). */
+export interface KubeDefaults {
+  /** The namespace --namespace or the kube context names (not a fallback). */
+  namespace?: string;
+  context?: string;
+}
+
+/** An input's default: `namespace` / `context` inputs follow the kube target, others the runbook's default. */
+export function defaultFor(name: string, spec: InputSpec, kube: KubeDefaults = {}): InputSpec["default"] {
+  if (name === "namespace" && kube.namespace !== undefined) return kube.namespace;
+  if (name === "context" && kube.context !== undefined) return kube.context;
+  return spec.default;
+}

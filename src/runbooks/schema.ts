@@ -3,6 +3,7 @@
  * the project read these files, so fields are only ever added, never renamed.
  */
 import { z } from "zod";
+import { conditionSchema } from "./conditions.js";
 import { REGEX_DEADLINE_MS } from "../util/regex-deadline.js";
 import { durationRangeProblem } from "./duration.js";
 import { PATTERN_LINE_CHARS, PATTERN_WINDOW_CHARS } from "./patterns.js";
@@ -239,6 +240,11 @@ export const runbookSchema = z.strictObject({
   owner: text.optional(),
   source: text.optional(),
   links: z.array(link).optional(),
+  /**
+   * When an incident on this runbook is production (besides a production kube context, or an input
+   * named environment set to production/prod): the frame turns red and risky steps need their target typed back.
+   */
+  production: conditionSchema.optional(),
   severities: z.partialRecord(z.enum(SEVERITIES), severityPolicy).optional(),
   escalations: z.array(escalationSchema).optional(),
   inputs: z.record(z.string().regex(INPUT_NAME, { error: "input names are lowercase identifiers (a-z, 0-9, _)" }), inputSchema).optional(),

@@ -1,7 +1,6 @@
 /** The console: home, starting an incident, the walkthrough. */
 import { Box } from "ink";
-import { useEffect, useState } from "react";
-import { ConsoleProvider, useView } from "./context.js";
+import { ConsoleProvider, useController, useView } from "./context.js";
 import type { ConsoleController } from "./controller.js";
 import { Home } from "./home.js";
 import { ResumeIncident } from "./resume.js";
@@ -10,20 +9,17 @@ import type { ConsoleStore, RunbookCard } from "./store.js";
 import { Walkthrough } from "./walkthrough.js";
 
 function Screens() {
+  const controller = useController();
   const screen = useView((v) => v.screen);
   const resuming = useView((v) => v.resuming !== undefined);
-  const [starting, setStarting] = useState<RunbookCard | undefined>();
-  // Once an incident is open, going back leads home, not to the start screen again.
-  useEffect(() => {
-    if (screen === "walk") setStarting(undefined);
-  }, [screen]);
+  const starting = useView((v) => v.starting);
   if (screen === "walk") return <Walkthrough />;
   if (resuming) return <ResumeIncident />;
-  if (starting) return <StartIncident card={starting} onCancel={() => setStarting(undefined)} />;
-  return <Home onStart={setStarting} />;
+  if (starting) return <StartIncident key={starting.card.id} card={starting.card} severity={starting.severity} given={starting.inputs} onCancel={() => controller.leave()} />;
+  return <Home onStart={(card: RunbookCard) => controller.begin(card.id)} />;
 }
 
-export function App(props: { store: ConsoleStore; controller: ConsoleController; interactive: boolean }) {
+export function App(props: { store: ConsoleStore; controller: ConsoleController; interactive: boolean; guardMs?: number }) {
   return (
     <ConsoleProvider {...props}>
       <Box flexDirection="column">

@@ -3,6 +3,7 @@ import { createContext, useContext, type ReactNode } from "react";
 import { useStore } from "zustand";
 import type { ConsoleController } from "./controller.js";
 import { KeysProvider } from "./keys.js";
+import { CONFIRM_GUARD_MS } from "./walk-keys.js";
 import type { ConsoleStore, ConsoleView } from "./store.js";
 
 interface ConsoleContextValue {
@@ -10,6 +11,8 @@ interface ConsoleContextValue {
   controller: ConsoleController;
   /** Whether key handlers may attach (false without a TTY: Ink's raw mode would throw). */
   interactive: boolean;
+  /** How long a new step or choice is on screen before r, y or a number acts on it (CONFIRM_GUARD_MS; tests of other rules set 0). */
+  guardMs?: number;
 }
 
 const ConsoleContext = createContext<ConsoleContextValue | undefined>(undefined);
@@ -39,4 +42,8 @@ export function useController(): ConsoleController {
 
 export function useInteractive(): boolean {
   return useConsole().interactive;
+}
+
+export function useGuardMs(): number {
+  return useConsole().guardMs ?? CONFIRM_GUARD_MS;
 }

@@ -14,6 +14,10 @@ export interface ActResult {
 
 export interface ConsoleController {
   startIncident(runbookId: string, severity: Severity, inputs: Record<string, InputValue>): Promise<void>;
+  /** The start screen for a runbook: what is not given (severity, inputs) is asked there. */
+  begin(runbookId: string, given?: { severity?: Severity; inputs?: Record<string, InputValue> }): void;
+  /** An input's new value mid-incident (logged as input.changed; the steps after it use it). */
+  changeInput(name: string, value: InputValue): void;
   /** Resume an incident; what it needs first (secret values, a changed runbook) is asked on the resume screen. */
   resumeIncident(file: string, answers?: { secrets?: Record<string, string>; acceptChanged?: boolean; forceUnlock?: boolean }): Promise<void>;
   /** Start a drill scenario: its simulated world, then an incident on its runbook with its inputs. */

@@ -1,11 +1,17 @@
-/** One keymap: command → keys, which also renders the footer help, so the two never disagree. */
+/**
+ * One keymap: command → keys, which also renders the footer and the `?` help of each screen, so
+ * they never disagree with what a key does. Enter never confirms a step or picks an option:
+ * running is `r`, a manual step is confirmed with `y` (or `d`), an option is picked by its number.
+ */
 import type { Key } from "ink";
 
 export type Command =
   | "run"
+  | "confirm"
   | "skip"
   | "note"
   | "edit"
+  | "inputs"
   | "severity"
   | "acknowledge"
   | "resolve"
@@ -15,6 +21,7 @@ export type Command =
   | "up"
   | "down"
   | "select"
+  | "pick"
   | "switch"
   | "jump"
   | "option"
@@ -29,13 +36,18 @@ interface Binding {
   match: (input: string, key: Key) => boolean;
 }
 
-const char = (c: string) => (input: string, key: Key) => input === c && !key.ctrl && !key.meta;
+const char =
+  (...cs: string[]) =>
+  (input: string, key: Key) =>
+    cs.includes(input) && !key.ctrl && !key.meta;
 
 export const KEYMAP: Record<Command, Binding> = {
-  run: { keys: ["r", "enter"], label: "run", match: (i, k) => char("r")(i, k) || k.return },
+  run: { keys: ["r"], label: "run", match: char("r") },
+  confirm: { keys: ["y", "d"], label: "done", match: char("y", "d") },
   skip: { keys: ["s"], label: "skip", match: char("s") },
   note: { keys: ["n"], label: "note", match: char("n") },
   edit: { keys: ["e"], label: "edit command", match: char("e") },
+  inputs: { keys: ["i"], label: "inputs", match: char("i") },
   severity: { keys: ["v"], label: "severity", match: char("v") },
   acknowledge: { keys: ["a"], label: "acknowledge", match: char("a") },
   resolve: { keys: ["x"], label: "resolve", match: char("x") },
@@ -45,6 +57,7 @@ export const KEYMAP: Record<Command, Binding> = {
   up: { keys: ["↑"], label: "up", match: (_i, k) => k.upArrow },
   down: { keys: ["↓"], label: "down", match: (_i, k) => k.downArrow },
   select: { keys: ["enter"], label: "open", match: (_i, k) => k.return },
+  pick: { keys: ["1-9"], label: "pick", match: (i, k) => /^[1-9]$/.test(i) && !k.ctrl && !k.meta },
   switch: { keys: ["tab"], label: "next list", match: (_i, k) => k.tab },
   jump: { keys: ["j"], label: "jump to phase", match: char("j") },
   option: { keys: ["o"], label: "change option", match: char("o") },
@@ -59,12 +72,20 @@ export function commandFor(input: string, key: Key, active: readonly Command[]):
   return active.find((c) => KEYMAP[c].match(input, key));
 }
 
-/** Every binding, one a line, for the `?` overlay. */
-export function fullHelp(): string[] {
-  return (Object.keys(KEYMAP) as Command[]).map((c) => `${KEYMAP[c].keys.join(" / ").padEnd(12)} ${KEYMAP[c].label}`);
+/** The `?` help of a screen: its commands only, one a line. */
+export function helpLines(active: readonly Command[]): string[] {
+  return active.map((c) => `${KEYMAP[c].keys.join(" / ").padEnd(12)} ${KEYMAP[c].label}`);
 }
 
 /** `r run · s skip · …` for the footer. */
 export function footerHelp(active: readonly Command[]): string {
   return active.map((c) => `${KEYMAP[c].keys.join("/")} ${KEYMAP[c].label}`).join(" · ");
 }
+
+/** The keys of an open prompt, for the footer (a prompt is not the screen under it). */
+export const PROMPT_KEYS = {
+  text: "enter submit · esc cancel · ctrl-u clear · ctrl-w delete word",
+  yesNo: "y yes · n no",
+  pick: "↑/↓ move · 1-9 or r pick · esc cancel",
+  help: "any key closes",
+} as const;

@@ -1,8 +1,10 @@
 /** The running step's output: the newest lines that fit, stderr marked, a spinner and elapsed time. */
 import { Box, Text, useStdout } from "ink";
 import { terminalText } from "../executors/terminal-text.js";
+import wrapAnsi from "wrap-ansi";
 import { formatDuration } from "../runbooks/duration.js";
 import { useView } from "./context.js";
+import type { OutputLine } from "./store.js";
 
 const DOTS = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -22,31 +24,52 @@ export function visibleLines<T>(lines: readonly T[], rows: number, offset: numbe
   return { shown: lines.slice(Math.max(0, lines.length - rows - at), lines.length - at), offset: at };
 }
 
-export function OutputPane({ reserve = 14, scroll = 0 }: { reserve?: number; scroll?: number }) {
+/** The pane fills what the walkthrough leaves it; the newest lines sit at its bottom, the oldest give way first. */
+/**
+ * Pure: the rows the pane shows, newest last — each output line wrapped to the pane's width (so a long
+ * line is never cut), counted from the end so only what is shown is ever wrapped.
+ */
+export function paneRows(lines: readonly OutputLine[], width: number, rows: number, offset: number): { shown: Array<{ stream: OutputLine["stream"]; text: string }>; offset: number } {
+  const out: Array<{ stream: OutputLine["stream"]; text: string }> = [];
+  const need = rows + Math.max(0, offset);
+  for (let i = lines.length - 1; i >= 0 && out.length < need; i--) {
+    const l = lines[i]!;
+    const parts = wrapAnsi(terminalText(l.text), Math.max(10, width), { hard: true, trim: false }).split("\n");
+    for (let j = parts.length - 1; j >= 0; j--) out.push({ stream: l.stream, text: parts[j]! });
+  }
+  out.reverse();
+  const { shown, offset: at } = visibleLines(out, rows, offset);
+  return { shown, offset: at };
+}
+
+export function OutputPane({ scroll = 0, rows: budget }: { scroll?: number; rows?: number }) {
   const live = useView((v) => v.live);
   const now = useView((v) => v.now);
   const running = useView((v) => v.running);
   const { stdout } = useStdout();
   if (!live) return null;
-  const rows = Math.max(3, (stdout.rows || 24) - reserve);
-  const { shown, offset } = visibleLines(live.lines, rows, scroll);
+  // The rows the walkthrough measured for the pane (a long line wraps, so fewer lines may fit: the oldest are clipped).
+  const rows = Math.max(1, Math.min(budget ?? (stdout.rows || 24) - 14, (stdout.rows || 24) - 4));
+  const { shown, offset } = paneRows(live.lines, (stdout.columns || 100) - 6, rows, scroll);
   const hidden = live.total - live.lines.length;
   return (
-    <Box flexDirection="column" borderStyle="single" borderColor="gray" paddingX={1}>
-      <Box gap={1}>
+    <Box flexDirection="column" borderStyle="single" borderColor="gray" paddingX={1} flexShrink={0}>
+      <Box gap={1} flexShrink={0}>
         {running ? (
           <Text color="cyan">{spinnerFrame(now, live.total)}</Text>
         ) : null}
         <Text bold>{live.title}</Text>
         <Text dimColor>{`${formatDuration(Math.max(0, (live.endedAt ?? now) - live.startedAt))}${offset > 0 ? ` · scrolled up ${offset} lines (pgdn)` : ""}${hidden > 0 ? ` · ${hidden} earlier lines in the incident file` : ""}`}</Text>
       </Box>
-      {shown.map((l, i) => (
-        <Text key={i} wrap="truncate-end">
-          {l.stream === "stderr" ? <Text color="red">▌</Text> : " "}
-          {/* Step output may carry escapes that act on the terminal (clipboard, title, cursor): colour only. */}
-          {terminalText(l.text)}
-        </Text>
-      ))}
+      <Box flexDirection="column">
+        {shown.map((l, i) => (
+          // Already wrapped to the width (paneRows): each row is one line on screen. Escapes were made colour-only there.
+          <Text key={i} wrap="truncate-end">
+            {l.stream === "stderr" ? <Text color="red">▌</Text> : " "}
+            {l.text}
+          </Text>
+        ))}
+      </Box>
     </Box>
   );
 }

@@ -17,6 +17,10 @@ export interface PickListProps {
   /** Rows shown at once; the list scrolls past them. */
   rows?: number;
   isActive?: boolean;
+  /** The item the cursor starts on (the recommended option). */
+  initial?: number;
+  /** Keys that pick the item under the cursor; Enter by default. A walkthrough choice takes `r` / `y`, never Enter. */
+  pickKeys?: readonly string[];
 }
 
 /** Pure: the cursor after a key, kept inside the list. */
@@ -25,8 +29,8 @@ export function moveCursor(cursor: number, delta: number, length: number): numbe
   return Math.min(length - 1, Math.max(0, cursor + delta));
 }
 
-export function PickList({ items, onPick, onCancel, rows = 10, isActive = true }: PickListProps) {
-  const [cursor, setCursor] = useState(0);
+export function PickList({ items, onPick, onCancel, rows = 10, isActive = true, initial = 0, pickKeys }: PickListProps) {
+  const [cursor, setCursor] = useState(initial);
   const interactive = useInteractive();
   const keys = useKeyFlow();
   // Picking or leaving changes the screen: the keys behind it are for what is drawn next.
@@ -38,7 +42,7 @@ export function PickList({ items, onPick, onCancel, rows = 10, isActive = true }
     (input, key) => {
       if (key.upArrow) setCursor((c) => moveCursor(c, -1, items.length));
       else if (key.downArrow) setCursor((c) => moveCursor(c, 1, items.length));
-      else if (key.return && items[cursor]) pick(items[cursor].id);
+      else if ((pickKeys ? pickKeys.includes(input) && !key.ctrl && !key.meta : key.return) && items[cursor]) pick(items[cursor].id);
       else if (key.escape && onCancel) {
         keys.hold();
         onCancel();
@@ -49,8 +53,11 @@ export function PickList({ items, onPick, onCancel, rows = 10, isActive = true }
   );
   const safe = moveCursor(cursor, 0, items.length);
   const start = Math.max(0, Math.min(safe - Math.floor(rows / 2), items.length - rows));
+  const above = start;
+  const below = Math.max(0, items.length - (start + rows));
   return (
     <Box flexDirection="column">
+      {above > 0 ? <Text dimColor>{`  ↑ ${above} more`}</Text> : null}
       {items.slice(start, start + rows).map((item, i) => {
         // Only the list that takes the keys shows a cursor (home has several lists at once).
         const at = isActive && start + i === safe;
@@ -69,6 +76,7 @@ export function PickList({ items, onPick, onCancel, rows = 10, isActive = true }
           </Box>
         );
       })}
+      {below > 0 ? <Text dimColor>{`  ↓ ${below} more`}</Text> : null}
     </Box>
   );
 }

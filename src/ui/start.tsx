@@ -1,22 +1,27 @@
 /** Starting an incident: severity (with criteria and response time), then each input, checked as typed. */
 import { Box, Text } from "ink";
 import { useState } from "react";
-import { checkInputValue, type InputValue } from "../runbooks/inputs.js";
+import { checkInputValue, defaultFor, type InputValue, type KubeDefaults } from "../runbooks/inputs.js";
 import { DEFAULT_RESPONSE_TIMES, type InputSpec, type Severity } from "../runbooks/schema.js";
-import { useController } from "./context.js";
+import { useController, useView } from "./context.js";
 import { PickList } from "./pick-list.js";
 import { severityOrder, type RunbookCard } from "./store.js";
 import { TextPrompt } from "./text-prompt.js";
 
-function defaultText(spec: InputSpec): string {
-  if (spec.default === undefined) return "";
-  return Array.isArray(spec.default) ? spec.default.join(",") : String(spec.default);
+/** The default shown in the prompt: `namespace` / `context` inputs start from what the steps will target. */
+function defaultText(name: string, spec: InputSpec, kube: KubeDefaults): string {
+  const d = defaultFor(name, spec, kube);
+  if (d === undefined) return "";
+  return Array.isArray(d) ? d.join(",") : String(d);
 }
 
-export function StartIncident({ card, onCancel }: { card: RunbookCard; onCancel: () => void }) {
+/** Asks what `open` was not given: the severity (criteria, response time), then each input not set. */
+export function StartIncident({ card, severity: givenSeverity, given = {}, onCancel }: { card: RunbookCard; severity?: Severity; given?: Record<string, InputValue>; onCancel: () => void }) {
   const controller = useController();
-  const [severity, setSeverity] = useState<Severity | undefined>();
-  const [values, setValues] = useState<Record<string, InputValue>>({});
+  const kube = useView((v) => v.kube);
+  const kubeDefaults: KubeDefaults = { ...(kube.chosenNamespace ? { namespace: kube.chosenNamespace } : {}), ...(kube.context ? { context: kube.context } : {}) };
+  const [severity, setSeverity] = useState<Severity | undefined>(givenSeverity);
+  const [values, setValues] = useState<Record<string, InputValue>>(given);
   const inputs = Object.entries(card.runbook.inputs ?? {});
   const pending = inputs.find(([name]) => values[name] === undefined);
   const policies = card.runbook.severities ?? {};
@@ -56,7 +61,7 @@ export function StartIncident({ card, onCancel }: { card: RunbookCard; onCancel:
       <TextPrompt
         key={name}
         label={`${spec.prompt ?? name} (${spec.type}${spec.type === "list" ? ", comma-separated" : ""}):`}
-        initial={defaultText(spec)}
+        initial={defaultText(name, spec, kubeDefaults)}
         mask={spec.type === "secret"}
         {...(spec.description ? { hint: spec.description } : {})}
         validate={(v) => {

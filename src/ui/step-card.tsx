@@ -68,13 +68,14 @@ export function StepCard() {
   if (current.type === "resolved") return <ResolvedReport />;
   if (current.type === "choose") return <Text bold>{`${current.phase}: choose how to proceed`}</Text>;
   return (
-    <Box flexDirection="column" marginTop={1}>
-      <Box gap={1}>
+    <Box flexDirection="column" marginTop={1} flexShrink={0}>
+      {/* One line of text that wraps as a whole: flex boxes side by side squeeze each other on a narrow terminal. */}
+      <Text wrap="wrap">
         <Text bold>{`${current.phase} › ${current.title}`}</Text>
-        {current.risk ? <Text color={RISK_COLOR[current.risk] ?? "white"}>{`[${current.risk} risk]`}</Text> : null}
-        {current.retry ? <Text color="yellow">(again)</Text> : null}
-        {current.type === "halted" ? <Text color="red">{`stopped: ${current.status ?? ""} — r runs it again, s skips it`}</Text> : null}
-      </Box>
+        {current.risk ? <Text color={RISK_COLOR[current.risk] ?? "white"}>{` [${current.risk} risk]`}</Text> : null}
+        {current.retry ? <Text color="yellow"> (again)</Text> : null}
+      </Text>
+      {current.type === "halted" ? <Text color="red">{`stopped: ${current.status ?? ""} — r runs it again, e edits it, s skips it`}</Text> : null}
       {current.description ? <Text dimColor>{current.description}</Text> : null}
       {current.requires?.length ? <Text color="yellow">{`expects on PATH: ${current.requires.join(", ")}`}</Text> : null}
       {current.kind === "notify" && current.notify ? (
@@ -87,7 +88,7 @@ export function StepCard() {
       ) : (
         <Text color="cyan">{`$ ${current.command ?? ""}`}</Text>
       )}
-      {current.kind === "manual" ? <Text dimColor>Press r when done.</Text> : null}
+      {current.kind === "manual" ? <Text dimColor>Press y when done.</Text> : null}
       {current.checks?.map((c, i) => (
         <Text key={i} color={c.passed ? "green" : "red"}>{`${c.passed ? "✓" : "✗"} ${c.passed ? c.check : (c.reason ?? c.check)}`}</Text>
       ))}

@@ -5,6 +5,7 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { IncidentState } from "../incident/machine.js";
 import type { Runbook, Severity } from "../runbooks/schema.js";
+import type { InputValue } from "../runbooks/inputs.js";
 import type { Display } from "../runbooks/template.js";
 
 export interface RunbookCard {
@@ -85,6 +86,8 @@ export interface HistoryEntry {
 export interface KubeView {
   context?: string;
   namespace?: string;
+  /** The namespace --namespace or the context names (not kubectl's fallback): a `namespace` input defaults to it. */
+  chosenNamespace?: string;
   server?: string;
   /** The context name matches the production pattern: the frame turns red. */
   production: boolean;
@@ -151,8 +154,10 @@ export interface ConsoleView {
   incidents: IncidentCard[];
   /** An incident being resumed that needs answers first (the resume screen). */
   resuming?: ResumeAsk;
-  /** The runbook being started (severity and inputs asked on the start screen). */
-  starting?: RunbookCard;
+  /** The runbook being started: the start screen asks what `open` was not given (severity, inputs). */
+  starting?: { card: RunbookCard; severity?: Severity; inputs: Record<string, InputValue> };
+  /** Whether the open incident is production, and why (its context, its environment input, its runbook's rule). */
+  production?: { production: boolean; why?: string };
   incident?: IncidentState;
   incidentFile?: string;
   current?: CurrentView;

@@ -14,13 +14,19 @@ export type WalkMode =
   | { name: "resolve-cause"; lines: string[] }
   | { name: "resolve-items"; rootCause: string; items: string[] }
   | { name: "quit-confirm" }
+  /** x before the walk's end: how many steps have not run, and a y/n. */
+  | { name: "resolve-confirm" }
+  /** i: pick an input, then edit its value. */
+  | { name: "inputs" }
+  | { name: "input-edit"; input: string }
   | { name: "jump" }
   | { name: "option" }
   | { name: "help" };
 
 export type WalkAction =
-  | { type: "open"; mode: Exclude<WalkMode["name"], "resolve-items" | "confirm" | "type-target"> }
+  | { type: "open"; mode: Exclude<WalkMode["name"], "resolve-items" | "confirm" | "type-target" | "input-edit"> }
   | { type: "ask"; mode: "confirm" | "type-target"; edited?: Template }
+  | { type: "edit-input"; input: string }
   /** One more line of the root cause; an empty line ends it. */
   | { type: "cause-line"; text: string }
   | { type: "item"; text: string }
@@ -32,6 +38,8 @@ export function walkMode(mode: WalkMode, action: WalkAction): WalkMode {
       return action.mode === "resolve-cause" ? { name: "resolve-cause", lines: [] } : ({ name: action.mode } as WalkMode);
     case "ask":
       return { name: action.mode, ...(action.edited !== undefined ? { edited: action.edited } : {}) };
+    case "edit-input":
+      return { name: "input-edit", input: action.input };
     case "cause-line":
       if (mode.name !== "resolve-cause") return mode;
       if (action.text.trim() === "") return mode.lines.length > 0 ? { name: "resolve-items", rootCause: mode.lines.join("\n"), items: [] } : mode;

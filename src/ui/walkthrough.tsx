@@ -1,62 +1,85 @@
-/** The walkthrough screen: where you are, what is next, live output, and the keys to act. */
-import { Box, Text, useStdout } from "ink";
-import { useKeyFlow, useKeys } from "./keys.js";
-import { useEffect, useReducer, useState, type ReactNode } from "react";
-import { ClusterPanel } from "./cluster-panel.js";
-import { HelpOverlay } from "./help-overlay.js";
-import { SEVERITIES, type Severity } from "../runbooks/schema.js";
-import { useController, useInteractive, useView } from "./context.js";
-import { History } from "./history.js";
-import { commandFor, footerHelp, type Command } from "./keymap.js";
-import { OutputPane } from "./output-pane.js";
-import { PhaseRail } from "./phase-rail.js";
-import { PickList } from "./pick-list.js";
-import { StatusBar } from "./status-bar.js";
-import { StepCard } from "./step-card.js";
-import { TextPrompt } from "./text-prompt.js";
-import { walkMode } from "./walk-mode.js";
+/**
+ * The walkthrough screen, laid out to the terminal: the pinned header at the top (never scrolls),
+ * the footer with the keys of whatever is open at the bottom, and between them the history's tail,
+ * the step, and the output — which gives way first when the terminal is small.
+ */
+import { Box, measureElement, Text, useStdout, type DOMElement } from "ink";
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from "react";
 import type { Confirmation } from "../incident/runner.js";
-import { asTemplate, type Template } from "../runbooks/template.js";
+import type { Template } from "../runbooks/template.js";
+import { ClusterPanel } from "./cluster-panel.js";
+import { useController, useGuardMs, useInteractive, useView } from "./context.js";
+import { HistoryTail } from "./history.js";
+import { commandFor, footerHelp, PROMPT_KEYS, type Command } from "./keymap.js";
+import { useKeyFlow, useKeys } from "./keys.js";
+import { OutputPane } from "./output-pane.js";
+import { PickList } from "./pick-list.js";
+import { StepCard } from "./step-card.js";
+import { headerRows, WalkHeader } from "./walk-header.js";
+import { walkCommands } from "./walk-keys.js";
+import { walkMode, type WalkMode } from "./walk-mode.js";
+import { WalkPrompt } from "./walk-prompts.js";
 
-export function activeCommands(type: string | undefined, running: boolean, banner: boolean, inOption = false): Command[] {
-  const view: Command[] = ["panel", "pageUp", "pageDown", "help"];
-  if (running) return ["cancel", ...view];
-  const base: Command[] = banner ? ["acknowledge"] : [];
-  switch (type) {
-    case "step":
-      return [...base, "run", "skip", "edit", "note", "severity", "jump", ...(inOption ? (["option"] as Command[]) : []), "back", "quit", ...view];
-    case "halted":
-      return [...base, "run", "skip", ...(inOption ? (["option"] as Command[]) : []), "note", "severity", "jump", "back", "quit", ...view];
-    case "choose":
-      return [...base, "note", "severity", "jump", "back", "quit", ...view];
-    case "complete":
-      return [...base, "resolve", "note", "jump", "back", "quit", ...view];
-    case "resolved":
-      return [...base, "note", "back", "quit", ...view];
+/** The footer's text: the open prompt's keys, else the screen's commands (`?` first, so it is never cut). */
+export function footerFor(mode: WalkMode, active: readonly Command[]): string {
+  switch (mode.name) {
+    case "idle":
+      return footerHelp(active.filter((c) => c !== "pageUp" && c !== "pageDown"));
+    case "confirm":
+    case "quit-confirm":
+    case "resolve-confirm":
+      return PROMPT_KEYS.yesNo;
+    case "severity":
+    case "jump":
+    case "option":
+    case "inputs":
+      return PROMPT_KEYS.pick;
+    case "help":
+      return PROMPT_KEYS.help;
     default:
-      return [...base, "back", ...view];
+      return PROMPT_KEYS.text;
   }
 }
+
+/** Which step or choice is on screen: a new one starts the confirmation guard again. */
+const identityOf = (c: { type?: string; key?: string; phase?: string } | undefined) => `${c?.type ?? ""}:${c?.key ?? c?.phase ?? ""}`;
 
 export function Walkthrough() {
   const controller = useController();
   const interactive = useInteractive();
+  const guardMs = useGuardMs();
   const current = useView((v) => v.current);
   const running = useView((v) => v.running);
   const banner = useView((v) => v.banners[0]);
-  const production = useView((v) => v.kube.production);
   const flash = useView((v) => v.flash);
-  const phases = useView((v) => v.phases);
-  const incident = useView((v) => v.incident);
-  const drill = useView((v) => v.drill);
   const briefing = useView((v) => v.briefing);
   const [mode, dispatch] = useReducer(walkMode, { name: "idle" });
   const [scroll, setScroll] = useState(0);
-  const active = activeCommands(current?.type, running, banner !== undefined, current?.optionPhase !== undefined);
-  const rows = useStdout().stdout.rows || 24;
+  const { stdout } = useStdout();
+  const rows = stdout.rows || 24;
+  const columns = stdout.columns || 100;
+  // A resized terminal gets a new layout at once, not at the next change of state.
+  const [, resized] = useState(0);
+  useEffect(() => {
+    const on = () => resized((n) => n + 1);
+    stdout.on("resize", on);
+    return () => void stdout.off("resize", on);
+  }, [stdout]);
   const liveKey = useView((v) => v.live?.key);
   // A new step's output starts following the newest line again.
   useEffect(() => setScroll(0), [liveKey]);
+
+  // A key typed within the guard of a new step appearing is not taken as meant for it (a held Enter, a typed-ahead r).
+  const identity = identityOf(current);
+  const [armedFor, setArmedFor] = useState<string | undefined>(guardMs <= 0 ? identity : undefined);
+  useEffect(() => {
+    if (guardMs <= 0) return setArmedFor(identity);
+    const timer = setTimeout(() => setArmedFor(identity), guardMs);
+    return () => clearTimeout(timer);
+  }, [identity, guardMs]);
+  const armed = armedFor === identity;
+
+  const active = walkCommands({ type: current?.type, kind: current?.kind, running, banner: banner !== undefined, inOption: current?.optionPhase !== undefined, armed });
 
   // A key that opens or closes a prompt changes what the next key is for: hold the keys behind it until that is drawn.
   const keyFlow = useKeyFlow();
@@ -77,22 +100,16 @@ export function Walkthrough() {
         if (!controller.cancelRunning()) change({ type: "open", mode: "quit-confirm" });
         return;
       }
-      if (mode.name === "confirm") {
+      if (mode.name === "confirm" || mode.name === "quit-confirm" || mode.name === "resolve-confirm") {
         if (input === "y") {
           change({ type: "close" });
-          run(mode.edited, "yes-no");
+          if (mode.name === "confirm") run(mode.edited, "yes-no");
+          else if (mode.name === "quit-confirm") controller.quit();
+          else change({ type: "open", mode: "resolve-cause" });
         } else if (input === "n" || key.escape) change({ type: "close" });
         return;
       }
-      if (mode.name === "help") {
-        change({ type: "close" });
-        return;
-      }
-      if (mode.name === "quit-confirm") {
-        if (input === "y") controller.quit();
-        else change({ type: "close" });
-        return;
-      }
+      if (mode.name === "help") return change({ type: "close" });
       if (mode.name !== "idle") return;
       switch (commandFor(input, key, active)) {
         case "pageUp":
@@ -101,32 +118,37 @@ export function Walkthrough() {
           return setScroll((s) => Math.max(0, s - Math.max(1, rows - 16)));
         case "panel":
           return controller.togglePanel();
+        case "run":
+          return run();
+        case "confirm":
+          return void controller.act({ type: "confirm" });
+        case "edit":
+          // A step with no script (manual, k8s, http, notify): the runner says why there is nothing to edit.
+          if (current?.template !== undefined) return change({ type: "open", mode: "edit" });
+          return void controller.act({ type: "edit" });
+        case "acknowledge":
+          if (banner) controller.acknowledge(banner.key);
+          return;
+        case "resolve":
+          return change({ type: "open", mode: current?.type === "complete" ? "resolve-cause" : "resolve-confirm" });
+        case "back":
+          return controller.leave();
+        case "quit":
+          return change({ type: "open", mode: "quit-confirm" });
         case "help":
           return change({ type: "open", mode: "help" });
         case "jump":
           return change({ type: "open", mode: "jump" });
         case "option":
           return change({ type: "open", mode: "option" });
-        case "run":
-          return run();
         case "skip":
           return change({ type: "open", mode: "skip" });
         case "note":
           return change({ type: "open", mode: "note" });
-        case "edit":
-          if (current?.template !== undefined) change({ type: "open", mode: "edit" });
-          return;
         case "severity":
           return change({ type: "open", mode: "severity" });
-        case "acknowledge":
-          if (banner) controller.acknowledge(banner.key);
-          return;
-        case "resolve":
-          return change({ type: "open", mode: "resolve-cause" });
-        case "back":
-          return controller.leave();
-        case "quit":
-          return change({ type: "open", mode: "quit-confirm" });
+        case "inputs":
+          return change({ type: "open", mode: "inputs" });
         default:
           return;
       }
@@ -134,113 +156,47 @@ export function Walkthrough() {
     { isActive: interactive },
   );
 
-  const close = () => dispatch({ type: "close" });
-  let prompt: ReactNode = null;
-  switch (mode.name) {
-    case "confirm":
-      prompt = <Text color="yellow">{`Run this ${current?.risk ?? ""}-risk step? y / n`}</Text>;
-      break;
-    case "type-target":
-      prompt = (
-        <TextPrompt
-          openedBy="r"
-          label={`Production. Type "${current?.target ?? ""}" to run:`}
-          validate={(v) => (v === current?.target ? undefined : `type exactly ${current?.target ?? ""}`)}
-          onSubmit={() => {
-            close();
-            run(mode.edited, "type-target");
-          }}
-          onCancel={close}
-        />
-      );
-      break;
-    case "skip":
-      prompt = <TextPrompt openedBy="s" label="Why skip it?" validate={(v) => (v.trim() ? undefined : "a reason is required")} onSubmit={(v) => (close(), controller.act({ type: "skip", reason: v }))} onCancel={close} />;
-      break;
-    case "note":
-      prompt = <TextPrompt openedBy="n" label="Note:" validate={(v) => (v.trim() ? undefined : "empty note")} onSubmit={(v) => (close(), controller.note(v))} onCancel={close} />;
-      break;
-    case "edit":
-      // The edit starts from the runbook's script ($service stays a reference): display text never comes back to run.
-      prompt = <TextPrompt openedBy="e" label="$" initial={current?.template ?? ""} hint="this run only; inputs are $names as in the runbook; logged as edited" onSubmit={(v) => (close(), run(asTemplate(v)))} onCancel={close} />;
-      break;
-    case "severity":
-      prompt = <PickList items={SEVERITIES.map((s) => ({ id: s, label: s }))} onPick={(s) => (close(), controller.changeSeverity(s as Severity))} onCancel={close} />;
-      break;
-    case "resolve-cause":
-      prompt = (
-        <Box flexDirection="column">
-          {mode.lines.map((l, i) => (
-            <Text key={i} dimColor>{`  ${l}`}</Text>
-          ))}
-          <TextPrompt
-            resetOnSubmit
-            openedBy="x"
-            label={mode.lines.length === 0 ? "Root cause:" : "  …more (empty to finish):"}
-            validate={(v) => (v.trim() || mode.lines.length > 0 ? undefined : "required")}
-            onSubmit={(v) => dispatch({ type: "cause-line", text: v })}
-            onCancel={close}
-          />
-        </Box>
-      );
-      break;
-    case "resolve-items":
-      prompt = (
-        <TextPrompt
-          resetOnSubmit
-          label={`Action item ${mode.items.length + 1} (empty to finish):`}
-          onSubmit={(v) => {
-            if (v.trim()) dispatch({ type: "item", text: v });
-            else {
-              controller.resolve(mode.rootCause, mode.items);
-              close();
-            }
-          }}
-          onCancel={close}
-        />
-      );
-      break;
-    case "quit-confirm":
-      prompt = <Text color="yellow">Quit handrail? The incident stays open in its file. y / n</Text>;
-      break;
-    case "help":
-      prompt = <HelpOverlay />;
-      break;
-    case "jump":
-      prompt = <PickList items={phases.map((p) => ({ id: p.id, label: p.title, detail: p.state }))} onPick={(id) => (close(), controller.act({ type: "jump", phase: id }))} onCancel={close} />;
-      break;
-    case "option": {
-      const phase = incident?.runbook.phases.find((p) => p.id === current?.optionPhase);
-      prompt = <PickList items={(phase?.options ?? []).map((o) => ({ id: o.id, label: o.title, ...(incident?.chosen[phase?.id ?? ""] === o.id ? { detail: "(current)" } : {}) }))} onPick={(id) => (close(), controller.act({ type: "choose", option: id }))} onCancel={close} />;
-      break;
-    }
-    default:
-      break;
-  }
-
+  const compact = headerRows(rows, columns) === "compact";
+  const historyRows = Math.max(0, Math.floor((rows - (compact ? 2 : 7)) / 4));
+  // The output pane gets what the body leaves it, measured after each layout (the card and prompt vary in height).
+  const body = useRef<DOMElement>(null);
+  const top = useRef<DOMElement>(null);
+  const [paneRows, setPaneRows] = useState(3);
+  useLayoutEffect(() => {
+    if (!body.current || !top.current) return;
+    const left = Math.max(1, measureElement(body.current).height - measureElement(top.current).height - 3);
+    if (left !== paneRows) setPaneRows(left);
+  });
   return (
-    <Box flexDirection="column">
-      <History />
-      {/* A drill's frame is magenta: never the red of production, never the grey of a real incident. */}
-      <Box flexDirection="column" borderStyle={production ? "double" : drill ? "bold" : "round"} borderColor={production ? "red" : drill ? "magenta" : "gray"} paddingX={1}>
-        <StatusBar />
-        <PhaseRail />
-      </Box>
-      {briefing && current?.type !== "resolved" ? <Text color="magenta" wrap="wrap">{`DRILL briefing — ${briefing.title}: ${briefing.text}`}</Text> : null}
-      {banner ? (
-        <Box borderStyle="bold" borderColor="red" paddingX={1}>
-          <Text color="red" bold>{`ESCALATE: ${banner.text} — press a to acknowledge`}</Text>
+    <Box flexDirection="column" height={rows - 1} width={columns}>
+      <WalkHeader rows={rows} columns={columns} />
+      <Box ref={body} flexDirection="column" flexGrow={1} flexShrink={1} overflow="hidden">
+        <Box ref={top} flexDirection="column" flexShrink={0}>
+        {/* `?` takes the body: the keys of this screen, nothing cut. */}
+        {mode.name === "help" ? <WalkPrompt mode={mode} dispatch={dispatch} run={run} commands={active} /> : null}
+        {mode.name !== "help" ? <HistoryTail rows={historyRows} /> : null}
+        {briefing && current?.type !== "resolved" && !compact ? <Text color="magenta" wrap="truncate-end">{`DRILL briefing — ${briefing.title}: ${briefing.text}`}</Text> : null}
+        {banner ? <Text color="red" bold wrap="truncate-end">{`ESCALATE: ${banner.text} — press a to acknowledge`}</Text> : null}
+        {mode.name !== "help" ? <StepCard /> : null}
+        {current?.type === "choose" && mode.name === "idle" ? (
+          <PickList
+            isActive={armed}
+            rows={Math.max(3, Math.min(10, rows - 14))}
+            initial={Math.max(0, (current.options ?? []).findIndex((o) => o.recommended))}
+            pickKeys={["r", "y"]}
+            items={(current.options ?? []).map((o) => ({ id: o.id, label: `${o.title}${o.recommended ? " (recommended)" : ""}`, ...(o.description ? { detail: o.description } : {}) }))}
+            onPick={(id) => controller.act({ type: "choose", option: id })}
+          />
+        ) : null}
+        <ClusterPanel />
+        <Box flexDirection="column" flexShrink={0}>
+          {mode.name !== "help" ? <WalkPrompt mode={mode} dispatch={dispatch} run={run} commands={active} /> : null}
+          {flash ? <Text color={flash.tone === "error" ? "red" : "green"} wrap="truncate-end">{flash.text}</Text> : null}
         </Box>
-      ) : null}
-      <StepCard />
-      {current?.type === "choose" && mode.name === "idle" ? (
-        <PickList items={(current.options ?? []).map((o) => ({ id: o.id, label: `${o.title}${o.recommended ? " (recommended)" : ""}`, ...(o.description ? { detail: o.description } : {}) }))} onPick={(id) => controller.act({ type: "choose", option: id })} />
-      ) : null}
-      <ClusterPanel />
-      <OutputPane scroll={scroll} />
-      {prompt}
-      {flash ? <Text color={flash.tone === "error" ? "red" : "green"}>{flash.text}</Text> : null}
-      <Text dimColor wrap="truncate-end">{footerHelp(active.filter((c) => c !== "pageUp" && c !== "pageDown" && c !== "panel"))}</Text>
+        </Box>
+        <OutputPane scroll={scroll} rows={paneRows} />
+      </Box>
+      <Text dimColor wrap="truncate-end">{footerFor(mode, active)}</Text>
     </Box>
   );
 }

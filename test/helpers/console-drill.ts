@@ -48,6 +48,11 @@ function cardTitle(screen: string): string | undefined {
   return line?.split(" › ")[1]?.split(/\s+\[|\s+\(again\)|\s+stopped:/)[0]?.trim();
 }
 
+/** The key that does the step on screen: y for a manual step (done), r for the rest (run). */
+function doKey(screen: string): "r" | "y" {
+  return screen.includes("Press y when done.") ? "y" : "r";
+}
+
 /** From home to the resolved drill: returns the closing screen (the drill summary and the report). */
 export async function walkDrillInConsole(term: Terminal, cwd: string, walk: ConsoleDrillWalk): Promise<string> {
   await term.waitFor(`(${walk.scenario})`);
@@ -64,14 +69,14 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
     if (choice) {
       const key = walk.choose?.[choice[1]!.trim()];
       if (!key) throw new Error(`no option given for the choice "${choice[1]}"`);
-      await term.type(key);
+      await term.act(key);
       return true;
     }
     if (/y \/ n\s*$/m.test(screen)) {
       await term.type("y");
       return true;
     }
-    const typed = /Type "([^"]+)" to run:\s*$/m.exec(screen);
+    const typed = /type "([^"]+)" to run it:\s*$/m.exec(screen);
     if (typed) {
       await term.type(typed[1]!);
       await term.keys("Enter");
@@ -107,7 +112,7 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
       await term.type(reason);
       await term.waitFor(`Why skip it? ${reason}`);
       await term.keys("Enter");
-    } else if (!(await answer(screen))) await term.keys("r");
+    } else if (!(await answer(screen))) await term.act(doKey(screen));
     let nudged = Date.now();
     await until(
       async () => {
@@ -117,7 +122,7 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
         if (await answer(now)) nudged = Date.now();
         else if (Date.now() - nudged > 3_000 && !now.includes("ctrl-c cancel step")) {
           // The key arrived before the step's input handler was attached: press it again.
-          await term.keys("r");
+          await term.act(doKey(now));
           nudged = Date.now();
         }
         return undefined;

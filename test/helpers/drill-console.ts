@@ -43,7 +43,7 @@ async function walk(term: Terminal, choices: Record<string, number>): Promise<vo
     if (screen.includes(WALK_END)) return;
     const choice = Object.entries(choices).find(([phase]) => screen.includes(`${phase}: choose how to proceed`));
     if (choice) {
-      await term.keys(String(choice[1]));
+      await term.act(String(choice[1]));
       await term.waitUntil((s) => !s.includes(`${choice[0]}: choose how to proceed`), `the ${choice[0]} choice to close`, 15_000);
       continue;
     }
@@ -61,9 +61,9 @@ async function walk(term: Terminal, choices: Record<string, number>): Promise<vo
       const now = cardOf(s);
       return now !== "" && (!now.startsWith(step) || now.includes("stopped:"));
     };
-    await term.keys("r");
-    const after = await term.waitUntil((s) => /Type "[^"]+" to run:|y \/ n/.test(s) || moved(s), `${step} to run`, 60_000);
-    const typed = /Type "([^"]+)" to run:/.exec(after);
+    await term.act(screen.includes("Press y when done.") ? "y" : "r");
+    const after = await term.waitUntil((s) => /type "[^"]+" to run it:|y \/ n/.test(s) || moved(s), `${step} to run`, 60_000);
+    const typed = /type "([^"]+)" to run it:/.exec(after);
     if (typed) {
       await term.type(typed[1]!);
       await term.keys("Enter");

@@ -15,7 +15,20 @@ export interface Terminal {
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
   /** Poll the screen until `check` holds (for conditions a pattern cannot say). */
   waitUntil(check: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  /**
+   * A key meant for the step or choice on screen (r, y, d, 1-9), sent once the footer offers it: a new
+   * step or choice takes no such key for a moment after it appears (a held key must not act on it).
+   */
+  act(key: string, timeoutMs?: number): Promise<void>;
   kill(): Promise<void>;
+}
+
+/** The footer's hint that a key acts now. */
+export function armedHint(key: string): RegExp {
+  if (key === "r") return /· r run( ·|$)/m;
+  if (key === "y" || key === "d") return /· y\/d done/;
+  if (/^[1-9]$/.test(key)) return /· 1-9 pick/;
+  throw new Error(`act(): ${key} is not a key that acts on a step`);
 }
 
 export async function startTerminal(command: string, opts: { cwd: string; env?: Record<string, string>; width?: number; height?: number }): Promise<Terminal> {
@@ -48,6 +61,11 @@ export async function startTerminal(command: string, opts: { cwd: string; env?: 
     screen,
     waitFor: (text, timeoutMs = 15_000) => waitUntil((s) => (typeof text === "string" ? s.includes(text) : text.test(s)), String(text), timeoutMs),
     waitUntil: (check, what, timeoutMs = 15_000) => waitUntil(check, what, timeoutMs),
+    act: async (key, timeoutMs = 15_000) => {
+      const hint = armedHint(key);
+      await waitUntil((s) => hint.test(s), `the footer to offer ${key}`, timeoutMs);
+      await execa("tmux", ["send-keys", "-t", name, "-l", key]);
+    },
     kill: async () => {
       await execa("tmux", ["kill-session", "-t", name], { reject: false });
     },

@@ -21,7 +21,11 @@ export const KEYS = { up: "\u001b[A", down: "\u001b[B", enter: "\r", escape: "\u
 /** Strip colour codes from a frame. */
 export const plain = (frame: string | undefined) => stripAnsi(frame ?? "");
 
-export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean; kube?: KubeTarget; notify?: NotifySettings }) {
+/**
+ * The console with a real controller. `guardMs` (default 0 here) is how long a new step is on screen
+ * before r or y acts on it; the guard's own tests set it, the rest test other rules without waiting.
+ */
+export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean; kube?: KubeTarget; notify?: NotifySettings; guardMs?: number }) {
   const dir = mkdtempSync(path.join(tmpdir(), "handrail-ui-"));
   const lib = await loadLibrary(searchPath({ cliDirs: [opts.runbooksDir], cwd: dir, shippedDir: path.join(dir, "none") }), dir);
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, source: sourceOf(file, dir) }));
@@ -44,7 +48,7 @@ export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn:
       exited = true;
     },
   });
-  const ui = render(createElement(App, { store, controller, interactive: true }));
+  const ui = render(createElement(App, { store, controller, interactive: true, guardMs: opts.guardMs ?? 0 }));
   opts.onCleanup(() => {
     controller.quit();
     ui.unmount();

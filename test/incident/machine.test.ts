@@ -104,3 +104,33 @@ describe("the walkthrough state machine", () => {
     expect(next(s)).toBe("rollback");
   });
 });
+
+describe("a goto that loops back", () => {
+  const LOOP = loadRunbookText(
+    `apiVersion: handrail/v1
+kind: Runbook
+id: loop
+title: Loop
+phases:
+  - id: p
+    kind: verify
+    title: P
+    steps:
+      - { id: warm, title: Warm up, run: 'true' }
+      - { id: check, title: Check, run: 'false', onFail: 'goto:warm', retries: 2 }
+`,
+    "loop.yaml",
+  ).runbook as Runbook;
+
+  it("is followed `retries` times, then the step stops the walk", () => {
+    let s = apply(initialState(LOOP), opened());
+    const round = () => {
+      expect(next(s)).toBe("warm");
+      s = apply(s, started("warm", "p"), finished("warm"), started("check", "p"), finished("check", "failed"));
+    };
+    round();
+    round();
+    round();
+    expect(nextAction(s)).toMatchObject({ type: "halted", step: "check", status: "failed" });
+  });
+});

@@ -58,7 +58,10 @@ describe("the console", () => {
     await c.waitFor("Deploy a participant [b]");
     await c.press("n", ..."checked dashboards", KEYS.enter);
     await c.waitFor("note: checked dashboards");
+    // Enter runs nothing: the step is still on screen; r runs it.
     await c.press(KEYS.enter);
+    expect(c.frame()).toContain("Deploy › Deploy a participant [b]");
+    await c.press("r");
     await c.waitFor("Fix: choose how to proceed");
     await c.press("1");
     await c.waitFor("[medium risk]");
@@ -75,7 +78,7 @@ describe("the console", () => {
   it("a production context turns the frame red and a high-risk step needs the target typed back", async () => {
     const c = await renderConsole({ runbooksDir: ENGINE, onCleanup: onTestFinished, view: { kube: { context: "prod-eu", namespace: "shop", production: true } } });
     await c.controller.startIncident("walk", "high", { service: "api", participants: ["a"], marker: "none" });
-    await c.waitFor("(PRODUCTION)");
+    await c.waitFor(" PRODUCTION ");
     for (let i = 0; i < 2; i++) {
       await c.press("r");
       await c.waitFor(/passed exit 0[\s\S]*(Deploy a participant|Fix: choose)/);
@@ -84,7 +87,7 @@ describe("the console", () => {
     await c.press("2");
     await c.waitFor("[high risk]");
     await c.press("r");
-    await c.waitFor('Production. Type "api" to run:');
+    await c.waitFor('PRODUCTION prod-eu / shop: type "api" to run it:');
     await c.press("a", "p", "x", KEYS.enter);
     await c.waitFor("type exactly api");
     await c.press(KEYS.backspace, "i", KEYS.enter);
@@ -114,9 +117,9 @@ describe("the console", () => {
     await c.waitFor("ESCALATE: Incident commander: Critical incident opened");
     await c.press("a");
     await c.waitFor(/^(?![\s\S]*ESCALATE)/);
-    for (const key of ["hello", "page", "deploy[a]"]) {
-      void key;
-      await c.press("r");
+    // A manual step is done with y, never r.
+    for (const key of ["r", "y", "r"]) {
+      await c.press(key);
       await c.waitFor(/(Page the on-call|Deploy a participant|Fix: choose)/);
     }
     await c.waitFor("Fix: choose how to proceed");

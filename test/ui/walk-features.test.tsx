@@ -58,7 +58,7 @@ describe("walkthrough features", () => {
     await c.waitFor("Check › Error count");
     await c.press("r");
     await c.waitFor("✗ stdout 37 is above the maximum 10");
-    expect(c.frame()).toContain("stopped: failed — r runs it again, s skips it");
+    expect(c.frame()).toContain("stopped: failed — r runs it again, e edits it, s skips it");
     expect(c.frame()).toContain("✓ exitCode");
   });
 
@@ -93,10 +93,10 @@ describe("walkthrough features", () => {
     await c.press("3");
     await c.waitFor("Review › Write notes");
     await c.press("?");
-    await c.waitFor("keys (any key closes)");
+    await c.waitFor("keys of this screen (any key closes)");
     expect(c.frame()).toContain("k            cluster panel");
     await c.press("z");
-    await c.waitFor(/^(?![\s\S]*keys \(any key closes\))/);
+    await c.waitFor(/^(?![\s\S]*keys of this screen)/);
   });
 
   it("the cluster panel shows the service's pods live from the simulated cluster", async () => {
