@@ -127,9 +127,10 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
 
   program
     .command("incidents")
-    .description("the incidents in the store, newest first")
+    .description("the incidents in the store: open ones most urgent first, the rest newest first")
     .option("--json", "print JSON")
-    .action(async (opts: { json?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).incidentsCommand(ctxFor(cmd), opts));
+    .option("--newest", "all newest first, urgent or not")
+    .action(async (opts: { json?: boolean; newest?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).incidentsCommand(ctxFor(cmd), opts));
 
   program
     .command("import")

@@ -12,7 +12,8 @@ import { openLibrary, findRunbook, type CommandContext } from "./context.js";
 import { incidentsDir } from "./incident-files.js";
 import { resumeTarget } from "./resume-target.js";
 import { sourceOf } from "../runbooks/source.js";
-import { listIncidentRows } from "./incidents.js";
+import { incidentCards } from "./incidents.js";
+import { respondWithinFrom } from "./incident-clock.js";
 import { loadNotifySettings } from "./notify-config.js";
 import { givenInputs, parsePairs, parseSeverity } from "./run.js";
 import { probeServer } from "./cluster-probe.js";
@@ -62,8 +63,8 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   const lib = await openLibrary(ctx, () => undefined);
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, ...sourceIfReadable(file, ctx.cwd) }));
   const dir = incidentsDir(ctx);
-  // Drill incidents are not offered for resuming: their simulated world ended with them.
-  const listIncidents = (): IncidentCard[] => listIncidentRows(dir).filter((r) => r.drill === undefined).map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age }));
+  // Drill incidents are left out (incidentCards); the runbooks' own response times set the clocks that order the rest.
+  const listIncidents = (): IncidentCard[] => incidentCards(dir, { respondWithin: respondWithinFrom(runbooks) });
 
   const { dir: kubeDir, cleanup: cleanupKube } = privateKubeDir();
   const drilling = opts.drill !== undefined || opts.drillPicker === true;

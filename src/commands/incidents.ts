@@ -12,7 +12,10 @@ import { buildReport, renderMarkdown, type IncidentReport } from "../incident/re
 import { inputToEnv } from "../runbooks/inputs.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { loadNotifySettings } from "./notify-config.js";
-import type { CommandContext } from "./context.js";
+import type { IncidentCard } from "../ui/store.js";
+import { byUrgency, marksOf, marksText, type Urgency } from "../ui/urgency.js";
+import { openLibrary, type CommandContext } from "./context.js";
+import { respondWithinFrom, urgencyOf, type RespondWithin } from "./incident-clock.js";
 import { DRILLS_SUBDIR, findIncident, incidentsDir } from "./incident-files.js";
 import { table } from "./list.js";
 
@@ -118,7 +121,8 @@ export interface IncidentRow {
   id: string;
   runbook: string;
   severity: string;
-  status: "open" | "resolved";
+  /** `finished`: a drill that reached its end (drills are never resolved). */
+  status: "open" | "resolved" | "finished";
   openedAt: string;
   age: string;
   steps: number;
@@ -128,6 +132,13 @@ export interface IncidentRow {
   drill?: string;
   /** What is wrong with the file, line by line (integrity.ts); absent when nothing is. */
   problems?: string[];
+  /** The response-time clock, a half-done step, a dry run: what decides the order of open incidents. */
+  urgency: Urgency;
+}
+
+export interface ListOptions {
+  /** The runbooks' own response times (the search path's); without it, or for a runbook it lacks, the defaults. */
+  respondWithin?: RespondWithin;
 }
 
 /** A .jsonl in the store that cannot be listed as an incident: its incident.opened is lost, or it cannot be read. */
@@ -138,7 +149,7 @@ export interface DamagedFile {
   problems: string[];
 }
 
-function scan(dir: string, now: number): { rows: IncidentRow[]; damaged: DamagedFile[] } {
+function scan(dir: string, now: number, opts: ListOptions): { rows: IncidentRow[]; damaged: DamagedFile[] } {
   let names: string[] = [];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith(".jsonl"));
@@ -162,7 +173,10 @@ function scan(dir: string, now: number): { rows: IncidentRow[]; damaged: Damaged
       }
       const r = buildReport(read.events, read.damaged.length);
       const drill = opened.mode === "drill" ? { drill: opened.scenario ?? "drill" } : {};
-      rows.push({ id: r.incident, runbook: r.runbook.id, severity: r.severity.final, status: r.status, openedAt: r.openedAt, age: formatDuration(now - Date.parse(r.openedAt)), steps: r.steps.length, file, modified, ...drill, ...problems });
+      const status = r.status === "resolved" ? "resolved" : r.drill?.outcome ? "finished" : "open";
+      const endedAt = r.resolvedAt ?? r.drill?.finishedAt;
+      const urgency = urgencyOf(file, read.events, { runbook: r.runbook.id, severity: r.severity.final, openedAt: r.openedAt, ...(endedAt ? { endedAt } : {}), open: status === "open", dryRun: r.dryRun }, now, opts.respondWithin);
+      rows.push({ id: r.incident, runbook: r.runbook.id, severity: r.severity.final, status, openedAt: r.openedAt, age: formatDuration(now - Date.parse(r.openedAt)), steps: r.steps.length, file, modified, ...drill, ...problems, urgency });
     } catch (e) {
       damaged.push({ id, file, ...(modified ? { modified } : {}), problems: [`cannot be read: ${(e as Error).message}`] });
     }
@@ -170,17 +184,23 @@ function scan(dir: string, now: number): { rows: IncidentRow[]; damaged: Damaged
   return { rows, damaged };
 }
 
-function scanStore(dir: string): { rows: IncidentRow[]; damaged: DamagedFile[] } {
-  const now = Date.now();
-  const top = scan(dir, now);
-  const drills = scan(path.join(dir, DRILLS_SUBDIR), now);
+function scanStore(dir: string, now: number, opts: ListOptions): { rows: IncidentRow[]; damaged: DamagedFile[] } {
+  const top = scan(dir, now, opts);
+  const drills = scan(path.join(dir, DRILLS_SUBDIR), now, opts);
   const rows = [...top.rows, ...drills.rows].sort((a, b) => b.openedAt.localeCompare(a.openedAt) || b.id.localeCompare(a.id));
   return { rows, damaged: [...top.damaged, ...drills.damaged] };
 }
 
 /** The incidents of a store and of its drills/ directory, newest first; files without an incident.opened are left out (incidents lists them). */
-export function listIncidentRows(dir: string): IncidentRow[] {
-  return scanStore(dir).rows;
+export function listIncidentRows(dir: string, opts: ListOptions = {}): IncidentRow[] {
+  return scanStore(dir, Date.now(), opts).rows;
+}
+
+/** What home lists: the store's incidents with their urgency. Drills are left out: their simulated world ended with them. */
+export function incidentCards(dir: string, opts: ListOptions = {}): IncidentCard[] {
+  return listIncidentRows(dir, opts)
+    .filter((r) => r.drill === undefined)
+    .map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age, openedAt: r.openedAt, urgency: r.urgency, ...(r.problems ? { problems: r.problems } : {}) }));
 }
 
 function damageCell(problems: readonly string[] | undefined): string {
@@ -188,9 +208,15 @@ function damageCell(problems: readonly string[] | undefined): string {
   return `! ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ""}`;
 }
 
-export function incidentsCommand(ctx: CommandContext, opts: { json?: boolean }): void {
+/** `handrail incidents`: open incidents most urgent first (or all newest first), then the damaged files. */
+export async function incidentsCommand(ctx: CommandContext, opts: { json?: boolean; newest?: boolean }): Promise<void> {
   const dir = incidentsDir(ctx);
-  const { rows, damaged } = scanStore(dir);
+  // The runbooks' own response times; a broken runbook on the path is `validate`'s business, not this listing's.
+  const lib = await openLibrary(ctx, () => undefined);
+  const now = Date.now();
+  const scanned = scanStore(dir, now, { respondWithin: respondWithinFrom(lib.entries) });
+  const rows = opts.newest ? scanned.rows : byUrgency(scanned.rows, now);
+  const damaged = scanned.damaged;
   if (opts.json) {
     const lost = damaged.map((d) => ({ id: d.id, status: "damaged", file: d.file, ...(d.modified ? { modified: d.modified } : {}), problems: d.problems }));
     process.stdout.write(`${JSON.stringify([...rows, ...lost], null, 2)}\n`);
@@ -203,9 +229,9 @@ export function incidentsCommand(ctx: CommandContext, opts: { json?: boolean }):
   // The DRILL and DAMAGE columns appear only when needed, so a healthy store of real incidents reads as before.
   const drills = rows.some((r) => r.drill !== undefined);
   const hurt = damaged.length > 0 || rows.some((r) => r.problems);
-  const head = ["ID", "RUNBOOK", "SEVERITY", "STATUS", "AGE", "STEPS", ...(drills ? ["DRILL"] : []), ...(hurt ? ["DAMAGE"] : [])];
-  const body = rows.map((r) => [r.id, r.runbook, r.severity, r.status, r.age, String(r.steps), ...(drills ? [r.drill ?? ""] : []), ...(hurt ? [damageCell(r.problems)] : [])]);
-  const lost = damaged.map((d) => [d.id, "?", "?", "damaged", "?", "?", ...(drills ? [""] : []), damageCell(d.problems)]);
+  const head = ["ID", "RUNBOOK", "SEVERITY", "STATUS", "URGENCY", "AGE", "STEPS", ...(drills ? ["DRILL"] : []), ...(hurt ? ["DAMAGE"] : [])];
+  const body = rows.map((r) => [r.id, r.runbook, r.severity, r.status, marksText(marksOf(r, now)), r.age, String(r.steps), ...(drills ? [r.drill ?? ""] : []), ...(hurt ? [damageCell(r.problems)] : [])]);
+  const lost = damaged.map((d) => [d.id, "?", "?", "damaged", "damaged", "?", "?", ...(drills ? [""] : []), damageCell(d.problems)]);
   process.stdout.write(table([head, ...body, ...lost]));
   if (hurt) process.stdout.write(`\n! ${rows.filter((r) => r.problems).length + damaged.length} incident file(s) are damaged: handrail report ID names every problem by line.\n`);
 }

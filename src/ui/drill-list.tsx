@@ -9,17 +9,18 @@ export function clusterLine(cluster: { state: string; reason?: string } | undefi
   return `No cluster is reachable (${cluster.reason ?? "unknown"}). A drill runs a runbook against a simulated cluster on this machine.`;
 }
 
-export function DrillList({ isActive }: { isActive: boolean }) {
+/** `collapsed`: one line instead of the list, while open incidents need the screen (tab opens it). */
+export function DrillList({ isActive, collapsed = false }: { isActive: boolean; collapsed?: boolean }) {
   const drills = useView((v) => v.drills);
   const cluster = useView((v) => v.cluster);
   const controller = useController();
   const line = clusterLine(cluster);
   return (
     <Box flexDirection="column">
-      <Text bold color="magenta">Drills</Text>
+      <Text bold color="magenta">{collapsed ? `Drills — ${drills.length} scenario${drills.length === 1 ? "" : "s"} (tab to list them)` : "Drills"}</Text>
       {line ? <Text color="yellow">{line}</Text> : null}
       {cluster?.state === "checking" ? <Text dimColor>checking the cluster…</Text> : null}
-      {drills.length === 0 ? (
+      {collapsed ? null : drills.length === 0 ? (
         <Text dimColor>none</Text>
       ) : (
         <PickList

@@ -1,12 +1,13 @@
-/** Home: the runbooks (type to search) and the open incidents (Enter resumes). */
-import { Box, Text } from "ink";
+/** Home: the open incidents, most urgent first (Enter resumes), the runbooks (type to search) and the drills. */
+import { Box, Text, useStdout } from "ink";
 import { useKeys } from "./keys.js";
 import { useEffect, useMemo, useState } from "react";
-import { DrillList } from "./drill-list.js";
+import { clusterLine, DrillList } from "./drill-list.js";
 import { useController, useInteractive, useView } from "./context.js";
 import { footerHelp } from "./keymap.js";
-import { PickList } from "./pick-list.js";
-import type { RunbookCard } from "./store.js";
+import { PickList, type PickItem } from "./pick-list.js";
+import type { IncidentCard, RunbookCard } from "./store.js";
+import { byUrgency, isOpenIncident, marksOf } from "./urgency.js";
 
 /** Pure: runbooks whose id, title or tags contain every typed word. */
 export function filterRunbooks(cards: readonly RunbookCard[], query: string): RunbookCard[] {
@@ -19,9 +20,35 @@ export function filterRunbooks(cards: readonly RunbookCard[], query: string): Ru
 
 type Pane = "drills" | "runbooks" | "incidents";
 
+/** Pure: the open incidents as home lists them at `now`, most urgent first, each with its markers. */
+export function incidentItems(cards: readonly IncidentCard[], now: number): PickItem[] {
+  return byUrgency(cards, now)
+    .filter(isOpenIncident)
+    .map((c) => {
+      const m = marksOf(c, now);
+      const dry = m.flags.filter((f) => f === "DRY RUN");
+      const rest = m.flags.filter((f) => f !== "DRY RUN");
+      // The markers and the facts go in the label, which is never cut; the id may be.
+      const label = [...dry, ...(m.clock ? [m.clock] : []), c.severity, c.runbook, ...rest].join("  ");
+      return { id: c.file, label, detail: `${c.id} · opened ${c.age} ago`, ...(m.tone ? { color: m.tone } : {}) };
+    });
+}
+
+/**
+ * Pure: the rows of the incident and runbook lists when open incidents come first. A frame
+ * taller than the terminal scrolls its top away — the incidents — so the lists shrink to fit,
+ * the incidents first served. `fixed`: every other line of home (headers, drills, footer).
+ */
+export function urgentRows(height: number, open: number, fixed: number): { incidents: number; runbooks: number } {
+  const fit = (n: number) => Math.max(3, Math.min(10, n));
+  const incidents = Math.min(open, fit(height - fixed - 3));
+  return { incidents, runbooks: fit(height - fixed - incidents) };
+}
+
 export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
   const runbooks = useView((v) => v.runbooks);
   const incidents = useView((v) => v.incidents);
+  const now = useView((v) => v.now);
   const flash = useView((v) => v.flash);
   const controller = useController();
   const interactive = useInteractive();
@@ -29,16 +56,19 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
   const picker = useView((v) => v.homeMode === "drills");
   const hasDrills = useView((v) => v.drills.length > 0);
   const [query, setQuery] = useState("");
-  // No reachable cluster: the drills come first, and have the cursor.
+  const { stdout } = useStdout();
+  const open = useMemo(() => incidentItems(incidents, now), [incidents, now]);
+  const urgent = !picker && open.length > 0;
+  // No reachable cluster: the drills come before the runbooks. Open incidents come before both, and have the cursor.
   const drillsFirst = picker || (cluster?.state === "unreachable" && hasDrills);
-  const [pane, setPane] = useState<Pane>(drillsFirst ? "drills" : "runbooks");
+  const first: Pane = urgent ? "incidents" : drillsFirst ? "drills" : "runbooks";
+  const [pane, setPane] = useState<Pane>(first);
   const [moved, setMoved] = useState(false);
   useEffect(() => {
-    if (drillsFirst && !moved) setPane("drills");
-  }, [drillsFirst, moved]);
-  const open = incidents.filter((i) => i.status === "open");
+    if (!moved) setPane(first);
+  }, [first, moved]);
   const shown = useMemo(() => filterRunbooks(runbooks, query), [runbooks, query]);
-  const order: Pane[] = picker ? ["drills"] : [...(drillsFirst ? (["drills"] as Pane[]) : []), "runbooks", ...(open.length > 0 ? (["incidents"] as Pane[]) : []), ...(!drillsFirst && hasDrills ? (["drills"] as Pane[]) : [])];
+  const order: Pane[] = picker ? ["drills"] : [...(urgent ? (["incidents"] as Pane[]) : []), ...(drillsFirst ? (["drills"] as Pane[]) : []), "runbooks", ...(!drillsFirst && hasDrills ? (["drills"] as Pane[]) : [])];
   useKeys(
     (input, key) => {
       if (key.tab) {
@@ -60,11 +90,18 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
     },
     { isActive: interactive },
   );
+  // While incidents are open the drills take one line, until the operator tabs to them.
+  const collapsed = urgent && pane !== "drills";
   const drills = (
     <Box marginBottom={1}>
-      <DrillList isActive={pane === "drills"} />
+      <DrillList isActive={pane === "drills"} collapsed={collapsed} />
     </Box>
   );
+  const reach = clusterLine(cluster);
+  const wraps = (text: string | undefined) => (text ? Math.ceil(text.length / (stdout.columns || 80)) : 0);
+  // Headers, margins, the collapsed drills, the footer, and the line Ink keeps below the frame.
+  const fixed = 2 + 3 + (hasDrills ? 2 + (drillsFirst ? 0 : 1) + wraps(reach) + (cluster?.state === "checking" ? 1 : 0) : 0) + 2 + (flash ? wraps(flash.text) : 0) + 1;
+  const rows = urgent ? urgentRows(stdout.rows || 24, open.length, fixed) : { incidents: 10, runbooks: 10 };
   if (picker) {
     return (
       <Box flexDirection="column">
@@ -75,8 +112,15 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
       </Box>
     );
   }
+  const incidentList = (
+    <Box marginTop={urgent ? 0 : 1} marginBottom={urgent ? 1 : 0} flexDirection="column">
+      <Text bold>{urgent ? `open incidents — most urgent first${open.length > rows.incidents ? ` (${open.length}; ↓ for the rest)` : ""}` : "open incidents"}</Text>
+      {open.length === 0 ? <Text dimColor>none</Text> : <PickList isActive={pane === "incidents"} rows={rows.incidents} items={open} onPick={(file) => void controller.resumeIncident(file)} />}
+    </Box>
+  );
   return (
     <Box flexDirection="column">
+      {urgent ? incidentList : null}
       {drillsFirst ? drills : null}
       <Text bold>handrail — runbooks</Text>
       <Text dimColor>{query ? `search: ${query}` : "type to search"}</Text>
@@ -86,6 +130,7 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
         ) : (
           <PickList
             isActive={pane === "runbooks"}
+            rows={rows.runbooks}
             items={shown.map((c) => ({ id: c.id, label: `${c.title} (${c.id})`, detail: `${c.steps} steps${c.tags.length ? ` · ${c.tags.join(", ")}` : ""}` }))}
             onPick={(id) => {
               const card = runbooks.find((c) => c.id === id);
@@ -94,14 +139,7 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
           />
         )}
       </Box>
-      <Box marginTop={1} flexDirection="column">
-        <Text bold>open incidents</Text>
-        {open.length === 0 ? (
-          <Text dimColor>none</Text>
-        ) : (
-          <PickList isActive={pane === "incidents"} items={open.map((i) => ({ id: i.file, label: i.id, detail: `${i.runbook} · ${i.severity} · ${i.age} ago` }))} onPick={(file) => void controller.resumeIncident(file)} />
-        )}
-      </Box>
+      {urgent ? null : incidentList}
       {!drillsFirst && hasDrills ? <Box marginTop={1}>{drills}</Box> : null}
       {flash ? <Text color={flash.tone === "error" ? "red" : "green"}>{flash.text}</Text> : null}
       <Box marginTop={1}>

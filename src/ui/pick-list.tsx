@@ -8,6 +8,8 @@ export interface PickItem {
   id: string;
   label: string;
   detail?: string;
+  /** The label's colour, when the item must stand out (a breached incident on home). */
+  color?: "red" | "yellow";
 }
 
 export interface PickListProps {
@@ -66,7 +68,7 @@ export function PickList({ items, onPick, onCancel, rows = 10, isActive = true, 
             {/* The marker and label keep their width; a long detail is cut, not wrapped under the label. */}
             <Box flexShrink={0}>
               <Text color={at ? "cyan" : undefined}>{at ? "❯ " : "  "}</Text>
-              <Text bold={at}>{`${start + i + 1}. ${item.label}`}</Text>
+              <Text bold={at} color={item.color}>{`${start + i + 1}. ${item.label}`}</Text>
             </Box>
             {item.detail ? (
               <Text dimColor wrap="truncate-end">

@@ -7,6 +7,7 @@ import type { IncidentState } from "../incident/machine.js";
 import type { Runbook, Severity } from "../runbooks/schema.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Display } from "../runbooks/template.js";
+import type { Urgency } from "./urgency.js";
 
 export interface RunbookCard {
   id: string;
@@ -34,8 +35,16 @@ export interface IncidentCard {
   file: string;
   runbook: string;
   severity: string;
-  status: "open" | "resolved";
+  /** `finished`: a drill that reached its end. */
+  status: "open" | "resolved" | "finished";
   age: string;
+  openedAt?: string;
+  /** What orders and marks it on home (src/ui/urgency.ts); a card without it reads as calm. */
+  urgency?: Urgency;
+  /** The file's integrity problems, one sentence each. */
+  problems?: string[];
+  /** The drill scenario, for a drill's incident (home leaves them out). */
+  drill?: string;
 }
 
 /** A drill scenario as home and the drill picker show it. */

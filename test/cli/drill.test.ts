@@ -85,7 +85,7 @@ describe("handrail run --drill", () => {
     expect(sent.every((e) => e.dryRun !== true && e.attempts === 1)).toBe(true);
     expect(real.requests).toEqual([]);
     const list = await runCli(["incidents"], { cwd: dir });
-    expect(list.stdout).toMatch(new RegExp(`^${opened.incident}\\s+emergency-rollback\\s+medium\\s+open\\s.*crashloop-rollback$`, "m"));
+    expect(list.stdout).toMatch(new RegExp(`^${opened.incident}\\s+emergency-rollback\\s+medium\\s+finished\\s.*crashloop-rollback$`, "m"));
     const report = await runCli(["report", opened.incident], { cwd: dir });
     expect(report.exitCode).toBe(0);
     expect(report.stdout).toContain("## Drill");

@@ -8,7 +8,8 @@ import { Controller } from "../../src/console/controller.js";
 import { stripAnsi } from "../../src/executors/output.js";
 import type { NotifySettings } from "../../src/executors/notify/settings.js";
 import type { KubeTarget } from "../../src/executors/types.js";
-import { listIncidentRows } from "../../src/commands/incidents.js";
+import { respondWithinFrom } from "../../src/commands/incident-clock.js";
+import { incidentCards } from "../../src/commands/incidents.js";
 import { resumeTarget } from "../../src/commands/resume-target.js";
 import { loadLibrary, searchPath } from "../../src/runbooks/library.js";
 import { sourceOf } from "../../src/runbooks/source.js";
@@ -24,13 +25,15 @@ export const plain = (frame: string | undefined) => stripAnsi(frame ?? "");
 /**
  * The console with a real controller. `guardMs` (default 0 here) is how long a new step is on screen
  * before r or y acts on it; the guard's own tests set it, the rest test other rules without waiting.
+ * `incidentsDir`: a store that already holds incidents, listed on home from the first frame as the console does.
  */
-export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean; kube?: KubeTarget; notify?: NotifySettings; guardMs?: number }) {
+export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean; kube?: KubeTarget; notify?: NotifySettings; guardMs?: number; incidentsDir?: string }) {
   const dir = mkdtempSync(path.join(tmpdir(), "handrail-ui-"));
   const lib = await loadLibrary(searchPath({ cliDirs: [opts.runbooksDir], cwd: dir, shippedDir: path.join(dir, "none") }), dir);
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, source: sourceOf(file, dir) }));
-  const incidentsDir = path.join(dir, "incidents");
-  const store = createConsoleStore({ runbooks, dryRun: opts.dryRun === true, ...opts.view });
+  const incidentsDir = opts.incidentsDir ?? path.join(dir, "incidents");
+  const listIncidents = () => incidentCards(incidentsDir, { respondWithin: respondWithinFrom(runbooks) });
+  const store = createConsoleStore({ runbooks, incidents: listIncidents(), dryRun: opts.dryRun === true, ...opts.view });
   let exited = false;
   const controller = new Controller({
     store,
@@ -43,7 +46,7 @@ export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn:
     ...(opts.notify ? { notify: opts.notify } : {}),
     mode: "console",
     locate: (file) => resumeTarget({ cwd: dir, env: {}, shippedDir: path.join(dir, "none"), options: { runbooks: [opts.runbooksDir] } }, file),
-    listIncidents: () => listIncidentRows(incidentsDir).map((r) => ({ id: r.id, file: r.file, runbook: r.runbook, severity: r.severity, status: r.status, age: r.age })),
+    listIncidents,
     exit: () => {
       exited = true;
     },
