@@ -50,7 +50,8 @@ export interface IncidentReport {
   durationMs: number;
   timeToFirstActionMs?: number;
   sla: { breached: boolean; breachedAt?: string; respondWithin?: string };
-  status: "resolved" | "open";
+  /** A drill that ended without being resolved is finished, never open. */
+  status: "resolved" | "open" | "finished";
   steps: ReportStep[];
   skipped: Array<{ at: string; step: string; reason: string }>;
   options: Array<{ at: string; phase: string; option: string }>;
@@ -166,6 +167,7 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
       }
       case "drill.finished":
         r.drill = { scenario: e.scenario, outcome: drillOutcomeOf(e), finishedAt: e.ts };
+        if (r.status === "open") r.status = "finished";
         break;
       case "incident.resolved":
         r.status = "resolved";
@@ -235,7 +237,7 @@ export function renderMarkdown(r: IncidentReport): string {
   }
   out.push(`- Severity: ${r.severity.final}${r.severity.changes.length ? ` (opened as ${r.severity.initial})` : ""}`);
   out.push(`- Opened: ${r.openedAt}`);
-  out.push(`- Status: ${r.status === "resolved" ? `resolved ${r.resolvedAt}` : "open"}`);
+  out.push(`- Status: ${r.status === "resolved" ? `resolved ${r.resolvedAt}` : r.status}`);
   out.push(`- Duration: ${formatDuration(r.durationMs)}`);
   if (r.timeToFirstActionMs !== undefined) out.push(`- Time to first action: ${formatDuration(r.timeToFirstActionMs)}`);
   out.push(`- Response time: ${r.sla.breached ? `breached at ${r.sla.breachedAt} (${r.sla.respondWithin})` : "met"}`);

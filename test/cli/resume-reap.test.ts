@@ -45,7 +45,7 @@ describe("process groups across a hang-up and a crash", () => {
     const term = await startTerminal(`${process.execPath} ${BIN} open slow --runbooks ${path.dirname(SLOW)} --set pause=300 --severity low`, { cwd: dir });
     onTestFinished(() => term.kill());
     await term.waitFor("Work › One");
-    await term.keys("r");
+    await term.act("r");
     await waitFor(() => incidentFile(dir) !== undefined && processOf(incidentFile(dir)!) !== undefined, "the step's process group to be recorded");
     const file = incidentFile(dir)!;
     const pgid = processOf(file)!.pgid;

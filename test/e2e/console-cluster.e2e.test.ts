@@ -29,9 +29,9 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
   it("emergency rollback on a production context, from open to report", async () => {
     const dir = scratchDir(onTestFinished);
     const kubeconfig = await sandbox.writeKubeconfig(dir, { context: "prod-sandbox", namespace: "shop" });
-    const term = await startTerminal(`node ${BIN} --kubeconfig ${kubeconfig} open emergency-rollback --severity medium --set service=api --set namespace=shop`, { cwd: dir, height: 50 });
+    const term = await startTerminal(`node ${BIN} --kubeconfig ${kubeconfig} open emergency-rollback --severity medium --set service=api --set namespace=shop --set db_pod=postgres-0 --set database=app --set table=events --set other_service=gateway --set train=t1 --set backup_file=b.sql --set previous_config=c.yaml`, { cwd: dir, height: 50 });
     onTestFinished(() => term.kill());
-    await term.waitFor("(PRODUCTION)");
+    await term.waitFor(" PRODUCTION ");
     await term.waitFor("Immediate assessment › Check service health");
 
     let cancelled = false;
@@ -39,7 +39,7 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
       const screen = await term.screen();
       if (screen.includes(WALK_END)) break;
       if (screen.includes("Rollback: choose how to proceed")) {
-        await term.keys("1");
+        await term.act("1");
         await term.waitFor("Immediate service rollback", 5_000).catch(() => undefined);
         await term.waitFor("Stop current deployment");
         continue;
@@ -58,11 +58,13 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
         continue;
       }
       const done = new RegExp(`${(title ?? "").replace(/[[\]().*+?^$|\\]/g, "\\$&")} — \\w+`);
-      await term.keys("r");
-      const after = await term.waitFor(new RegExp(`Type "api" to run:|y / n|ctrl-c cancel step|${done.source}`), 15_000);
-      if (after.includes('Type "api" to run:')) {
+      await term.act(screen.includes("Press y when done.") ? "y" : "r");
+      const after = await term.waitFor(new RegExp(`type "api" to run it:|y / n|ctrl-c cancel step|${done.source}`), 15_000);
+      if (after.includes('type "api" to run it:')) {
+        // The prompt restates where it acts: the production context and the namespace the steps use.
+        expect(after).toContain('PRODUCTION prod-sandbox / shop: type "api" to run it:');
         await term.type("a");
-        await term.waitFor('Type "api" to run: a');
+        await term.waitFor('type "api" to run it: a');
         await term.type("pi");
         await term.keys("Enter");
       } else if (after.includes("y / n")) {

@@ -50,7 +50,7 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
     await term.keys("k");
     await term.waitFor("pods app=api in shop");
     await term.waitFor(/● api-\S+ +0\/1 +\w+ +\d+ restarts/);
-    await term.keys("r");
+    await term.act("r");
     await term.waitFor(/Check service health — passed/);
     await term.waitFor("Immediate assessment › Check error rates");
     await term.keys("s");
@@ -61,7 +61,7 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
     await term.waitFor("3. Rollback");
     await term.type("3");
     await term.waitFor("Rollback: choose how to proceed");
-    await term.type("1");
+    await term.act("1");
     await term.waitFor("Stop current deployment");
 
     const skipWith: Record<string, string> = { "Check health endpoints": "kubectl exec is not simulated in drills" };
@@ -79,7 +79,7 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
         await term.waitUntil(moved, `${title!} skipped`, 45_000);
         continue;
       }
-      await term.keys("r");
+      await term.act(screen.includes("Press y when done.") ? "y" : "r");
       const after = await term.waitUntil((screen) => screen.includes("y / n") || screen.includes("ctrl-c cancel step") || moved(screen), `${title!} to start`, 15_000);
       // Risk medium and high on a drill context: a yes/no, never the production name typed back.
       if (after.includes("y / n")) await term.type("y");

@@ -41,24 +41,24 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     expect(screen).toContain("HIGH");
     expect(screen).toMatch(/⏱ 1[45]m/);
     expect(screen).toContain(path.join(dir, "incidents"));
-    await term.keys("r");
+    await term.act("r");
     await term.waitFor("✓ Say hello — passed exit 0");
     for (let i = 0; i < 3; i++) {
-      await term.keys("r");
+      await term.act("r");
       await term.waitFor(new RegExp(`(✓ Deploy a participant \\[\\w+\\] — passed[\\s\\S]*){${i + 1}}`));
     }
     await term.waitFor("Fix: choose how to proceed");
-    await term.keys("1");
+    await term.act("1");
     await term.waitFor("[medium risk]");
-    await term.keys("r");
+    await term.act("r");
     await term.waitFor("y / n");
     await term.type("y");
     await term.waitFor("Verify › Check");
-    await term.keys("r");
+    await term.act("r");
     await term.waitFor("✓ Check — passed");
     for (const item of ["scenario", "backtesting", "curve"]) {
       await term.waitFor(`Undo a participant [${item}]`);
-      await term.keys("r");
+      await term.act("r");
       await term.waitFor(`✓ Undo a participant [${item}] — passed`);
     }
     await term.waitFor("Every step is done");
@@ -111,10 +111,10 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
         "",
       ].join("\n"),
     );
-    const term = await startTerminal(`node ${BIN} --runbooks ${dir} open tty`, { cwd: dir });
+    const term = await startTerminal(`node ${BIN} --runbooks ${dir} open tty --severity low`, { cwd: dir });
     onTestFinished(() => term.kill());
     await term.waitFor("Shell › Ask a question");
-    await term.keys("r");
+    await term.act("r");
     // The prompt itself, after the hand-over banner: "who? " is also in the command shown before the step runs.
     await term.waitFor(/terminal is yours[^\n]*\n+who\?/, 40_000);
     await term.type("bob");
@@ -122,7 +122,7 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     await term.waitFor("✓ Ask a question — passed exit 0", 40_000);
     await term.waitFor("Shell › After");
     expect(readFileSync(path.join(dir, "answer.txt"), "utf8")).toBe("hello bob\n");
-    await term.keys("r");
+    await term.act("r");
     await term.waitFor("✓ After — passed");
     await term.type("q");
     await term.waitFor("y / n");
