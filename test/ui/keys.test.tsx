@@ -56,6 +56,24 @@ describe("keys", () => {
     ui.unmount();
   });
 
+  it("a handler gets the terminal's own sequence: Backspace (DEL) and Delete differ, a burst stays whole", async () => {
+    const seen: string[] = [];
+    function Screen() {
+      useKeys((_input, _key, sequence) => seen.push(JSON.stringify(sequence)));
+      return <Text>ready</Text>;
+    }
+    const ui = render(
+      <KeysProvider active>
+        <Screen />
+      </KeysProvider>,
+    );
+    await until(() => plain(ui.lastFrame()).includes("ready"), "the screen");
+    for (const chunk of ["\u007f", "\u001b[3~", "ab\u007f\u007f"]) ui.stdin.write(chunk);
+    await until(() => seen.length === 3, "three keys");
+    expect(seen).toEqual([JSON.stringify("\u007f"), JSON.stringify("\u001b[3~"), JSON.stringify("ab\u007f\u007f")]);
+    ui.unmount();
+  });
+
   it("a handler is attached in the commit that draws it", async () => {
     const seen: string[] = [];
     function Screen({ name }: { name: string }) {
