@@ -6,10 +6,15 @@
  * in the same commit as the frame, so whatever is on screen is what receives the next key; and a
  * handler whose key changes the screen can hold the keys behind it until that change is drawn.
  */
-import { useInput, type Key } from "ink";
-import { createContext, useContext, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { useInput, useStdin, type Key } from "ink";
+import { createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 
-export type KeyHandler = (input: string, key: Key) => void;
+/**
+ * `sequence` is what the terminal sent for this key, as Ink split it off the input: an escape
+ * sequence, or text that can hold control characters (a burst of Backspaces arrives as "\x7f\x7f\x7f"
+ * with no key flag set). A line editor reads it; Ink's flags cannot tell DEL (\x7f) from Delete (ESC [3~).
+ */
+export type KeyHandler = (input: string, key: Key, sequence: string) => void;
 
 /** How long held keys wait for the next frame at most (a change that draws nothing must not eat keys). */
 export const HOLD_MAX_MS = 100;
@@ -19,16 +24,16 @@ const PLAIN: Key = { upArrow: false, downArrow: false, leftArrow: false, rightAr
 /** The key flow of one console: who listens, and the keys held for the next frame. */
 class KeyFlow {
   readonly handlers = new Set<{ current: KeyHandler }>();
-  private held: Array<[string, Key]> | undefined;
+  private held: Array<[string, Key, string]> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Deliver a key to every active handler, in the order they became active (as Ink would), or hold it. */
-  dispatch(input: string, key: Key = PLAIN): void {
+  dispatch(input: string, key: Key = PLAIN, sequence: string = input): void {
     if (this.held) {
-      this.held.push([input, key]);
+      this.held.push([input, key, sequence]);
       return;
     }
-    for (const h of [...this.handlers]) h.current(input, key);
+    for (const h of [...this.handlers]) h.current(input, key, sequence);
   }
 
   /** Keys from now on wait until the next frame is drawn (the current key changes the screen). */
@@ -44,7 +49,7 @@ class KeyFlow {
     if (!queue) return;
     this.held = undefined;
     clearTimeout(this.timer);
-    for (const [input, key] of queue) this.dispatch(input, key);
+    for (const [input, key, sequence] of queue) this.dispatch(input, key, sequence);
   }
 }
 
@@ -53,7 +58,19 @@ const KeysContext = createContext<KeyFlow | undefined>(undefined);
 /** The one listener of the console. */
 export function KeysProvider({ active, children }: { active: boolean; children: ReactNode }) {
   const [flow] = useState(() => new KeyFlow());
-  useInput((input, key) => flow.dispatch(input, key), { isActive: active });
+  const { internal_eventEmitter: events } = useStdin();
+  const sequence = useRef("");
+  useEffect(() => {
+    // Ink emits each key's raw text before useInput's listener decodes it; prepended, this runs first.
+    const note = (data: string) => {
+      sequence.current = data;
+    };
+    events.prependListener("input", note);
+    return () => {
+      events.removeListener("input", note);
+    };
+  }, [events]);
+  useInput((input, key) => flow.dispatch(input, key, sequence.current), { isActive: active });
   return <KeysContext.Provider value={flow}>{children}</KeysContext.Provider>;
 }
 
@@ -83,7 +100,7 @@ export function useKeys(handler: KeyHandler, opts: { isActive?: boolean } = {}):
 }
 
 /** For a handler whose key changes the screen: hold the keys behind it, or hand text on to what comes next. */
-export function useKeyFlow(): { hold(): void; dispatch(input: string, key?: Key): void } {
+export function useKeyFlow(): { hold(): void; dispatch(input: string, key?: Key, sequence?: string): void } {
   const flow = useFlow();
-  return { hold: () => flow.hold(), dispatch: (input, key) => flow.dispatch(input, key) };
+  return { hold: () => flow.hold(), dispatch: (input, key, sequence) => flow.dispatch(input, key, sequence) };
 }

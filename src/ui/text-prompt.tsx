@@ -1,4 +1,4 @@
-/** A one-line text prompt: Enter submits, Esc cancels. */
+/** A one-line text prompt: Enter submits, Esc cancels; what is wrong with the value shows as it is typed. */
 import { Box, Text } from "ink";
 import { useRef, useState } from "react";
 import { useInteractive } from "./context.js";
@@ -7,7 +7,10 @@ import { LineInput } from "./line-input.js";
 
 export interface TextPromptProps {
   label: string;
+  /** A pre-filled value, shown selected: typing replaces it, ←/→/Home/End edit it. */
   initial?: string;
+  /** Set false to keep `initial` unselected (the cursor after it). */
+  selectInitial?: boolean;
   hint?: string;
   mask?: boolean;
   /** The key that opened this prompt, which must not be taken as its first character. */
@@ -23,41 +26,52 @@ export interface TextPromptProps {
 /** How soon after the prompt appears its opening key can still arrive as input. */
 export const OPENING_KEY_MS = 100;
 
-export function TextPrompt({ label, initial = "", hint, mask, openedBy, resetOnSubmit, validate, onSubmit, onCancel }: TextPromptProps) {
-  const [error, setError] = useState<string | undefined>();
+export function TextPrompt({ label, initial = "", selectInitial = true, hint, mask, openedBy, resetOnSubmit, validate, onSubmit, onCancel }: TextPromptProps) {
+  const [value, setValue] = useState(initial);
+  // Nothing is wrong before the operator has typed (an empty required field is not an error yet), unless Enter was pressed.
+  const [shown, setShown] = useState<"no" | "typed" | "submitted">("no");
   const interactive = useInteractive();
-  // The key that opened the prompt (r, n, s…) can reach it as its first change: drop exactly that, once, at once.
-  const opened = useRef({ at: Date.now(), consumed: openedBy === undefined });
+  const openedAt = useRef(Date.now());
   useKeys((_input, key) => {
     if (key.escape) onCancel();
   }, { isActive: interactive });
+  const error = validate && shown !== "no" ? validate(value) : undefined;
   return (
     <Box flexDirection="column">
       <Box>
         <Text color="cyan">{label} </Text>
         <LineInput
           initial={initial}
+          select={selectInitial}
           focus={interactive}
           {...(mask ? { mask: "•" } : {})}
-          accept={(next, previous) => {
-            const o = opened.current;
-            if (o.consumed) return true;
-            o.consumed = true;
-            return !(next === previous + openedBy && Date.now() - o.at < OPENING_KEY_MS);
+          // The key that opened the prompt (r, n, s…) can reach it as its first key: drop exactly that, once, at once.
+          {...(openedBy !== undefined ? { ignoreFirst: (s: string) => s === openedBy && Date.now() - openedAt.current < OPENING_KEY_MS } : {})}
+          onChange={(v) => {
+            setValue(v);
+            setShown("typed");
           }}
-          onChange={() => setError(undefined)}
           onSubmit={(v) => {
             const problem = validate?.(v);
             if (problem) {
-              setError(problem);
+              setShown("submitted");
               return;
             }
             onSubmit(v);
-            return resetOnSubmit ? "clear" : undefined;
+            if (!resetOnSubmit) return;
+            setValue("");
+            setShown("no");
+            return "clear";
           }}
         />
       </Box>
-      {error ? <Text color="red">{error}</Text> : hint ? <Text dimColor>{hint}</Text> : null}
+      {/* The error line is there from the start, so a message appearing while typing does not move what is below; it keeps to one line until Enter asks for all of it. */}
+      {validate ? (
+        <Text color="red" wrap={shown === "submitted" ? "wrap" : "truncate-end"}>
+          {error ?? " "}
+        </Text>
+      ) : null}
+      {hint ? <Text dimColor>{hint}</Text> : null}
     </Box>
   );
 }

@@ -4,7 +4,7 @@ import { render } from "ink-testing-library";
 import { useState } from "react";
 import { describe, expect, it } from "vitest";
 import { KeysProvider, useKeys } from "../../src/ui/keys.js";
-import { editLine, LineInput } from "../../src/ui/line-input.js";
+import { LineInput } from "../../src/ui/line-input.js";
 import { KEYS, plain } from "../helpers/ui.js";
 
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -33,14 +33,6 @@ function Prompts({ answers }: { answers: string[] }) {
 }
 
 describe("keys", () => {
-  it("editLine: insert at the cursor, move, delete", () => {
-    expect(editLine("ac", 1, "b", {})).toEqual({ text: "abc", cursor: 2 });
-    expect(editLine("abc", 2, "", { leftArrow: true })).toEqual({ text: "abc", cursor: 1 });
-    expect(editLine("abc", 1, "", { backspace: true })).toEqual({ text: "bc", cursor: 0 });
-    expect(editLine("abc", 0, "", { backspace: true })).toEqual({ text: "abc", cursor: 0 });
-    expect(editLine("abc", 3, "u", { ctrl: true })).toEqual({ text: "abc", cursor: 3 });
-  });
-
   it("text and Enter in one chunk submit, and the prompt that appears next gets the keys right behind", async () => {
     const answers: string[] = [];
     const ui = render(<Prompts answers={answers} />);
@@ -53,6 +45,24 @@ describe("keys", () => {
     for (const ch of ["f", "o", "u", "r", KEYS.enter, "5", KEYS.enter]) ui.stdin.write(ch);
     await until(() => answers.length === 5, "two more answers");
     expect(answers.slice(3)).toEqual(["four", "5"]);
+    ui.unmount();
+  });
+
+  it("a handler gets the terminal's own sequence: Backspace (DEL) and Delete differ, a burst stays whole", async () => {
+    const seen: string[] = [];
+    function Screen() {
+      useKeys((_input, _key, sequence) => seen.push(JSON.stringify(sequence)));
+      return <Text>ready</Text>;
+    }
+    const ui = render(
+      <KeysProvider active>
+        <Screen />
+      </KeysProvider>,
+    );
+    await until(() => plain(ui.lastFrame()).includes("ready"), "the screen");
+    for (const chunk of ["\u007f", "\u001b[3~", "ab\u007f\u007f"]) ui.stdin.write(chunk);
+    await until(() => seen.length === 3, "three keys");
+    expect(seen).toEqual([JSON.stringify("\u007f"), JSON.stringify("\u001b[3~"), JSON.stringify("ab\u007f\u007f")]);
     ui.unmount();
   });
 
