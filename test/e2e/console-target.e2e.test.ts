@@ -55,12 +55,11 @@ describe.skipIf(!hasTmux)("the console's target and header", () => {
     const term = await startTerminal(`node ${BIN} drill crashloop-rollback`, { cwd: dir, width: 60, height: 20, env: { HOME: dir, KUBECONFIG: path.join(dir, "none") } });
     onTestFinished(() => term.kill());
     await term.waitFor("Immediate assessment › Check service health");
-    // Edit the step's command for this run: 500 numbered lines.
+    // Edit the step's command for this run: 500 numbered lines (the runbook's script starts selected: typing replaces it).
     await term.keys("e");
-    await term.waitFor("$ kubectl get pods");
-    for (let i = 0; i < 90; i++) await term.keys("BSpace");
-    await term.waitUntil((s) => !s.includes("$ kubectl get pods -l") || /\$ \s*$/m.test(s), "the edit line to empty");
+    await term.waitFor('$ kubectl get pods -l app="$service"');
     await term.type("seq 1 500");
+    await term.waitFor("$ seq 1 500");
     await term.keys("Enter");
     const screen = await term.waitFor(/│\s+500\s*│/, 20_000);
     const lines = screen.split("\n");
