@@ -7,6 +7,7 @@ import { UsageError } from "../errors.js";
 import { prepareKube, privateKubeDir } from "../executors/kubeconfig.js";
 import { allSteps } from "../runbooks/walk.js";
 import { App } from "../ui/app.js";
+import { glyphsFor } from "../ui/glyphs.js";
 import { createConsoleStore, type IncidentCard, type RunbookCard } from "../ui/store.js";
 import { openLibrary, findRunbook, type CommandContext } from "./context.js";
 import { incidentsDir } from "./incident-files.js";
@@ -59,6 +60,11 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError("the console needs an interactive terminal (stdin and stdout must be a TTY)", "For scripts and CI use: handrail run <runbook> --set … --yes");
   }
+  // A dumb terminal cannot move the cursor, and the console is drawn by moving it: the plain-text walkthrough is `run`.
+  if (ctx.env.TERM === "dumb") {
+    throw new UsageError("TERM=dumb: this terminal cannot move the cursor, which the console needs", "Walk the runbook as plain text instead: handrail run <runbook> --set … (or set TERM to your terminal's type)");
+  }
+  const glyphs = glyphsFor(ctx.env);
   const notify = loadNotifySettings(ctx.env);
   const lib = await openLibrary(ctx, () => undefined);
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, ...sourceIfReadable(file, ctx.cwd) }));
@@ -132,18 +138,15 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   process.on("SIGHUP", hangUp);
   process.on("SIGTERM", hangUp);
   // The console draws on the terminal's alternate screen (as less and top do): a new incident or drill starts on a
-  // clean screen, and the shell's scrollback is left as it was. Not on a terminal that cannot (TERM=dumb).
-  const alternate = ctx.env.TERM !== "dumb";
-  const screen = (on: boolean) => {
-    if (alternate) process.stdout.write(on ? "\u001b[?1049h\u001b[H" : "\u001b[?1049l");
-  };
+  // clean screen, and the shell's scrollback is left as it was.
+  const screen = (on: boolean) => process.stdout.write(on ? "\u001b[?1049h\u001b[H" : "\u001b[?1049l");
   for (;;) {
     screen(true);
     // Each screen reads the terminal through a stream of its own, destroyed before a step takes
     // the terminal: a merely paused stream goes on reading into its buffer (up to its high-water
     // mark), so keys typed for the step would land in handrail instead.
     const input = new ReadStream(0);
-    ink.app = render(createElement(App, { store, controller, interactive: input.isTTY === true }), { stdin: input, exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
+    ink.app = render(createElement(App, { store, controller, interactive: input.isTTY === true, glyphs }), { stdin: input, exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
     await ink.app.waitUntilExit();
     if (input.isTTY) input.setRawMode(false);
     input.destroy();

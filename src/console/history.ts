@@ -58,11 +58,23 @@ export function historyOf(e: IncidentEvent, state: IncidentState | undefined, ed
   }
 }
 
-/** The history of a whole file (resume, drill replay). */
+/** Output lines kept per step for an interrupted attempt's line in the history. */
+const TAIL = 3;
+
+/** The history of a whole file (resume, drill replay), with the attempts a crash interrupted marked and their last output. */
 export function historyOfAll(events: readonly IncidentEvent[], state: IncidentState | undefined): HistoryEntry[] {
   const edited: EditedSteps = new Set();
   const out: HistoryEntry[] = [];
+  const tails = new Map<string, string[]>();
   for (const e of events) {
+    if (e.type === "step.started") tails.set(e.step, []);
+    else if (e.type === "step.output") tails.set(e.step, [...(tails.get(e.step) ?? []), ...e.lines].slice(-TAIL));
+    else if (e.type === "incident.resumed") {
+      for (const key of e.interrupted) {
+        const tail = tails.get(key) ?? [];
+        out.push({ id: e.seq, key, title: titleFor(state, key), status: "interrupted", exitCode: null, durationMs: 0, detail: `handrail stopped while it ran${tail.length ? ` · last output: ${tail.join(" / ")}` : ""}` });
+      }
+    }
     const h = historyOf(e, state, edited);
     if (h) out.push(h);
   }

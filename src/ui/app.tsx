@@ -2,6 +2,7 @@
 import { Box } from "ink";
 import { ConsoleProvider, useController, useView } from "./context.js";
 import type { ConsoleController } from "./controller.js";
+import type { Glyphs } from "./glyphs.js";
 import { Home } from "./home.js";
 import { ResumeIncident } from "./resume.js";
 import { StartIncident } from "./start.js";
@@ -19,7 +20,7 @@ function Screens() {
   return <Home onStart={(card: RunbookCard) => controller.begin(card.id)} />;
 }
 
-export function App(props: { store: ConsoleStore; controller: ConsoleController; interactive: boolean; guardMs?: number }) {
+export function App(props: { store: ConsoleStore; controller: ConsoleController; interactive: boolean; guardMs?: number; glyphs?: Glyphs }) {
   return (
     <ConsoleProvider {...props}>
       <Box flexDirection="column">

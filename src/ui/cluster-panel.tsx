@@ -1,6 +1,6 @@
 /** Pods of the incident's service, live: the operator sees a rollback take effect. */
 import { Box, Text, useStdout } from "ink";
-import { useView } from "./context.js";
+import { useView, useGlyphs } from "./context.js";
 import type { PodView } from "./store.js";
 
 function podColor(p: PodView): string {
@@ -26,17 +26,18 @@ export function panelRows(items: readonly PodView[], rows: number): { shown: Pod
 
 export function ClusterPanel() {
   const pods = useView((v) => v.pods);
+  const g = useGlyphs();
   const { stdout } = useStdout();
   if (!pods) return null;
   const { shown, summary } = panelRows(pods.items, Math.max(3, Math.min(12, Math.floor((stdout.rows || 24) / 4))));
   return (
-    <Box flexDirection="column" borderStyle="single" borderColor="blue" paddingX={1}>
+    <Box flexDirection="column" borderStyle={g.border.pane} borderColor="blue" paddingX={1}>
       <Text bold>{`pods ${pods.selector} in ${pods.namespace}`}</Text>
       {pods.error ? <Text color="red">{pods.error}</Text> : null}
       {pods.items.length === 0 && !pods.error ? <Text dimColor>no pods</Text> : null}
       {shown.map((p) => (
         <Text key={p.name} wrap="truncate-end">
-          <Text color={podColor(p)}>{"● "}</Text>
+          <Text color={podColor(p)}>{`${g.pod} `}</Text>
           {`${p.name.padEnd(32)} ${p.ready.padEnd(5)} ${p.phase.padEnd(9)} ${String(p.restarts).padStart(3)} restarts  ${p.reason}`}
         </Text>
       ))}

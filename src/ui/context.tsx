@@ -3,6 +3,7 @@ import { createContext, useContext, type ReactNode } from "react";
 import { useStore } from "zustand";
 import type { ConsoleController } from "./controller.js";
 import { KeysProvider } from "./keys.js";
+import { UNICODE, type Glyphs } from "./glyphs.js";
 import { CONFIRM_GUARD_MS } from "./walk-keys.js";
 import type { ConsoleStore, ConsoleView } from "./store.js";
 
@@ -13,6 +14,8 @@ interface ConsoleContextValue {
   interactive: boolean;
   /** How long a new step or choice is on screen before r, y or a number acts on it (CONFIRM_GUARD_MS; tests of other rules set 0). */
   guardMs?: number;
+  /** Unicode or ASCII symbols, for the terminal's locale (glyphsFor). */
+  glyphs?: Glyphs;
 }
 
 const ConsoleContext = createContext<ConsoleContextValue | undefined>(undefined);
@@ -46,4 +49,8 @@ export function useInteractive(): boolean {
 
 export function useGuardMs(): number {
   return useConsole().guardMs ?? CONFIRM_GUARD_MS;
+}
+
+export function useGlyphs(): Glyphs {
+  return useConsole().glyphs ?? UNICODE;
 }

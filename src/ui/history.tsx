@@ -1,22 +1,17 @@
 /** Finished steps, newest last: the tail that fits under the pinned header (the whole history is in the incident file). */
 import { Box, Text } from "ink";
 import { formatDuration } from "../runbooks/duration.js";
-import { useView } from "./context.js";
+import { useView, useGlyphs } from "./context.js";
+import type { Glyphs } from "./glyphs.js";
 import type { HistoryEntry } from "./store.js";
 
-const MARK: Record<string, { mark: string; color: string }> = {
-  passed: { mark: "✓", color: "green" },
-  found: { mark: "◆", color: "yellow" },
-  failed: { mark: "✗", color: "red" },
-  error: { mark: "!", color: "red" },
-  timeout: { mark: "⌛", color: "red" },
-  cancelled: { mark: "⊘", color: "yellow" },
-  interrupted: { mark: "↯", color: "yellow" },
-  skipped: { mark: "–", color: "gray" },
-  confirmed: { mark: "✓", color: "green" },
-  chosen: { mark: "↳", color: "cyan" },
-  note: { mark: "✎", color: "gray" },
-};
+const COLOR: Record<string, string> = { passed: "green", found: "yellow", failed: "red", error: "red", timeout: "red", cancelled: "yellow", interrupted: "yellow", skipped: "gray", confirmed: "green", chosen: "cyan", note: "gray" };
+
+/** A history status's mark in this terminal's symbols. */
+export function markFor(status: string, g: Glyphs): string {
+  const marks: Record<string, string> = { passed: g.passed, found: g.found, failed: g.failed, error: g.error, timeout: g.timeout, cancelled: g.cancelled, interrupted: g.interrupted, skipped: g.skipped, confirmed: g.passed, chosen: g.chosen, note: g.note };
+  return marks[status] ?? "·";
+}
 
 export function historyLine(e: HistoryEntry): string {
   const exit = e.exitCode !== null && e.exitCode !== undefined ? ` exit ${e.exitCode}` : "";
@@ -27,17 +22,17 @@ export function historyLine(e: HistoryEntry): string {
 /** The newest `rows` entries (older ones are counted on the first line). */
 export function HistoryTail({ rows }: { rows: number }) {
   const history = useView((v) => v.history);
+  const g = useGlyphs();
   if (rows <= 0 || history.length === 0) return null;
   const fits = history.length <= rows ? history : history.slice(history.length - (rows - 1));
   const earlier = history.length - fits.length;
   return (
     <Box flexDirection="column" flexShrink={0}>
-      {earlier > 0 ? <Text dimColor>{`… ${earlier} earlier (handrail report has them all)`}</Text> : null}
+      {earlier > 0 ? <Text dimColor>{`${g.ellipsis} ${earlier} earlier (handrail report has them all)`}</Text> : null}
       {fits.map((e) => {
-        const m = MARK[e.status] ?? { mark: "·", color: "white" };
         return (
           <Text key={e.id} wrap="truncate-end">
-            <Text color={m.color}>{`${m.mark} `}</Text>
+            <Text color={COLOR[e.status] ?? "white"}>{`${markFor(e.status, g)} `}</Text>
             {historyLine(e)}
           </Text>
         );

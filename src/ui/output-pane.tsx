@@ -3,7 +3,7 @@ import { Box, Text, useStdout } from "ink";
 import { terminalText } from "../executors/terminal-text.js";
 import wrapAnsi from "wrap-ansi";
 import { formatDuration } from "../runbooks/duration.js";
-import { useView } from "./context.js";
+import { useView, useGlyphs } from "./context.js";
 import type { OutputLine } from "./store.js";
 
 const DOTS = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
@@ -13,8 +13,8 @@ const DOTS = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "�
  * of its own (ink-spinner: 12 frames a second) redrew the whole console more often than a flood's
  * batches did; this way a quiet step costs one frame a second and a busy one shows it is busy.
  */
-export function spinnerFrame(now: number, total: number): string {
-  return DOTS[(Math.floor(now / 1000) + total) % DOTS.length]!;
+export function spinnerFrame(now: number, total: number, frames: readonly string[] = DOTS): string {
+  return frames[(Math.floor(now / 1000) + total) % frames.length]!;
 }
 
 /** Pure: the slice of lines shown for a scroll offset (0 = follow the newest). */
@@ -46,6 +46,7 @@ export function OutputPane({ scroll = 0, rows: budget }: { scroll?: number; rows
   const live = useView((v) => v.live);
   const now = useView((v) => v.now);
   const running = useView((v) => v.running);
+  const g = useGlyphs();
   const { stdout } = useStdout();
   if (!live) return null;
   // The rows the walkthrough measured for the pane (a long line wraps, so fewer lines may fit: the oldest are clipped).
@@ -53,10 +54,10 @@ export function OutputPane({ scroll = 0, rows: budget }: { scroll?: number; rows
   const { shown, offset } = paneRows(live.lines, (stdout.columns || 100) - 6, rows, scroll);
   const hidden = live.total - live.lines.length;
   return (
-    <Box flexDirection="column" borderStyle="single" borderColor="gray" paddingX={1} flexShrink={0}>
+    <Box flexDirection="column" borderStyle={g.border.pane} borderColor="gray" paddingX={1} flexShrink={0}>
       <Box gap={1} flexShrink={0}>
         {running ? (
-          <Text color="cyan">{spinnerFrame(now, live.total)}</Text>
+          <Text color="cyan">{spinnerFrame(now, live.total, g.spinner)}</Text>
         ) : null}
         <Text bold>{live.title}</Text>
         <Text dimColor>{`${formatDuration(Math.max(0, (live.endedAt ?? now) - live.startedAt))}${offset > 0 ? ` · scrolled up ${offset} lines (pgdn)` : ""}${hidden > 0 ? ` · ${hidden} earlier lines in the incident file` : ""}`}</Text>
@@ -65,7 +66,7 @@ export function OutputPane({ scroll = 0, rows: budget }: { scroll?: number; rows
         {shown.map((l, i) => (
           // Already wrapped to the width (paneRows): each row is one line on screen. Escapes were made colour-only there.
           <Text key={i} wrap="truncate-end">
-            {l.stream === "stderr" ? <Text color="red">▌</Text> : " "}
+            {l.stream === "stderr" ? <Text color="red">{g.stderr}</Text> : " "}
             {l.text}
           </Text>
         ))}

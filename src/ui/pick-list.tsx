@@ -2,7 +2,7 @@
 import { Box, Text } from "ink";
 import { useKeyFlow, useKeys } from "./keys.js";
 import { useState } from "react";
-import { useInteractive } from "./context.js";
+import { useInteractive, useGlyphs } from "./context.js";
 
 export interface PickItem {
   id: string;
@@ -33,6 +33,7 @@ export function moveCursor(cursor: number, delta: number, length: number): numbe
 
 export function PickList({ items, onPick, onCancel, rows = 10, isActive = true, initial = 0, pickKeys }: PickListProps) {
   const [cursor, setCursor] = useState(initial);
+  const g = useGlyphs();
   const interactive = useInteractive();
   const keys = useKeyFlow();
   // Picking or leaving changes the screen: the keys behind it are for what is drawn next.
@@ -59,7 +60,7 @@ export function PickList({ items, onPick, onCancel, rows = 10, isActive = true, 
   const below = Math.max(0, items.length - (start + rows));
   return (
     <Box flexDirection="column">
-      {above > 0 ? <Text dimColor>{`  ↑ ${above} more`}</Text> : null}
+      {above > 0 ? <Text dimColor>{`  ${g.more.up} ${above} more`}</Text> : null}
       {items.slice(start, start + rows).map((item, i) => {
         // Only the list that takes the keys shows a cursor (home has several lists at once).
         const at = isActive && start + i === safe;
@@ -67,7 +68,7 @@ export function PickList({ items, onPick, onCancel, rows = 10, isActive = true, 
           <Box key={item.id}>
             {/* The marker and label keep their width; a long detail is cut, not wrapped under the label. */}
             <Box flexShrink={0}>
-              <Text color={at ? "cyan" : undefined}>{at ? "❯ " : "  "}</Text>
+              <Text color={at ? "cyan" : undefined}>{at ? `${g.cursor} ` : "  "}</Text>
               <Text bold={at} color={item.color}>{`${start + i + 1}. ${item.label}`}</Text>
             </Box>
             {item.detail ? (
@@ -78,7 +79,7 @@ export function PickList({ items, onPick, onCancel, rows = 10, isActive = true, 
           </Box>
         );
       })}
-      {below > 0 ? <Text dimColor>{`  ↓ ${below} more`}</Text> : null}
+      {below > 0 ? <Text dimColor>{`  ${g.more.down} ${below} more`}</Text> : null}
     </Box>
   );
 }

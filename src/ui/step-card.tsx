@@ -1,14 +1,15 @@
 /** The current step: its title, instructions, the exact command and how risky it is. */
 import { Box, Text, useStdout } from "ink";
-import { useView } from "./context.js";
+import { useGlyphs, useView } from "./context.js";
 import type { CurrentView } from "./store.js";
 
 const RISK_COLOR: Record<string, string> = { low: "green", medium: "yellow", high: "red", critical: "magenta" };
 
 function DrillSummary({ lines }: { lines: readonly string[] }) {
+  const g = useGlyphs();
   const healthy = lines[0]?.includes("HEALTHY") === true && !lines[0].includes("STILL BROKEN");
   return (
-    <Box flexDirection="column" borderStyle="bold" borderColor={healthy ? "green" : "magenta"} paddingX={1}>
+    <Box flexDirection="column" borderStyle={g.border.drill} borderColor={healthy ? "green" : "magenta"} paddingX={1}>
       {lines.map((l, i) => (
         <Text key={i} bold={i === 0} color={i === 0 ? (healthy ? "green" : "red") : undefined} wrap="wrap">
           {l}
@@ -19,6 +20,7 @@ function DrillSummary({ lines }: { lines: readonly string[] }) {
 }
 
 function ResolvedReport() {
+  const g = useGlyphs();
   const report = useView((v) => v.report);
   const file = useView((v) => v.incidentFile);
   const drill = useView((v) => v.drill);
@@ -31,7 +33,7 @@ function ResolvedReport() {
     <Box flexDirection="column">
       <Text color="green">{`Resolved. Incident file: ${file ?? ""}`}</Text>
       {summary ? <DrillSummary lines={summary} /> : drill ? <Text color="magenta">Judging the drill…</Text> : null}
-      <Box flexDirection="column" borderStyle="single" borderColor="green" paddingX={1}>
+      <Box flexDirection="column" borderStyle={g.border.pane} borderColor="green" paddingX={1}>
         {lines.slice(0, room).map((l, i) => (
           <Text key={i} wrap="truncate-end">
             {l}
@@ -63,6 +65,7 @@ function WalkEnd({ verdict }: { verdict: CurrentView["verdict"] }) {
 
 export function StepCard() {
   const current = useView((v) => v.current);
+  const g = useGlyphs();
   if (!current) return null;
   if (current.type === "complete") return <WalkEnd verdict={current.verdict} />;
   if (current.type === "resolved") return <ResolvedReport />;
@@ -71,7 +74,7 @@ export function StepCard() {
     <Box flexDirection="column" marginTop={1} flexShrink={0}>
       {/* One line of text that wraps as a whole: flex boxes side by side squeeze each other on a narrow terminal. */}
       <Text wrap="wrap">
-        <Text bold>{`${current.phase} › ${current.title}`}</Text>
+        <Text bold>{`${current.phase} ${g.step} ${current.title}`}</Text>
         {current.risk ? <Text color={RISK_COLOR[current.risk] ?? "white"}>{` [${current.risk} risk]`}</Text> : null}
         {current.retry ? <Text color="yellow"> (again)</Text> : null}
       </Text>
@@ -80,7 +83,7 @@ export function StepCard() {
       {current.requires?.length ? <Text color="yellow">{`expects on PATH: ${current.requires.join(", ")}`}</Text> : null}
       {current.kind === "notify" && current.notify ? (
         <Box flexDirection="column">
-          <Text color="magenta">{`✉ notify ${current.notify.channel}${current.notify.severity ? ` · ${current.notify.severity}` : ""}`}</Text>
+          <Text color="magenta">{`${g.mail} notify ${current.notify.channel}${current.notify.severity ? ` · ${current.notify.severity}` : ""}`}</Text>
           <Text>{current.notify.message}</Text>
         </Box>
       ) : current.kind === "manual" ? (
@@ -90,7 +93,7 @@ export function StepCard() {
       )}
       {current.kind === "manual" ? <Text dimColor>Press y when done.</Text> : null}
       {current.checks?.map((c, i) => (
-        <Text key={i} color={c.passed ? "green" : "red"}>{`${c.passed ? "✓" : "✗"} ${c.passed ? c.check : (c.reason ?? c.check)}`}</Text>
+        <Text key={i} color={c.passed ? "green" : "red"}>{`${c.passed ? g.passed : g.failed} ${c.passed ? c.check : (c.reason ?? c.check)}`}</Text>
       ))}
       {current.diagnosis ? <Text color="yellow">{`${current.diagnosis.summary} — ${current.diagnosis.hint}`}</Text> : null}
     </Box>

@@ -5,7 +5,8 @@
  */
 import { Box, Text } from "ink";
 import { formatDuration } from "../runbooks/duration.js";
-import { useView } from "./context.js";
+import { useView, useGlyphs } from "./context.js";
+import { UNICODE, type Glyphs } from "./glyphs.js";
 import { PhaseRail } from "./phase-rail.js";
 
 /** Within this much of the deadline the clock turns amber. */
@@ -26,13 +27,13 @@ function useTargetNamespace(): string | undefined {
 }
 
 /** `⎈ context / namespace` in at most `width` columns: the context is shortened first, the namespace kept whole. */
-export function targetLabel(context: string | undefined, namespace: string | undefined, width: number): string {
+export function targetLabel(context: string | undefined, namespace: string | undefined, width: number, g: Glyphs = UNICODE): string {
   const ns = namespace ? ` / ${namespace}` : "";
-  const full = `⎈ ${context ?? "no cluster"}${ns}`;
+  const full = `${g.kube} ${context ?? "no cluster"}${ns}`;
   if (full.length <= width) return full;
-  const room = Math.max(4, width - ns.length - 3);
+  const room = Math.max(4, width - ns.length - g.kube.length - 2);
   const ctx = context ?? "no cluster";
-  return `⎈ ${ctx.length > room ? `${ctx.slice(0, room - 1)}…` : ctx}${ns}`;
+  return `${g.kube} ${ctx.length > room ? `${ctx.slice(0, room - g.ellipsis.length)}${g.ellipsis}` : ctx}${ns}`;
 }
 
 /** The first line: marker, severity, clock, target; one line at every width, the target abbreviated to fit. */
@@ -46,9 +47,10 @@ export function StatusLine({ columns }: { columns: number }) {
   const now = useView((v) => v.now);
   const dryRun = useView((v) => v.dryRun);
   const drill = useView((v) => v.drill);
+  const g = useGlyphs();
   const c = clock && !resolved ? clockText(clock.dueAt, now) : undefined;
   const marks = [drill ? " DRILL " : "", production ? " PRODUCTION " : "", dryRun ? " DRY RUN " : ""].filter(Boolean);
-  const clockPart = c ? `⏱ ${c.text}` : resolved ? "resolved" : "";
+  const clockPart = c ? `${g.clock} ${c.text}` : resolved ? "resolved" : "";
   const used = marks.reduce((n, m) => n + m.length + 1, 0) + (severity ? severity.length + 1 : 0) + (clockPart ? clockPart.length + 1 : 0);
   return (
     <Text wrap="truncate-end">
@@ -61,7 +63,7 @@ export function StatusLine({ columns }: { columns: number }) {
       {severity ? <Text bold color={severity === "critical" ? "red" : severity === "high" ? "yellow" : undefined}>{`${severity.toUpperCase()} `}</Text> : null}
       {c ? <Text color={c.color}>{`${clockPart} `}</Text> : resolved ? <Text color="green">{`${clockPart} `}</Text> : null}
       <Text color={production ? "red" : "cyan"} bold={production}>
-        {targetLabel(kube.context, namespace, Math.max(12, columns - used - 4))}
+        {targetLabel(kube.context, namespace, Math.max(12, columns - used - 4), g)}
       </Text>
     </Text>
   );
@@ -79,6 +81,7 @@ export function WalkHeader({ rows, columns }: { rows: number; columns: number })
   const file = useView((v) => v.incidentFile);
   const why = useView((v) => v.production?.why);
   const server = useView((v) => v.kube.server);
+  const g = useGlyphs();
   if (headerRows(rows, columns) === "compact") {
     return (
       <Box flexDirection="column" flexShrink={0}>
@@ -91,7 +94,7 @@ export function WalkHeader({ rows, columns }: { rows: number; columns: number })
   }
   // A drill's frame is magenta: never the red of production, never the grey of a real incident.
   return (
-    <Box flexDirection="column" flexShrink={0} borderStyle={production ? "double" : drill ? "bold" : "round"} borderColor={production ? "red" : drill ? "magenta" : "gray"} paddingX={1}>
+    <Box flexDirection="column" flexShrink={0} borderStyle={production ? g.border.strong : drill ? g.border.drill : g.border.plain} borderColor={production ? "red" : drill ? "magenta" : "gray"} paddingX={1}>
       <StatusLine columns={columns} />
       <Text dimColor wrap="truncate-end">{`${id ?? ""} · ${file ?? ""}${server ? ` · ${server}` : ""}${why ? ` · production: ${why}` : ""}`}</Text>
       <PhaseRail />

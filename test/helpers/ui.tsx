@@ -15,6 +15,7 @@ import { loadLibrary, searchPath } from "../../src/runbooks/library.js";
 import { sourceOf } from "../../src/runbooks/source.js";
 import { allSteps } from "../../src/runbooks/walk.js";
 import { App } from "../../src/ui/app.js";
+import type { Glyphs } from "../../src/ui/glyphs.js";
 import { createConsoleStore, type ConsoleView, type RunbookCard } from "../../src/ui/store.js";
 
 export const KEYS = { up: "\u001b[A", down: "\u001b[B", enter: "\r", escape: "\u001b", tab: "\t", ctrlC: "\u0003", backspace: "\u007f" } as const;
@@ -27,7 +28,7 @@ export const plain = (frame: string | undefined) => stripAnsi(frame ?? "");
  * before r or y acts on it; the guard's own tests set it, the rest test other rules without waiting.
  * `incidentsDir`: a store that already holds incidents, listed on home from the first frame as the console does.
  */
-export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean; kube?: KubeTarget; notify?: NotifySettings; guardMs?: number; incidentsDir?: string }) {
+export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean; kube?: KubeTarget; notify?: NotifySettings; guardMs?: number; incidentsDir?: string; glyphs?: Glyphs }) {
   const dir = mkdtempSync(path.join(tmpdir(), "handrail-ui-"));
   const lib = await loadLibrary(searchPath({ cliDirs: [opts.runbooksDir], cwd: dir, shippedDir: path.join(dir, "none") }), dir);
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, source: sourceOf(file, dir) }));
@@ -51,7 +52,7 @@ export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn:
       exited = true;
     },
   });
-  const ui = render(createElement(App, { store, controller, interactive: true, guardMs: opts.guardMs ?? 0 }));
+  const ui = render(createElement(App, { store, controller, interactive: true, guardMs: opts.guardMs ?? 0, ...(opts.glyphs ? { glyphs: opts.glyphs } : {}) }));
   opts.onCleanup(() => {
     controller.quit();
     ui.unmount();

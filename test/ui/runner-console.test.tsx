@@ -114,3 +114,22 @@ describe("the console on the one runner", () => {
     expect(out).toEqual([createHash("sha256").update("second-secret-2").digest("hex")]);
   });
 });
+
+describe("the history rebuilt on resume", () => {
+  it("shows titles, the attempt a crash interrupted with its last output, and skips with their reasons", async () => {
+    const { historyOfAll } = await import("../../src/console/history.js");
+    const { loadRunbookText } = await import("../../src/runbooks/load.js");
+    const { replay } = await import("../../src/incident/machine.js");
+    const runbook = loadRunbookText(ECHO, "echo.yaml").runbook!;
+    const at = (seq: number) => ({ seq, ts: `2026-12-06T03:00:0${seq}Z` });
+    const evs = [
+      { ...at(1), type: "incident.opened", incident: "i", runbook: { id: "echo", title: "Echo" }, severity: "high", mode: "console", dryRun: false, version: "t" },
+      { ...at(2), type: "step.skipped", step: "say", reason: "not needed" },
+      { ...at(3), type: "step.started", step: "pods", phase: "check", kind: "run", attempt: 1 },
+      { ...at(4), type: "step.output", step: "pods", stream: "stdout", lines: ["a", "b", "c", "CrashLoopBackOff"] },
+      { ...at(5), type: "incident.resumed", interrupted: ["pods"], pid: 1 },
+    ] as IncidentEvent[];
+    const lines = historyOfAll(evs, replay(runbook, evs)).map((h) => `${h.status} ${h.title} · ${h.detail ?? ""}`);
+    expect(lines).toEqual(["skipped Say the name · not needed", "interrupted Pods · handrail stopped while it ran · last output: b / c / CrashLoopBackOff"]);
+  });
+});
