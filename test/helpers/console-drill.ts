@@ -112,7 +112,7 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
       await term.type(reason);
       await term.waitFor(`Why skip it? ${reason}`);
       await term.keys("Enter");
-    } else if (!(await answer(screen))) await term.act(doKey(screen));
+    } else if (!(await answer(screen))) await term.act(doKey(screen), { still: (s) => cardTitle(s) === title && !/: choose how to proceed$/m.test(s) });
     let nudged = Date.now();
     await until(
       async () => {
@@ -122,7 +122,7 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
         if (await answer(now)) nudged = Date.now();
         else if (Date.now() - nudged > 3_000 && !now.includes("ctrl-c cancel step")) {
           // The key arrived before the step's input handler was attached: press it again.
-          await term.act(doKey(now));
+          await term.act(doKey(now), { still: (s) => !/: choose how to proceed$/m.test(s) && !s.includes(WALK_END) });
           nudged = Date.now();
         }
         return undefined;

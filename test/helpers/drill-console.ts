@@ -61,7 +61,8 @@ async function walk(term: Terminal, choices: Record<string, number>): Promise<vo
       const now = cardOf(s);
       return now !== "" && (!now.startsWith(step) || now.includes("stopped:"));
     };
-    await term.act(screen.includes("Press y when done.") ? "y" : "r");
+    // The step may finish and give way to the next one (or a choice) while the key waits to be offered.
+    if (!(await term.act(screen.includes("Press y when done.") ? "y" : "r", { still: (s) => cardOf(s).startsWith(step) && !moved(s) }))) continue;
     const after = await term.waitUntil((s) => /type "[^"]+" to run it:|y \/ n/.test(s) || moved(s), `${step} to run`, 60_000);
     const typed = /type "([^"]+)" to run it:/.exec(after);
     if (typed) {

@@ -19,7 +19,7 @@ export interface Terminal {
    * A key meant for the step or choice on screen (r, y, d, 1-9), sent once the footer offers it: a new
    * step or choice takes no such key for a moment after it appears (a held key must not act on it).
    */
-  act(key: string, timeoutMs?: number): Promise<void>;
+  act(key: string, opts?: { timeoutMs?: number; still?: (screen: string) => boolean }): Promise<boolean>;
   kill(): Promise<void>;
 }
 
@@ -61,10 +61,14 @@ export async function startTerminal(command: string, opts: { cwd: string; env?: 
     screen,
     waitFor: (text, timeoutMs = 15_000) => waitUntil((s) => (typeof text === "string" ? s.includes(text) : text.test(s)), String(text), timeoutMs),
     waitUntil: (check, what, timeoutMs = 15_000) => waitUntil(check, what, timeoutMs),
-    act: async (key, timeoutMs = 15_000) => {
+    // `still`: while waiting, the screen may move on by itself (a step finishing): then nothing is sent and it says so.
+    act: async (key, opts = {}) => {
       const hint = armedHint(key);
-      await waitUntil((s) => hint.test(s), `the footer to offer ${key}`, timeoutMs);
+      const still = opts.still ?? (() => true);
+      const screen = await waitUntil((s) => hint.test(s) || !still(s), `the footer to offer ${key}`, opts.timeoutMs ?? 15_000);
+      if (!hint.test(screen)) return false;
       await execa("tmux", ["send-keys", "-t", name, "-l", key]);
+      return true;
     },
     kill: async () => {
       await execa("tmux", ["kill-session", "-t", name], { reject: false });
