@@ -181,6 +181,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 // `handrail list | head` closes the pipe early; that is the reader's choice, not an error.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(EXIT.ok);
+  // The terminal went away (ssh dropped, window closed): nothing can be drawn, and the SIGHUP handler is already
+  // cancelling the running step and releasing the lock. A write failing now must not crash that.
+  if (e.code === "EIO") return;
   throw e;
 });
 

@@ -134,7 +134,11 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     controller.begin(runbook.id, { ...(severity ? { severity } : {}), inputs: given });
   }
   // A closed terminal or a kill ends the console as a quit would: the running step is cancelled and recorded, the lock released.
-  const hangUp = () => void controller.hangUp();
+  let hungUp = false;
+  const hangUp = (signal: NodeJS.Signals) => {
+    if (signal === "SIGHUP") hungUp = true;
+    void controller.hangUp();
+  };
   process.on("SIGHUP", hangUp);
   process.on("SIGTERM", hangUp);
   // The console draws on the terminal's alternate screen (as less and top do): a new incident or drill starts on a
@@ -169,5 +173,8 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   const summary = store.getState().drillSummary;
   if (summary) process.stdout.write(`${summary.join("\n")}\n`);
   cleanupKube();
+  // After a hang-up the terminal is gone, and Node's own exit would abort restoring its settings (tcsetattr: EIO).
+  // Everything is recorded and the lock released by now: end without that last step.
+  if (hungUp) process.kill(process.pid, "SIGKILL");
   return 0;
 }
