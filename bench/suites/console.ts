@@ -11,7 +11,7 @@ import { floodRunbook } from "../fixtures.js";
 import { BIN, peakRssMB, startTmux, tempDir, timeProcess, type Tmux } from "../measure.js";
 import { figure, percentile, type Figure } from "../stats.js";
 
-const HELP = "keys (any key closes)";
+const HELP = "keys of this screen (any key closes)";
 /** A key whose frame has not come after this long was lost (it happens: see the note); it is sent again and not timed. */
 const LOST_MS = 1_500;
 const FINISHED = /✓ Print many lines — passed|Flood › After the flood/;
@@ -31,6 +31,8 @@ function stepDurationMs(incidents: string): number {
 async function openConsole(dir: string, incidents: string, lines: number): Promise<Tmux> {
   const term = await startTmux(`node ${BIN} --runbooks ${dir} --incidents ${incidents} open flood --severity low --set service=api --set namespace=default --set lines=${lines}`, { cwd: dir, width: 120, height: 40 });
   await term.waitFor("Flood › Print many lines");
+  // A new step takes no run key for a moment after it appears: the measurement starts once the footer offers it.
+  await term.waitFor(/· r run( ·|$)/m);
   return term;
 }
 

@@ -22,6 +22,12 @@ import { WalkPrompt } from "./walk-prompts.js";
 
 /** The footer's text: the open prompt's keys, else the screen's commands (`?` first, so it is never cut). */
 export function footerFor(mode: WalkMode, active: readonly Command[]): string {
+  // Ctrl-C cancels a running step whatever prompt is open over it: the footer says so.
+  const cancel = active.includes("cancel") && mode.name !== "idle" ? " · ctrl-c cancel step" : "";
+  return `${promptFooter(mode, active)}${cancel}`;
+}
+
+function promptFooter(mode: WalkMode, active: readonly Command[]): string {
   switch (mode.name) {
     case "idle":
       return footerHelp(active.filter((c) => c !== "pageUp" && c !== "pageDown"));
