@@ -201,7 +201,7 @@ export function Walkthrough() {
       {/* The open prompt and the last message sit above the footer, outside the body: whatever the body holds, they are never cut. */}
       <Box flexDirection="column" flexShrink={0}>
         {mode.name !== "help" ? <WalkPrompt mode={mode} dispatch={dispatch} run={run} commands={active} /> : null}
-        {flash ? <Text color={flash.tone === "error" ? "red" : "green"} wrap="truncate-end">{flash.text}</Text> : null}
+        {flash ? <Text color={flash.tone === "error" ? "red" : "green"} wrap="wrap">{flash.text}</Text> : null}
       </Box>
       <Text dimColor wrap="truncate-end">{footerFor(mode, active)}</Text>
     </Box>
