@@ -4,7 +4,7 @@
  * `perform` carries that out — the same two functions a headless run uses. What the operator
  * sees is `viewOf(state, now)`, pushed into the store.
  */
-import { perform, type EffectIO } from "../incident/effects.js";
+import { perform, skipItem, type EffectIO } from "../incident/effects.js";
 import type { IncidentEvent } from "../incident/events.js";
 import { readIncidentFile } from "../incident/log.js";
 import { attachNotifier, type Notifier } from "../incident/notifier.js";
@@ -87,10 +87,11 @@ export class Controller implements ConsoleController {
     if (e.type === "step.finished") this.refresh();
   }
 
-  /** Derive what the operator sees from the incident state. */
+  /** Derive what the operator sees from the incident state, after passing over what the runbook's conditions rule out. */
   private refresh(): void {
     const s = this.session;
     if (!s) return;
+    for (let n = 0, cmd = this.decideNow(s, { type: "auto" }); cmd.type === "skip" && n < 10_000; n++, cmd = this.decideNow(s, { type: "auto" })) skipItem(s, cmd);
     const state = s.state;
     const report = state.resolved ? renderMarkdown(buildReport(readIncidentFile(s.file).events)) : undefined;
     // A drill is never production, whatever its inputs say: its frame is magenta.
@@ -172,7 +173,7 @@ export class Controller implements ConsoleController {
   act(intent: Intent): ActResult {
     const s = this.session;
     if (!s) return { refused: "no incident is open" };
-    const cmd = decide(s.state, intent, { by: operator, dryRun: this.deps.dryRun, terminal: true, production: this.store.getState().production?.production === true });
+    const cmd = this.decideNow(s, intent);
     if (cmd.type === "ask") return { ask: cmd.confirmation };
     if (cmd.type === "refuse") {
       this.flash(cmd.reason, "error");
@@ -184,6 +185,10 @@ export class Controller implements ConsoleController {
     if (cmd.type === "run") void this.live.run(s, cmd, this.io(this.deps.handOver ? { around: this.deps.handOver } : {}), (m) => this.flash(m, "error"), () => this.refresh());
     else if (cmd.type !== "stop" && cmd.type !== "end") void this.apply(s, cmd);
     return {};
+  }
+
+  private decideNow(s: IncidentSession, intent: Intent): Command {
+    return decide(s.state, intent, { by: operator, dryRun: this.deps.dryRun, terminal: true, production: this.store.getState().production?.production === true });
   }
 
   private io(extra: Partial<EffectIO> = {}): EffectIO {

@@ -43,7 +43,7 @@ export function historyOf(e: IncidentEvent, state: IncidentState | undefined, ed
       };
     }
     case "step.skipped":
-      return { id: e.seq, key: e.step, title: titleFor(state, e.step), status: "skipped", exitCode: null, durationMs: 0, detail: e.reason === "jumped" && e.to ? `jumped to ${e.to}` : e.reason };
+      return { id: e.seq, key: e.step, title: titleFor(state, e.step), status: "skipped", exitCode: null, durationMs: 0, detail: e.reason === "jumped" && e.to ? `jumped to ${e.to}` : e.reason === "condition" && e.condition ? `passed over: ${e.condition}` : e.reason };
     case "option.chosen":
       return { id: e.seq, key: e.phase, title: `${e.phase}: ${e.option}`, status: "chosen", exitCode: null, durationMs: 0 };
     case "notify.sent":

@@ -6,6 +6,7 @@ import { displayCommand, notifyText, targetText, type Shown } from "../incident/
 import { nextAction, type IncidentState } from "../incident/machine.js";
 import { phaseOutcomes, walkVerdict } from "../incident/outcomes.js";
 import { flatten, type PlannedStep } from "../incident/plan.js";
+import { offered, recommendedNow, runsBecause } from "../incident/gates.js";
 import { clock } from "../incident/policy.js";
 import { stepKind } from "../runbooks/schema.js";
 import type { Banner, ConsoleView, CurrentView, PhaseView } from "../ui/store.js";
@@ -33,6 +34,8 @@ function stepView(state: IncidentState, item: PlannedStep, action: ReturnType<ty
     ...(action.type === "step" ? { retry: action.retry } : action.type === "halted" ? { status: action.status, retry: true } : {}),
     ...(item.optionId ? { optionPhase: item.phaseId } : {}),
   };
+  const because = runsBecause(state, item);
+  if (because) current.because = because;
   const last = state.steps[item.key]?.last;
   if (last && action.type === "halted") {
     current.checks = [...last.expectations, ...(last.found ?? [])];
@@ -54,7 +57,8 @@ export function viewOf(state: IncidentState, now: number, shown: (item?: string)
     }
   } else if (action.type === "choose") {
     currentPhase = action.item.phaseId;
-    const options = action.item.options.map((o) => ({ id: o.id, title: o.title, ...(o.description ? { description: o.description } : {}), ...(o.recommended ? { recommended: true } : {}) }));
+    // Only the options whose `when` holds now; the recommendation may itself be a condition.
+    const options = offered(state, action.item).map((o) => ({ id: o.id, title: o.title, ...(o.description ? { description: o.description } : {}), ...(recommendedNow(state, o) ? { recommended: true } : {}) }));
     current = { type: "choose", phase: state.plan.find((p) => p.phase.id === action.item.phaseId)?.phase.title ?? action.item.phaseId, options };
   } else if (action.type === "complete" || action.type === "resolved") {
     const v = walkVerdict(state);

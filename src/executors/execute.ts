@@ -6,9 +6,27 @@ import { runK8s } from "./k8s.js";
 import { runNotify } from "./notify/index.js";
 import { OutputCollector } from "./output.js";
 import { runShell } from "./shell.js";
+import { OutputChecks } from "./stream-checks.js";
 import type { ExecContext, ExecuteOptions, StepResult } from "./types.js";
 
 export async function execute(step: Step, ctx: ExecContext, opts: ExecuteOptions = {}): Promise<StepResult> {
+  // What later conditions ask of this output is judged here, on the same raw chunks the incident records.
+  const facts = ctx.facts && ctx.facts.length > 0 ? new OutputChecks({ facts: ctx.facts }) : undefined;
+  const tapped: ExecuteOptions = facts
+    ? {
+        ...opts,
+        onEvent: (e) => {
+          if (e.type === "data") facts.push(e.stream, e.chunk);
+          opts.onEvent?.(e);
+        },
+      }
+    : opts;
+  const result = await run(step, ctx, tapped);
+  if (facts && (result.status === "passed" || result.status === "found" || result.status === "failed")) result.facts = facts.factResults();
+  return result;
+}
+
+async function run(step: Step, ctx: ExecContext, opts: ExecuteOptions): Promise<StepResult> {
   try {
     switch (stepKind(step)) {
       case "run":

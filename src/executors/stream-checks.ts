@@ -126,13 +126,17 @@ export class OutputChecks {
   private readonly chunkers: Partial<Record<Stream, LineChunker>> = {};
   private readonly runs = new Map<string, CheckRun>();
   private finished = false;
+  private readonly factCount: number;
 
-  constructor(checks: Partial<Record<Field, { stdout?: OutputCheck; stderr?: OutputCheck } | undefined>>) {
+  /** `facts`: stdout checks later conditions ask of this step (`when: { step, stdout }`), each judged on its own. */
+  constructor(checks: Partial<Record<Field, { stdout?: OutputCheck; stderr?: OutputCheck } | undefined>> & { facts?: readonly OutputCheck[] }) {
+    this.factCount = checks.facts?.length ?? 0;
     for (const stream of ["stdout", "stderr"] as const) {
-      const sets = (["expect", "found"] as const).flatMap((field) => {
+      const sets: Array<{ field: string; check: OutputCheck }> = (["expect", "found"] as const).flatMap((field) => {
         const check = checks[field]?.[stream];
-        return check ? [{ field, check }] : [];
+        return check ? [{ field: field as string, check }] : [];
       });
+      if (stream === "stdout") (checks.facts ?? []).forEach((check, i) => sets.push({ field: `fact${i}`, check }));
       if (sets.length === 0) continue;
       const needsLast = sets.some(({ check }) => check.empty !== undefined || check.min !== undefined || check.max !== undefined);
       const last = needsLast ? new LastLine() : undefined;
@@ -158,6 +162,12 @@ export class OutputChecks {
     this.finished = true;
     for (const stream of ["stdout", "stderr"] as const) this.chunkers[stream]?.finish();
     for (const run of this.runs.values()) run.finish();
+  }
+
+  /** Whether each fact check held (every one of its tests passed), in the order given. */
+  factResults(): boolean[] {
+    this.finish();
+    return Array.from({ length: this.factCount }, (_, i) => this.runs.get(`fact${i}.stdout`)?.outcomes().every((o) => o.passed) === true);
   }
 
   /** The outcomes of an expect's or a found's text checks, by stream (names unprefixed: `stdout.contains`). */

@@ -1,5 +1,5 @@
 /** The one port every step kind goes through: typed events out, a result back, never a throw for an expected failure. */
-import type { Step } from "../runbooks/schema.js";
+import type { OutputCheck, Step } from "../runbooks/schema.js";
 import type { NotifyContext } from "./notify/index.js";
 
 /**
@@ -49,6 +49,8 @@ export interface ExecContext {
   defaultTimeoutMs?: number;
   /** Channel settings and incident facts for notify steps (the executor never reads process.env). */
   notify?: NotifyContext;
+  /** Stdout checks that later conditions ask of this step (`when: { step, stdout }`), judged over the whole output. */
+  facts?: readonly OutputCheck[];
 }
 
 export interface ExecuteOptions {
@@ -88,6 +90,8 @@ export interface StepResult {
   expectations: ExpectOutcome[];
   /** The step's `found:` checks, when it has them: all held means the status is `found`. */
   found?: ExpectOutcome[];
+  /** Whether each of `ctx.facts` held, in order (absent when the step did not run to an end). */
+  facts?: boolean[];
   output: OutputSummary;
   diagnosis?: Diagnosis;
   /** For error results: what went wrong before or around the command (spawn failure, bad URL). */

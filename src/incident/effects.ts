@@ -48,12 +48,8 @@ export async function perform(session: IncidentSession, cmd: Command, io: Effect
     case "confirm":
       session.confirmManual(cmd.item, cmd.by);
       return { type: "done" };
-    case "skip": {
-      const command = cmd.item ? displayCommand(cmd.item.step, session.shown(cmd.item.item)) : undefined;
-      const payload = cmd.dryRun && cmd.item?.step.notify ? io.notifier.dryRun(cmd.item) : undefined;
-      session.skip(cmd.key, cmd.reason, command);
-      return { type: "skipped", ...(command ? { command } : {}), ...(payload !== undefined ? { payload } : {}) };
-    }
+    case "skip":
+      return skipItem(session, cmd, io.notifier);
     case "choose":
       session.choose(cmd.phase, cmd.option, cmd.by);
       return { type: "done" };
@@ -63,4 +59,12 @@ export async function perform(session: IncidentSession, cmd: Command, io: Effect
     default:
       return { type: "done" };
   }
+}
+
+/** A skip carried out (synchronously: the console passes over items whose condition does not hold as it refreshes). */
+export function skipItem(session: IncidentSession, cmd: Extract<Command, { type: "skip" }>, notifier?: Notifier): Performed {
+  const command = cmd.item ? displayCommand(cmd.item.step, session.shown(cmd.item.item)) : undefined;
+  const payload = cmd.dryRun && cmd.item?.step.notify && notifier ? notifier.dryRun(cmd.item) : undefined;
+  session.skip(cmd.key, cmd.reason, command, cmd.condition);
+  return { type: "skipped", ...(command ? { command } : {}), ...(payload !== undefined ? { payload } : {}) };
 }

@@ -63,6 +63,8 @@ export type IncidentEventBody =
       expectations: ExpectOutcome[];
       /** The `found:` checks of a diagnose step. */
       found?: ExpectOutcome[];
+      /** What later conditions asked of this step's stdout (`when: { step, stdout }`), by test, judged over all of it. */
+      facts?: Record<string, boolean>;
       diagnosis?: Diagnosis;
       error?: string;
       output?: StepOutputFile;
@@ -70,8 +72,8 @@ export type IncidentEventBody =
       details?: Record<string, unknown>;
       acknowledged?: string;
     }
-  /** `reason` is the operator's words, or "jumped" (with `to`, the phase jumped to), "dry run", … */
-  | { type: "step.skipped"; step: string; reason: string; command?: string; to?: string }
+  /** `reason` is the operator's words, or "jumped" (with `to`, the phase jumped to), "condition" (with `condition`: what it saw), "dry run", … */
+  | { type: "step.skipped"; step: string; reason: string; command?: string; to?: string; condition?: string }
   | { type: "note.added"; text: string; step?: string }
   | { type: "sla.breached"; severity: Severity; respondWithin: string; dueAt: string }
   | { type: "escalation.raised"; key: string; to: string; reason?: string; after: string; severity: Severity }

@@ -9,7 +9,7 @@ import type { IncidentEvent } from "./events.js";
 import { perform, type EffectIO } from "./effects.js";
 import { walkVerdict } from "./outcomes.js";
 import { describeClock, clock } from "./policy.js";
-import { decide, type RunMode } from "./runner.js";
+import { decide, type Command, type RunMode } from "./runner.js";
 import type { IncidentSession } from "./session.js";
 
 export interface HeadlessOptions {
@@ -59,6 +59,20 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
     const c = clock(session.state, Date.now());
     return { exitCode, message: `${reason}; the incident stays open${c ? `, ${describeClock(c)}` : ""}.\nContinue with: ${opts.continueWith(extra)}` };
   };
+  /** A step's command, printed as the operator reads it: header, command, output, result. */
+  const stepCommand = async (cmd: Extract<Command, { type: "run" | "confirm" | "skip" }>): Promise<void> => {
+    const item = cmd.item!;
+    const step = item.step;
+    const header = `\n▶ ${item.phaseId} › ${step.title}${item.item !== undefined ? ` [${item.item}]` : ""}${(session.state.steps[item.key]?.attempts ?? 0) > 0 ? " (again)" : ""}`;
+    const shown = displayCommand(step, session.shown(item.item), cmd.type === "run" ? cmd.edited : undefined);
+    opts.out(cmd.type === "confirm" || (cmd.type === "skip" && step.manual !== undefined) ? `${header}\n  ${indent(shown, "  ")}\n` : `${header}\n$ ${indent(shown, "  ")}\n`);
+    const done = await perform(session, cmd, { ...opts.io, onLines: (stream, lines) => (stream === "stderr" ? opts.err : opts.out)(lines.map((l) => `${l}\n`).join("")), onSkipped: (n) => opts.out(`  … ${n} lines not shown here (all kept in the incident)\n`) });
+    if (cmd.type === "confirm") opts.out("  ✓ acknowledged (--yes)\n");
+    else if (cmd.type === "skip") {
+      if (done.type === "skipped" && done.payload !== undefined) opts.out(`  would send:\n    ${indent(done.payload, "    ")}\n`);
+      opts.out(cmd.dryRun ? "  – dry run: not executed\n" : `  – skipped: ${cmd.reason}${cmd.condition ? ` (${cmd.condition})` : ""}\n`);
+    } else if (done.type === "ran") printResult(done.result, opts);
+  };
   try {
     for (;;) {
       session.checkPolicy();
@@ -77,22 +91,19 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
           await perform(session, cmd, opts.io);
           opts.out(`\n== ${cmd.phase}: option ${cmd.option}\n`);
           continue;
-        case "confirm":
         case "skip":
-        case "run": {
-          const item = cmd.item!;
-          const step = item.step;
-          const header = `\n▶ ${item.phaseId} › ${step.title}${item.item !== undefined ? ` [${item.item}]` : ""}${(session.state.steps[item.key]?.attempts ?? 0) > 0 ? " (again)" : ""}`;
-          const shown = displayCommand(step, session.shown(item.item), cmd.type === "run" ? cmd.edited : undefined);
-          opts.out(cmd.type === "confirm" || (cmd.type === "skip" && step.manual !== undefined) ? `${header}\n  ${indent(shown, "  ")}\n` : `${header}\n$ ${indent(shown, "  ")}\n`);
-          const done = await perform(session, cmd, { ...opts.io, onLines: (stream, lines) => (stream === "stderr" ? opts.err : opts.out)(lines.map((l) => `${l}\n`).join("")), onSkipped: (n) => opts.out(`  … ${n} lines not shown here (all kept in the incident)\n`) });
-          if (cmd.type === "confirm") opts.out("  ✓ acknowledged (--yes)\n");
-          else if (cmd.type === "skip") {
-            if (done.type === "skipped" && done.payload !== undefined) opts.out(`  would send:\n    ${indent(done.payload, "    ")}\n`);
-            opts.out(cmd.dryRun ? "  – dry run: not executed\n" : `  – skipped: ${cmd.reason}\n`);
-          } else if (done.type === "ran") printResult(done.result, opts);
+          // A choice whose options do not apply now is passed over as a whole.
+          if (!cmd.item) {
+            await perform(session, cmd, opts.io);
+            opts.out(`\n– ${cmd.key.replace(/^choose:/, "")}: passed over (${cmd.reason}${cmd.condition ? `: ${cmd.condition}` : ""})\n`);
+            continue;
+          }
+          await stepCommand(cmd);
           continue;
-        }
+        case "confirm":
+        case "run":
+          await stepCommand(cmd);
+          continue;
         default:
           continue;
       }

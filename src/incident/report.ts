@@ -124,7 +124,7 @@ export function buildReport(events: readonly IncidentEvent[], damagedLines = 0):
         break;
       }
       case "step.skipped":
-        r.skipped.push({ at: e.ts, step: e.step, reason: e.reason === "jumped" && e.to ? `jumped to ${e.to}` : e.reason });
+        r.skipped.push({ at: e.ts, step: e.step, reason: e.reason === "jumped" && e.to ? `jumped to ${e.to}` : e.reason === "condition" && e.condition ? `condition: ${e.condition}` : e.reason });
         break;
       case "option.chosen":
         r.options.push({ at: e.ts, phase: e.phase, option: e.option });

@@ -7,6 +7,7 @@
 import { stepKind, type Risk } from "../runbooks/schema.js";
 import { asTemplate, type Template } from "../runbooks/template.js";
 import { nextAction, type IncidentState, type StepState } from "./machine.js";
+import { blockedBy, offered } from "./gates.js";
 import { flatten, optionsFor, type ChoicePoint, type PlannedStep } from "./plan.js";
 
 /** How much the operator must confirm before a step runs (DESIGN.md: risk). */
@@ -23,6 +24,8 @@ export type Intent =
   | { type: "jump"; phase: string }
   /** Edit the step's command (the console opens the prompt for a run step; for others the runner says why not). */
   | { type: "edit" }
+  /** Before the operator or the flags are asked: pass over what the walk reached if its `when` does not hold. */
+  | { type: "auto" }
   /** Headless: whatever the flags say comes next. */
   | { type: "next" };
 
@@ -48,7 +51,7 @@ export interface RunMode {
 export type Command =
   | { type: "run"; item: PlannedStep; edited?: Template }
   | { type: "confirm"; item: PlannedStep; by: string }
-  | { type: "skip"; key: string; reason: string; item?: PlannedStep; dryRun?: boolean }
+  | { type: "skip"; key: string; reason: string; item?: PlannedStep; dryRun?: boolean; condition?: string }
   | { type: "choose"; phase: string; option: string; by: string }
   | { type: "jump"; phase: string; passedOver: string[] }
   /** The console must ask first; the same intent comes back with `confirmed`. */
@@ -57,7 +60,9 @@ export type Command =
   | { type: "refuse"; reason: string }
   /** Headless: the walk cannot go on by itself (a failed step, a missing choice). */
   | { type: "stop"; step: string; status: StepState | "needs-choice"; reason: string }
-  | { type: "end"; resolved: boolean };
+  | { type: "end"; resolved: boolean }
+  /** Nothing to do by itself: the walk waits for the operator (or the flags). */
+  | { type: "idle" };
 
 const HIGH: ReadonlySet<Risk> = new Set(["high", "critical"]);
 
@@ -94,9 +99,18 @@ function runRules(item: PlannedStep, edited: Template | undefined, confirmed: Co
 
 function chooseRules(choice: ChoicePoint, option: string, state: IncidentState, by: string): Command {
   const phase = state.runbook.phases.find((p) => p.id === choice.phaseId);
-  const allowed = phase ? optionsFor(phase, state.severity).map((o) => o.id) : [];
-  if (!allowed.includes(option)) return { type: "refuse", reason: `${choice.phaseId} has no option ${option} (${allowed.join(" | ")})` };
+  // Only what the choice offers now: an option whose `when` does not hold is not there to take.
+  const allowed = phase ? offered(state, { ...choice, options: optionsFor(phase, state.severity) }).map((o) => o.id) : [];
+  if (!allowed.includes(option)) return { type: "refuse", reason: `${choice.phaseId} has no option ${option} now (${allowed.join(" | ") || "none applies"})` };
   return { type: "choose", phase: choice.phaseId, option, by };
+}
+
+/** The walk reached an item whose condition does not hold: it is passed over, recorded with what the condition saw. */
+function gate(state: IncidentState, action: ReturnType<typeof nextAction>): Command | undefined {
+  if (action.type !== "step" && action.type !== "choose") return undefined;
+  const why = blockedBy(state, action.item);
+  if (why === undefined) return undefined;
+  return { type: "skip", key: action.item.key, ...(action.item.kind === "step" ? { item: action.item } : {}), reason: "condition", condition: why };
 }
 
 /** Keys a jump to `phase` passes over: what lies between here and there, not yet done. */
@@ -145,8 +159,10 @@ export function decide(state: IncidentState, intent: Intent, mode: RunMode): Com
       if (!current) return { type: "refuse", reason: "no step to edit here" };
       if (current.step.run !== undefined) return { type: "refuse", reason: "the edit prompt is the console's: e opens it" };
       return { type: "refuse", reason: stepKind(current.step) === "manual" ? "a manual step has no command: do what it says, then y (n notes what you did)" : `a ${stepKind(current.step)} step is a call handrail makes itself, with no script to edit: s skips it` };
+    case "auto":
+      return gate(state, action) ?? { type: "idle" };
     case "next":
-      return nextFor(state, action, current, mode);
+      return gate(state, action) ?? nextFor(state, action, current, mode);
   }
 }
 
@@ -161,7 +177,7 @@ function nextFor(state: IncidentState, action: ReturnType<typeof nextAction>, cu
       if (flags.retryHalted && current) return runRules(current, undefined, undefined, mode);
       return { type: "stop", step: action.step, status: action.status, reason: `stopped at ${action.step} (${action.status})` };
     case "choose": {
-      const options = action.item.options;
+      const options = offered(state, action.item);
       const option = flags.options[action.item.phaseId] ?? (options.length === 1 ? options[0]!.id : undefined);
       if (option === undefined) return { type: "stop", step: action.item.key, status: "needs-choice", reason: `phase ${action.item.phaseId} needs a choice: --option ${action.item.phaseId}=<${options.map((o) => o.id).join(" | ")}>` };
       return chooseRules(action.item, option, state, flags.options[action.item.phaseId] ? "--option" : "only option");

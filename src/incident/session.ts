@@ -5,12 +5,13 @@
  */
 import { hostname } from "node:os";
 import { execute } from "../executors/execute.js";
-import type { NotifyContext } from "../executors/notify/index.js";
-import type { ExecContext, KubeTarget, StepEvent, StepResult } from "../executors/types.js";
+import type { ExecContext, StepEvent } from "../executors/types.js";
 import { inputToEnv, type InputValue } from "../runbooks/inputs.js";
 import { stepKind, type Runbook, type Severity } from "../runbooks/schema.js";
-import type { Display, Template } from "../runbooks/template.js";
+import type { Display } from "../runbooks/template.js";
+import { stdoutTestsOf } from "../runbooks/conditions.js";
 import { displayCommand, incidentVars, type Shown } from "./display.js";
+import { conditionsOf } from "./gates.js";
 import type { IncidentEvent, IncidentEventBody } from "./events.js";
 import { IncidentLog, type ReadResult } from "./log.js";
 import { initialState, interruptedSteps, reduce, type IncidentState } from "./machine.js";
@@ -19,58 +20,12 @@ import { duePolicyEvents } from "./policy.js";
 import { MASK, Redactor } from "./redact.js";
 import { newIncidentId, safeUser } from "./identity.js";
 import { finishedEvent } from "./step-finished.js";
+import type { OpenOptions, ResumeOptions, RunStepOptions, StepRun, StepWorld } from "./session-types.js";
 import { StepRecorder } from "./step-recorder.js";
 
 declare const HANDRAIL_VERSION: string | undefined;
 
-export interface OpenOptions {
-  dir: string;
-  runbook: Runbook;
-  /** Where the runbook was read from, and the sha256 of its text: resume finds it, and sees whether it changed. */
-  source?: { file: string; sha256: string };
-  severity: Severity;
-  inputs: Record<string, InputValue>;
-  mode: "run" | "console" | "drill";
-  /** The drill scenario, recorded in incident.opened (mode "drill"). */
-  scenario?: string;
-  dryRun: boolean;
-  kube?: { context?: string; namespace?: string; server?: string };
-}
-
-export interface ResumeOptions {
-  /** The values of the incident's secret inputs, given again (they are never stored). */
-  secrets?: Record<string, string>;
-  /** The runbook as found now, when it differs from the one the incident was opened on (recorded in incident.resumed). */
-  runbookChanged?: { file: string; sha256: string };
-  /** Take the lock even from a handrail that looks alive (--force-unlock; recorded as lock.forced). */
-  forceUnlock?: boolean;
-}
-
-/** Where a step runs. */
-export interface StepWorld {
-  env: Record<string, string | undefined>;
-  cwd: string;
-  kube?: KubeTarget;
-  defaultTimeoutMs?: number;
-}
-
-export interface RunStepOptions {
-  signal?: AbortSignal;
-  /** The operator's own script for this run (the edit prompt), run exactly like the runbook's. */
-  edited?: Template;
-  onLines?: (stream: "stdout" | "stderr", lines: string[]) => void;
-  onSkipped?: (n: number) => void;
-  /** Channel settings and incident facts, for a notify step. */
-  notify?: NotifyContext;
-  /** Called with the result before step.finished is written (the notifier records its delivery first). */
-  beforeFinish?: (result: StepResult) => void;
-}
-
-export interface StepRun {
-  result: StepResult;
-  /** The command as logged (values substituted, secrets masked). */
-  command: Display;
-}
+export type { OpenOptions, ResumeOptions, RunStepOptions, StepRun, StepWorld } from "./session-types.js";
 
 export class IncidentSession {
   state: IncidentState;
@@ -134,7 +89,6 @@ export class IncidentSession {
   get id(): string {
     return this.state.id ?? "";
   }
-
   get file(): string {
     return this.log.file;
   }
@@ -227,7 +181,9 @@ export class IncidentSession {
       ...(step.risk ? { risk: step.risk } : {}),
     });
     const recorder = new StepRecorder(this.log, item.key, attempt, this.redactor);
-    const ctx: ExecContext = { vars: this.vars(item.item), env: world.env, cwd: world.cwd, ...(world.kube ? { kube: world.kube } : {}), ...(world.defaultTimeoutMs ? { defaultTimeoutMs: world.defaultTimeoutMs } : {}), ...(opts.notify ? { notify: opts.notify } : {}) };
+    // What later conditions ask of this step's output is judged as it streams, and recorded with its result.
+    const tests = stdoutTestsOf(conditionsOf(this.state.runbook), item.step.id);
+    const ctx: ExecContext = { vars: this.vars(item.item), env: world.env, cwd: world.cwd, ...(world.kube ? { kube: world.kube } : {}), ...(world.defaultTimeoutMs ? { defaultTimeoutMs: world.defaultTimeoutMs } : {}), ...(opts.notify ? { notify: opts.notify } : {}), ...(tests.length > 0 ? { facts: tests } : {}) };
     const onEvent = (e: StepEvent) => {
       if (e.type === "started" && e.pgid !== undefined) this.record({ type: "step.process", step: item.key, pgid: e.pgid, ...(e.startTime !== undefined ? { startTime: e.startTime } : {}), ...(e.bootId ? { bootId: e.bootId } : {}) });
       const lines = recorder.onEvent(e);
@@ -237,7 +193,7 @@ export class IncidentSession {
     const result = await execute(step, ctx, { ...(opts.signal ? { signal: opts.signal } : {}), onEvent });
     const output = recorder.finish(result.output.lines);
     opts.beforeFinish?.(result);
-    this.record(finishedEvent(item.key, result, output, this.redactor, step.notify !== undefined));
+    this.record(finishedEvent(item.key, result, output, this.redactor, step.notify !== undefined, tests));
     return { result, command };
   }
 
@@ -249,8 +205,8 @@ export class IncidentSession {
     this.record({ type: "step.finished", step: item.key, status: "passed", exitCode: null, durationMs: 0, expectations: [], acknowledged: by });
   }
 
-  skip(key: string, reason: string, command?: Display): void {
-    this.record({ type: "step.skipped", step: key, reason, ...(command ? { command } : {}) });
+  skip(key: string, reason: string, command?: Display, condition?: string): void {
+    this.record({ type: "step.skipped", step: key, reason, ...(command ? { command } : {}), ...(condition ? { condition: this.redactor.text(condition) } : {}) });
   }
 
   choose(phase: string, option: string, by?: string): void {
@@ -288,7 +244,6 @@ export class IncidentSession {
   acknowledge(key: string): void {
     this.record({ type: "escalation.acknowledged", key });
   }
-
   resolve(rootCause: string, actionItems: string[]): void {
     this.record({ type: "incident.resolved", rootCause: this.redactor.text(rootCause), actionItems: actionItems.map((a) => this.redactor.text(a)) });
   }

@@ -1,9 +1,10 @@
 /** The `step.finished` event of a result: every text masked, the tail kept only when the step did not pass. Pure. */
 import type { StepResult } from "../executors/types.js";
+import { factKey, type TextTest } from "../runbooks/conditions.js";
 import type { IncidentEventBody, StepOutputFile } from "./events.js";
 import type { Redactor } from "./redact.js";
 
-export function finishedEvent(key: string, result: StepResult, output: StepOutputFile | undefined, redactor: Redactor, notify: boolean): IncidentEventBody {
+export function finishedEvent(key: string, result: StepResult, output: StepOutputFile | undefined, redactor: Redactor, notify: boolean, tests: readonly TextTest[] = []): IncidentEventBody {
   const mask = <T extends { reason?: string }>(x: T): T => (x.reason ? { ...x, reason: redactor.text(x.reason) } : x);
   return {
     type: "step.finished",
@@ -14,6 +15,7 @@ export function finishedEvent(key: string, result: StepResult, output: StepOutpu
     durationMs: result.durationMs,
     expectations: result.expectations.map(mask),
     ...(result.found ? { found: result.found.map(mask) } : {}),
+    ...(result.facts && tests.length > 0 ? { facts: Object.fromEntries(tests.map((t, i) => [factKey(t), result.facts![i] === true])) } : {}),
     ...(result.diagnosis ? { diagnosis: result.diagnosis } : {}),
     ...(result.error ? { error: redactor.text(result.error) } : {}),
     ...(output ? { output } : {}),

@@ -1,5 +1,6 @@
 /** Checks the schema cannot express: ids, references between fields, input defaults, typos in `$name`. */
 import { checkEscalations, inputNames, BUILTIN_VARIABLES, NOTIFY_VARIABLES } from "./lint-names.js";
+import { checkConditions } from "./lint-conditions.js";
 import { checkGotos } from "./lint-goto.js";
 import { modelOfRunbook, type LintModel } from "./lint-model.js";
 import type { PathSegment } from "./problems.js";
@@ -228,5 +229,10 @@ export function lintModel(model: LintModel): LintProblem[] {
 
 /** Every semantic problem of a runbook that already passed the schema. */
 export function lintRunbook(runbook: Runbook): LintProblem[] {
-  return lintModel(modelOfRunbook(runbook));
+  const regex = (pattern: string | undefined, path: PathSegment[]) => {
+    const out: LintProblem[] = [];
+    checkRegex(pattern, path, out, { wrap: inputPattern });
+    return out;
+  };
+  return [...lintModel(modelOfRunbook(runbook)), ...checkConditions(runbook, regex)];
 }

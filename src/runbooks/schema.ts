@@ -188,6 +188,8 @@ export const stepSchema = z
       .describe("How many more times the walk may come back to this step through its onFail goto (1-10); required when the goto goes back.")
       .optional(),
     severities: severityList.optional(),
+    /** The step appears only when this holds, judged when the walk reaches it (else it is skipped, reason "condition"). */
+    when: conditionSchema.optional(),
     forEach: z.string().regex(INPUT_NAME, { error: "expected the name of a list input" }).optional(),
     reverse: z.boolean().optional(),
   })
@@ -205,7 +207,10 @@ const optionSchema = z.strictObject({
   title: text,
   description: text.optional(),
   severities: severityList.optional(),
-  recommended: z.boolean().optional(),
+  /** Offered only when this holds at the choice (e.g. roll back the train only when a participant failed). */
+  when: conditionSchema.optional(),
+  /** The option the cursor starts on; a condition recommends it only when it holds. Never taken without a choice. */
+  recommended: z.union([z.boolean(), conditionSchema]).optional(),
   steps: z.array(stepSchema).min(1, { error: "an option needs at least one step" }),
 });
 
@@ -216,6 +221,8 @@ export const phaseSchema = z
     title: text,
     description: text.optional(),
     severities: severityList.optional(),
+    /** The whole phase is walked only when this holds when the walk reaches it. */
+    when: conditionSchema.optional(),
     forEach: z.string().regex(INPUT_NAME, { error: "expected the name of a list input" }).optional(),
     reverse: z.boolean().optional(),
     steps: z.array(stepSchema).optional(),

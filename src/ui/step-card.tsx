@@ -79,6 +79,7 @@ export function StepCard() {
         {current.retry ? <Text color="yellow"> (again)</Text> : null}
       </Text>
       {current.type === "halted" ? <Text color="red">{`stopped: ${current.status ?? ""} — r runs it again, e edits it, s skips it`}</Text> : null}
+      {current.because ? <Text color="cyan" dimColor>{`runs because ${current.because}`}</Text> : null}
       {current.description ? <Text dimColor>{current.description}</Text> : null}
       {current.requires?.length ? <Text color="yellow">{`expects on PATH: ${current.requires.join(", ")}`}</Text> : null}
       {current.kind === "notify" && current.notify ? (

@@ -1,0 +1,55 @@
+/** What an incident session is opened, resumed and run with. */
+import type { NotifyContext } from "../executors/notify/index.js";
+import type { KubeTarget, StepResult } from "../executors/types.js";
+import type { InputValue } from "../runbooks/inputs.js";
+import type { Runbook, Severity } from "../runbooks/schema.js";
+import type { Display, Template } from "../runbooks/template.js";
+
+export interface OpenOptions {
+  dir: string;
+  runbook: Runbook;
+  /** Where the runbook was read from, and the sha256 of its text: resume finds it, and sees whether it changed. */
+  source?: { file: string; sha256: string };
+  severity: Severity;
+  inputs: Record<string, InputValue>;
+  mode: "run" | "console" | "drill";
+  /** The drill scenario, recorded in incident.opened (mode "drill"). */
+  scenario?: string;
+  dryRun: boolean;
+  kube?: { context?: string; namespace?: string; server?: string };
+}
+
+export interface ResumeOptions {
+  /** The values of the incident's secret inputs, given again (they are never stored). */
+  secrets?: Record<string, string>;
+  /** The runbook as found now, when it differs from the one the incident was opened on (recorded in incident.resumed). */
+  runbookChanged?: { file: string; sha256: string };
+  /** Take the lock even from a handrail that looks alive (--force-unlock; recorded as lock.forced). */
+  forceUnlock?: boolean;
+}
+
+/** Where a step runs. */
+export interface StepWorld {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  kube?: KubeTarget;
+  defaultTimeoutMs?: number;
+}
+
+export interface RunStepOptions {
+  signal?: AbortSignal;
+  /** The operator's own script for this run (the edit prompt), run exactly like the runbook's. */
+  edited?: Template;
+  onLines?: (stream: "stdout" | "stderr", lines: string[]) => void;
+  onSkipped?: (n: number) => void;
+  /** Channel settings and incident facts, for a notify step. */
+  notify?: NotifyContext;
+  /** Called with the result before step.finished is written (the notifier records its delivery first). */
+  beforeFinish?: (result: StepResult) => void;
+}
+
+export interface StepRun {
+  result: StepResult;
+  /** The command as logged (values substituted, secrets masked). */
+  command: Display;
+}

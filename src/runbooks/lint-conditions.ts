@@ -1,0 +1,85 @@
+/**
+ * `when:`, `recommended:` and `production:` conditions checked against the runbook: the inputs they
+ * read exist, the steps they read exist and come before what they guard (the walk judges a
+ * condition when it reaches it), and a step asked for its output has one.
+ */
+import type { Condition } from "./conditions.js";
+import type { PathSegment } from "./problems.js";
+import { stepKind, type Runbook, type StepKind } from "./schema.js";
+import { closest } from "./suggest.js";
+
+export interface ConditionProblem {
+  path: PathSegment[];
+  message: string;
+}
+
+interface Place {
+  path: PathSegment[];
+  condition: Condition;
+  /** Index, in the runbook's step order, of the first step the condition guards (Infinity for production:). */
+  before: number;
+}
+
+const HAS_OUTPUT: ReadonlySet<StepKind> = new Set(["run", "k8s", "http"]);
+
+function places(runbook: Runbook): { places: Place[]; order: Map<string, { index: number; kind: StepKind }> } {
+  const order = new Map<string, { index: number; kind: StepKind }>();
+  const out: Place[] = [];
+  let index = 0;
+  const add = (path: PathSegment[], c: unknown, before: number) => {
+    if (c && typeof c === "object") out.push({ path, condition: c as Condition, before });
+  };
+  if (runbook.production) add(["production"], runbook.production, Infinity);
+  runbook.phases.forEach((phase, p) => {
+    add(["phases", p, "when"], phase.when, index);
+    phase.steps?.forEach((step, s) => {
+      add(["phases", p, "steps", s, "when"], step.when, index);
+      order.set(step.id, { index: index++, kind: stepKind(step) });
+    });
+    phase.options?.forEach((option, o) => {
+      // An option's condition is judged at the choice, before any step of the option runs.
+      add(["phases", p, "options", o, "when"], option.when, index);
+      add(["phases", p, "options", o, "recommended"], option.recommended, index);
+      option.steps.forEach((step, s) => {
+        add(["phases", p, "options", o, "steps", s, "when"], step.when, index);
+        order.set(step.id, { index: index++, kind: stepKind(step) });
+      });
+    });
+  });
+  return { places: out, order };
+}
+
+/** Every problem of every condition in the runbook, each at the path of the part that is wrong. */
+export function checkConditions(runbook: Runbook, checkRegex: (pattern: string | undefined, path: PathSegment[]) => ConditionProblem[]): ConditionProblem[] {
+  const { places: all, order } = places(runbook);
+  const inputs = Object.keys(runbook.inputs ?? {});
+  const out: ConditionProblem[] = [];
+  const visit = (c: Condition, path: PathSegment[], before: number) => {
+    if ("all" in c) return c.all.forEach((x, i) => visit(x, [...path, "all", i], before));
+    if ("any" in c) return c.any.forEach((x, i) => visit(x, [...path, "any", i], before));
+    if ("not" in c) return visit(c.not, [...path, "not"], before);
+    if ("severity" in c) return;
+    if ("input" in c) {
+      if (!inputs.includes(c.input)) {
+        const hint = closest(c.input, inputs);
+        out.push({ path: [...path, "input"], message: `no input "${c.input}"${hint ? ` (did you mean "${hint}"?)` : ""}` });
+      }
+      out.push(...checkRegex(c.matches, [...path, "matches"]));
+      return;
+    }
+    const id = c.step.replace(/\[.*\]$/, "");
+    const target = order.get(id);
+    if (!target) {
+      const hint = closest(id, [...order.keys()]);
+      out.push({ path: [...path, "step"], message: `no step "${id}"${hint ? ` (did you mean "${hint}"?)` : ""}` });
+      return;
+    }
+    if (target.index >= before) out.push({ path: [...path, "step"], message: `step "${id}" comes later in the walk: a condition is judged when the walk reaches it, so it can only read steps before it` });
+    if (c.stdout !== undefined) {
+      if (!HAS_OUTPUT.has(target.kind)) out.push({ path: [...path, "stdout"], message: `step "${id}" is a ${target.kind} step: it has no output to read` });
+      out.push(...checkRegex(c.stdout.matches, [...path, "stdout", "matches"]));
+    }
+  };
+  for (const p of all) visit(p.condition, p.path, p.before);
+  return out;
+}
