@@ -4,8 +4,7 @@
  * Used by `when:` (steps, phases, options), `recommended:` and `production:`. Pure.
  */
 import { z } from "zod";
-// Inside z.lazy: schema.ts imports this module, so its SEVERITIES is read only once both are loaded.
-import { SEVERITIES, type Severity } from "./schema.js";
+import { SEVERITIES, type Severity } from "./severity.js";
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema).min(1)]);

@@ -4,11 +4,12 @@
  */
 import { z } from "zod";
 import { conditionSchema } from "./conditions.js";
+import { SEVERITIES, type Severity } from "./severity.js";
 import { REGEX_DEADLINE_MS } from "../util/regex-deadline.js";
 import { durationRangeProblem } from "./duration.js";
 import { PATTERN_LINE_CHARS, PATTERN_WINDOW_CHARS } from "./patterns.js";
 
-export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export { SEVERITIES } from "./severity.js";
 export const PHASE_KINDS = ["assess", "diagnose", "remediate", "verify", "communicate", "review"] as const;
 export const RISKS = ["low", "medium", "high", "critical"] as const;
 export const INPUT_TYPES = ["string", "name", "enum", "int", "duration", "url", "secret", "list"] as const;
@@ -17,7 +18,7 @@ export const K8S_ACTIONS = ["pods", "rollout-status", "scale", "rollout-restart"
 export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 export const NOTIFY_CHANNELS = ["slack", "pagerduty", "github", "email", "webhook"] as const;
 
-export type Severity = (typeof SEVERITIES)[number];
+export type { Severity } from "./severity.js";
 export type PhaseKind = (typeof PHASE_KINDS)[number];
 export type Risk = (typeof RISKS)[number];
 export type InputType = (typeof INPUT_TYPES)[number];

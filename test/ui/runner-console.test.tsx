@@ -133,3 +133,32 @@ describe("the history rebuilt on resume", () => {
     expect(lines).toEqual(["skipped Say the name · not needed", "interrupted Pods · handrail stopped while it ran · last output: b / c / CrashLoopBackOff"]);
   });
 });
+
+describe("conditions in the console", () => {
+  const RB = `apiVersion: handrail/v1
+kind: Runbook
+id: cond
+title: Cond
+inputs:
+  environment: { type: enum, values: [staging, production], default: staging }
+phases:
+  - id: a
+    kind: diagnose
+    title: A
+    steps:
+      - { id: look, title: Look, run: 'echo CrashLoopBackOff', found: { stdout: { contains: CrashLoopBackOff } } }
+      - { id: prod, title: Production only, run: 'true', when: { input: environment, equals: production } }
+      - { id: crash, title: The crash, run: 'true', when: { step: look, status: found } }
+`;
+  it("passes over a step whose condition does not hold (saying what it saw) and says why a conditional step runs", async () => {
+    const c = await renderConsole({ runbooksDir: runbooksWith(RB), onCleanup: onTestFinished });
+    await c.controller.startIncident("cond", "high", { environment: "staging" });
+    await c.waitFor("A › Look");
+    await c.press("r");
+    await c.waitFor("A › The crash");
+    expect(c.frame()).toContain('– Production only — skipped · passed over: environment is "staging" (wanted production)');
+    expect(c.frame()).toContain("runs because step look is found (wanted found)");
+    const skipped = events(c.incidentsDir).find((e): e is Extract<IncidentEvent, { type: "step.skipped" }> => e.type === "step.skipped");
+    expect(skipped).toMatchObject({ step: "prod", reason: "condition", condition: 'environment is "staging" (wanted production)' });
+  });
+});
