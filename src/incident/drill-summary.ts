@@ -77,7 +77,8 @@ export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
   }
 
   const skippedSteps = new Map<string, string>();
-  for (const e of events) if (e.type === "step.skipped") skippedSteps.set(e.step, e.reason);
+  // A step passed over by its `when:` is the runbook's design, not a step the operator left out.
+  for (const e of events) if (e.type === "step.skipped" && e.reason !== "condition") skippedSteps.set(e.step, e.reason);
 
   const end = input.endedAt ?? Date.parse(events.at(-1)?.ts ?? opened.ts);
   const totalMs = Math.max(0, end - start);
