@@ -203,8 +203,9 @@ describe("severity", () => {
     ]);
   });
 
-  it("turns escalation rows with a time into escalations", () => {
-    expect(runbook.escalations).toEqual([{ after: "20m", to: "Director of Engineering", reason: "Outage > 20 min" }]);
+  it("turns escalation rows with a time into escalations, for the severities the situation reads like", () => {
+    // "Outage" is in SEV1's "Full outage" and SEV2's "Partial outage": not raised for a medium or low incident.
+    expect(runbook.escalations).toEqual([{ after: "20m", severities: ["critical", "high"], to: "Director of Engineering", reason: "Outage > 20 min" }]);
   });
 });
 

@@ -88,7 +88,8 @@ describe("seed documents", () => {
       medium: { respondWithin: "1h", criteria: "Staging affected, non-critical service" },
       low: { respondWithin: "24h", criteria: "Minor issue, no user impact" },
     });
-    expect(runbook.escalations).toEqual([{ after: "15m", to: "VP Engineering", reason: "Production down > 15 min" }]);
+    // "Production down" is the critical severity's criteria: a staging incident does not page the VP after 15 minutes.
+    expect(runbook.escalations).toEqual([{ after: "15m", severities: ["critical"], to: "VP Engineering", reason: "Production down > 15 min" }]);
     expect(runbook.inputs?.environment).toMatchObject({ type: "enum", values: ["staging", "production"] });
     const remediation = phase(runbook, "failure-type-database-migration-failed-remediation");
     expect(remediation.kind).toBe("remediate");

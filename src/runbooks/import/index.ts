@@ -7,6 +7,7 @@ import type { Runbook } from "../schema.js";
 import { classifyBlock, firstWord } from "./commands.js";
 import { emitChecked, assembleRunbook, type RunbookHead } from "./emit.js";
 import { scanMarkdown, type Block } from "./markdown.js";
+import { EscalationCollector } from "./escalations.js";
 import { PhaseMapper } from "./phases.js";
 import { documentAssignments, InputRegistry } from "./placeholders.js";
 import { buildSections } from "./sections.js";
@@ -92,8 +93,9 @@ export function importMarkdown(text: string, opts: ImportOptions): ImportResult 
   const commands = shellCommands(scanned.blocks);
   const registry = new InputRegistry(documentAssignments(commands));
   const severity = new SeverityCollector();
+  const escalations = new EscalationCollector();
   const meta: { owner?: string } = {};
-  const env = { registry, summary, severity, meta };
+  const env = { registry, summary, severity, escalations, meta };
   const outline = new PhaseMapper(env, root, title).run();
 
   const id = opts.id ?? runbookId(opts.fileName, h1?.text ?? fmTitle);
@@ -111,7 +113,7 @@ export function importMarkdown(text: string, opts: ImportOptions): ImportResult 
   if (tags.size > 0) head.tags = [...tags].slice(0, 8);
   if (outline.links.length > 0) head.links = outline.links;
   if (severity.size > 0) head.severities = severity.severities;
-  if (severity.escalations.length > 0) head.escalations = severity.escalations;
+  if (escalations.size > 0) head.escalations = escalations.escalations(severity.severities, summary.notes);
   const inputs = registry.specs();
   if (Object.keys(inputs).length > 0) head.inputs = inputs;
 

@@ -4,14 +4,16 @@
  * them; `code spans` in bullets that start with an operations binary are run steps; other
  * languages are kept as reference text in a manual step.
  */
+import type { EscalationCollector } from "./escalations.js";
 import { classifyBlock, isInlineOpsCommand, commandRisk, needsTerminal } from "./commands.js";
 import type { Block, CodeBlock, ItemBlock } from "./markdown.js";
 import type { SeverityCollector } from "./severity.js";
 import { shellBlockSteps, type ShellContext, type StepDraft } from "./shell-steps.js";
-import { cleanTitle, plainInline } from "./text.js";
+import { cleanTitle, plainInline, shorten } from "./text.js";
 
 export interface BuildEnv extends ShellContext {
   severity: SeverityCollector;
+  escalations: EscalationCollector;
   meta: { owner?: string };
 }
 
@@ -49,6 +51,11 @@ export function sectionSteps(blocks: readonly Block[], sectionTitle: string, env
   const steps: StepDraft[] = [];
   let prose: string[] = [];
   let hint = initialHint;
+  // Under an "Escalation" heading, lines with a time are escalations too (they stay as text as well).
+  const escalating = /escalat/i.test(sectionTitle);
+  const escalation = (text: string, line: number) => {
+    if (escalating && env.escalations.fromLine(text, line)) env.summary.notes.push({ line, message: `"${shorten(plainInline(text), 60)}" → escalations` });
+  };
   const takeLead = (): string | undefined => {
     const lead = prose.join("\n").trim();
     prose = [];
@@ -77,6 +84,7 @@ export function sectionSteps(blocks: readonly Block[], sectionTitle: string, env
             env.summary.notes.push({ line: block.line + block.lines.indexOf(line), message: `"${plainInline(line)}" → severities` });
             continue;
           }
+          escalation(line, block.line + block.lines.indexOf(line));
           kept.push(line);
         }
         if (kept.length === 0) break;
@@ -93,6 +101,7 @@ export function sectionSteps(blocks: readonly Block[], sectionTitle: string, env
           nested.push(b.text);
         }
         env.severity.fromListItem(block.text, nested);
+        escalation(block.text.replace(/\n/g, " "), block.line);
         const commands = inlineCommands(block.text);
         const title = cleanTitle(block.text);
         if (commands.length > 0) {
@@ -143,8 +152,8 @@ export function sectionSteps(blocks: readonly Block[], sectionTitle: string, env
           break;
         }
         const header = block.rows[0]?.join(" ") ?? "";
-        if (/escalat/i.test(header) || block.rows.some((r) => r.some((c) => /escalate to/i.test(c)))) {
-          const n = env.severity.fromEscalationTable(block.rows);
+        if (/escalat/i.test(header) || escalating || block.rows.some((r) => r.some((c) => /escalate to/i.test(c)))) {
+          const n = env.escalations.fromTable(block.rows, escalating, block.line);
           if (n > 0) env.summary.notes.push({ line: block.line, message: `${n} row${n === 1 ? "" : "s"} of the escalation table → escalations` });
         }
         prose.push(block.raw.join("\n"));
