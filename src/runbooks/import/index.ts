@@ -8,7 +8,8 @@ import { classifyBlock, firstWord } from "./commands.js";
 import { emitChecked, assembleRunbook, type RunbookHead } from "./emit.js";
 import { scanMarkdown, type Block } from "./markdown.js";
 import { EscalationCollector } from "./escalations.js";
-import { PhaseMapper } from "./phases.js";
+import { outputCheck } from "./expected.js";
+import { PhaseMapper, type PhaseDraft } from "./phases.js";
 import { documentAssignments, InputRegistry } from "./placeholders.js";
 import { buildSections } from "./sections.js";
 import { SeverityCollector } from "./severity.js";
@@ -81,6 +82,19 @@ function shellCommands(blocks: readonly Block[]): Array<{ text: string; line: nu
   return out;
 }
 
+/** Where each block of expected output went: a check of the step before it, or its description. */
+function noteOutputs(phases: readonly PhaseDraft[], summary: ImportSummary): void {
+  for (const phase of phases) {
+    for (const step of [...phase.steps, ...phase.options.flatMap((o) => o.steps)]) {
+      if (!step.expected || step.expected.inline) continue;
+      const check = step.run !== undefined && !step.interactive ? outputCheck(step.expected, phase.kind) : undefined;
+      const to = check ? `${check.field} of` : step.expected.kind === "example" ? "description (an example) of" : "description of";
+      const note = { line: step.expected.line, message: `output shown for a step → ${to} "${shorten(step.title, 50)}"` };
+      if (!summary.notes.some((n) => n.line === note.line && n.message === note.message)) summary.notes.push(note);
+    }
+  }
+}
+
 /** Import one markdown document. Never throws for any input text. */
 export function importMarkdown(text: string, opts: ImportOptions): ImportResult {
   const summary = emptySummary(opts.fileName);
@@ -116,6 +130,8 @@ export function importMarkdown(text: string, opts: ImportOptions): ImportResult 
   if (escalations.size > 0) head.escalations = escalations.escalations(severity.severities, summary.notes);
   const inputs = registry.specs();
   if (Object.keys(inputs).length > 0) head.inputs = inputs;
+
+  noteOutputs(outline.phases, summary);
 
   const stepLines = new Map<string, number>();
   const emitted = emitChecked(assembleRunbook(head, outline.phases, stepLines), head.source ?? opts.fileName, stepLines);
