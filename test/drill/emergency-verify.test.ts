@@ -56,12 +56,16 @@ describe("emergency-rollback's verification against the crashloop-rollback world
     expect(new Set(SERVICE_CHECKS.map((id) => step(id).run)).size).toBe(1);
   });
 
-  it("as briefed: the service check, all-pods and the error count fail", async () => {
+  it("as briefed: the assessment finds the symptom; the service check, all-pods and the error count fail", async () => {
     const run = await world("crashloop-rollback");
+    for (const id of ["pods-not-running", "error-count", "failed-deployments"]) expect((await run(id)).status, id).toBe("found");
     const available = await run("available");
     expect(available.status, available.out).toBe("failed");
     expect(available.out).toContain('deployment "api" exceeded its progress deadline');
-    expect((await run("all-pods")).status).toBe("failed");
+    // Every pod is listed and read by its state: the crash-looping ones (phase Running) are what fails it.
+    const pods = await run("all-pods");
+    expect(pods.status).toBe("failed");
+    expect(pods.out).toMatch(/^api-\S+ +0\/1 +(CrashLoopBackOff|Error|Running) /m);
     const errors = await run("errors-after");
     expect(errors).toMatchObject({ status: "failed" });
     expect(errors.out).toMatch(/^12$/m);
@@ -110,13 +114,18 @@ describe("emergency-rollback's verification against the crashloop-rollback world
     const errors = await run("errors-after");
     expect(errors).toMatchObject({ status: "passed" });
     expect(errors.out).toMatch(/^0$/m);
+    // The assessment run again finds nothing: its found checks read the symptom, not any output.
+    for (const id of ["pods-not-running", "error-count", "failed-deployments"]) expect((await run(id)).status, id).toBe("passed");
   }, 60_000);
 });
 
 describe("emergency-rollback's verification against the stuck-rollout world", () => {
   it("as briefed, and after restoring state (a wrong option): the service check and all-pods fail while the old pods serve", async () => {
     const run = await world("stuck-rollout");
+    expect((await run("pods-not-running")).status).toBe("found");
     for (const check of ["available", "all-pods"]) expect((await run(check)).status, check).toBe("failed");
+    // The pod of 1.5.1 is Running (so the seed's field selector hid it) but not ready: read from its READY column.
+    expect((await run("all-pods")).out).toMatch(/^api-\S+ +0\/1 +Running /m);
     expect((await run("state-restore")).status).toBe("passed");
     const available = await run("available");
     expect(available.status, available.out).toBe("failed");
@@ -132,5 +141,6 @@ describe("emergency-rollback's verification against the stuck-rollout world", ()
     expect(available.status, available.out).toBe("passed");
     expect(available.out).toContain("3/3 pods of api ready on shop/api:1.4.2, 0 on another image (recorded before the rollback: 3)");
     expect((await run("all-pods")).status).toBe("passed");
+    expect((await run("pods-not-running")).status).toBe("passed");
   }, 60_000);
 });
