@@ -24,13 +24,15 @@ async function expectReportMatches(w: ConsoleDrill, dir: string): Promise<void> 
 describe.skipIf(!hasTmux)("the docker-compose drills in the console", () => {
   it("staging-health-500: home → drill → restart → resolved; healthy, every step recorded, the report's timeline matches", async () => {
     const dir = scratchDir(onTestFinished);
-    // Remediate options at medium: retry-migration, rollback-migration, manual-db-fix, restart …
-    const w = await walkDrillInConsole({ scenario: "staging-health-500", title: "staging api answers 500 after deploy", choices: { Diagnose: 2, Remediate: 4 }, rootCause: "dead db pool", dir, onCleanup: onTestFinished });
+    // Only what fits is offered, numbered as shown: on staging, Diagnose 1 migration, 2 health check;
+    // after a failed health check, Remediate 1 is the restart of the service (the recommended one).
+    const w = await walkDrillInConsole({ scenario: "staging-health-500", title: "staging api answers 500 after deploy", choices: { Diagnose: 2, Remediate: 1 }, rootCause: "dead db pool", dir, onCleanup: onTestFinished });
     expect(w.closing).toMatch(/(DRILL staging-health-500: HEALTHY|- Outcome: healthy) — api \/health 200 on deploy@staging\.drill \(restarted 1×\)/);
-    expect(w.finished).toMatchObject({ healthy: true, walkComplete: true, skipped: 0 });
+    expect(w.finished).toMatchObject({ healthy: true, walkComplete: true, skipped: 5 });
     const finished = finishedSteps(w.events);
     expect(finished).toHaveLength(22);
-    expect(finished.every((f) => f.status === "passed")).toBe(true);
+    expect(finished.filter((f) => f.status !== "passed").map((f) => `${f.step}=${f.status}`)).toEqual(["sh-ps=found", "sh-health=found"]);
+    expect(w.events.filter((e) => e.type === "step.skipped").every((e) => e.reason === "condition")).toBe(true);
     expect(w.events.filter((e) => e.type === "option.chosen").map((e) => `${e.phase}=${e.option}`)).toEqual(["diagnose=staging-health", "remediate=restart"]);
     expect(w.events.at(-1)).toMatchObject({ type: "drill.finished" });
     expect(w.events.find((e) => e.type === "incident.resolved")).toMatchObject({ rootCause: "dead db pool" });
