@@ -40,7 +40,7 @@ describe("input values are checked by type", () => {
     ok({ type: "string", required: false }, "");
     // An optional input left empty is "not given", not a malformed value of its type.
     ok({ type: "url", required: false }, "");
-    ok({ type: "number", required: false }, "");
+    ok({ type: "int", required: false }, "");
     bad({ type: "url" }, "", "a value is required");
   });
   it("list: comma-separated or a list, each item checked, no repeats", () => {
