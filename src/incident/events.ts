@@ -104,6 +104,8 @@ export interface DrillOutcome {
   withinResponseTime: boolean;
   /** What would have fixed it, after a wrong choice (or a fix left unfinished). */
   hint?: string;
+  /** After a broken outcome: the steps of the walk that were skipped by the operator or did not pass, with how. */
+  missed?: string[];
 }
 
 export type IncidentEvent = IncidentEventBody & { seq: number; ts: string };
