@@ -53,7 +53,16 @@ async function runOne(ctx: CommandContext, runbook: Runbook, scenario: Scenario,
       }
     })();
     const events = name ? (readFileSync(path.join(store, name), "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as IncidentEvent)) : [];
+    const said = `${r.stdout}\n${r.stderr}`;
+    // The option this run varies does not apply where the walk meets the choice (its when:): nothing to judge.
+    const refused = /(\S+) has no option (\S+) now \(([^)]*)\)/.exec(said);
+    if (refused && choice.expect === "broken" && choice.label === `${refused[1]}=${refused[2]}`) {
+      return { runbook: runbook.id, scenario: scenario.id, choice, finding: { ok: true, problems: [], notes: [`not offered when the walk got there (offered: ${refused[3]})`], outcome: "not offered", verify: [] }, ms: Date.now() - t0 };
+    }
     const finding = judgeRun(runbook, events, choice);
+    if (refused) finding.problems.unshift(`the documented fix's ${refused[1]}=${refused[2]} is not offered when the walk gets there (offered: ${refused[3]})`);
+    const needs = /phase (\S+) needs a choice: --option \S+=<([^>]*)>/.exec(said);
+    if (needs) finding.problems.unshift(`the walk needs a choice at phase ${needs[1]} (${needs[2]}): name it in the scenario's fixes`);
     if (events.length === 0) finding.problems.unshift(`the run did not start (exit ${r.exitCode ?? "?"}): ${r.stderr.trim().split("\n").slice(-2).join(" ")}`);
     else if (r.timedOut) {
       const last = events.filter((e) => e.type === "step.started").at(-1);
@@ -104,7 +113,10 @@ export async function testCommand(ctx: CommandContext, refs: string[], opts: Tes
   if (opts.junit) writeFileSync(path.resolve(ctx.cwd, opts.junit), junitXml(runs));
   const failed = runs.filter((r) => !r.finding.ok);
   if (opts.json) process.stdout.write(`${JSON.stringify({ runs, passed: runs.length - failed.length, failed: failed.length }, null, 2)}\n`);
-  else process.stdout.write(`${table(runs)}\n${runs.length - failed.length} passed, ${failed.length} failed\n`);
+  else {
+    const skipped = runs.filter((r) => r.finding.outcome === "not offered").length;
+    process.stdout.write(`${table(runs)}\n${runs.length - failed.length} passed, ${failed.length} failed${skipped ? ` (${skipped} of the passed: a choice not offered when the walk got there)` : ""}\n`);
+  }
   return failed.length > 0 ? 1 : 0;
 }
 
@@ -118,6 +130,7 @@ function table(runs: readonly TestRun[]): string {
   for (const [i, row] of rows.entries()) {
     out.push(line(row));
     for (const p of runs[i]!.finding.problems) out.push(`      ${p}`);
+    if (runs[i]!.finding.outcome === "not offered") for (const n of runs[i]!.finding.notes) out.push(`      ${n}`);
   }
   return out.join("\n");
 }

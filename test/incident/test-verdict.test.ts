@@ -47,12 +47,18 @@ const fix: TestChoice = { options: { look: "pods", fix: "undo" }, expect: "healt
 const wrong: TestChoice = { options: { look: "pods", fix: "restart" }, expect: "broken", label: "fix=restart" };
 
 describe("choicesFor", () => {
-  it("the documented fix first (a diagnosis it says nothing of takes the recommended option), then each other option of the remedying phase", () => {
+  it("the documented fix first (a choice it does not name is left to the walk), then each other option of the remedying phase it names", () => {
     const choices = choicesFor(runbook(), "high", { remedy: { fix: "undo" } });
     expect(choices.map((c) => [c.label, c.expect, c.options])).toEqual([
-      ["the documented fix", "healthy", { look: "net", fix: "undo" }],
-      ["fix=restart", "broken", { look: "net", fix: "restart" }],
-      ["fix=scale", "broken", { look: "net", fix: "scale" }],
+      ["the documented fix", "healthy", { fix: "undo" }],
+      ["fix=restart", "broken", { fix: "restart" }],
+      ["fix=scale", "broken", { fix: "scale" }],
+    ]);
+    // A diagnosis named by the fix is kept in every run, never varied.
+    expect(choicesFor(runbook(), "high", { remedy: { look: "pods", fix: "undo" } }).map((c) => c.options)).toEqual([
+      { look: "pods", fix: "undo" },
+      { look: "pods", fix: "restart" },
+      { look: "pods", fix: "scale" },
     ]);
   });
 
@@ -72,10 +78,42 @@ describe("choicesFor", () => {
 `);
     const choices = choicesFor(rb, "high", { remedy: { back: "all", fix: "undo" } });
     expect(choices.map((c) => c.label)).toEqual(["the documented fix", "back=hold"]);
+    // Of several remedying phases, only those the fix names vary; none named: all of them.
+    const two = runbook(`  - id: back
+    kind: remediate
+    title: Roll back the train
+    options:
+      - { id: all, title: All, steps: [{ id: all, title: All, run: "true" }] }
+      - { id: hold, title: Hold, steps: [{ id: hold, title: Hold, run: "true" }] }
+`);
+    expect(choicesFor(two, "high", { remedy: { fix: "undo" } }).map((c) => c.label)).toEqual(["the documented fix", "fix=restart", "fix=scale"]);
+    expect(choicesFor(two, "high", { remedy: {} }).map((c) => c.label)).toEqual(["the documented fix", "fix=undo", "fix=restart", "fix=scale", "back=all", "back=hold"]);
   });
 });
 
 describe("judgeRun", () => {
+  it("a verify phase before the remedy (a canary's gate) saw the world before the fix: not judged by the end", () => {
+    const rb = loadRunbookText(
+      `apiVersion: handrail/v1
+kind: Runbook
+id: gated
+title: Gated
+phases:
+  - { id: gate, kind: verify, title: Gate, steps: [{ id: gate-errors, title: Errors, run: "true" }] }
+  - id: fix
+    kind: remediate
+    title: Fix
+    options:
+      - { id: undo, title: Undo, steps: [{ id: undo, title: Undo, run: "true" }] }
+      - { id: keep, title: Keep, steps: [{ id: keep, title: Keep, run: "true" }] }
+  - { id: check, kind: verify, title: Check, steps: [{ id: ready, title: Ready, run: "true" }] }
+`,
+      "gated.yaml",
+    ).runbook as Runbook;
+    const f = judgeRun(rb, events(opened, ...ran("gate-errors", "gate", "failed"), { type: "option.chosen", phase: "fix", option: "undo" }, ...ran("undo", "fix"), ...ran("ready", "check"), end(true)), fix);
+    expect(f).toMatchObject({ ok: true, verify: [{ phase: "check", passed: true }] });
+  });
+
   it("the documented fix healed it and the verification passed: ok", () => {
     const f = judgeRun(runbook(), events(opened, { type: "option.chosen", phase: "look", option: "pods" }, ...ran("pods", "look"), { type: "option.chosen", phase: "fix", option: "undo" }, ...ran("undo", "fix"), ...ran("ready", "check"), ...ran("report", "check"), end(true)), fix);
     expect(f).toMatchObject({ ok: true, outcome: "healthy", problems: [], verify: [{ phase: "check", passed: true, green: ["ready", "report"], red: [] }] });
