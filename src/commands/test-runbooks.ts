@@ -17,6 +17,7 @@ import { findScenario, scenarios } from "../sandbox/scenarios/index.js";
 import type { Scenario } from "../sandbox/scenarios/types.js";
 import { openLibrary, type CommandContext } from "./context.js";
 import { junitXml } from "./test-junit.js";
+import { table as columns } from "../util/table.js";
 
 export interface TestOptions {
   json?: boolean;
@@ -124,11 +125,10 @@ export async function testCommand(ctx: CommandContext, refs: string[], opts: Tes
 function table(runs: readonly TestRun[]): string {
   const rows = runs.map((r) => [r.finding.ok ? "ok" : "FAIL", r.scenario, r.choice.label, `${r.choice.expect} → ${r.finding.outcome}`, r.finding.verify.map((v) => (v.passed ? `${v.phase} passed (${v.green.length})` : `${v.phase} failed (${v.red.length} of ${v.red.length + v.green.length})`)).join(", ") || "not reached", `${(r.ms / 1000).toFixed(1)}s`]);
   const head = ["", "scenario", "choice", "expected → outcome", "verify", "time"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  const out = [line(head)];
-  for (const [i, row] of rows.entries()) {
-    out.push(line(row));
+  const lines = columns([head, ...rows]);
+  const out = [lines[0]!];
+  for (const [i, row] of lines.slice(1).entries()) {
+    out.push(row);
     for (const p of runs[i]!.finding.problems) out.push(`      ${p}`);
     if (runs[i]!.finding.outcome === "not offered") for (const n of runs[i]!.finding.notes) out.push(`      ${n}`);
   }
