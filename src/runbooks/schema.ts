@@ -151,6 +151,9 @@ const notifyStep = z.strictObject({
 /** The most `retries` a step may declare: a loop back is for a flaky check, not a polling loop. */
 export const MAX_RETRIES = 10;
 
+/** A dashboard or document: `url` may use the runbook's inputs (`$service`), substituted when shown. */
+const link = z.strictObject({ title: text, url: text });
+
 const onFail = z.string().regex(/^(stop|continue|goto:[a-z0-9]+(?:-[a-z0-9]+)*)$/, {
   error: "expected stop | continue | goto:<step-id>",
 });
@@ -169,6 +172,8 @@ export const stepSchema = z
     http: httpStep.optional(),
     notify: notifyStep.optional(),
     requires: z.array(text).optional(),
+    /** Dashboards and documents for this step, shown on its card and in the report. */
+    links: z.array(link).optional(),
     /** A run step that needs the terminal itself (kubectl exec -it, $EDITOR, psql): output is not captured. */
     interactive: z.boolean().optional(),
     /** A run step that starts a daemon on purpose: what it leaves running is not ended with the step. */
@@ -236,8 +241,6 @@ export const phaseSchema = z
       ctx.addIssue({ code: "custom", message: "a phase needs steps or options" });
     }
   });
-
-const link = z.strictObject({ title: text, url: text });
 
 export const runbookSchema = z.strictObject({
   apiVersion: z.literal("handrail/v1"),
