@@ -113,9 +113,9 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
 
   program
     .command("report")
-    .description("the incident report (Markdown, or --format json)")
+    .description("the incident report (Markdown, or --format json | html)")
     .argument("<incident>", "incident id or file")
-    .option("--format <format>", "markdown | json", "markdown")
+    .option("--format <format>", "markdown | json | html (one self-contained file)", "markdown")
     .option("-o, --output <file>", "write to FILE instead of standard output")
     .action(async (ref: string, opts: { format?: string; output?: string }, cmd: Command) => (await import("./commands/incidents.js")).reportCommand(ctxFor(cmd), ref, opts));
 
@@ -124,9 +124,10 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .description("close an incident with its root cause and action items")
     .argument("<incident>", "incident id or file")
     .option("--root-cause <text>", "what caused it")
-    .option("--action-item <text>", "a follow-up (repeatable)", collect)
+    .option("--impact <text>", "who or what was hurt, and for how long")
+    .option("--action-item <text>", 'a follow-up, optionally "… @owner YYYY-MM-DD" (repeatable)', collect)
     .option("--force-unlock", "take the incident's lock even from a handrail that looks alive (recorded in the incident)")
-    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[]; forceUnlock?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
+    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[]; impact?: string; forceUnlock?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
 
   program
     .command("incidents")

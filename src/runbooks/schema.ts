@@ -184,6 +184,8 @@ export const stepSchema = z
     expect: expectation.optional(),
     /** A diagnose check: when its checks hold (and expect passes) the symptom is present and the step is `found`, not failed. */
     found: expectation.optional(),
+    /** The step's output is evidence: the incident report quotes its first and last lines and links the full output. */
+    evidence: z.boolean().describe("The incident report quotes this step's output (first and last lines) as evidence, with a link to the full output.").optional(),
     onFail: onFail.optional(),
     // A goto that can come back to this step loops: the walk must know when to stop (lint-goto.ts requires it there).
     retries: z
