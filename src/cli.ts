@@ -165,6 +165,12 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     });
 
   program
+    .command("config")
+    .description("the settings in effect and where each came from (config file, environment, default)")
+    .option("--json", "print JSON")
+    .action(async (opts: { json?: boolean }, cmd: Command) => (await import("./commands/settings.js")).configCommand(ctxFor(cmd).env, opts));
+
+  program
     .command("schema")
     .description("print the JSON Schema of the runbook format (handrail/v1)")
     .action(async () => (await import("./commands/schema.js")).schemaCommand());
@@ -173,13 +179,23 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // The environment with the config file's settings as defaults of unset variables (preAction, before any command module loads).
+  let env: NodeJS.ProcessEnv = process.env;
   const ctxFor = (cmd: Command): CommandContext => ({
     cwd: process.cwd(),
-    env: process.env,
+    env,
     shippedDir,
     options: cmd.optsWithGlobals<GlobalOptions>(),
   });
   const program = buildProgram(ctxFor);
+  program.hook("preAction", async () => {
+    env = (await import("./commands/settings.js")).applySettings(process.env).env;
+    // As if exported: the config's values become the variables they stand for (only those unset), so
+    // every layer that reads one (the operator's name in session.ts) sees the same value.
+    for (const [k, v] of Object.entries(env)) if (k.startsWith("HANDRAIL_") && process.env[k] === undefined && v !== undefined) process.env[k] = v;
+    // The colour library reads FORCE_COLOR when it loads, which is after this (command modules load lazily).
+    if (env.HANDRAIL_THEME === "no-color" && process.env.FORCE_COLOR === undefined) process.env.FORCE_COLOR = "0";
+  });
   try {
     // No command: the console's home screen (global options still apply).
     program.action(async (_opts: unknown, cmd: Command) => {

@@ -26,6 +26,12 @@ export const configSchema = z.strictObject({
   email: z.strictObject({ smtpUrl: value.optional(), from: value.optional(), to: z.union([value, z.array(value).min(1)]).optional() }).optional(),
   webhook: z.strictObject({ url: value.optional() }).optional(),
   delivery: z.strictObject({ attempts: z.number().int().min(1).max(10).optional(), backoff: duration.optional(), timeout: duration.optional() }).optional(),
+  // Settings that are environment variables too (src/commands/settings.ts); the variable wins.
+  runbooks: z.union([value, z.array(value).min(1)]).optional(),
+  incidents: value.optional(),
+  productionPattern: value.optional(),
+  operator: value.optional(),
+  theme: z.enum(["default", "no-color"]).optional(),
 });
 
 /** The config file's path, and how to name it in messages (`~` for the home directory). */
@@ -36,7 +42,7 @@ export function configPath(env: Record<string, string | undefined>, home = homed
   return { file, shown };
 }
 
-function readConfig(file: string, shown: string): z.infer<typeof configSchema> {
+export function readConfig(file: string, shown: string): z.infer<typeof configSchema> {
   let src: string;
   try {
     src = readFileSync(file, "utf8");

@@ -1,0 +1,93 @@
+/**
+ * Settings that are environment variables (HANDRAIL_PATH, HANDRAIL_INCIDENTS, …) may also live in
+ * the config file (`$XDG_CONFIG_HOME/handrail/config.yaml`, the notify settings' file); a variable
+ * that is set wins. Applied once, before a command runs, as defaults of the environment the
+ * command sees; `handrail config` prints each effective setting and where it came from.
+ */
+import { homedir } from "node:os";
+import path from "node:path";
+import { SETTINGS as NOTIFY } from "../executors/notify/settings.js";
+import { UsageError } from "../errors.js";
+import { table } from "../util/table.js";
+import { configPath, readConfig } from "./notify-config.js";
+
+interface Setting {
+  key: "runbooks" | "incidents" | "productionPattern" | "operator" | "theme";
+  env: string;
+  what: string;
+  /** A directory or directories: `~` expanded, relative ones resolved against the config file's directory. */
+  paths?: boolean;
+  fallback: string;
+}
+
+export const SETTING_VARS: readonly Setting[] = [
+  { key: "runbooks", env: "HANDRAIL_PATH", what: "runbook directories, searched after --runbooks and before ./runbooks", paths: true, fallback: "(none)" },
+  { key: "incidents", env: "HANDRAIL_INCIDENTS", what: "the incident store", paths: true, fallback: "./incidents" },
+  { key: "productionPattern", env: "HANDRAIL_PRODUCTION_PATTERN", what: "kube context names that mean production (a regular expression)", fallback: "prod" },
+  { key: "operator", env: "HANDRAIL_OPERATOR", what: "who you are in incident files and reports", fallback: "user@host" },
+  { key: "theme", env: "HANDRAIL_THEME", what: "default | no-color", fallback: "default" },
+];
+
+export interface EffectiveSetting {
+  name: string;
+  env: string;
+  value: string | undefined;
+  source: string;
+}
+
+const expand = (p: string, base: string, home: string) => path.resolve(base, p === "~" ? home : p.startsWith("~/") ? path.join(home, p.slice(2)) : p);
+
+/** What the first applySettings of this process saw, before the config's values were exported. */
+let first: EffectiveSetting[] | undefined;
+
+/** The environment a command sees (config values as defaults of unset variables) and where each setting came from. */
+export function applySettings(env: NodeJS.ProcessEnv, home = homedir()): { env: NodeJS.ProcessEnv; settings: EffectiveSetting[] } {
+  const { file, shown } = configPath(env, home);
+  const config = readConfig(file, shown) as Record<string, unknown>;
+  const out: NodeJS.ProcessEnv = { ...env };
+  const settings: EffectiveSetting[] = [];
+  for (const s of SETTING_VARS) {
+    const set = env[s.env];
+    if (s.key === "theme" && set !== undefined && set !== "" && !["default", "no-color"].includes(set)) throw new UsageError(`HANDRAIL_THEME: expected default | no-color, got "${set}"`);
+    if (set !== undefined && set !== "") {
+      settings.push({ name: s.key, env: s.env, value: set, source: `$${s.env}` });
+      continue;
+    }
+    const raw = config[s.key];
+    if (raw === undefined) {
+      settings.push({ name: s.key, env: s.env, value: undefined, source: `default: ${s.fallback}` });
+      continue;
+    }
+    const list = Array.isArray(raw) ? raw.map(String) : [String(raw)];
+    const value = s.paths ? list.map((p) => expand(p, path.dirname(file), home)).join(":") : list.join(":");
+    out[s.env] = value;
+    settings.push({ name: s.key, env: s.env, value, source: shown });
+  }
+  first ??= settings;
+  return { env: out, settings };
+}
+
+/** `handrail config`: every setting, its value (credentials masked) and where it came from. */
+export function configCommand(env: NodeJS.ProcessEnv, opts: { json?: boolean }): void {
+  const settings = [...(first ?? applySettings(env).settings)];
+  const { file, shown } = configPath(env, homedir());
+  const config = readConfig(file, shown) as Record<string, Record<string, unknown> | undefined>;
+  for (const spec of NOTIFY) {
+    const fromEnv = process.env[spec.env];
+    const fromFile = config[spec.channel]?.[spec.key];
+    const value = fromEnv !== undefined && fromEnv !== "" ? fromEnv : fromFile === undefined ? undefined : Array.isArray(fromFile) ? fromFile.join(",") : String(fromFile);
+    settings.push({
+      name: `${spec.channel}.${spec.key}`,
+      env: spec.env,
+      // A credential is never printed, only that it is set.
+      value: value === undefined ? undefined : spec.secret ? "•••••• (set)" : value,
+      source: fromEnv ? `$${spec.env}` : fromFile !== undefined ? shown : "not set",
+    });
+  }
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ file: shown, settings }, null, 2)}\n`);
+    return;
+  }
+  const rows = [["SETTING", "VALUE", "FROM", "VARIABLE"], ...settings.map((s) => [s.name, s.value ?? "", s.source, s.env])];
+  process.stdout.write(`config file: ${shown}\n${table(rows).join("\n")}\n`);
+}
