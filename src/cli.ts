@@ -95,6 +95,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--resume <incident>", "continue an incident where it stopped (its file names the runbook)")
     .option("--accept-changed", "with --resume: go on although the runbook changed since the incident was opened")
     .option("--force-unlock", "with --resume: take the incident's lock even from a handrail that looks alive (recorded in the incident)")
+    .option("--json", "the transcript to stderr, and at the end a JSON summary on stdout (status, steps, outcome, incident file)")
     .option("--keep-going", "go on past a step that stops the walk (recorded as skipped), e.g. to see the verification after a failed fix")
     .option("--drill <scenario>", "walk it against a simulated incident (handrail drill --list); exit 0 only when it ends healthy")
     .action(async (ref: string | undefined, opts: RunOptions, cmd: Command) => {

@@ -17,7 +17,9 @@ import { SEVERITIES, type Runbook, type Severity } from "../runbooks/schema.js";
 import { didYouMean } from "../runbooks/suggest.js";
 import { findRunbook, type CommandContext } from "./context.js";
 import { findScenario } from "../sandbox/scenarios/index.js";
-import { renderDrillSummary } from "../incident/drill-summary.js";
+import { drillOutcome, renderDrillSummary } from "../incident/drill-summary.js";
+import type { DrillOutcome } from "../incident/events.js";
+import { runSummary } from "../incident/run-summary.js";
 import { checkScenarioRunbook, drillInputs, finishDrill, launchDrill, refuseClusterFlags, type CommandDrill } from "./drill-session.js";
 import { incidentsDir } from "./incident-files.js";
 import { continueCommand, resumeTarget } from "./resume-target.js";
@@ -35,6 +37,8 @@ export interface RunOptions {
   acceptChanged?: boolean;
   /** Take the incident's lock even from a handrail that looks alive. */
   forceUnlock?: boolean;
+  /** Print the transcript to stderr and, at the end, a JSON summary on stdout (status, steps, outcome, incident file). */
+  json?: boolean;
   /** Go on past a step that stopped the walk, recorded as skipped (handrail test uses it to judge verification). */
   keepGoing?: boolean;
   /** A drill scenario: its simulated world supplies the cluster and the inputs. */
@@ -143,7 +147,8 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
   // Step output goes through these: on a terminal only colour survives, to a pipe or file plain text.
   const outText = textFor(process.stdout.isTTY === true);
   const errText = textFor(process.stderr.isTTY === true);
-  const out = (t: string) => process.stdout.write(outText(t));
+  // With --json, stdout is the summary alone: the transcript goes to stderr.
+  const out = opts.json ? (t: string) => process.stderr.write(errText(t)) : (t: string) => process.stdout.write(outText(t));
   const err = (t: string) => process.stderr.write(errText(t));
   const yes = opts.yes === true;
   const given = parsePairs("--option", opts.option ?? []);
@@ -223,6 +228,10 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
 
   const { notifier, detach } = attachNotifier(session, drill ? drill.notify : notify, drill?.env ?? ctx.env);
   out(`${drill ? `DRILL    ${drill.drill.scenario.id}: ${drill.drill.scenario.title}\n${drill.drill.scenario.briefing}\n` : ""}incident ${session.id}\nfile     ${session.file}\n${opts.dryRun ? "DRY RUN: nothing will be executed\n" : ""}`);
+  const summarize = (exitCode: number, status: "complete" | "stopped" | "interrupted", message?: string, drill?: DrillOutcome) => {
+    if (opts.json) process.stdout.write(`${JSON.stringify(runSummary(session.state, { file: session.file, exitCode, status, ...(message ? { message } : {}), ...(drill ? { drill } : {}) }), null, 2)}\n`);
+    return exitCode;
+  };
   const ac = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -254,12 +263,13 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     // A drill's world is gone after the run, so there is nothing to resume.
     const message = drill ? outcome.message?.replace(/\nContinue with: .*$/, "") : outcome.message;
     if (message) err(`\n${message}\n`);
-    if (interrupts > 0) return 130;
-    if (!drill) return outcome.exitCode;
+    const status = interrupts > 0 ? "interrupted" : message ? "stopped" : "complete";
+    if (interrupts > 0) return summarize(130, status, message);
+    if (!drill) return summarize(outcome.exitCode, status, message);
     const summary = await finishDrill(session, drill.drill, runbook);
     out(`\n${renderDrillSummary(summary, session.state.severity).join("\n")}\n`);
     // In a drill, steps that find the symptom are what diagnosis is for: it passes when the walk got to its end and the world is healthy.
-    return summary.walkComplete && summary.healthy ? 0 : 1;
+    return summarize(summary.walkComplete && summary.healthy ? 0 : 1, status, message, drillOutcome(summary));
   } catch (e) {
     if (e instanceof IncidentFileError) {
       err(`\nhandrail: ${e.message}\nThe incident file holds every event up to here; nothing after this point was recorded.\n`);

@@ -138,6 +138,7 @@ function printResult(r: StepResult, opts: HeadlessOptions): void {
     return;
   }
   const reasons = r.expectations.filter((x) => !x.passed).map((x) => x.reason);
-  opts.err(`  ✗ ${r.status} (${timing})${reasons.length ? `: ${reasons.join("; ")}` : ""}${r.error ? `: ${r.error}` : ""}\n`);
-  if (r.diagnosis) opts.err(`  ${r.diagnosis.summary}\n  hint: ${r.diagnosis.hint}\n`);
+  // Results go where ✓ goes (stdout, with the walk); stderr is the steps' own stderr and what stops or warns about the run.
+  opts.out(`  ✗ ${r.status} (${timing})${reasons.length ? `: ${reasons.join("; ")}` : ""}${r.error ? `: ${r.error}` : ""}\n`);
+  if (r.diagnosis) opts.out(`  ${r.diagnosis.summary}\n  hint: ${r.diagnosis.hint}\n`);
 }

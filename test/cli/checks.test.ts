@@ -45,8 +45,8 @@ describe("expect over the whole output (item 7)", () => {
     );
     const r = await runCli(["run", file], { cwd: dir });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('✗ failed (exit 0');
-    expect(r.stderr).toContain('stdout contains "ERROR"');
+    expect(r.stdout).toContain('✗ failed (exit 0');
+    expect(r.stdout).toContain('stdout contains "ERROR"');
     expect(r.stderr + r.stdout).not.toContain("1 MiB");
     const steps = finished(dir);
     expect(steps.map((e) => [e.step, e.status])).toEqual([
@@ -94,7 +94,7 @@ describe("catastrophic patterns (item 8)", () => {
     expect((await runCli(["validate", file], { cwd: dir })).exitCode).toBe(0);
     const r = await runCli(["run", file], { cwd: dir, timeoutMs: 60_000 });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("/a*a*a*a*b/ took more than 1 s on one part of stdout and was stopped (catastrophic backtracking?); not checked");
+    expect(r.stdout).toContain("/a*a*a*a*b/ took more than 1 s on one part of stdout and was stopped (catastrophic backtracking?); not checked");
     expect(finished(dir).map((e) => e.status)).toEqual(["failed"]);
   });
 });
@@ -116,7 +116,7 @@ describe("Prometheus' +Inf, -Inf and NaN samples (item 18)", () => {
     const file = runbook(dir, "prom", steps, `inputs:\n  prom: { type: url }`);
     const r = await runCli(["run", file, "--set", `prom=${base}`], { cwd: dir });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("data.result[0].value[1] +Inf is above the maximum 0.01");
+    expect(r.stdout).toContain("data.result[0].value[1] +Inf is above the maximum 0.01");
     expect(finished(dir).map((e) => [e.step, e.status])).toEqual([
       ["inf-min", "passed"],
       ["neg-inf-max", "passed"],
@@ -127,6 +127,6 @@ describe("Prometheus' +Inf, -Inf and NaN samples (item 18)", () => {
     const nan = runbook(nanDir, "prom-nan", step("nan", "NaN", "min: 0"), `inputs:\n  prom: { type: url }`);
     const n = await runCli(["run", nan, "--set", `prom=${base}`], { cwd: nanDir });
     expect(n.exitCode).toBe(1);
-    expect(n.stderr).toContain("data.result[0].value[1] is NaN (no data?)");
+    expect(n.stdout).toContain("data.result[0].value[1] is NaN (no data?)");
   });
 });

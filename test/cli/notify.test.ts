@@ -46,7 +46,7 @@ describe("notifications through handrail run", () => {
     // The webhook answered 500 three times: the step failed (exit 1) and the walk went on past it — to an end that says so.
     expect(r.stdout).toMatch(/Walkthrough ended with steps that did not pass \(1 not passed: \S+/);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("webhook: HTTP 500: upstream exploded (after 3 attempts)");
+    expect(r.stdout).toContain("webhook: HTTP 500: upstream exploded (after 3 attempts)");
     expect(r.stderr).toMatch(/!! notified pagerduty: 202/);
 
     const sent = http.requests.slice(before);
@@ -108,8 +108,8 @@ describe("notifications through handrail run", () => {
     const dir = scratchDir(onTestFinished);
     const r = await runCli(["run", RUNBOOK, "--severity", "high"], { cwd: dir, env: { XDG_CONFIG_HOME: path.join(dir, "nowhere") } });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(`HANDRAIL_SLACK_WEBHOOK_URL is not set (or slack.webhookUrl in ${path.join(dir, "nowhere/handrail/config.yaml")})`);
-    expect(r.stderr).toContain("HANDRAIL_WEBHOOK_URL is not set");
+    expect(r.stdout).toContain(`HANDRAIL_SLACK_WEBHOOK_URL is not set (or slack.webhookUrl in ${path.join(dir, "nowhere/handrail/config.yaml")})`);
+    expect(r.stdout).toContain("HANDRAIL_WEBHOOK_URL is not set");
     expect(r.stdout).toContain("walk goes on");
   });
 

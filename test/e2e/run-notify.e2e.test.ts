@@ -8,7 +8,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
 import { startKubeSandbox, type KubeSandbox } from "../../src/sandbox/index.js";
-import { runCli, scratchDir } from "../helpers/cli.js";
+import { parse as parseYaml } from "yaml";
+import { ROOT, runCli, scratchDir } from "../helpers/cli.js";
 import { answers, startHttpStub, startSmtpStub, type HttpStub, type SmtpStub } from "../helpers/notify-servers.js";
 
 let sandbox: KubeSandbox;
@@ -73,7 +74,7 @@ describe("emergency rollback, critical, with every channel configured", () => {
     expect(issue.title).toBe(`Emergency incident: ${id} (api)`);
     expect(issue.labels).toEqual(["incident", "severity:critical"]);
     // The timeline so far: the assessment steps ran before the ticket was opened.
-    expect(issue.body).toMatch(/assess › pods-not-running: found/);
+    expect(issue.body).toMatch(/› Check service health: found.*`pods-not-running`/);
     const slack = http.requests.filter((q) => q.path === "/services/T9/B9/rollback").map((q) => q.json as { attachments: Array<{ color: string; blocks: Array<{ text?: { text: string } }> }> });
     expect(slack.map((b) => [b.attachments[0]!.blocks[0]!.text!.text, b.attachments[0]!.color])).toEqual([
       ["Rollback in progress for api", "#e8590c"],
@@ -88,8 +89,20 @@ describe("emergency rollback, critical, with every channel configured", () => {
     for (const secret of ["pd-routing-key-0123456789abcdef", "ghp_e2eTOKEN0123456789abcdefghijklmn", "/services/T9/B9/rollback"]) expect(text).not.toContain(secret);
     const report = await runCli(["report", file], { cwd: dir, env });
     expect(report.stdout).toContain("## Notifications");
+    // The "from" column names each step by its title.
+    const titles = new Map<string, string>();
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === "object") {
+        const o = x as Record<string, unknown>;
+        if (typeof o.id === "string" && typeof o.title === "string" && ("notify" in o || "run" in o)) titles.set(o.id, o.title);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(parseYaml(readFileSync(path.join(ROOT, "runbooks/emergency-rollback.yaml"), "utf8")));
     for (const step of ["page", "ticket", "email-stakeholders", "status-in-progress", "status-done", "email-done", "restored"]) {
-      expect(report.stdout).toMatch(new RegExp(`\\| \\w+ \\| ${step} \\| \\w+ \\| sent \\|`));
+      const title = titles.get(step)!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      expect(report.stdout).toMatch(new RegExp(`\\| [^|]+ \\| \\w+ \\| ${title} \\| \\w+ \\| sent \\|`));
     }
     expect(report.stdout).toContain("https://github.com/acme/platform/issues/7");
   }, 180_000);
