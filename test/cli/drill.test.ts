@@ -32,8 +32,8 @@ describe("handrail drill --list", () => {
   it("prints a table of id, runbook, title and needs, and --json the same as data", async () => {
     const r = await runCli(["drill", "--list"]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^ID\s+RUNBOOK\s+TITLE\s+NEEDS$/m);
-    expect(r.stdout).toMatch(/^crashloop-rollback\s+emergency-rollback\s+api crash-loops after release 1\.5\.0\s+-$/m);
+    expect(r.stdout).toMatch(/^ID\s+RUNBOOK\s+TITLE\s+NEEDS\s+SOURCE$/m);
+    expect(r.stdout).toMatch(/^crashloop-rollback\s+emergency-rollback\s+api crash-loops after release 1\.5\.0\s+-\s+built-in$/m);
     const json = await runCli(["drill", "--list", "--json"]);
     expect(json.exitCode).toBe(0);
     const rows = JSON.parse(json.stdout) as Array<{ id: string; runbook: string; title: string }>;
