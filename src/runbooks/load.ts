@@ -1,6 +1,6 @@
 /** Read a runbook file into the model, or every problem in it with file:line:col. */
 import jsyaml from "js-yaml";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { lintModel, lintRunbook } from "./lint.js";
 import { problemAt, sortProblems, type LocatedDoc } from "./located.js";
 import type { RunbookProblem } from "./problems.js";

@@ -15,8 +15,11 @@ export function qualifiedRef(ref: string): string {
   return ref.includes("/") ? ref : `default/${ref}`;
 }
 
+/** The closest candidate, else the one candidate the word begins (`health` for `health_url`). */
 const hint = (word: string, candidates: Iterable<string>) => {
-  const hit = closest(word, candidates);
+  const list = [...candidates];
+  const prefixed = word.length >= 4 ? list.filter((c) => c.startsWith(word)) : [];
+  const hit = closest(word, list) ?? (prefixed.length === 1 ? prefixed[0] : undefined);
   return hit === undefined ? "" : ` (did you mean "${hit}"?)`;
 };
 
@@ -44,10 +47,18 @@ function declared(spec: ScenarioSpec): Declared {
   };
 }
 
+/** The closest namespace/name, else the one of the same name in another namespace (the namespace forgotten). */
+function refHint(qualified: string, pool: Iterable<string>): string {
+  const list = [...pool];
+  const name = qualified.split("/")[1];
+  const sameName = list.filter((k) => k.split("/")[1] === name);
+  return hint(qualified, list) || (sameName.length === 1 ? ` (did you mean "${sameName[0]}"?)` : "");
+}
+
 function checkDeploymentRef(ref: string, known: Declared, path: PathSegment[], out: LintProblem[]): void {
   if (known.deployments.has(qualifiedRef(ref))) return;
   const what = ref.includes("/") ? `"${ref}"` : `"${ref}" (in the namespace default)`;
-  out.push({ path, message: `the scenario creates no deployment ${what}${hint(qualifiedRef(ref), known.deployments.keys())}` });
+  out.push({ path, message: `the scenario creates no deployment ${what}${refHint(qualifiedRef(ref), known.deployments.keys())}` });
 }
 
 /** One condition and those inside it; `inEndpoint`: an endpoint's answer cannot depend on an endpoint. */
@@ -114,7 +125,7 @@ export function lintScenario(spec: ScenarioSpec): LintProblem[] {
     const [kind, name] = e.object.split("/") as [string, string];
     const ref = `${e.namespace ?? "default"}/${name}`;
     const pool = kind === "deployment" ? [...known.deployments.keys()] : [...known.services];
-    if (!pool.includes(ref)) out.push({ path: ["cluster", "events", i, "object"], message: `the scenario creates no ${kind} ${ref}${hint(ref, pool)}` });
+    if (!pool.includes(ref)) out.push({ path: ["cluster", "events", i, "object"], message: `the scenario creates no ${kind} ${ref}${refHint(ref, pool)}` });
   });
   (spec.incident?.changes ?? []).forEach((ch, i) => {
     const at: PathSegment[] = ["incident", "changes", i];
