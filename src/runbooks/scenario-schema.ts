@@ -153,6 +153,10 @@ export const scenarioSchema = z.strictObject({
     until: worldConditionSchema.optional().describe("The drill begins once this holds (the cluster is stepped until it does)."),
   }).optional().describe("The change that breaks the world."),
   endpoints: z.array(endpoint).optional().describe("HTTP endpoints the drill serves on 127.0.0.1, answering from the world's state."),
+  files: z
+    .record(z.string().regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\0]+$/, { error: "expected a path inside the drill directory, such as manifests/api.yaml (relative, no ..)" }), z.string())
+    .optional()
+    .describe("Files written into the drill's working directory (the cwd of every step), path → text: a fixed manifest, a config."),
   health: worldConditionSchema.describe("When the incident is over: checked at the end of the drill."),
 });
 

@@ -147,6 +147,11 @@ describe("a scenario file", () => {
     expect(problems(edit("      - { status: 503 }", "      - { when: { pods: shop/checkout }, status: 503 }"))).toEqual(["s.yaml:28:11 endpoints[0].answers[1].when: the last answer is the one given when no other holds: it has no when"]);
   });
 
+  it("with a file outside the drill directory", () => {
+    expect(problems(edit("health:\n", "files: { ../escape.txt: x }\nhealth:\n"))).toEqual(["s.yaml:29:10 files.../escape.txt: expected a path inside the drill directory, such as manifests/api.yaml (relative, no ..)"]);
+    expect(problems(edit("health:\n", "files: { /etc/passwd: x }\nhealth:\n"))).toHaveLength(1);
+  });
+
   it("with a kind close to Scenario is read as a scenario, so the message is about the kind alone", () => {
     expect(problems(edit("kind: Scenario", "kind: Scenaro"))).toEqual(['s.yaml:2:7 kind: expected "Scenario", got "Scenaro"']);
   });

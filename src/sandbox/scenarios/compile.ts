@@ -3,7 +3,9 @@
  * health a TypeScript scenario has, built from data. Checked before it gets here (scenario-lint.ts):
  * every object a condition or change names exists.
  */
+import { mkdir, writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import path from "node:path";
 import { parseDuration } from "../../runbooks/duration.js";
 import type { ScenarioSpec, ImageBehaviourSpec, EndpointSpec } from "../../runbooks/scenario-schema.js";
 import { qualifiedRef } from "../../runbooks/scenario-lint.js";
@@ -168,6 +170,11 @@ export function compileScenario(spec: ScenarioSpec, origin: ScenarioOrigin): Sce
       const until = spec.incident?.until;
       if (until && !store.tickUntil(() => judge(until, view).holds, SETTLE_TICKS)) {
         throw new Error(`scenario ${spec.id}: the incident did not set in (incident.until) within ${SETTLE_TICKS} steps of the cluster: ${judge(until, view).detail}`);
+      }
+      for (const [rel, text] of Object.entries(spec.files ?? {})) {
+        const file = path.join(world.dir, rel);
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(file, text);
       }
       const inputs: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(spec.inputs ?? {})) inputs[name] = Array.isArray(value) ? value.map(String) : String(value);

@@ -3,6 +3,8 @@
  * behaviours, the incident set in), the endpoints answering from the world's state over real HTTP,
  * and a health that turns only when the world does. Conditions are judged against a real store.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadRunbookText } from "../../../src/runbooks/load.js";
 import type { ScenarioSpec } from "../../../src/runbooks/scenario-schema.js";
@@ -56,6 +58,10 @@ endpoints:
       - status: 503
         body: checkout is crash-looping
         headers: { retry-after: "5" }
+files:
+  manifests/checkout-fixed.yaml: |
+    image: shop/checkout:2.3.1
+  notes.txt: see the runbook
 health:
   all:
     - { deployment: shop/checkout, image: shop/checkout:2.3.0 }
@@ -90,6 +96,9 @@ describe("compileScenario", () => {
     const bad = store.podsOf("shop", "checkout").find((p) => p.spec.containers[0]?.image === "shop/checkout:2.4.0")!;
     expect(bad.status.containerStatuses?.[0]?.restartCount).toBeGreaterThan(0);
     expect(bad.status.containerStatuses?.[0]?.lastState.terminated?.exitCode).toBe(3);
+    // Its files, in the directory every step runs in.
+    expect(readFileSync(path.join(d.world.dir, "manifests/checkout-fixed.yaml"), "utf8")).toBe("image: shop/checkout:2.3.1\n");
+    expect(readFileSync(path.join(d.world.dir, "notes.txt"), "utf8")).toBe("see the runbook");
     // The inputs: the file's, lists as lists, and the endpoint's URL.
     expect(d.inputs).toMatchObject({ namespace: "shop", participants: ["a", "b"] });
     expect(d.inputs.health_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/health$/);
