@@ -171,7 +171,7 @@ function checkText(src: string, file: string): LoadResult {
   for (const i of explainIssues(runbookSchema, data, parsed.error.issues)) problems.push(problemAt(located, i.path, i.message, i.atKey));
   // The parts that did parse are linted too: fixing the schema's problems must not reveal new ones.
   for (const p of lintModel(salvageModel(data as Record<string, unknown>))) problems.push(problemAt(located, p.path, p.message, p.atKey, p.token));
-  return finish(file, problems);
+  return finish(file, problems, "Runbook");
 }
 
 /** Problems in the order of the text, at most MAX_PROBLEMS_PER_FILE of them. */
