@@ -122,7 +122,9 @@ function endpointHandler(spec: ScenarioSpec, view: WorldView) {
     }
     const a = answerOf(endpoint, view);
     const json = a.body !== undefined && typeof a.body !== "string";
-    res.writeHead(a.status, { "content-type": json ? "application/json" : "text/plain; charset=utf-8", ...a.headers });
+    // Header names are case-insensitive: the file's own content-type, however written, replaces the default.
+    const headers = Object.fromEntries(Object.entries(a.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    res.writeHead(a.status, { "content-type": json ? "application/json" : "text/plain; charset=utf-8", ...headers });
     res.end(a.body === undefined ? "" : json ? `${JSON.stringify(a.body)}\n` : a.body);
   };
 }

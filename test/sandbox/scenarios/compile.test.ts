@@ -57,7 +57,7 @@ endpoints:
         body: { status: ok }
       - status: 503
         body: checkout is crash-looping
-        headers: { retry-after: "5" }
+        headers: { Retry-After: "5", Content-Type: text/x-drill }
 files:
   manifests/checkout-fixed.yaml: |
     image: shop/checkout:2.3.1
@@ -103,7 +103,7 @@ describe("compileScenario", () => {
     expect(d.inputs).toMatchObject({ namespace: "shop", participants: ["a", "b"] });
     expect(d.inputs.health_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/health$/);
     const broken = await fetch(String(d.inputs.health_url));
-    expect([broken.status, broken.headers.get("retry-after"), await broken.text()]).toEqual([503, "5", "checkout is crash-looping"]);
+    expect([broken.status, broken.headers.get("retry-after"), broken.headers.get("content-type"), await broken.text()]).toEqual([503, "5", "text/x-drill", "checkout is crash-looping"]);
     expect(await d.health()).toEqual({ healthy: false, detail: expect.stringMatching(/^2\/2 pods of checkout ready on shop\/checkout:2\.3\.0; .*\(still on shop\/checkout:2\.4\.0\).*; \/health answers 503$/) });
     expect((await fetch(String(d.inputs.health_url).replace("/health", "/nope"))).status).toBe(404);
 
