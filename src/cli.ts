@@ -20,11 +20,12 @@ const EXAMPLES = `
 Examples:
   handrail list                              the runbooks on the search path
   handrail validate runbooks/                check runbook files (exit 2 on any problem)
-  handrail schema > handrail.schema.json     JSON Schema for your editor
+  handrail schema > handrail.schema.json     JSON Schema for your editor (handrail schema scenario: of scenario files)
   HANDRAIL_PATH=~/team-runbooks handrail list
 
 Runbooks are looked up in --runbooks DIR (repeatable), HANDRAIL_PATH (colon-separated),
 ./runbooks, then the runbooks shipped with handrail; the first runbook with an id wins.
+Drill scenarios (kind: Scenario files) are looked up on the same path, before the built-in ones.
 Exit codes: 0 success, 1 a step or check failed, 2 bad input, 130 interrupted.`;
 
 /** Set by commands whose exit code carries a result (run: 1 when a step failed). */
@@ -173,8 +174,9 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
 
   program
     .command("schema")
-    .description("print the JSON Schema of the runbook format (handrail/v1)")
-    .action(async () => (await import("./commands/schema.js")).schemaCommand());
+    .description("print the JSON Schema of the runbook format (handrail/v1), or of scenario files")
+    .argument("[kind]", "runbook (default) or scenario")
+    .action(async (kind: string | undefined) => (await import("./commands/schema.js")).schemaCommand(kind));
 
   return program;
 }

@@ -10,7 +10,7 @@ import { App } from "../ui/app.js";
 import { glyphsFor } from "../ui/glyphs.js";
 import { osc52 } from "../console/clipboard.js";
 import { createConsoleStore, type IncidentCard, type RunbookCard } from "../ui/store.js";
-import { openLibrary, findRunbook, type CommandContext } from "./context.js";
+import { findRunbook, type CommandContext } from "./context.js";
 import { incidentsDir } from "./incident-files.js";
 import { resumeTarget } from "./resume-target.js";
 import { sourceOf } from "../runbooks/source.js";
@@ -21,7 +21,7 @@ import { givenInputs, parsePairs, parseSeverity } from "./run.js";
 import { probeServer } from "./cluster-probe.js";
 import { drillLauncher } from "./drill-console.js";
 import { missingNeeds } from "./drill-session.js";
-import { scenarios } from "../sandbox/scenarios/index.js";
+import { brokenScenarioLines, loadScenarios } from "./scenarios.js";
 import type { PreparedKube } from "../executors/kubeconfig.js";
 
 export interface ConsoleOptions {
@@ -67,7 +67,10 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   }
   const glyphs = glyphsFor(ctx.env);
   const notify = loadNotifySettings(ctx.env);
-  const lib = await openLibrary(ctx, () => undefined);
+  // The console's drill list: a scenario file that cannot be drilled is left out, said on stderr before the screen is drawn.
+  const { lib, registry } = await loadScenarios(ctx, { strict: false, warn: () => undefined });
+  for (const line of brokenScenarioLines(registry)) process.stderr.write(`warning: skipped scenario: ${line}\n`);
+  const scenarios = registry.scenarios;
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, ...sourceIfReadable(file, ctx.cwd) }));
   const dir = incidentsDir(ctx);
   // Drill incidents are left out (incidentCards); the runbooks' own response times set the clocks that order the rest.
@@ -111,7 +114,7 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     dryRun: opts.dryRun === true,
     mode: "console",
     notify,
-    drills: drillLauncher(ctx),
+    drills: drillLauncher(ctx, scenarios),
     locate: (file) => resumeTarget(ctx, file),
     listIncidents,
     exit: () => ink.app?.unmount(),

@@ -26,6 +26,7 @@ export interface CommandContext {
 export async function findRunbook(ctx: CommandContext, ref: string): Promise<{ runbook: Runbook; file: string }> {
   if (/\.ya?ml$/i.test(ref)) {
     const result = await loadRunbookFile(path.resolve(ctx.cwd, ref), ref);
+    if (result.kind === "Scenario") throw new UsageError(`${ref} is a drill scenario (kind: Scenario), not a runbook`, `Drill it: handrail run <runbook> --drill <scenario id> (handrail drill --list shows both)`);
     if (!result.runbook) {
       for (const p of result.problems) process.stderr.write(`${formatProblem(p)}\n`);
       throw new UsageError(`${ref}: the runbook has problems (listed above)`);
@@ -52,7 +53,8 @@ export async function openLibrary(ctx: CommandContext, warn: (line: string) => v
     const flag = missing.origin === "--runbooks" ? "--runbooks" : "HANDRAIL_PATH";
     throw new UsageError(`${flag}: no such directory: ${missing.dir}`, "Name a directory that holds runbook files (*.yaml).");
   }
-  for (const broken of lib.broken) {
+  // A broken scenario file is reported by the commands that use scenarios (drill, run --drill, test, validate).
+  for (const broken of lib.broken.filter((b) => b.kind !== "Scenario")) {
     for (const p of broken.problems) warn(`warning: skipped ${broken.file}: ${formatProblem(p)}`);
     if (broken.moreProblems) warn(`warning: skipped ${broken.file}: … and ${broken.moreProblems} more problems in this file`);
   }

@@ -2,15 +2,16 @@
 import type { DrillLauncher } from "../console/drill-run.js";
 import { renderDrillSummary } from "../incident/drill-summary.js";
 import { findScenario } from "../sandbox/scenarios/index.js";
+import type { Scenario } from "../sandbox/scenarios/types.js";
 import { findRunbook, type CommandContext } from "./context.js";
 import { checkScenarioRunbook, finishDrill, launchDrill } from "./drill-session.js";
 import { resolveInputs } from "./run.js";
 
-/** Start drills by scenario id, each in its own simulated world. */
-export function drillLauncher(ctx: CommandContext): DrillLauncher {
+/** Start drills by scenario id (one of `scenarios`, the registry the console was given), each in its own simulated world. */
+export function drillLauncher(ctx: CommandContext, scenarios: readonly Scenario[]): DrillLauncher {
   return {
     async start(id) {
-      const scenario = findScenario(id);
+      const scenario = findScenario(id, scenarios);
       const { runbook } = await findRunbook(ctx, scenario.runbook);
       checkScenarioRunbook(scenario, runbook);
       const d = await launchDrill(ctx, scenario);

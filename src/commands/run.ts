@@ -17,6 +17,7 @@ import { SEVERITIES, type Runbook, type Severity } from "../runbooks/schema.js";
 import { didYouMean } from "../runbooks/suggest.js";
 import { findRunbook, type CommandContext } from "./context.js";
 import { findScenario } from "../sandbox/scenarios/index.js";
+import { loadScenarios } from "./scenarios.js";
 import { drillOutcome, renderDrillSummary } from "../incident/drill-summary.js";
 import type { DrillOutcome } from "../incident/events.js";
 import { runSummary } from "../incident/run-summary.js";
@@ -159,7 +160,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     if (opts.resume) throw new UsageError("--drill cannot be combined with --resume: a drill's world does not outlive its run", `Start it again: handrail run ${ref ?? "<runbook>"} --drill ${opts.drill}`);
     if (ref === undefined) throw new UsageError(`--drill ${opts.drill}: name the runbook it drills`, `handrail drill --list shows each scenario's runbook`);
     refuseClusterFlags(ctx, "--drill");
-    const scenario = findScenario(opts.drill);
+    const scenario = findScenario(opts.drill, (await loadScenarios(ctx, { strict: true })).registry.scenarios);
     const { runbook } = await findRunbook(ctx, ref);
     checkScenarioRunbook(scenario, runbook);
     // Check the flags before starting the world, so a typo costs nothing.

@@ -5,7 +5,7 @@
  * pass on a broken world, and no step may error. Runs in parallel, up to the cores available.
  */
 import { execa } from "execa";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { UsageError } from "../errors.js";
@@ -13,9 +13,10 @@ import type { IncidentEvent } from "../incident/events.js";
 import { choicesFor, judgeRun, type RunFinding, type TestChoice } from "../incident/test-verdict.js";
 import { formatDuration, parseDuration } from "../runbooks/duration.js";
 import type { Runbook } from "../runbooks/schema.js";
-import { findScenario, scenarios } from "../sandbox/scenarios/index.js";
+import { findScenario } from "../sandbox/scenarios/index.js";
 import type { Scenario } from "../sandbox/scenarios/types.js";
-import { openLibrary, type CommandContext } from "./context.js";
+import { runbookSearchPath, type CommandContext } from "./context.js";
+import { loadScenarios } from "./scenarios.js";
 import { junitXml } from "./test-junit.js";
 import { table as columns } from "../util/table.js";
 
@@ -42,7 +43,7 @@ async function runOne(ctx: CommandContext, runbook: Runbook, scenario: Scenario,
   const dir = mkdtempSync(path.join(tmpdir(), "handrail-test-run-"));
   const t0 = Date.now();
   try {
-    const args = [process.argv[1]!, ...(ctx.options.runbooks ?? []).flatMap((d) => ["--runbooks", path.resolve(ctx.cwd, d)]), "--incidents", path.join(dir, "incidents"), "run", runbook.id, "--drill", scenario.id, "--yes", "--keep-going", ...Object.entries(choice.options).flatMap(([p, o]) => ["--option", `${p}=${o}`])];
+    const args = [process.argv[1]!, ...searchDirs(ctx).flatMap((d) => ["--runbooks", d]), "--incidents", path.join(dir, "incidents"), "run", runbook.id, "--drill", scenario.id, "--yes", "--keep-going", ...Object.entries(choice.options).flatMap(([p, o]) => ["--option", `${p}=${o}`])];
     // A run past its time is stopped (SIGTERM: the running step is cancelled and recorded) and reported as such.
     const r = await execa(process.execPath, args, { cwd: dir, reject: false, env: { ...ctx.env, HOME: dir }, timeout: timeoutMs, killSignal: "SIGTERM", forceKillAfterDelay: 10_000 });
     const store = path.join(dir, "incidents", "drills");
@@ -75,6 +76,16 @@ async function runOne(ctx: CommandContext, runbook: Runbook, scenario: Scenario,
   }
 }
 
+/**
+ * The directories a run must search, in order, as --runbooks: the run's working directory is its own,
+ * so ./runbooks of this one would be lost (and with it the runbooks and scenarios found there).
+ */
+function searchDirs(ctx: CommandContext): string[] {
+  return runbookSearchPath(ctx)
+    .filter((d) => d.origin !== "shipped" && (d.origin !== "./runbooks" || existsSync(d.dir)))
+    .map((d) => d.dir);
+}
+
 /** Run jobs with at most `limit` at once, results in the order given. */
 async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -91,11 +102,13 @@ export async function testCommand(ctx: CommandContext, refs: string[], opts: Tes
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${opts.jobs}: expected a whole number of at least 1`);
   const timeoutMs = parseDuration(opts.timeout ?? "3m");
   if (timeoutMs === undefined || timeoutMs < 1000) throw new UsageError(`--timeout ${opts.timeout}: expected a duration of at least 1s, such as 90s or 3m`);
-  const lib = await openLibrary(ctx, (line) => process.stderr.write(`${line}\n`));
+  // A scenario file with problems is exit 2: a test that quietly left it out would pass.
+  const { lib, registry } = await loadScenarios(ctx, { strict: true });
+  const scenarios = registry.scenarios;
   const byId = new Map(lib.entries.map((e) => [e.runbook.id, e.runbook]));
   for (const ref of refs) if (!byId.has(ref)) throw new UsageError(`no runbook with id "${ref}" on the search path`, "List them with: handrail list");
   const wanted = refs.length > 0 ? refs : [...byId.keys()];
-  for (const id of opts.scenario ?? []) findScenario(id);
+  for (const id of opts.scenario ?? []) findScenario(id, scenarios);
   const plans: Array<{ runbook: Runbook; scenario: Scenario; choice: TestChoice }> = [];
   const untested: string[] = [];
   for (const id of wanted) {

@@ -6,7 +6,11 @@ import { displayPath, runbookFiles } from "../runbooks/library.js";
 import { checkFiles, type CheckedFile } from "../runbooks/check-files.js";
 import { formatProblem, type RunbookProblem } from "../runbooks/problems.js";
 import { notRegular } from "../runbooks/regular-file.js";
-import { runbookSearchPath, type CommandContext } from "./context.js";
+import { loadRunbookFile } from "../runbooks/load.js";
+import { sortProblems } from "../runbooks/located.js";
+import type { Library } from "../runbooks/library.js";
+import type { Runbook } from "../runbooks/schema.js";
+import { openLibrary, runbookSearchPath, type CommandContext } from "./context.js";
 
 export interface ValidateOptions {
   json?: boolean;
@@ -54,18 +58,55 @@ async function filesFor(ctx: CommandContext, paths: readonly string[]): Promise<
   return files;
 }
 
-/** Ids must be unique across what is validated together, as they are on one search path. */
+/** Ids must be unique across what is validated together, as they are on one search path (runbooks and scenarios each among their own). */
 function duplicateIds(results: CheckedFile[]): RunbookProblem[] {
   const first = new Map<string, string>();
   const problems: RunbookProblem[] = [];
   for (const r of results) {
     if (r.id === undefined) continue;
-    const prior = first.get(r.id);
+    const key = `${r.kind ?? "Runbook"}/${r.id}`;
+    const prior = first.get(key);
     if (prior !== undefined) {
       problems.push({ file: r.file, line: 1, column: 1, path: "id", message: `id "${r.id}" is also used by ${prior}` });
-    } else first.set(r.id, r.file);
+    } else first.set(key, r.file);
   }
   return problems;
+}
+
+/**
+ * A scenario that passed its own checks is checked against the runbook it drills: one among the
+ * files validated, else the one on the search path. Its problems join the file's, located in it.
+ */
+async function checkScenariosAgainstRunbooks(ctx: CommandContext, files: readonly string[], results: CheckedFile[]): Promise<void> {
+  const scenarios = results.flatMap((r, i) => (r.kind === "Scenario" && r.id !== undefined ? [i] : []));
+  if (scenarios.length === 0) return;
+  const runbooks = new Map<string, Runbook>();
+  for (const [i, r] of results.entries()) {
+    if (r.kind !== "Runbook" || r.id === undefined || runbooks.has(r.id)) continue;
+    const loaded = await loadRunbookFile(files[i]!, r.file);
+    if (loaded.runbook) runbooks.set(loaded.runbook.id, loaded.runbook);
+  }
+  let library: Library | undefined;
+  for (const i of scenarios) {
+    const loaded = await loadRunbookFile(files[i]!, results[i]!.file);
+    if (!loaded.scenario) continue;
+    if (!runbooks.has(loaded.scenario.spec.runbook)) {
+      library ??= await openLibrary(ctx, () => undefined);
+      for (const e of library.entries) if (!runbooks.has(e.runbook.id)) runbooks.set(e.runbook.id, e.runbook);
+    }
+    const problems = loaded.scenario.checkAgainst(runbooks);
+    if (problems.length === 0) continue;
+    const r = results[i]!;
+    results[i] = { ...r, ...sortProblems([...r.problems, ...problems]) };
+  }
+}
+
+/** "5 runbooks valid", "1 runbook and 2 scenarios valid". */
+function validSummary(results: CheckedFile[]): string {
+  const scenarios = results.filter((r) => r.kind === "Scenario").length;
+  const runbooks = results.length - scenarios;
+  const parts = [...(runbooks > 0 || scenarios === 0 ? [`${runbooks} ${runbooks === 1 ? "runbook" : "runbooks"}`] : []), ...(scenarios > 0 ? [`${scenarios} ${scenarios === 1 ? "scenario" : "scenarios"}`] : [])];
+  return `${parts.join(" and ")} valid`;
 }
 
 /** The problems as printed: each file's own, then its count of those not listed, then duplicate ids. */
@@ -81,6 +122,7 @@ export async function validateCommand(ctx: CommandContext, paths: readonly strin
   const files = await filesFor(ctx, paths);
   if (files.length === 0) throw new UsageError("no runbooks to validate", "Name files or directories: handrail validate runbooks/");
   const results = await checkFiles(files.map((f) => ({ path: f, shownAs: displayPath(f, ctx.cwd) })));
+  await checkScenariosAgainstRunbooks(ctx, files, results);
   const duplicates = duplicateIds(results);
   const problems = [...results.flatMap((r) => r.problems), ...duplicates];
   const count = problems.length + results.reduce((n, r) => n + (r.moreProblems ?? 0), 0);
@@ -88,6 +130,8 @@ export async function validateCommand(ctx: CommandContext, paths: readonly strin
   if (opts.json) {
     const report = results.map((r) => ({
       file: r.file,
+      // Only scenario files say so: the report of a runbook reads as it always has.
+      ...(r.kind === "Scenario" ? { kind: "Scenario" } : {}),
       id: r.id ?? null,
       problems: [...r.problems, ...duplicates.filter((p) => p.file === r.file)],
       ...(r.moreProblems ? { moreProblems: r.moreProblems } : {}),
@@ -96,7 +140,7 @@ export async function validateCommand(ctx: CommandContext, paths: readonly strin
   } else {
     printProblems(results, duplicates);
     if (count === 0) {
-      process.stdout.write(`${files.length} ${files.length === 1 ? "runbook" : "runbooks"} valid\n`);
+      process.stdout.write(`${validSummary(results)}\n`);
     } else {
       const errors = `${count} ${count === 1 ? "problem" : "problems"}`;
       process.stderr.write(`${errors} in ${badFiles.size} of ${files.length} ${files.length === 1 ? "file" : "files"}\n`);

@@ -13,6 +13,8 @@ import type { RunbookProblem } from "./problems.js";
 /** What validate needs of a checked file: its problems, and its id when it is valid. */
 export interface CheckedFile {
   file: string;
+  /** What the file declares itself to be, once its data says (a runbook unless it says Scenario). */
+  kind?: "Runbook" | "Scenario";
   id?: string;
   problems: RunbookProblem[];
   /** Problems beyond those listed (load.ts MAX_PROBLEMS_PER_FILE). */
@@ -44,8 +46,10 @@ const WORKER_FILE = fileURLToPath(new URL("./check-worker.js", import.meta.url))
 /** Check one file, keeping only what validate reports. */
 export async function checkFile(f: FileToCheck): Promise<CheckedFile> {
   const r = await loadRunbookFile(f.path, f.shownAs);
-  if (r.runbook) return { file: r.file, id: r.runbook.id, problems: r.problems };
-  return r.moreProblems !== undefined ? { file: r.file, problems: r.problems, moreProblems: r.moreProblems } : { file: r.file, problems: r.problems };
+  const kind = r.kind !== undefined ? { kind: r.kind } : {};
+  if (r.runbook) return { file: r.file, ...kind, id: r.runbook.id, problems: r.problems };
+  if (r.scenario) return { file: r.file, ...kind, id: r.scenario.spec.id, problems: r.problems, ...(r.moreProblems !== undefined ? { moreProblems: r.moreProblems } : {}) };
+  return { file: r.file, ...kind, problems: r.problems, ...(r.moreProblems !== undefined ? { moreProblems: r.moreProblems } : {}) };
 }
 
 /** Every file checked, in the order given. */

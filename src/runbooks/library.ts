@@ -5,6 +5,7 @@ import path from "node:path";
 import { loadRunbookFile, type LoadResult } from "./load.js";
 import { notRegular } from "./regular-file.js";
 import type { RunbookProblem } from "./problems.js";
+import type { ScenarioDoc } from "./scenario-load.js";
 import type { Runbook } from "./schema.js";
 
 export type SearchOrigin = "--runbooks" | "HANDRAIL_PATH" | "./runbooks" | "shipped";
@@ -70,6 +71,18 @@ export interface LibraryEntry {
   origin: SearchOrigin;
 }
 
+/** A scenario file on the search path that passed its own checks (those against its runbook come with the registry). */
+export interface ScenarioFileEntry {
+  scenario: ScenarioDoc;
+  /** As messages show it (relative to the working directory when under it). */
+  file: string;
+  /** Absolute. */
+  path: string;
+  /** Its problems of its own (those against its runbook are the registry's to find). */
+  problems: RunbookProblem[];
+  origin: SearchOrigin;
+}
+
 export interface Shadowed {
   id: string;
   file: string;
@@ -79,7 +92,9 @@ export interface Shadowed {
 export interface Library {
   entries: LibraryEntry[];
   shadowed: Shadowed[];
-  /** Files on the path that failed to load: the library still works without them. */
+  /** Scenario files (kind: Scenario) that passed the schema, in the order of the path: not runbooks (broken ones have problems). */
+  scenarios: ScenarioFileEntry[];
+  /** Files on the path that failed to load (scenario files that failed the schema among them, by `kind`): the library still works without them. */
   broken: LoadResult[];
   /** Explicitly named directories that are missing: a usage error for the caller. */
   missing: SearchDir[];
@@ -87,7 +102,7 @@ export interface Library {
 
 /** Load every runbook on the search path, reading a directory reached twice only once. */
 export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: string): Promise<Library> {
-  const lib: Library = { entries: [], shadowed: [], broken: [], missing: [] };
+  const lib: Library = { entries: [], scenarios: [], shadowed: [], broken: [], missing: [] };
   const seen = new Set<string>();
   const byId = new Map<string, LibraryEntry>();
   for (const sd of dirs) {
@@ -104,6 +119,10 @@ export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: strin
     for (const abs of await runbookFiles(sd.dir)) {
       const file = relativeTo !== undefined ? displayPath(abs, relativeTo) : abs;
       const result = await loadRunbookFile(abs, file);
+      if (result.scenario) {
+        lib.scenarios.push({ scenario: result.scenario, file, path: abs, origin: sd.origin, problems: result.problems });
+        continue;
+      }
       if (!result.runbook) {
         lib.broken.push(result);
         continue;

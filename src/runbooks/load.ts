@@ -1,39 +1,40 @@
 /** Read a runbook file into the model, or every problem in it with file:line:col. */
 import jsyaml from "js-yaml";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { lintModel, lintRunbook } from "./lint.js";
-import { formatPath, type PathSegment, type RunbookProblem } from "./problems.js";
+import { problemAt, sortProblems, type LocatedDoc } from "./located.js";
+import type { RunbookProblem } from "./problems.js";
 import { readRegularFile } from "./regular-file.js";
 import { salvageModel } from "./salvage.js";
 import { explainIssues } from "./schema-issues.js";
 import { runbookSchema, type Runbook } from "./schema.js";
 import { firstBadByte } from "./text-bytes.js";
+import { checkScenarioData, isScenarioData, type ScenarioDoc } from "./scenario-load.js";
 import { checkYamlShape } from "./yaml-guard.js";
-import { locate, positionOf } from "./yaml-locate.js";
+import { positionOf } from "./yaml-locate.js";
+
+/** What a handrail/v1 file declares itself to be. */
+export type DefinitionKind = "Runbook" | "Scenario";
 
 export interface LoadResult {
   file: string;
+  /** Set once the file's data says (a file that does not parse says nothing, and is taken for a runbook). */
+  kind?: DefinitionKind;
   runbook?: Runbook;
+  /**
+   * A scenario file (kind: Scenario) that passed the schema: drillable only when `problems` is empty
+   * and its checks against the runbook it drills (ScenarioDoc.checkAgainst) find nothing either.
+   */
+  scenario?: ScenarioDoc;
   /** The first MAX_PROBLEMS_PER_FILE problems, in the order of the text. */
   problems: RunbookProblem[];
   /** How many problems there were beyond those. */
   moreProblems?: number;
 }
 
-/** A file with more problems than this is not being written by hand: the rest are counted, not listed. */
-export const MAX_PROBLEMS_PER_FILE = 200;
+export { MAX_PROBLEMS_PER_FILE } from "./located.js";
 /** The shipped runbooks are 20-60 kB; the located parse needs about 50 bytes of memory per byte of text. */
 export const MAX_RUNBOOK_BYTES = 10_000_000;
-
-function problemAt(file: string, doc: Document, counter: LineCounter, src: string, path: PathSegment[], message: string, atKey = false, token?: string): RunbookProblem {
-  const where = locate(doc, counter, path, atKey);
-  let { line, column } = where;
-  if (token !== undefined && where.range) {
-    const idx = src.slice(where.range[0], where.range[1]).indexOf(token);
-    if (idx >= 0) ({ line, column } = positionOf(counter, where.range[0] + idx));
-  }
-  return { file, line, column, path: formatPath(path), message };
-}
 
 /**
  * Where js-yaml and yaml's YAML 1.2 core schema read a plain scalar differently (`0b11`, `-.5`), and
@@ -117,7 +118,7 @@ function quickLoad(src: string, file: string): LoadResult | undefined {
   const quick = quickParse(src);
   if (quick === null || typeof quick !== "object" || Array.isArray(quick)) return undefined;
   const parsed = runbookSchema.safeParse(quick);
-  return parsed.success && lintRunbook(parsed.data).length === 0 ? { file, runbook: parsed.data, problems: [] } : undefined;
+  return parsed.success && lintRunbook(parsed.data).length === 0 ? { file, kind: "Runbook", runbook: parsed.data, problems: [] } : undefined;
 }
 
 const EMPTY = "the file is empty; a runbook starts with apiVersion: handrail/v1";
@@ -152,26 +153,30 @@ function checkText(src: string, file: string): LoadResult {
   if (shape.some((p) => p.fatal)) return finish(file, shapeProblems);
   const data: unknown = doc.toJS({ maxAliasCount: -1 });
   if (data === null || data === undefined) return { file, problems: [at(1, 1, EMPTY)] };
+  const located: LocatedDoc = { file, doc, counter, src };
   if (typeof data !== "object" || Array.isArray(data)) {
-    return { file, problems: [problemAt(file, doc, counter, src, [], `expected a mapping with apiVersion, kind, id, title and phases, got ${Array.isArray(data) ? "a list" : "a single value"}`)] };
+    return { file, problems: [problemAt(located, [], `expected a mapping with apiVersion, kind, id, title and phases, got ${Array.isArray(data) ? "a list" : "a single value"}`)] };
+  }
+  if (isScenarioData(data as Record<string, unknown>)) {
+    const checked = checkScenarioData(located, data as Record<string, unknown>);
+    const problems = [...shapeProblems, ...checked.problems];
+    return { ...finish(file, problems, "Scenario"), ...(checked.scenario ? { scenario: checked.scenario } : {}) };
   }
   const parsed = runbookSchema.safeParse(data);
   const problems = [...shapeProblems];
   if (parsed.success) {
-    for (const p of lintRunbook(parsed.data)) problems.push(problemAt(file, doc, counter, src, p.path, p.message, p.atKey, p.token));
-    return problems.length > 0 ? finish(file, problems) : { file, runbook: parsed.data, problems };
+    for (const p of lintRunbook(parsed.data)) problems.push(problemAt(located, p.path, p.message, p.atKey, p.token));
+    return problems.length > 0 ? finish(file, problems, "Runbook") : { file, kind: "Runbook", runbook: parsed.data, problems };
   }
-  for (const i of explainIssues(runbookSchema, data, parsed.error.issues)) problems.push(problemAt(file, doc, counter, src, i.path, i.message, i.atKey));
+  for (const i of explainIssues(runbookSchema, data, parsed.error.issues)) problems.push(problemAt(located, i.path, i.message, i.atKey));
   // The parts that did parse are linted too: fixing the schema's problems must not reveal new ones.
-  for (const p of lintModel(salvageModel(data as Record<string, unknown>))) problems.push(problemAt(file, doc, counter, src, p.path, p.message, p.atKey, p.token));
-  return finish(file, problems);
+  for (const p of lintModel(salvageModel(data as Record<string, unknown>))) problems.push(problemAt(located, p.path, p.message, p.atKey, p.token));
+  return finish(file, problems, "Runbook");
 }
 
 /** Problems in the order of the text, at most MAX_PROBLEMS_PER_FILE of them. */
-function finish(file: string, problems: RunbookProblem[]): LoadResult {
-  problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  if (problems.length <= MAX_PROBLEMS_PER_FILE) return { file, problems };
-  return { file, problems: problems.slice(0, MAX_PROBLEMS_PER_FILE), moreProblems: problems.length - MAX_PROBLEMS_PER_FILE };
+function finish(file: string, problems: RunbookProblem[], kind?: DefinitionKind): LoadResult {
+  return { file, ...(kind ? { kind } : {}), ...sortProblems(problems) };
 }
 
 /** Read and check one file (named `shownAs` in messages); an unreadable file is a problem, not an exception. */

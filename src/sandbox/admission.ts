@@ -7,7 +7,7 @@ import { qosClass } from "./controllers/pod-status.js";
 import { invalid } from "./errors.js";
 import { RESOURCES } from "./resources.js";
 import { fromLabelSelector, matchesLabels } from "./selectors.js";
-import type { DeploymentSpec, KubeObject, PodSpec, ResourceName } from "./types.js";
+import type { DeploymentSpec, KubeObject, PodSpec, ResourceName, Service } from "./types.js";
 
 type Obj = Record<string, unknown>;
 
@@ -89,6 +89,46 @@ function defaultWorkload(spec: DeploymentSpec, isDeployment: boolean): void {
   spec.progressDeadlineSeconds ??= 600;
 }
 
+const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
+
+function serviceProblems(spec: unknown): string[] {
+  if (spec !== undefined && !isObj(spec)) return ["spec: Invalid value: must be an object"];
+  const s = (spec ?? {}) as Obj;
+  const problems: string[] = [];
+  if (s.type !== undefined && !SERVICE_TYPES.includes(String(s.type))) problems.push(`spec.type: Unsupported value: ${JSON.stringify(s.type)}: supported values: ${SERVICE_TYPES.map((t) => `"${t}"`).join(", ")}`);
+  const ports = s.ports;
+  if (ports !== undefined && !Array.isArray(ports)) problems.push("spec.ports: Invalid value: must be a list");
+  if (Array.isArray(ports)) {
+    ports.forEach((p: unknown, i) => {
+      const port = isObj(p) ? p.port : undefined;
+      if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) problems.push(`spec.ports[${i}].port: Invalid value: ${JSON.stringify(port ?? 0)}: must be between 1 and 65535, inclusive`);
+    });
+  }
+  return problems;
+}
+
+/** A cluster IP that stays the same for a service of the same name (kubectl output reads the same in every drill). */
+function clusterIpFor(namespace: string, name: string): string {
+  let h = 0;
+  for (const ch of `${namespace}/${name}`) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return `10.96.${(h >>> 8) % 256}.${(h % 253) + 2}`;
+}
+
+function defaultService(obj: Obj, previous: KubeObject | undefined): void {
+  const spec = (obj.spec ??= {}) as Service["spec"];
+  spec.type ??= "ClusterIP";
+  const meta = obj.metadata as Obj;
+  // The cluster IP is allocated once and never changes.
+  const kept = previous?.kind === "Service" ? previous.spec.clusterIP : undefined;
+  spec.clusterIP ??= kept ?? (spec.type === "ExternalName" ? undefined : clusterIpFor(String(meta.namespace ?? "default"), String(meta.name ?? "")));
+  if (spec.clusterIP !== undefined) spec.clusterIPs ??= [spec.clusterIP];
+  for (const p of spec.ports ?? []) {
+    p.protocol ??= "TCP";
+    p.targetPort ??= p.port;
+  }
+  obj.status ??= { loadBalancer: {} };
+}
+
 /**
  * Default and validate an object the API (or a scenario) is about to store. Mutates `obj`;
  * throws ApiError 422 (Invalid) listing every problem, as the real server does.
@@ -111,6 +151,8 @@ export function admit(resource: ResourceName, obj: Obj, previous?: KubeObject): 
   }
   if (resource === "pods") problems.push(...podSpecProblems(obj.spec, "spec"));
   if (resource === "deployments" || resource === "replicasets") problems.push(...workloadProblems(obj.spec, previous));
+  if (resource === "services") problems.push(...serviceProblems(obj.spec));
+  if (resource === "configmaps" && obj.data !== undefined && (!isObj(obj.data) || Object.values(obj.data).some((v) => typeof v !== "string"))) problems.push("data: Invalid value: must be a map of strings");
   if (problems.length > 0) throw invalid(resource, name, problems.length === 1 ? (problems[0] ?? "") : `[${problems.join(", ")}]`);
 
   if (resource === "pods") {
@@ -119,6 +161,8 @@ export function admit(resource: ResourceName, obj: Obj, previous?: KubeObject): 
   } else if (resource === "deployments" || resource === "replicasets") {
     defaultWorkload(obj.spec as DeploymentSpec, resource === "deployments");
     obj.status ??= resource === "replicasets" ? { replicas: 0 } : {};
+  } else if (resource === "services") {
+    defaultService(obj, previous);
   } else if (resource === "namespaces") {
     obj.spec = { finalizers: ["kubernetes"] };
     obj.status ??= { phase: "Active" };

@@ -19,7 +19,7 @@ function eventSuffix(now: Date): string {
 }
 
 /** Who reports an event: the source component and, for the kubelet, its node. */
-export type Reporter = "deployment-controller" | "replicaset-controller" | "default-scheduler" | "kubelet";
+export type Reporter = "deployment-controller" | "replicaset-controller" | "default-scheduler" | "kubelet" | "service-controller";
 
 export function recordEvent(
   store: ObjectStore,

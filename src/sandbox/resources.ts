@@ -34,6 +34,15 @@ export const RESOURCES: Record<ResourceName, ResourceInfo> = {
     name: "events", group: "", version: "v1", kind: "Event", listKind: "EventList", singular: "event",
     namespaced: true, shortNames: ["ev"], categories: [], verbs: objectVerbs, subresources: {},
   },
+  services: {
+    name: "services", group: "", version: "v1", kind: "Service", listKind: "ServiceList", singular: "service",
+    namespaced: true, shortNames: ["svc"], categories: ["all"], verbs: objectVerbs,
+    subresources: { status: { group: "", version: "v1", kind: "Service", verbs: ["get"] } },
+  },
+  configmaps: {
+    name: "configmaps", group: "", version: "v1", kind: "ConfigMap", listKind: "ConfigMapList", singular: "configmap",
+    namespaced: true, shortNames: ["cm"], categories: [], verbs: objectVerbs, subresources: {},
+  },
   deployments: {
     name: "deployments", group: "apps", version: "v1", kind: "Deployment", listKind: "DeploymentList", singular: "deployment",
     namespaced: true, shortNames: ["deploy"], categories: ["all"], verbs: objectVerbs,

@@ -108,6 +108,8 @@ const FIELDS: Record<ResourceName, string[]> = {
   ],
   deployments: [],
   replicasets: ["status.replicas"],
+  services: ["spec.clusterIP", "spec.type"],
+  configmaps: [],
 };
 
 /** Field paths whose value lives somewhere other than the dotted path. */

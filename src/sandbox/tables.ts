@@ -4,7 +4,7 @@
  * for every column; kubectl hides priority-1 columns unless `-o wide`.
  */
 import { fromLabelSelector, selectorToString } from "./selectors.js";
-import type { Container, Deployment, KubeEvent, KubeObject, Namespace, Pod, ReplicaSet, ResourceName } from "./types.js";
+import type { ConfigMap, Container, Deployment, KubeEvent, KubeObject, Namespace, Pod, ReplicaSet, ResourceName, Service } from "./types.js";
 
 export type IncludeObject = "None" | "Metadata" | "Object";
 
@@ -127,6 +127,17 @@ function namespaceRow(ns: Namespace, now: Date): Cell[] {
   return [ns.metadata.name, ns.status.phase, since(ns.metadata.creationTimestamp, now)];
 }
 
+function serviceRow(svc: Service, now: Date): Cell[] {
+  const ports = (svc.spec.ports ?? []).map((p) => `${p.port}${typeof p.nodePort === "number" ? `:${p.nodePort}` : ""}/${p.protocol ?? "TCP"}`).join(",") || "<none>";
+  const external = svc.spec.type === "LoadBalancer" ? "<pending>" : svc.spec.type === "ExternalName" ? String(svc.spec.externalName ?? "<none>") : "<none>";
+  const selector = Object.entries(svc.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "<none>";
+  return [svc.metadata.name, svc.spec.type ?? "ClusterIP", svc.spec.clusterIP ?? "None", external, ports, since(svc.metadata.creationTimestamp, now), selector];
+}
+
+function configMapRow(cm: ConfigMap, now: Date): Cell[] {
+  return [cm.metadata.name, Object.keys(cm.data ?? {}).length, since(cm.metadata.creationTimestamp, now)];
+}
+
 const PRINTERS: { [R in ResourceName]: { columns: Column[]; row: (obj: never, now: Date) => Cell[] } } = {
   pods: {
     columns: [
@@ -178,6 +189,22 @@ const PRINTERS: { [R in ResourceName]: { columns: Column[]; row: (obj: never, no
       { name: "Name", type: "string", priority: 1, format: "name", description: "Name must be unique within a namespace." },
     ],
     row: eventRow as (obj: never, now: Date) => Cell[],
+  },
+  services: {
+    columns: [
+      nameColumn,
+      { name: "Type", type: "string", description: "The type of service." },
+      { name: "Cluster-IP", type: "string", description: "The IP address of the service, inside the cluster." },
+      { name: "External-IP", type: "string", description: "The external IP addresses of the service." },
+      { name: "Port(s)", type: "string", description: "The ports the service exposes." },
+      ageColumn,
+      { name: "Selector", type: "string", priority: 1, description: "The labels of the pods this service routes to." },
+    ],
+    row: serviceRow as (obj: never, now: Date) => Cell[],
+  },
+  configmaps: {
+    columns: [nameColumn, { name: "Data", type: "integer", description: "The number of keys in the config map." }, ageColumn],
+    row: configMapRow as (obj: never, now: Date) => Cell[],
   },
   namespaces: {
     columns: [nameColumn, { name: "Status", type: "string", description: "The status of the namespace" }, ageColumn],

@@ -206,6 +206,30 @@ export interface Namespace {
   status: { phase: "Active" | "Terminating" };
 }
 
+export interface ServicePort {
+  port: number;
+  targetPort?: number | string;
+  nodePort?: number;
+  protocol?: string;
+  name?: string;
+}
+
+/** A Service as scenarios describe it: a stable address in front of pods chosen by labels (nothing routes through it here). */
+export interface Service {
+  apiVersion: "v1";
+  kind: "Service";
+  metadata: ObjectMeta;
+  spec: { type?: string; selector?: StringMap; ports?: ServicePort[]; clusterIP?: string; clusterIPs?: string[]; [extra: string]: unknown };
+  status: { loadBalancer: Record<string, unknown> };
+}
+
+export interface ConfigMap {
+  apiVersion: "v1";
+  kind: "ConfigMap";
+  metadata: ObjectMeta;
+  data?: StringMap;
+}
+
 /** Resource (URL plural) → the object it stores. */
 export interface ResourceTypes {
   namespaces: Namespace;
@@ -213,6 +237,8 @@ export interface ResourceTypes {
   deployments: Deployment;
   replicasets: ReplicaSet;
   events: KubeEvent;
+  services: Service;
+  configmaps: ConfigMap;
 }
 
 export type ResourceName = keyof ResourceTypes;

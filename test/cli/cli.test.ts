@@ -54,7 +54,7 @@ describe("handrail validate", () => {
   it("accepts the shipped runbooks", async () => {
     const r = await runCli(["validate", "runbooks/"]);
     expect(r.stderr).toBe("");
-    expect(r.stdout.trim()).toBe("5 runbooks valid");
+    expect(r.stdout.trim()).toBe("5 runbooks and 2 scenarios valid");
     expect(r.exitCode).toBe(0);
   });
 

@@ -32,8 +32,8 @@ describe("handrail drill --list", () => {
   it("prints a table of id, runbook, title and needs, and --json the same as data", async () => {
     const r = await runCli(["drill", "--list"]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^ID\s+RUNBOOK\s+TITLE\s+NEEDS$/m);
-    expect(r.stdout).toMatch(/^crashloop-rollback\s+emergency-rollback\s+api crash-loops after release 1\.5\.0\s+-$/m);
+    expect(r.stdout).toMatch(/^ID\s+RUNBOOK\s+TITLE\s+NEEDS\s+SOURCE$/m);
+    expect(r.stdout).toMatch(/^crashloop-rollback\s+emergency-rollback\s+api crash-loops after release 1\.5\.0\s+-\s+built-in$/m);
     const json = await runCli(["drill", "--list", "--json"]);
     expect(json.exitCode).toBe(0);
     const rows = JSON.parse(json.stdout) as Array<{ id: string; runbook: string; title: string }>;
@@ -79,8 +79,8 @@ describe("handrail run --drill", () => {
     expect(r.stdout).toContain("DRILL crashloop-rollback: HEALTHY — 3/3 pods of api ready on shop/api:1.4.2");
     expect(r.stdout).toMatch(/time to diagnosis {3}\d/);
     expect(r.stdout).toMatch(/total time {10}\S+ of 60m for medium \(within the response time\)/);
-    // A step passed over by its condition is not needed, not skipped (the summary stopped counting them in 163dfa2).
-    expect(r.stdout).toContain("steps skipped       0\n");
+    // scale-up was passed over by its condition: not needed, so not counted as skipped (7656f5d).
+    expect(r.stdout).toMatch(/steps skipped {7}0$/m);
     expect(r.exitCode).toBe(0);
     const { file, events } = drillEvents(dir);
     const status = (step: string) => (events.find((e) => e.type === "step.finished" && e.step === step) as EventOf<"step.finished"> | undefined)?.status;

@@ -11,7 +11,7 @@ import { inputToEnv } from "../../src/runbooks/inputs.js";
 import type { Step } from "../../src/runbooks/schema.js";
 import { allSteps } from "../../src/runbooks/walk.js";
 import { startDrill, type Drill } from "../../src/sandbox/drill.js";
-import { findScenario } from "../../src/sandbox/scenarios/index.js";
+import { shippedScenario } from "../helpers/scenarios.js";
 import { shippedRunbook } from "../helpers/drill-incident.js";
 
 const runbook = await shippedRunbook("emergency-rollback");
@@ -35,7 +35,7 @@ afterEach(async () => {
 
 /** The scenario's world and a runner for the runbook's steps in it, with the inputs the drill supplies. */
 async function world(id: string): Promise<(stepId: string, extra?: Record<string, string>) => Promise<Ran>> {
-  const d = (drill = await startDrill(findScenario(id), { tickMs: 50 }));
+  const d = (drill = await startDrill(await shippedScenario(id), { tickMs: 50 }));
   const prepared = await prepareKube({ kubeconfig: d.kubeconfig, env: {} }, d.world.dir);
   if (!prepared.ok) throw new Error(prepared.message);
   const kube = prepared.target;

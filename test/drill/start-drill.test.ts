@@ -6,8 +6,12 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { EXIT, UsageError } from "../../src/errors.js";
 import { startDrill, type Drill } from "../../src/sandbox/drill.js";
-import { findScenario, scenarios } from "../../src/sandbox/scenarios/index.js";
+import { findScenario } from "../../src/sandbox/scenarios/index.js";
+import { shippedScenarios } from "../helpers/scenarios.js";
 import { pollFor, waitForStore } from "../sandbox/harness.js";
+
+const scenarios = await shippedScenarios();
+const scenario = (id: string) => findScenario(id, scenarios);
 
 let drill: Drill | undefined;
 afterEach(async () => {
@@ -29,13 +33,13 @@ describe("the scenario registry", () => {
       // release-train offers no options: its rollback is reached by a failed health check's goto.
       if (s.runbook !== "release-train") expect(Object.keys(s.remedy).length).toBeGreaterThan(0);
     }
-    expect(findScenario("crashloop-rollback").runbook).toBe("emergency-rollback");
+    expect(scenario("crashloop-rollback").runbook).toBe("emergency-rollback");
   });
 
   it("an unknown id is a usage error that suggests the closest one", () => {
     let error: unknown;
     try {
-      findScenario("crashlop-rollback");
+      findScenario("crashlop-rollback", scenarios);
     } catch (e) {
       error = e;
     }
@@ -47,7 +51,7 @@ describe("the scenario registry", () => {
 
 describe("startDrill", () => {
   it("crashloop-rollback: its own kubeconfig and context, pods crash-looping, healthy only after rollout undo", async () => {
-    const d = (drill = await startDrill(findScenario("crashloop-rollback"), { tickMs: 50 }));
+    const d = (drill = await startDrill(scenario("crashloop-rollback"), { tickMs: 50 }));
     expect(d.context).toBe("drill-crashloop-rollback");
     expect(readFileSync(d.kubeconfig, "utf8")).toContain(d.world.kube.url);
     expect(d.inputs).toMatchObject({ service: "api", namespace: "shop" });
@@ -69,7 +73,7 @@ describe("startDrill", () => {
     const store = d.world.kube.store;
     let detail = "";
     await waitForStore(store, () => {
-      const h = findScenario("crashloop-rollback").health(d.world) as { healthy: boolean; detail: string };
+      const h = scenario("crashloop-rollback").health(d.world) as { healthy: boolean; detail: string };
       detail = h.detail;
       return h.healthy;
     }, "api healthy after the undo", 20_000);
@@ -77,16 +81,16 @@ describe("startDrill", () => {
   });
 
   it("stuck-rollout: one new pod never ready, the old ones serving; undo heals it", async () => {
-    const d = (drill = await startDrill(findScenario("stuck-rollout"), { tickMs: 50 }));
+    const d = (drill = await startDrill(scenario("stuck-rollout"), { tickMs: 50 }));
     const h = await d.health();
     expect(h.healthy).toBe(false);
     expect(h.detail).toContain("still on shop/api:1.5.1");
     expect((await kubectl(d, ["rollout", "undo", "deployment/api", "-n", "shop"])).exitCode).toBe(0);
-    await waitForStore(d.world.kube.store, () => (findScenario("stuck-rollout").health(d.world) as { healthy: boolean }).healthy, "api healthy after the undo", 20_000);
+    await waitForStore(d.world.kube.store, () => (scenario("stuck-rollout").health(d.world) as { healthy: boolean }).healthy, "api healthy after the undo", 20_000);
   });
 
   it("at the drill's own tick rate, kubectl get pods -w shows the crash loop and the recovery as they happen", async () => {
-    const d = (drill = await startDrill(findScenario("crashloop-rollback")));
+    const d = (drill = await startDrill(scenario("crashloop-rollback")));
     const watch = execa("kubectl", ["--kubeconfig", d.kubeconfig, "get", "pods", "-n", "shop", "-l", "app=api", "-w"], { reject: false, buffer: false, cwd: d.world.dir, env: { ...d.world.env, HOME: d.world.dir } });
     let out = "";
     watch.stdout?.on("data", (chunk: Buffer) => (out += chunk.toString()));
@@ -101,7 +105,7 @@ describe("startDrill", () => {
   });
 
   it("serve() answers on 127.0.0.1 and stop() closes every server and removes the drill directory", async () => {
-    const d = (drill = await startDrill(findScenario("crashloop-rollback"), { tickMs: 50 }));
+    const d = (drill = await startDrill(scenario("crashloop-rollback"), { tickMs: 50 }));
     const url = await d.world.serve("health", (_req, res) => res.end("ok"));
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await (await fetch(`${url}/health`)).text()).toBe("ok");
@@ -121,7 +125,7 @@ describe("startDrill", () => {
       const live = path.join(root, `drill-${process.ppid}-crashloop-rollback-def456`);
       mkdirSync(path.join(stale, "work"), { recursive: true });
       mkdirSync(live, { recursive: true });
-      const d = (drill = await startDrill(findScenario("crashloop-rollback"), { tickMs: 50, baseDir: base }));
+      const d = (drill = await startDrill(scenario("crashloop-rollback"), { tickMs: 50, baseDir: base }));
       expect(existsSync(stale)).toBe(false);
       expect(existsSync(live)).toBe(true);
       expect(d.world.dir.startsWith(root)).toBe(true);

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { IncidentEvent } from "../../src/incident/events.js";
-import { scenarios } from "../../src/sandbox/scenarios/index.js";
+import { shippedScenarios } from "./scenarios.js";
 import { resolveInConsole } from "./drill-console.js";
 import { WALK_END, type Terminal } from "./tmux.js";
 
@@ -57,7 +57,7 @@ function doKey(screen: string): "r" | "y" {
 export async function walkDrillInConsole(term: Terminal, cwd: string, walk: ConsoleDrillWalk): Promise<string> {
   await term.waitFor(`(${walk.scenario})`);
   // Home lists the drills first, in the registry's order, the first one selected.
-  const index = scenarios.findIndex((s) => s.id === walk.scenario);
+  const index = (await shippedScenarios()).findIndex((s) => s.id === walk.scenario);
   if (index < 0) throw new Error(`no scenario ${walk.scenario}`);
   for (let i = 0; i < index; i++) await term.keys("Down");
   await term.waitFor(new RegExp(`❯\\s*${index + 1}\\. `));

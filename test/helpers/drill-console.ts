@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
-import { scenarios } from "../../src/sandbox/scenarios/index.js";
+import { shippedScenarios } from "./scenarios.js";
 import { BIN } from "./cli.js";
 import { startTerminal, WALK_END, type Terminal } from "./tmux.js";
 
@@ -91,7 +91,7 @@ export async function walkDrillInConsole(o: ConsoleDrillOptions): Promise<Consol
     last = s;
     return same;
   }, "home to settle", 15_000);
-  const position = scenarios.findIndex((x) => x.id === o.scenario);
+  const position = (await shippedScenarios()).findIndex((x) => x.id === o.scenario);
   if (position < 0) throw new Error(`no scenario ${o.scenario}`);
   await term.type(String(position + 1));
   await term.waitFor(`DRILL briefing — ${o.title}`, 30_000);

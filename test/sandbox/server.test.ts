@@ -66,7 +66,7 @@ describe("discovery", () => {
     expect(apis.type).toBe("application/json");
     expect(apis.json).toMatchObject({ kind: "APIGroupList", groups: [{ name: "apps", preferredVersion: { groupVersion: "apps/v1" } }] });
     const core = await call("GET", "/api/v1");
-    expect((core.json.resources as { name: string }[]).map((r) => r.name)).toEqual(["namespaces", "namespaces/status", "pods", "pods/log", "pods/status", "events"]);
+    expect((core.json.resources as { name: string }[]).map((r) => r.name)).toEqual(["namespaces", "namespaces/status", "pods", "pods/log", "pods/status", "events", "services", "services/status", "configmaps"]);
     const apps = await call("GET", "/apis/apps/v1");
     expect((apps.json.resources as { name: string }[]).find((r) => r.name === "deployments/scale")).toMatchObject({ group: "autoscaling", version: "v1", kind: "Scale" });
   });

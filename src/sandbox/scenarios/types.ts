@@ -45,6 +45,10 @@ export interface Scenario {
   remedy: Record<string, string>;
   /** Other choices that heal it too (`handrail test` does not count them as defects), each a partial phase → option map. */
   alsoFixes?: Array<Record<string, string>>;
+  /** Where it comes from, for `drill --list`: "built-in", or the path of its scenario file. */
+  source?: string;
+  /** The scenario file it was read from (absolute or as the search path named it), when it is one. */
+  file?: string;
   /** What must be on the machine besides the simulated cluster (the drill list says when it is missing). */
   needs?: Array<"docker">;
   /** Build the broken world; resolves to the runbook inputs the scenario supplies (lists as arrays). */
