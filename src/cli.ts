@@ -109,6 +109,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("[scenario]", "the scenario id (without it: pick one)")
     .option("--list", "list the scenarios")
     .option("--json", "with --list: print JSON")
+    .option("--ids", "with --list: the ids alone, one a line")
     .action(async (id: string | undefined, opts: DrillCommandOptions, cmd: Command) => {
       exitCodeOverride = await (await import("./commands/drill.js")).drillCommand(ctxFor(cmd), id, opts);
     });

@@ -2,7 +2,7 @@
  * `handrail completion bash|zsh|fish`: shell completion generated from the command definitions
  * (commander's own commands and options), never written by hand per shell, so a new flag is
  * completed the day it is added. Runbook ids complete from `handrail list --ids` (the search
- * path as the shell's working directory sees it), scenarios from the first column of `handrail drill --list`.
+ * path as the shell's working directory sees it), scenarios from `handrail drill --list --ids`.
  */
 import type { Command, Option } from "commander";
 import { UsageError } from "../errors.js";
@@ -37,7 +37,7 @@ function bash(program: Command): string {
   const words = (s: Spec) => s.options.flatMap((o) => o.flags).join(" ");
   const valued = [global, ...commands].flatMap((s) => s.options.filter((o) => o.takesValue).flatMap((o) => o.flags));
   const cases = commands.map((c) => {
-    const arg = c.argument === "runbook" ? `$(handrail list --ids 2>/dev/null)` : c.argument === "scenario" ? `$(handrail drill --list 2>/dev/null | awk 'NR > 1 { print $1 }')` : c.name === "help" ? commands.map((x) => x.name).join(" ") : "";
+    const arg = c.argument === "runbook" ? `$(handrail list --ids 2>/dev/null)` : c.argument === "scenario" ? `$(handrail drill --list --ids 2>/dev/null)` : c.name === "help" ? commands.map((x) => x.name).join(" ") : "";
     const files = c.argument === "file" ? "      compopt -o default 2>/dev/null; COMPREPLY=()\n      [[ $cur == -* ]] || return 0\n" : "";
     return `    ${c.name})\n${files}      COMPREPLY=($(compgen -W "${words(c)} ${words(global)} ${arg}" -- "$cur")) ;;`;
   });
@@ -71,7 +71,7 @@ function zsh(program: Command): string {
   return `#compdef handrail
 # handrail completion for zsh: handrail completion zsh > "\${fpath[1]}/_handrail" (or source <(handrail completion zsh))
 _handrail_runbooks() { local -a ids; ids=(\${(f)"$(handrail list --ids 2>/dev/null)"}); _describe 'runbook' ids }
-_handrail_scenarios() { local -a ids; ids=(\${(f)"$(handrail drill --list 2>/dev/null | awk 'NR > 1 { print $1 }')"}); _describe 'scenario' ids }
+_handrail_scenarios() { local -a ids; ids=(\${(f)"$(handrail drill --list --ids 2>/dev/null)"}); _describe 'scenario' ids }
 _handrail() {
   local -a commands
   commands=(
@@ -102,7 +102,7 @@ function fish(program: Command): string {
     lines.push(`complete -c handrail -n "not __fish_seen_subcommand_from ${names}" -a ${c.name} -d ${single(c.description)}`);
     for (const o of c.options) lines.push(`complete -c handrail -n "__fish_seen_subcommand_from ${c.name}" ${o.flags.map(flag).join(" ")}${o.takesValue ? " -r" : ""} -d ${single(o.description)}`);
     if (c.argument === "runbook") lines.push(`complete -c handrail -n "__fish_seen_subcommand_from ${c.name}" -a "(handrail list --ids 2>/dev/null)"`);
-    if (c.argument === "scenario") lines.push(`complete -c handrail -n "__fish_seen_subcommand_from ${c.name}" -a "(handrail drill --list 2>/dev/null | awk 'NR > 1 { print \$1 }')"`);
+    if (c.argument === "scenario") lines.push(`complete -c handrail -n "__fish_seen_subcommand_from ${c.name}" -a "(handrail drill --list --ids 2>/dev/null)"`);
     if (c.argument === "file") lines.push(`complete -c handrail -n "__fish_seen_subcommand_from ${c.name}" -F`);
   }
   return `${lines.join("\n")}\n`;

@@ -10,15 +10,18 @@ import { brokenScenarioLines, loadScenarios } from "./scenarios.js";
 export interface DrillCommandOptions {
   list?: boolean;
   json?: boolean;
+  /** With --list: the ids alone, one a line (scripts, shell completion). */
+  ids?: boolean;
 }
 
 export async function drillCommand(ctx: CommandContext, id: string | undefined, opts: DrillCommandOptions): Promise<number> {
-  if (opts.json && !opts.list) throw new UsageError("--json goes with --list", "handrail drill --list --json");
+  if ((opts.json || opts.ids) && !opts.list) throw new UsageError(`${opts.json ? "--json" : "--ids"} goes with --list`, "handrail drill --list --json");
   if (opts.list) {
     // The list shows what can be drilled; a scenario file that cannot is listed with its problems after it, and exit 2.
     const { registry } = await loadScenarios(ctx, { strict: false, warn: () => undefined });
     const { scenarios } = registry;
-    if (opts.json) {
+    if (opts.ids) process.stdout.write(scenarios.map((s) => `${s.id}\n`).join(""));
+    else if (opts.json) {
       const rows = scenarios.map((s) => ({ id: s.id, runbook: s.runbook, title: s.title, severity: s.severity, source: s.source ?? "built-in", ...(s.file ? { file: s.file } : {}), needs: s.needs ?? [], missing: missingNeeds(s, ctx.env) }));
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     } else {

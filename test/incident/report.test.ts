@@ -188,7 +188,7 @@ describe("the picture and the other forms", () => {
     const task = new RegExp(`^    ([^:#]|#\\d+;)+ :((active|done|crit|milestone), )*t\\d+, (${DATE}), (${DATE})$`);
     let tasks = 0;
     for (const line of block.slice(1)) {
-      if (/^    (title|section) ([^:#]|#\d+;)+$/.test(line) || line === "    dateFormat YYYY-MM-DD HH:mm:ss.SSS" || line === "    axisFormat %H:%M:%S") continue;
+      if (/^ {4}(title|section) ([^:#]|#\d+;)+$/.test(line) || line === "    dateFormat YYYY-MM-DD HH:mm:ss.SSS" || line === "    axisFormat %H:%M:%S") continue;
       const m = task.exec(line);
       expect(m, line).not.toBeNull();
       const [start, end] = [m![4]!, m![5]!].map((d) => Date.parse(`${d.replace(" ", "T")}Z`));
