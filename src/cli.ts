@@ -93,6 +93,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--resume <incident>", "continue an incident where it stopped (its file names the runbook)")
     .option("--accept-changed", "with --resume: go on although the runbook changed since the incident was opened")
     .option("--force-unlock", "with --resume: take the incident's lock even from a handrail that looks alive (recorded in the incident)")
+    .option("--keep-going", "go on past a step that stops the walk (recorded as skipped), e.g. to see the verification after a failed fix")
     .option("--drill <scenario>", "walk it against a simulated incident (handrail drill --list); exit 0 only when it ends healthy")
     .action(async (ref: string | undefined, opts: RunOptions, cmd: Command) => {
       exitCodeOverride = await (await import("./commands/run.js")).runCommand(ctxFor(cmd), ref, opts);
@@ -138,6 +139,19 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("<paths...>", "markdown files or directories, or - for standard input")
     .option("-o, --output <path>", "the YAML file, or a directory for several inputs")
     .action(async (paths: string[], opts: { output?: string }, cmd: Command) => (await import("./commands/import.js")).importCommand(ctxFor(cmd), paths, opts));
+
+  program
+    .command("test")
+    .description("prove runbooks against their drill scenarios: the documented fix heals, other choices do not, verification never passes on a broken world")
+    .argument("[runbooks...]", "runbook ids (default: every runbook with a scenario)")
+    .option("--json", "print JSON")
+    .option("--junit <file>", "also write JUnit XML for CI")
+    .option("--jobs <n>", "runs at once (default: the cores available)")
+    .option("--timeout <duration>", "how long one run may take before it is stopped and reported (default 3m)")
+    .option("--scenario <id>", "only this scenario (repeat for several)", (v: string, acc: string[] = []) => [...acc, v])
+    .action(async (refs: string[], opts: { json?: boolean; junit?: string; jobs?: string; timeout?: string; scenario?: string[] }, cmd: Command) => {
+      exitCodeOverride = await (await import("./commands/test-runbooks.js")).testCommand(ctxFor(cmd), refs, opts);
+    });
 
   program
     .command("schema")

@@ -76,7 +76,8 @@ export function drillInputs(drill: Drill, given: Record<string, string>): Record
 export async function finishDrill(session: IncidentSession, drill: Drill, runbook: Runbook): Promise<DrillSummary> {
   const health = await drill.health();
   const events = readIncidentFile(session.file).events;
-  const summary = summarizeDrill({ events, runbook, scenario: drill.scenario, health, endedAt: Date.now() });
+  const healthyAt = drill.healthyAt();
+  const summary = summarizeDrill({ events, runbook, scenario: drill.scenario, health, endedAt: Date.now(), ...(healthyAt !== undefined ? { healthyAt } : {}) });
   if (!events.some((e) => e.type === "drill.finished")) session.record({ type: "drill.finished", ...drillOutcome(summary) });
   return summary;
 }

@@ -35,6 +35,8 @@ export interface RunOptions {
   acceptChanged?: boolean;
   /** Take the incident's lock even from a handrail that looks alive. */
   forceUnlock?: boolean;
+  /** Go on past a step that stopped the walk, recorded as skipped (handrail test uses it to judge verification). */
+  keepGoing?: boolean;
   /** A drill scenario: its simulated world supplies the cluster and the inputs. */
   drill?: string;
 }
@@ -245,6 +247,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       out,
       err,
       retryHalted: opts.resume !== undefined,
+      ...(opts.keepGoing ? { keepGoing: true } : {}),
       terminal: process.stdin.isTTY === true,
       continueWith: (extra) => continueCommand(ctx, session.file, { options: given, yes, ...(extra ? { extra } : {}) }),
     });

@@ -3,10 +3,11 @@
  * health check at the end), so the console, `run --drill` and the report all say the same.
  *
  * - time to diagnosis: from incident.opened to the moment the operator committed to a fix —
- *   the first option chosen in a remediate-kind phase, or the first step started in one
- *   (a phase without options), whichever came first;
- * - time to mitigation: from incident.opened to the moment the first remediate-kind phase was
- *   fully applied — every step the plan holds for it (the chosen option's) finished passed;
+ *   the first option chosen, or step started, in a phase that remedies (marked `mitigates: true`,
+ *   else of kind remediate);
+ * - time to mitigation: from incident.opened to the moment the scenario's health condition first
+ *   held (watched while the drill ran), not when a step passed;
+ *   neither is given for a drill that ended broken;
  * - total time: from incident.opened to the drill's end, against the runbook's response time
  *   for the severity the incident ended at.
  */
@@ -25,6 +26,8 @@ export interface DrillSummaryInput {
   health: { healthy: boolean; detail: string };
   /** The end of the drill (ms since the epoch); the last event's time unless given. */
   endedAt?: number;
+  /** When the scenario's health condition first held during the drill (ms since the epoch). */
+  healthyAt?: number;
 }
 
 export interface DrillSummary extends DrillOutcome {
@@ -45,8 +48,11 @@ export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
   if (!opened) throw new Error("the events hold no incident.opened");
   const start = Date.parse(opened.ts);
   const state = replay(runbook, events);
-  const kindOf = new Map(runbook.phases.map((p) => [p.id, p.kind]));
-  const remediate = (phase: string) => kindOf.get(phase) === "remediate";
+  // The phases that remedy: those the runbook marks `mitigates: true` (a release runbook's rollback, not the
+  // release), else every remediate-kind phase.
+  const declared = runbook.phases.some((p) => p.mitigates === true);
+  const remedies = new Set(runbook.phases.filter((p) => (declared ? p.mitigates === true : p.kind === "remediate")).map((p) => p.id));
+  const remediate = (phase: string) => remedies.has(phase);
 
   let diagnosedAt: number | undefined;
   for (const e of events) {
@@ -64,20 +70,14 @@ export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
     keys.add(item.key);
     planned.set(item.phaseId, keys);
   }
-  let mitigatedAt: number | undefined;
+  // Mitigated when the scenario's health first held: a step passing proves nothing about the service.
   const passed = new Set<string>();
-  for (const e of events) {
-    if (e.type !== "step.finished" || e.status !== "passed") continue;
-    passed.add(e.step);
-    const done = [...planned.values()].some((keys) => keys.has(e.step) && [...keys].every((k) => passed.has(k)));
-    if (done) {
-      mitigatedAt = Date.parse(e.ts);
-      break;
-    }
-  }
+  for (const e of events) if (e.type === "step.finished" && (e.status === "passed" || e.status === "found")) passed.add(e.step);
+  const mitigatedAt = health.healthy ? input.healthyAt : undefined;
 
   const skippedSteps = new Map<string, string>();
-  for (const e of events) if (e.type === "step.skipped") skippedSteps.set(e.step, e.reason);
+  // A step passed over by its `when:` is the runbook's design, not a step the operator left out.
+  for (const e of events) if (e.type === "step.skipped" && e.reason !== "condition") skippedSteps.set(e.step, e.reason);
 
   const end = input.endedAt ?? Date.parse(events.at(-1)?.ts ?? opened.ts);
   const totalMs = Math.max(0, end - start);
@@ -89,8 +89,8 @@ export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
   let hint: string | undefined;
   if (!health.healthy && Object.keys(scenario.remedy).length === 0) {
     // No option to get wrong (the release train's rollback follows from a failed check): say which remediation steps did not pass.
-    const open = runbook.phases.filter((p) => p.kind === "remediate").flatMap((p) => [...(planned.get(p.id) ?? [])]).filter((k) => !passed.has(k));
-    hint = `the fix is the runbook's own remediation${open.length ? `: ${open.slice(0, 6).join(", ")}${open.length > 6 ? ", …" : ""} did not pass` : ""}`;
+    const open = runbook.phases.filter((p) => remediate(p.id)).flatMap((p) => [...(planned.get(p.id) ?? [])]).filter((k) => !passed.has(k));
+    hint = `the fix is the runbook's own ${declared ? "mitigation" : "remediation"}${open.length ? `: ${open.slice(0, 6).join(", ")}${open.length > 6 ? ", …" : ""} did not pass` : ""}`;
   } else if (!health.healthy) {
     const wrong = Object.entries(scenario.remedy).filter(([phase, option]) => chosen[phase] !== option);
     if (wrong.length > 0) hint = `what would have fixed it: ${wrong.map(([phase, option]) => optionTitle(runbook, phase, option)).join(", ")}`;
@@ -105,8 +105,9 @@ export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
     healthy: health.healthy,
     detail: health.detail,
     walkComplete: action === "complete" || action === "resolved",
-    ...(diagnosedAt !== undefined ? { timeToDiagnosisMs: diagnosedAt - start } : {}),
-    ...(mitigatedAt !== undefined ? { timeToMitigationMs: mitigatedAt - start } : {}),
+    // Neither time is given for a broken outcome: a wrong fix chosen fast is not a fast diagnosis.
+    ...(diagnosedAt !== undefined && health.healthy ? { timeToDiagnosisMs: diagnosedAt - start } : {}),
+    ...(mitigatedAt !== undefined ? { timeToMitigationMs: Math.max(0, mitigatedAt - start) } : {}),
     skipped: skippedSteps.size,
     totalMs,
     respondWithin: within,

@@ -16,6 +16,7 @@ export function factsOf(state: IncidentState): ConditionFacts {
   return {
     inputs: state.inputs,
     severity: state.severity,
+    chosen: state.chosen,
     steps: (idOrKey) =>
       Object.entries(state.steps)
         .filter(([key]) => key === idOrKey || key.startsWith(`${idOrKey}[`))

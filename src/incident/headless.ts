@@ -24,6 +24,8 @@ export interface HeadlessOptions {
   production?: boolean;
   /** Resuming: a step the last run stopped at is run again rather than reported as stopped. */
   retryHalted?: boolean;
+  /** Go on past a step that stopped the walk (handrail test). */
+  keepGoing?: boolean;
   /** The command that continues this incident, printed when the walk stops. */
   continueWith: (extra?: string[]) => string;
 }
@@ -48,7 +50,7 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
     dryRun: opts.dryRun,
     terminal: opts.terminal === true,
     production: opts.production === true,
-    headless: { yes: opts.yes, options: opts.options, retryHalted: opts.retryHalted === true },
+    headless: { yes: opts.yes, options: opts.options, retryHalted: opts.retryHalted === true, ...(opts.keepGoing ? { keepGoing: true } : {}) },
   };
   const unsubscribe = session.subscribe((e) => {
     const line = policyLine(e);

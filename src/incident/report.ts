@@ -245,7 +245,9 @@ export function renderMarkdown(r: IncidentReport): string {
   const failed = r.steps.filter((s) => s.status !== "passed" && s.status !== "found");
   const found = r.steps.filter((s) => s.status === "found").length;
   const jumped = r.skipped.filter((s) => s.reason.startsWith("jumped")).length;
-  out.push(`- Steps: ${r.steps.length} run, ${r.steps.length - failed.length - found} passed, ${found ? `${found} found the symptom, ` : ""}${failed.length} not passed, ${r.skipped.length} skipped${jumped ? ` (${jumped} jumped over)` : ""}`);
+  const notNeeded = r.skipped.filter((s) => s.reason.startsWith("condition")).length;
+  const gaps = [jumped ? `${jumped} jumped over` : "", notNeeded ? `${notNeeded} not needed by their condition` : ""].filter(Boolean).join(", ");
+  out.push(`- Steps: ${r.steps.length} run, ${r.steps.length - failed.length - found} passed, ${found ? `${found} found the symptom, ` : ""}${failed.length} not passed, ${r.skipped.length} skipped${gaps ? ` (${gaps})` : ""}`);
   if (r.damagedLines) out.push(`- Note: ${r.damagedLines} damaged line(s) in the incident file were skipped`);
   out.push("");
 

@@ -45,6 +45,8 @@ export interface RunMode {
     options: Record<string, string>;
     /** A step the last run stopped at is run again (resume). */
     retryHalted: boolean;
+    /** Go on past a step that stopped the walk (recorded as skipped): handrail test judges verification after a wrong fix. */
+    keepGoing?: boolean;
   };
 }
 
@@ -175,6 +177,7 @@ function nextFor(state: IncidentState, action: ReturnType<typeof nextAction>, cu
       return { type: "end", resolved: action.type === "resolved" };
     case "halted":
       if (flags.retryHalted && current) return runRules(current, undefined, undefined, mode);
+      if (flags.keepGoing && action.status !== "cancelled") return { type: "skip", key: action.step, ...(current ? { item: current } : {}), reason: `${action.status}; the walk went on (--keep-going)` };
       return { type: "stop", step: action.step, status: action.status, reason: `stopped at ${action.step} (${action.status})` };
     case "choose": {
       const options = offered(state, action.item);

@@ -24,6 +24,8 @@ export type Condition =
   | { input: string; equals?: string | number | boolean; in?: Array<string | number | boolean>; matches?: string }
   | { severity: Severity | Severity[] }
   | { step: string; status?: StepResultName | StepResultName[]; stdout?: TextTest }
+  /** The option taken at an earlier phase's choice: `{ chosen: diagnose, equals: staging-health }`. */
+  | { chosen: string; equals?: string; in?: string[] }
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
@@ -35,6 +37,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.strictObject({ input: z.string().regex(/^[a-z][a-z0-9_]*$/), equals: scalar.optional(), in: z.array(scalar).min(1).optional(), matches: z.string().optional() }),
     z.strictObject({ severity: oneOrMany(z.enum(SEVERITIES)) }),
     z.strictObject({ step: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*(?:\[[^\]]+\])?$/), status: oneOrMany(z.enum(STEP_RESULTS)).optional(), stdout: textTest.optional() }),
+    z.strictObject({ chosen: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/), equals: z.string().optional(), in: z.array(z.string()).min(1).optional() }),
     z.strictObject({ all: z.array(conditionSchema).min(1) }),
     z.strictObject({ any: z.array(conditionSchema).min(1) }),
     z.strictObject({ not: conditionSchema }),
@@ -52,6 +55,8 @@ export interface ConditionFacts {
   severity: Severity;
   /** Every repetition of a step id (`deploy[curve]`, `deploy[scenario]`), or the one step with that key. */
   steps?: (idOrKey: string) => StepFact[];
+  /** phase id → the option taken at its choice. */
+  chosen?: Readonly<Record<string, string>>;
 }
 
 const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(" ") : (v ?? ""));
@@ -68,6 +73,11 @@ export function holds(c: Condition, facts: ConditionFacts): boolean {
   if ("any" in c) return c.any.some((x) => holds(x, facts));
   if ("not" in c) return !holds(c.not, facts);
   if ("severity" in c) return list(c.severity).includes(facts.severity);
+  if ("chosen" in c) {
+    const taken = facts.chosen?.[c.chosen];
+    if (taken === undefined) return false;
+    return (c.equals === undefined || taken === c.equals) && (c.in === undefined || c.in.includes(taken));
+  }
   if ("step" in c) {
     const results = facts.steps?.(c.step) ?? [];
     const seen: StepFact[] = results.length > 0 ? results : [{ status: "not-run" }];
@@ -87,6 +97,7 @@ export function explain(c: Condition, facts: ConditionFacts): string {
   if ("any" in c) return `one of (${c.any.map((x) => explain(x, facts)).join("; ")})`;
   if ("not" in c) return `not (${explain(c.not, facts)})`;
   if ("severity" in c) return `severity is ${facts.severity} (${holds(c, facts) ? "" : "not "}${list(c.severity).join(" or ")})`;
+  if ("chosen" in c) return `${c.chosen} chose ${facts.chosen?.[c.chosen] ?? "nothing yet"} (wanted ${c.equals ?? c.in?.join(" or ") ?? "a choice"})`;
   if ("step" in c) {
     const seen = facts.steps?.(c.step) ?? [];
     const statuses = seen.length > 0 ? [...new Set(seen.map((r) => r.status))].join(", ") : "not run";
@@ -117,5 +128,5 @@ export function readsSteps(c: Condition | undefined): boolean {
   if ("all" in c) return c.all.some(readsSteps);
   if ("any" in c) return c.any.some(readsSteps);
   if ("not" in c) return readsSteps(c.not);
-  return "step" in c;
+  return "step" in c || "chosen" in c;
 }

@@ -81,6 +81,8 @@ export function checkInputValue(spec: InputSpec, value: unknown): CheckResult {
   if (value === null || value === undefined) return { ok: false, message: "a value is required" };
   const raw = String(value);
   if (raw === "" && spec.required !== false) return { ok: false, message: "a value is required" };
+  // An optional input left empty is not checked against its type (an empty URL is "not given", not a bad URL).
+  if (raw === "" && spec.required === false) return { ok: true, value: raw };
   const problem = checkScalar(spec.type, raw, spec);
   return problem === undefined ? { ok: true, value: raw } : { ok: false, message: problem };
 }

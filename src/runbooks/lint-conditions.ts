@@ -22,7 +22,8 @@ interface Place {
 
 const HAS_OUTPUT: ReadonlySet<StepKind> = new Set(["run", "k8s", "http"]);
 
-function places(runbook: Runbook): { places: Place[]; order: Map<string, { index: number; kind: StepKind }> } {
+function places(runbook: Runbook): { places: Place[]; order: Map<string, { index: number; kind: StepKind }>; choices: Map<string, { index: number; options: string[] }> } {
+  const choices = new Map<string, { index: number; options: string[] }>();
   const order = new Map<string, { index: number; kind: StepKind }>();
   const out: Place[] = [];
   let index = 0;
@@ -36,6 +37,7 @@ function places(runbook: Runbook): { places: Place[]; order: Map<string, { index
       add(["phases", p, "steps", s, "when"], step.when, index);
       order.set(step.id, { index: index++, kind: stepKind(step) });
     });
+    if (phase.options) choices.set(phase.id, { index: index + 0, options: phase.options.map((o) => o.id) });
     phase.options?.forEach((option, o) => {
       // An option's condition is judged at the choice, before any step of the option runs.
       add(["phases", p, "options", o, "when"], option.when, index);
@@ -46,12 +48,12 @@ function places(runbook: Runbook): { places: Place[]; order: Map<string, { index
       });
     });
   });
-  return { places: out, order };
+  return { places: out, order, choices };
 }
 
 /** Every problem of every condition in the runbook, each at the path of the part that is wrong. */
 export function checkConditions(runbook: Runbook, checkRegex: (pattern: string | undefined, path: PathSegment[]) => ConditionProblem[]): ConditionProblem[] {
-  const { places: all, order } = places(runbook);
+  const { places: all, order, choices } = places(runbook);
   const inputs = Object.keys(runbook.inputs ?? {});
   const out: ConditionProblem[] = [];
   const visit = (c: Condition, path: PathSegment[], before: number) => {
@@ -59,6 +61,19 @@ export function checkConditions(runbook: Runbook, checkRegex: (pattern: string |
     if ("any" in c) return c.any.forEach((x, i) => visit(x, [...path, "any", i], before));
     if ("not" in c) return visit(c.not, [...path, "not"], before);
     if ("severity" in c) return;
+    if ("chosen" in c) {
+      const choice = choices.get(c.chosen);
+      if (!choice) {
+        const hint = closest(c.chosen, [...choices.keys()]);
+        out.push({ path: [...path, "chosen"], message: `no phase "${c.chosen}" with options${hint ? ` (did you mean "${hint}"?)` : ""}` });
+        return;
+      }
+      if (choice.index >= before) out.push({ path: [...path, "chosen"], message: `phase "${c.chosen}" is chosen later in the walk: a condition can only read choices made before it` });
+      for (const [field, ids] of [["equals", c.equals === undefined ? [] : [c.equals]], ["in", c.in ?? []]] as const) {
+        for (const id of ids) if (!choice.options.includes(id)) out.push({ path: [...path, field], message: `phase "${c.chosen}" has no option "${id}" (${choice.options.join(" | ")})` });
+      }
+      return;
+    }
     if ("input" in c) {
       if (!inputs.includes(c.input)) {
         const hint = closest(c.input, inputs);

@@ -224,6 +224,8 @@ export const phaseSchema = z
     severities: severityList.optional(),
     /** The whole phase is walked only when this holds when the walk reaches it. */
     when: conditionSchema.optional(),
+    /** This phase is what stops the harm (a rollback), as opposed to the work that caused it (a release): drills time diagnosis from it. */
+    mitigates: z.boolean().optional(),
     forEach: z.string().regex(INPUT_NAME, { error: "expected the name of a list input" }).optional(),
     reverse: z.boolean().optional(),
     steps: z.array(stepSchema).optional(),

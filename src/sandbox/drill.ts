@@ -43,6 +43,8 @@ export interface Drill {
   inbox: NotifyInbox;
   /** The scenario's verdict, once a fix still rolling out has settled (or the settle time ran out). */
   health(): Promise<DrillHealth>;
+  /** When the scenario's health condition first held during the drill (ms since the epoch): the moment of mitigation. */
+  healthyAt(): number | undefined;
   /** Stop every server of the drill and remove its directory; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -119,6 +121,41 @@ async function settledHealth(scenario: Scenario, world: DrillWorld, settleMs: nu
   });
 }
 
+/** How often the world's health is asked while a drill runs (besides after each change of the cluster). */
+export const HEALTH_WATCH_MS = 1_000;
+
+/**
+ * Watch the scenario's health while the drill runs: the first moment it holds is when the incident
+ * was mitigated (not when some step passed). Asked after each change of the cluster and every second
+ * (a scenario's own services change without the cluster).
+ */
+function watchHealth(scenario: Scenario, world: DrillWorld): { healthyAt: () => number | undefined; stop: () => void } {
+  let at: number | undefined;
+  let busy = false;
+  let over = false;
+  const check = () => {
+    if (busy || over || at !== undefined) return;
+    busy = true;
+    void Promise.resolve(scenario.health(world))
+      .then((h) => {
+        if (h.healthy && !h.settling && at === undefined && !over) at = Date.now();
+      })
+      .catch(() => undefined)
+      .finally(() => (busy = false));
+  };
+  const timer = setInterval(check, HEALTH_WATCH_MS);
+  timer.unref();
+  const unsubscribe = world.kube.store.subscribe(() => setImmediate(check));
+  return {
+    healthyAt: () => at,
+    stop: () => {
+      over = true;
+      clearInterval(timer);
+      unsubscribe();
+    },
+  };
+}
+
 /** Start a drill of `scenario`; on any failure during setup everything started so far is stopped. */
 export async function startDrill(scenario: Scenario, opts: DrillOptions = {}): Promise<Drill> {
   const root = mkdtempSync(path.join(drillsRoot(opts.baseDir ?? tmpdir()), `drill-${process.pid}-${scenario.id}-`));
@@ -127,9 +164,11 @@ export async function startDrill(scenario: Scenario, opts: DrillOptions = {}): P
   const servers: Server[] = [];
   const kube = await startKubeSandbox({ tickMs: opts.tickMs ?? DRILL_TICK_MS });
   let inbox: NotifyInbox | undefined;
+  let watch: ReturnType<typeof watchHealth> | undefined;
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
+      watch?.stop();
       await Promise.all([kube.stop(), inbox?.stop(), ...servers.map(close)]);
       if (!opts.keepDir) rmSync(root, { recursive: true, force: true });
     })());
@@ -158,7 +197,8 @@ export async function startDrill(scenario: Scenario, opts: DrillOptions = {}): P
     };
     const inputs = await scenario.setup(world);
     const health = () => settledHealth(scenario, world, opts.settleMs ?? DRILL_SETTLE_MS);
-    return { scenario, world, kubeconfig, context, inputs, inbox, health, stop };
+    watch = watchHealth(scenario, world);
+    return { scenario, world, kubeconfig, context, inputs, inbox, health, healthyAt: watch.healthyAt, stop };
   } catch (e) {
     await stop();
     throw e;

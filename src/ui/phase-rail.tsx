@@ -4,15 +4,16 @@ import { useView, useGlyphs } from "./context.js";
 import { UNICODE, type Glyphs } from "./glyphs.js";
 import type { PhaseView } from "./store.js";
 
-const COLOR: Record<PhaseView["state"], string> = { done: "green", current: "cyan", todo: "gray", skipped: "yellow", failed: "red" };
+const COLOR: Record<PhaseView["state"], string> = { done: "green", current: "cyan", todo: "gray", skipped: "yellow", failed: "red", "not-needed": "gray" };
 
 function markOf(state: PhaseView["state"], g: Glyphs): string {
-  return { done: g.passed, current: g.current, todo: g.todo, skipped: g.skipped, failed: g.failed }[state];
+  return { done: g.passed, current: g.current, todo: g.todo, skipped: g.skipped, failed: g.failed, "not-needed": g.skipped }[state];
 }
 
 /** How a phase reads on the rail: its mark, title and what was not done in it. */
 export function railLabel(p: PhaseView, g: Glyphs = UNICODE): string {
   const gaps = [p.failed ? `${p.failed} failed` : "", p.skipped ? `${p.skipped} skipped` : ""].filter(Boolean).join(", ");
+  if (p.state === "not-needed") return `${markOf(p.state, g)} ${p.title} (not needed)`;
   return `${markOf(p.state, g)} ${p.title}${gaps && p.state !== "todo" ? ` (${gaps})` : ""}`;
 }
 

@@ -149,7 +149,7 @@ export interface PhaseView {
   title: string;
   kind: string;
   /** done only when every planned step passed or found its symptom; skipped and failed say so. */
-  state: "done" | "current" | "todo" | "skipped" | "failed";
+  state: "done" | "current" | "todo" | "skipped" | "failed" | "not-needed";
   skipped?: number;
   failed?: number;
 }

@@ -121,4 +121,31 @@ describe("when: checked by validate", () => {
     expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+ phases\[1\]\.when\.any\[0\]\.step: no step "podz" \(did you mean "pods"\?\)/);
     expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+ phases\[1\]\.when\.any\[1\]\.stdout: step "ask" is a manual step: it has no output to read/);
   });
+
+  it("a condition on a choice names a phase with options that came before, and options it has", async () => {
+    const dir = scratchDir(onTestFinished);
+    const bad = RUNBOOK.replace("      - { id: check, title: Check, run: 'true' }", `      - { id: check, title: Check, run: 'true', when: { chosen: fix, equals: undo } }
+      - { id: check2, title: Check, run: 'true', when: { chosen: fx } }
+      - { id: check3, title: Check, run: 'true', when: { chosen: fix, in: [restart, rollback] } }`)
+      .replace("    when: { step: pods, status: found }\n    options:", "    when: { chosen: fix }\n    options:");
+    writeFileSync(path.join(dir, "bad.yaml"), bad);
+    const r = await runCli(["validate", "bad.yaml"], { cwd: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+ phases\[1\]\.when\.chosen: phase "fix" is chosen later in the walk/);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+ phases\[2\]\.steps\[0\]\.when\.equals: phase "fix" has no option "undo" \(restart \| rollback\)/);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+ phases\[2\]\.steps\[1\]\.when\.chosen: no phase "fx" with options \(did you mean "fix"\?\)/);
+    expect(r.stderr).not.toContain("steps[2]");
+  });
+
+  it("a verification that reads the choice runs only after that option", async () => {
+    const dir = setup();
+    const rb = RUNBOOK.replace("      - { id: check, title: Check, run: 'true' }", `      - { id: check, title: Check, run: 'true' }
+      - { id: undone, title: Undone, run: 'cat undone.txt', when: { chosen: fix, equals: rollback } }`);
+    writeFileSync(path.join(dir, "conditional.yaml"), rb);
+    const r = await runCli(["run", "conditional.yaml", "--set", "state=CrashLoopBackOff", "--option", "fix=restart", "--yes"], { cwd: dir });
+    expect(r.exitCode).toBe(0);
+    const skipped = events(dir).filter((e): e is EventOf<"step.skipped"> => e.type === "step.skipped" && e.step === "undone");
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toMatchObject({ reason: "condition", condition: expect.stringContaining("fix chose restart (wanted rollback)") });
+  });
 });

@@ -29,7 +29,7 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
   it("emergency rollback on a production context, from open to report", async () => {
     const dir = scratchDir(onTestFinished);
     const kubeconfig = await sandbox.writeKubeconfig(dir, { context: "prod-sandbox", namespace: "shop" });
-    const term = await startTerminal(`node ${BIN} --kubeconfig ${kubeconfig} open emergency-rollback --severity medium --set service=api --set namespace=shop --set db_pod=postgres-0 --set database=app --set table=events --set other_service=gateway --set train=t1 --set backup_file=b.sql --set previous_config=c.yaml`, { cwd: dir, height: 50 });
+    const term = await startTerminal(`node ${BIN} --kubeconfig ${kubeconfig} open emergency-rollback --severity medium --set service=api --set namespace=shop --set db_pod=postgres-0 --set database=app --set table=events --set other_service=gateway --set train=t1 --set backup_file=b.sql --set previous_config=c.yaml --set scale_to=4`, { cwd: dir, height: 50 });
     onTestFinished(() => term.kill());
     await term.waitFor(" PRODUCTION ");
     await term.waitFor("Immediate assessment › Check service health");
@@ -41,7 +41,7 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
       if (screen.includes("Rollback: choose how to proceed")) {
         await term.act("1");
         await term.waitFor("Immediate service rollback", 5_000).catch(() => undefined);
-        await term.waitFor("Stop current deployment");
+        await term.waitFor("Record the replica count");
         continue;
       }
       // The step card's first line: "Phase › Title [risk] (again) stopped: …".
@@ -113,8 +113,14 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
     const file = path.join(store, readdirSync(store).find((f) => f.endsWith(".jsonl"))!);
     const evs = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as IncidentEvent);
     const status = (id: string) => (evs.filter((e) => e.type === "step.finished" && e.step === id).at(-1) as { status?: string } | undefined)?.status;
-    expect(status("scale-zero")).toBe("passed");
+    // The old pods kept serving beside the crashing new one: the deployment was not stopped, the undo replaced the new pod.
+    expect(evs.find((e) => e.type === "step.skipped" && e.step === "scale-zero")).toMatchObject({ reason: "condition" });
+    expect(evs.some((e) => e.type === "step.started" && e.step === "scale-zero")).toBe(false);
     expect(status("undo")).toBe("passed");
+    // "Scale if needed" to the 4 asked for, and the verification wanted all 4 ready on the rolled-back image.
+    expect(status("scale-up")).toBe("passed");
+    expect(status("available")).toBe("passed");
+    expect(evs.flatMap((e) => (e.type === "step.output" && e.step === "available" ? e.lines : []))).toContain("4/4 pods of api ready on shop/api:1.0, 0 on another image (recorded before the rollback: 3)");
     expect(status("recovery-health")).toBe("cancelled");
     expect(evs.find((e) => e.type === "step.skipped" && e.step === "recovery-health")).toMatchObject({ reason: "low on time" });
     expect(evs.find((e) => e.type === "option.chosen")).toMatchObject({ phase: "rollback", option: "service" });

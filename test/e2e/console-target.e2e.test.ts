@@ -35,7 +35,7 @@ describe.skipIf(!hasTmux)("the console's target and header", () => {
     await term.waitFor("Service to roll back (name): api");
     await term.keys("Enter");
     await term.waitFor("Namespace (name): shop");
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 10; i++) {
       const screen = await term.screen();
       if (screen.includes("Check service health")) break;
       if (/Release train[^\n]*:\s*$/m.test(screen)) await term.type("t1");

@@ -34,6 +34,13 @@ describe("handrail run against the simulated cluster", () => {
     expect(finished("undo")?.status).toBe("passed");
     expect(finished("recovery-status")?.status).toBe("passed");
     expect(finished("all-pods")?.status).toBe("passed");
+    // The old pods kept serving beside the crashing one (RollingUpdate): nothing was scaled to 0, the undo alone replaced it.
+    expect(finished("pods-not-running")?.status).toBe("found");
+    expect(evs.filter((e) => e.type === "step.skipped" && e.reason === "condition").map((e) => (e as { step: string }).step)).toEqual(["scale-zero", "scale-restore", "scale-up"]);
+    const output = (id: string) => evs.flatMap((e) => (e.type === "step.output" && e.step === id ? e.lines : [])).join("\n");
+    expect(output("replicas-before")).toContain("api in shop: 3 replicas wanted, 3 available");
+    expect(finished("available")?.status).toBe("passed");
+    expect(output("available")).toContain("3/3 pods of api ready on shop/api:1.0, 0 on another image (recorded before the rollback: 3)");
     const images = sandbox.store.listPods("shop").map((p) => p.spec.containers[0]?.image);
     expect(new Set(images)).toEqual(new Set(["shop/api:1.0"]));
     const report = await runCli(["report", file], { cwd: dir });

@@ -49,7 +49,9 @@ describe("prompts", () => {
 
   it("runs prompt lines and keeps the lines after them as expected output", () => {
     expect(runs(runbook)).toEqual(["kubectl get nodes", "kubectl top nodes", "systemctl status postgresql", 'journalctl -u postgresql --since "10 min ago"', "sudo -s"]);
-    expect(stepTitled(runbook, "kubectl get nodes").description).toBe("Expected output:\nNAME     STATUS   ROLES\nnode-1   Ready    worker");
+    // The heading right above the block titles its first command; the next keeps the command as its title.
+    expect(steps(runbook).map((s) => s.title)).toEqual(["Check the nodes", "kubectl top nodes", "On the host", 'journalctl -u postgresql --since "10 min ago"', "As root", "In root shell: whoami"]);
+    expect(stepTitled(runbook, "Check the nodes").description).toBe("Expected output:\nNAME     STATUS   ROLES\nnode-1   Ready    worker");
   });
 
   it("treats lines after a root shell as typed into it", () => {
@@ -203,8 +205,9 @@ describe("severity", () => {
     ]);
   });
 
-  it("turns escalation rows with a time into escalations", () => {
-    expect(runbook.escalations).toEqual([{ after: "20m", to: "Director of Engineering", reason: "Outage > 20 min" }]);
+  it("turns escalation rows with a time into escalations, for the severities the situation reads like", () => {
+    // "Outage" is in SEV1's "Full outage" and SEV2's "Partial outage": not raised for a medium or low incident.
+    expect(runbook.escalations).toEqual([{ after: "20m", severities: ["critical", "high"], to: "Director of Engineering", reason: "Outage > 20 min" }]);
   });
 });
 

@@ -88,7 +88,8 @@ describe("seed documents", () => {
       medium: { respondWithin: "1h", criteria: "Staging affected, non-critical service" },
       low: { respondWithin: "24h", criteria: "Minor issue, no user impact" },
     });
-    expect(runbook.escalations).toEqual([{ after: "15m", to: "VP Engineering", reason: "Production down > 15 min" }]);
+    // "Production down" is the critical severity's criteria: a staging incident does not page the VP after 15 minutes.
+    expect(runbook.escalations).toEqual([{ after: "15m", severities: ["critical"], to: "VP Engineering", reason: "Production down > 15 min" }]);
     expect(runbook.inputs?.environment).toMatchObject({ type: "enum", values: ["staging", "production"] });
     const remediation = phase(runbook, "failure-type-database-migration-failed-remediation");
     expect(remediation.kind).toBe("remediate");
@@ -100,6 +101,34 @@ describe("seed documents", () => {
     expect(gather.run).toMatch(/^DEPLOYMENT_ID=\$\(date \+%s\)\nENVIRONMENT="\$environment"\nSERVICE_NAME="\$service_name"\nmkdir -p incident-logs\ncat > incident-logs\/\$\{DEPLOYMENT_ID\}\.log << EOF\n/);
     expect(runs(runbook).some((r) => r.includes("- Environment: ${environment}"))).toBe(true);
     expect(summary.notes.some((n) => n.message.includes("$DEPLOYMENT_ID is set by another step"))).toBe(true);
+  });
+
+  it("003: '# Or manual rollback' inside Option 3 is an option of its own, not a step after the automatic rollback", () => {
+    const { runbook } = importFixture("seeds/003_93163910b2c1e227.txt");
+    const remediation = phase(runbook, "failure-type-health-check-failed-in-production-remediation");
+    expect(remediation.options?.map((o) => o.title)).toEqual(["Restart services", "Check dependencies", "Trigger automatic rollback", "Manual rollback"]);
+    expect(remediation.options?.[2]?.steps.map((s) => s.manual)).toEqual(["If services cannot be recovered\nGitHub Actions → deploy-production → rollback job"]);
+    expect(remediation.options?.[3]?.steps.map((s) => [s.title, s.run])).toEqual([
+      ["Manual rollback", "docker-compose down"],
+      ["Starts previous version", "docker-compose up -d  # Starts previous version"],
+    ]);
+  });
+
+  it("004: the metrics gate's expected output is its check (every line, the verdict as a whole line), not a step", () => {
+    const { runbook } = importFixture("seeds/004_01881b1cba15b212.txt");
+    const gate = stepTitled(runbook, "If passed, continue to 10 minutes");
+    // The seed's ✓ and 🎉 are mis-decoded (UTF-8 read as Windows-1252): the check reads only the words between them.
+    expect(gate.expect).toEqual({ stdout: { contains: "All SLO checks passed!", matches: "^[^A-Za-z0-9]*METRICS GATE PASSED - READY FOR PROMOTION[^A-Za-z0-9]*$" } });
+    expect(gate.description).toContain("METRICS GATE PASSED - READY FOR PROMOTION");
+    expect(steps(runbook).filter((s) => /expected output/i.test(s.title))).toEqual([]);
+    expect(steps(runbook).filter((s) => s.expect !== undefined || s.found !== undefined)).toHaveLength(1);
+    expect(stepTitled(runbook, "Monitoring stack operational: Grafana").run).toBe("curl http://localhost:3200/api/health # Grafana");
+  });
+
+  it("001: a command right under a heading is titled by the heading, not by the command", () => {
+    const { runbook } = importFixture("seeds/001_87a310d6d8744489.txt");
+    expect(stepTitled(runbook, "Check Release Train Status").run).toBe(`python scripts/monitor_release_progress.py --train-name "$name" --status`);
+    expect(stepTitled(runbook, "Analyze Rollback Options").run).toBe(`python scripts/rollback_release_train.py --train-name "$name" --dry-run`);
   });
 
   it("004: checklists, severity lists, cron lines, PromQL and options", () => {

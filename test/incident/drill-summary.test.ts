@@ -54,7 +54,7 @@ const finished = (step: string, status: "passed" | "failed" = "passed"): Inciden
 const scenario = { id: "broken", remedy: { fix: "undo" } };
 
 describe("summarizeDrill", () => {
-  it("the right fix: diagnosis at the choice, mitigation when the option's last step passed, within the response time", () => {
+  it("the right fix: diagnosis at the choice, mitigation when the world's health first held (not when a step passed), within the response time", () => {
     const evs = events(
       [0, opened],
       [5, started("pods", "look")],
@@ -68,7 +68,7 @@ describe("summarizeDrill", () => {
       [101, started("healthy", "check")],
       [102, finished("healthy")],
     );
-    const s = summarizeDrill({ events: evs, runbook: RUNBOOK, scenario, health: { healthy: true, detail: "3/3 ready" }, endedAt: T0 + 110_000 });
+    const s = summarizeDrill({ events: evs, runbook: RUNBOOK, scenario, health: { healthy: true, detail: "3/3 ready" }, endedAt: T0 + 110_000, healthyAt: T0 + 100_000 });
     expect(s).toMatchObject({ healthy: true, walkComplete: true, timeToDiagnosisMs: 62_000, timeToMitigationMs: 100_000, skipped: 1, totalMs: 110_000, respondWithin: "15m", withinResponseTime: true });
     expect(s.hint).toBeUndefined();
     expect(s.skippedSteps).toEqual([{ step: "logs", reason: "seen enough" }]);
@@ -79,10 +79,12 @@ describe("summarizeDrill", () => {
     expect(text).toContain("total time          1m50s of 15m for medium (within the response time)");
   });
 
-  it("a wrong option: mitigation counts the option chosen, and the hint names the one that would have fixed it", () => {
+  it("a wrong option: no diagnosis or mitigation time for a broken outcome, and the hint names the option that would have fixed it", () => {
     const evs = events([0, opened], [30, { type: "option.chosen", phase: "fix", option: "restart" }], [31, started("restart", "fix")], [40, finished("restart")], [41, started("healthy", "check")], [42, finished("healthy", "failed")]);
-    const s = summarizeDrill({ events: evs, runbook: RUNBOOK, scenario, health: { healthy: false, detail: "0/3 ready; 3 CrashLoopBackOff" } });
-    expect(s).toMatchObject({ healthy: false, walkComplete: false, timeToDiagnosisMs: 30_000, timeToMitigationMs: 40_000, totalMs: 42_000 });
+    const s = summarizeDrill({ events: evs, runbook: RUNBOOK, scenario, health: { healthy: false, detail: "0/3 ready; 3 CrashLoopBackOff" }, healthyAt: T0 + 35_000 });
+    expect(s).toMatchObject({ healthy: false, walkComplete: false, totalMs: 42_000 });
+    expect(s.timeToDiagnosisMs).toBeUndefined();
+    expect(s.timeToMitigationMs).toBeUndefined();
     expect(s.hint).toBe("what would have fixed it: fix=undo (Roll back)");
     expect(renderDrillSummary(s).join("\n")).toContain("DRILL broken: STILL BROKEN — 0/3 ready; 3 CrashLoopBackOff");
   });
@@ -103,12 +105,20 @@ describe("summarizeDrill", () => {
 
   it("over the response time, a jump straight into the fix, and an outcome that drops the lists", () => {
     const evs = events([0, opened], [600, started("undo", "fix")]);
-    const s = summarizeDrill({ events: evs, runbook: RUNBOOK, scenario, health: { healthy: false, detail: "x" }, endedAt: T0 + 16 * 60_000 });
+    const s = summarizeDrill({ events: evs, runbook: RUNBOOK, scenario, health: { healthy: true, detail: "x" }, endedAt: T0 + 16 * 60_000 });
     expect(s.timeToDiagnosisMs).toBe(600_000);
     expect(s.withinResponseTime).toBe(false);
     const outcome = drillOutcome(s);
     expect(outcome).not.toHaveProperty("skippedSteps");
     expect(outcome).not.toHaveProperty("chosen");
     expect(renderDrillSummary(outcome).join("\n")).toContain("over the response time");
+  });
+
+  it("a runbook that marks its mitigation (a release runbook's rollback): diagnosis is timed from it, not from the release", () => {
+    const marked = { ...RUNBOOK, phases: [{ id: "release", kind: "remediate", title: "Release", steps: [{ id: "ship", title: "Ship", run: "true" }] }, ...RUNBOOK.phases.map((p) => (p.id === "fix" ? { ...p, mitigates: true } : p))] } as Runbook;
+    const evs = events([0, opened], [5, started("ship", "release")], [6, finished("ship")], [40, { type: "option.chosen", phase: "fix", option: "undo" }]);
+    const s = summarizeDrill({ events: evs, runbook: marked, scenario, health: { healthy: true, detail: "ok" }, healthyAt: T0 + 50_000 });
+    expect(s.timeToDiagnosisMs).toBe(40_000);
+    expect(s.timeToMitigationMs).toBe(50_000);
   });
 });

@@ -145,6 +145,14 @@ describe("decide: the walkthrough's rules, once for both drivers", () => {
     expect(phaseOutcomes(broken).at(-1)?.state).toBe("failed");
   });
 
+  it("a phase passed over by its condition is not needed, not a gap: no tick, no skip counted, a clean verdict", () => {
+    let s = apply(atFix(), { type: "step.skipped", step: "choose:fix", reason: "condition", condition: "step pods is passed (wanted found)" }, ...done("check", "verify"));
+    expect(phaseOutcomes(s).map((p) => `${p.id}:${p.state}`)).toEqual(["assess:done", "diagnose:done", "fix:not-needed", "verify:done"]);
+    expect(walkVerdict(s)).toMatchObject({ clean: true, skipped: [] });
+    s = apply(atFix(), { type: "step.skipped", step: "choose:fix", reason: "the operator said so" }, ...done("check", "verify"));
+    expect(walkVerdict(s)).toMatchObject({ clean: false, skipped: ["choose:fix"] });
+  });
+
   it("nothing is decided on a resolved incident", () => {
     const s = apply(start(), { type: "incident.resolved", rootCause: "x", actionItems: [] });
     expect(decide(s, { type: "run" }, console_)).toMatchObject({ type: "refuse" });

@@ -11,6 +11,7 @@ const facts = (over: Partial<ConditionFacts> = {}): ConditionFacts => ({
       : id === "pods"
         ? [{ status: "found", facts: { [factKey({ contains: "CrashLoopBackOff" })]: true } }]
         : [],
+  chosen: { diagnose: "pods" },
   ...over,
 });
 
@@ -31,6 +32,9 @@ describe("conditions", () => {
     [{ step: "later", status: "passed" }, false],
     [{ all: [{ severity: "high" }, { not: { input: "environment", equals: "staging" } }] }, true],
     [{ any: [{ severity: "low" }, { step: "deploy", status: "cancelled" }] }, false],
+    [{ chosen: "diagnose", equals: "pods" }, true],
+    [{ chosen: "diagnose", in: ["network", "storage"] }, false],
+    [{ chosen: "remediate" }, false],
   ])("%j holds: %s", (c, expected) => {
     expect(holds(c, facts())).toBe(expected);
   });
@@ -40,6 +44,7 @@ describe("conditions", () => {
     expect(explain({ step: "deploy", status: "failed" }, facts())).toBe("step deploy is passed, failed (wanted failed)");
     expect(explain({ step: "later", status: "passed" }, facts())).toBe("step later is not run (wanted passed)");
     expect(explain({ severity: "low" }, facts())).toBe("severity is high (not low)");
+    expect(explain({ chosen: "remediate", equals: "rollback" }, facts())).toBe("remediate chose nothing yet (wanted rollback)");
   });
 
   it("finds the output tests a runbook asks of a step, once each, and whether a condition reads steps", () => {

@@ -38,6 +38,10 @@ describe("input values are checked by type", () => {
   it("required values are required", () => {
     bad({ type: "string" }, "", "a value is required");
     ok({ type: "string", required: false }, "");
+    // An optional input left empty is "not given", not a malformed value of its type.
+    ok({ type: "url", required: false }, "");
+    ok({ type: "int", required: false }, "");
+    bad({ type: "url" }, "", "a value is required");
   });
   it("list: comma-separated or a list, each item checked, no repeats", () => {
     expect(checkInputValue({ type: "list" }, "curve, backtesting,scenario")).toEqual({ ok: true, value: ["curve", "backtesting", "scenario"] });

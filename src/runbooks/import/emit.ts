@@ -1,7 +1,8 @@
 /** Drafts to a handrail/v1 runbook and its YAML text, checked by the same loader `handrail validate` uses. */
 import { Document } from "yaml";
 import { loadRunbookText } from "../load.js";
-import type { Phase, PhaseOption, Runbook, Step } from "../schema.js";
+import type { Phase, PhaseKind, PhaseOption, Runbook, Step } from "../schema.js";
+import { outputCheck, outputText } from "./expected.js";
 import type { PhaseDraft } from "./phases.js";
 import type { StepDraft } from "./shell-steps.js";
 import { IdPool, shorten, slugify } from "./text.js";
@@ -13,15 +14,19 @@ const nonEmpty = (text: string | undefined, fallback: string): string => {
   return t === "" ? fallback : t;
 };
 
-function toStep(d: StepDraft, ids: IdPool, lines: Map<string, number>): Step {
+function toStep(d: StepDraft, ids: IdPool, lines: Map<string, number>, kind: PhaseKind | undefined): Step {
   const title = shorten(nonEmpty(d.title, "Step"), 120);
   const step: Step = { id: ids.take(slugify(title, "step")), title };
   lines.set(step.id, d.line);
-  if (d.description !== undefined && d.description.trim() !== "") step.description = d.description.trim();
+  const description = [d.description, d.expected ? outputText(d.expected) : undefined].filter((t): t is string => t !== undefined && t.trim() !== "").join("\n\n");
+  if (description !== "") step.description = description.trim();
   if (d.run !== undefined && d.run.trim() !== "") {
     step.run = d.run;
     if (d.interactive) step.interactive = true;
     if (d.risk) step.risk = d.risk;
+    // An interactive step's output goes to the terminal: nothing there to check.
+    const check = d.expected && !d.interactive ? outputCheck(d.expected, kind) : undefined;
+    if (check) step[check.field] = check.check;
   } else step.manual = nonEmpty(d.manual, title);
   return step;
 }
@@ -34,12 +39,13 @@ export function assembleRunbook(head: RunbookHead, drafts: readonly PhaseDraft[]
   for (const d of drafts) {
     const title = shorten(nonEmpty(d.title, "Steps"), 120);
     const phase: Phase = { id: phaseIds.take(slugify(title, "phase", 64)), kind: d.kind ?? "assess", title };
-    if (d.steps.length > 0) phase.steps = d.steps.map((s) => toStep(s, stepIds, lines));
+    if (d.steps.length > 0) phase.steps = d.steps.map((s) => toStep(s, stepIds, lines, d.kind));
     if (d.options.length > 0) {
       const optionIds = new IdPool();
       phase.options = d.options.map((o): PhaseOption => {
         const optTitle = shorten(nonEmpty(o.title, `Option ${o.n}`), 120);
-        return { id: optionIds.take(slugify(optTitle, slugify(`option ${o.n}`, "option"))), title: optTitle, steps: o.steps.map((s) => toStep(s, stepIds, lines)) };
+        const id = optionIds.take(slugify(optTitle, slugify(`option ${o.n}`, "option")));
+        return { id, title: optTitle, ...(o.description ? { description: o.description } : {}), steps: o.steps.map((s) => toStep(s, stepIds, lines, d.kind)) };
       });
     }
     if (phase.steps === undefined && phase.options === undefined) continue;

@@ -7,7 +7,9 @@ import type { Runbook } from "../schema.js";
 import { classifyBlock, firstWord } from "./commands.js";
 import { emitChecked, assembleRunbook, type RunbookHead } from "./emit.js";
 import { scanMarkdown, type Block } from "./markdown.js";
-import { PhaseMapper } from "./phases.js";
+import { EscalationCollector } from "./escalations.js";
+import { outputCheck } from "./expected.js";
+import { PhaseMapper, type PhaseDraft } from "./phases.js";
 import { documentAssignments, InputRegistry } from "./placeholders.js";
 import { buildSections } from "./sections.js";
 import { SeverityCollector } from "./severity.js";
@@ -80,6 +82,19 @@ function shellCommands(blocks: readonly Block[]): Array<{ text: string; line: nu
   return out;
 }
 
+/** Where each block of expected output went: a check of the step before it, or its description. */
+function noteOutputs(phases: readonly PhaseDraft[], summary: ImportSummary): void {
+  for (const phase of phases) {
+    for (const step of [...phase.steps, ...phase.options.flatMap((o) => o.steps)]) {
+      if (!step.expected || step.expected.inline) continue;
+      const check = step.run !== undefined && !step.interactive ? outputCheck(step.expected, phase.kind) : undefined;
+      const to = check ? `${check.field} of` : step.expected.kind === "example" ? "description (an example) of" : "description of";
+      const note = { line: step.expected.line, message: `output shown for a step → ${to} "${shorten(step.title, 50)}"` };
+      if (!summary.notes.some((n) => n.line === note.line && n.message === note.message)) summary.notes.push(note);
+    }
+  }
+}
+
 /** Import one markdown document. Never throws for any input text. */
 export function importMarkdown(text: string, opts: ImportOptions): ImportResult {
   const summary = emptySummary(opts.fileName);
@@ -92,8 +107,9 @@ export function importMarkdown(text: string, opts: ImportOptions): ImportResult 
   const commands = shellCommands(scanned.blocks);
   const registry = new InputRegistry(documentAssignments(commands));
   const severity = new SeverityCollector();
+  const escalations = new EscalationCollector();
   const meta: { owner?: string } = {};
-  const env = { registry, summary, severity, meta };
+  const env = { registry, summary, severity, escalations, meta };
   const outline = new PhaseMapper(env, root, title).run();
 
   const id = opts.id ?? runbookId(opts.fileName, h1?.text ?? fmTitle);
@@ -111,9 +127,11 @@ export function importMarkdown(text: string, opts: ImportOptions): ImportResult 
   if (tags.size > 0) head.tags = [...tags].slice(0, 8);
   if (outline.links.length > 0) head.links = outline.links;
   if (severity.size > 0) head.severities = severity.severities;
-  if (severity.escalations.length > 0) head.escalations = severity.escalations;
+  if (escalations.size > 0) head.escalations = escalations.escalations(severity.severities, summary.notes);
   const inputs = registry.specs();
   if (Object.keys(inputs).length > 0) head.inputs = inputs;
+
+  noteOutputs(outline.phases, summary);
 
   const stepLines = new Map<string, number>();
   const emitted = emitChecked(assembleRunbook(head, outline.phases, stepLines), head.source ?? opts.fileName, stepLines);

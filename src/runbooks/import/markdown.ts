@@ -2,6 +2,7 @@
  * A line-based markdown scanner: just the blocks a runbook is made of, each with its exact
  * 1-based line numbers. It never throws; anything it does not recognise is a paragraph.
  */
+import { outputLabel } from "./expected.js";
 
 export interface HeadingBlock {
   type: "heading";
@@ -82,12 +83,12 @@ function splitRow(line: string): string[] {
   return t.split(/(?<!\\)\|/).map((c) => c.replace(/\\\|/g, "|").trim());
 }
 
-/** A bold-only line ("**Symptoms:**", "**Option 1: Restart**") that reads as a heading. */
+/** A bold-only line ("**Symptoms:**", "**Option 1: Restart**") that reads as a heading; "**Expected Output:**" labels the block after it instead. */
 export function pseudoHeadingText(line: string): string | undefined {
   const m = /^\s{0,3}(?:\*\*|__)([^*_].*?)(?:\*\*|__)\s*:?\s*$/.exec(line);
   if (!m) return undefined;
   const text = m[1]!.trim().replace(/:$/, "").trim();
-  if (text === "" || text.length > 90 || /\*\*|__/.test(text) || WARNING.test(text)) return undefined;
+  if (text === "" || text.length > 90 || /\*\*|__/.test(text) || WARNING.test(text) || outputLabel(text) !== undefined) return undefined;
   return text;
 }
 

@@ -1,19 +1,19 @@
 /**
  * Sections to phases. A phase is made by a top-level section, or by a deeper one that names a
  * phase kind or holds commands of its own; other sections (prose, "Step 2: …", bold labels)
- * are steps of the phase above them. "Option 1 / 2", "Approach A / B" become options.
+ * are steps of the phase above them. "Option 1 / 2", "Approach A / B" headings become options,
+ * and so do the alternatives written in prose (alternatives.ts).
  */
 import type { PhaseKind } from "../schema.js";
+import { optionsWithin, splitAlternatives, type OptionDraft, type Segment } from "./alternatives.js";
 import { blockHasCommands, sectionSteps, type BuildEnv } from "./section-steps.js";
 import { deepBlocks, isGeneric, isIntro, isLinksTitle, isStepTitle, isToc, kindOf, optionTitle, type Section } from "./sections.js";
 import type { StepDraft } from "./shell-steps.js";
-import { cleanTitle, plainInline } from "./text.js";
+import { cleanTitle, plainInline, shorten } from "./text.js";
 
-export interface OptionDraft {
-  title: string;
-  n: string;
-  steps: StepDraft[];
-}
+const shortTitle = (title: string) => shorten(title, 40);
+
+export type { OptionDraft } from "./alternatives.js";
 export interface PhaseDraft {
   anchor: Section;
   title: string;
@@ -45,7 +45,10 @@ export class PhaseMapper {
   run(): Outline {
     const { steps, prose } = sectionSteps(this.root.blocks, this.docTitle, this.env);
     this.intro.push(...prose);
-    if (steps.length > 0) this.phaseFor(this.root).steps.push(...steps);
+    for (const seg of this.segments(steps)) {
+      if (seg.kind === "steps") this.phaseFor(this.root).steps.push(...seg.steps);
+      else this.phaseFor(this.root, undefined, true).options.push(...seg.options);
+    }
     this.children(this.root, this.root);
     this.resolveKinds();
     this.mergeLeadIns();
@@ -79,7 +82,9 @@ export class PhaseMapper {
     const cur = this.phases[this.phases.length - 1];
     if (cur && cur.anchor === anchor && (forOptions || cur.options.length === 0)) return cur;
     const continuation = this.phases.some((p) => p.anchor === anchor);
-    const title = continuation && via ? `${this.title(anchor)}: ${cleanTitle(via.title, 60)}` : this.title(anchor);
+    // Steps after a choice need a phase of their own (options come last in a phase).
+    const afterChoice = cur?.anchor === anchor && cur.options.length > 0 && !forOptions;
+    const title = continuation && via ? `${this.title(anchor)}: ${cleanTitle(via.title, 60)}` : afterChoice ? `${this.title(anchor)} (continued)` : this.title(anchor);
     const ancestors: Array<PhaseKind | undefined> = [];
     for (let p = anchor.parent; p && p !== this.root; p = p.parent) ancestors.push(kindOf(p.title));
     const phase: PhaseDraft = { anchor, title, kindHints: via?.pseudo && !isStepTitle(via.title) ? [kindOf(via.title), kindOf(anchor.title), ...ancestors] : [kindOf(anchor.title), via ? kindOf(via.title) : undefined, ...ancestors], steps: [], options: [] };
@@ -111,10 +116,26 @@ export class PhaseMapper {
     }
     const isAnchor = this.isAnchor(section);
     const home = isAnchor ? section : anchor;
-    const { steps, prose } = sectionSteps(section.blocks, title, this.env, isAnchor ? undefined : title);
+    // A heading right above a command titles it, unless it is only a word such as "Diagnosis".
+    const hint = isAnchor && isGeneric(section.title) ? undefined : title;
+    const { steps, prose } = sectionSteps(section.blocks, title, this.env, hint);
     const list = steps.length > 0 ? steps : prose.length > 0 ? [{ title, manual: prose.join("\n\n"), line: section.line }] : [];
-    if (list.length > 0) this.phaseFor(home, isAnchor ? undefined : section).steps.push(...list);
+    for (const seg of this.segments(list)) {
+      if (seg.kind === "steps") this.phaseFor(home, isAnchor ? undefined : section).steps.push(...seg.steps);
+      else this.phaseFor(home, undefined, true).options.push(...seg.options);
+    }
     this.children(section, home);
+  }
+
+  /** Steps and the choices written in prose among them, each choice noted in the summary. */
+  private segments(steps: StepDraft[]): Segment[] {
+    const segs = splitAlternatives(steps);
+    for (const seg of segs) if (seg.kind === "options") this.noteChoice(seg.line, seg.options);
+    return segs;
+  }
+
+  private noteChoice(line: number, options: readonly OptionDraft[]): void {
+    this.env.summary.notes.push({ line, message: `alternatives written in prose → ${options.length} options (${options.map((o) => `"${shortTitle(o.title)}"`).join(", ")})` });
   }
 
   private children(section: Section, home: Section): void {
@@ -134,8 +155,13 @@ export class PhaseMapper {
         const opt = kids[i]!;
         const { n, rest } = optionTitle(opt.title)!;
         const steps = this.collect(opt, rest || `Option ${n}`);
-        if (steps.length > 0) options.push({ title: rest || `Option ${n}`, n, steps });
-        else this.env.summary.notPlaced.push({ what: "option", line: opt.line, why: "nothing under it" });
+        if (steps.length === 0) this.env.summary.notPlaced.push({ what: "option", line: opt.line, why: "nothing under it" });
+        else {
+          // "# Or manual rollback" inside an option: one option per alternative.
+          const split = optionsWithin({ title: rest || `Option ${n}`, n, steps });
+          if (split.length > 1) this.noteChoice(split[1]!.steps.find((s) => s.alt)?.line ?? opt.line, split);
+          options.push(...split);
+        }
         i++;
       }
       i--;

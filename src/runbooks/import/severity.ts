@@ -1,9 +1,8 @@
-/** Severity levels and escalations from a severity table, "Severity 1 (Critical): …" lists, headings and `Severity: critical` fields. */
+/** Severity levels from a severity table, "Severity 1 (Critical): …" lists, headings and `Severity: critical` fields. */
 import { DEFAULT_RESPONSE_TIMES, DURATION_PATTERN, SEVERITIES, type Runbook, type Severity } from "../schema.js";
 import { plainInline, shorten } from "./text.js";
 
 type Policy = NonNullable<Runbook["severities"]>[Severity];
-type Escalation = NonNullable<Runbook["escalations"]>[number];
 
 const WORDS: Record<string, Severity> = {
   critical: "critical",
@@ -51,7 +50,6 @@ export function parseDuration(text: string): string | undefined {
 
 export class SeverityCollector {
   readonly severities: Partial<Record<Severity, Policy>> = {};
-  readonly escalations: Escalation[] = [];
 
   get size(): number {
     return Object.keys(this.severities).length;
@@ -127,20 +125,5 @@ export class SeverityCollector {
     const criteria = body.split("\n").map((l) => l.replace(/^\s*[-*]\s+/, "").trim()).find((l) => l !== "" && !/^respon/i.test(l));
     this.add(level.severity, { ...(respondWithin ? { respondWithin } : {}), ...(criteria ? { criteria } : {}), ...(level.label ? { label: level.label } : {}) });
     return true;
-  }
-
-  /** Rows such as "Production down > 15 min | Escalate to VP Engineering" become escalations. */
-  fromEscalationTable(rows: string[][]): number {
-    let added = 0;
-    for (const row of rows.slice(1)) {
-      const text = row.map((c) => plainInline(c)).join(" | ");
-      const to = /escalate\s+to\s+([^|]+?)\s*(?:\||$)/i.exec(text);
-      const after = parseDuration(/[>≥]|after|longer than|more than|over/i.test(text) ? text : "");
-      if (!to || !after) continue;
-      const reason = plainInline(row[0] ?? "");
-      this.escalations.push({ after, to: to[1]!.trim(), ...(reason ? { reason } : {}) });
-      added++;
-    }
-    return added;
   }
 }

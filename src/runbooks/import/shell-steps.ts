@@ -6,7 +6,9 @@
  */
 import type { Risk } from "../schema.js";
 import { scriptAssignments, scriptReferences } from "../script-vars.js";
+import { alternativeMark, type AltMark } from "./alternatives.js";
 import { commandRisk, firstWord, maxRisk, needsTerminal } from "./commands.js";
+import type { ExpectedOutput } from "./expected.js";
 import type { InputRegistry } from "./placeholders.js";
 import { splitShell, type ShellCommand } from "./shell-split.js";
 import type { ImportSummary } from "./summary.js";
@@ -20,6 +22,14 @@ export interface StepDraft {
   interactive?: boolean;
   risk?: Risk;
   line: number;
+  /** The first step of an alternative ("Option 2: …", "Alternatively, …", "# Or …"). */
+  alt?: AltMark;
+  /** Introduced by "In either case, …": it follows the alternatives rather than being one. */
+  afterAlternatives?: boolean;
+  /** The line of the code block the step came from: an implicit alternative is one block. */
+  block?: number;
+  /** Output the markdown shows for the step: an expectation where it is plain, else description. */
+  expected?: ExpectedOutput;
 }
 
 export interface ShellContext {
@@ -36,6 +46,18 @@ export function commandTitle(command: string): string {
     .replace(/\s*(?:\\|\|\||&&|\||;\s*(?:do|then)|\{|'\{|"\{)\s*$/, "")
     .trim();
   return shorten(first, 72) || "Run a command";
+}
+
+/** "curl …/api/health  # Grafana" → "Grafana": a one-line command's own comment names it. */
+export function trailingComment(script: string): string | undefined {
+  if (script.includes("\n")) return undefined;
+  const m = /^(.*?\S)\s+#\s*([A-Za-z][^#'"`$\\]{0,60})$/.exec(script);
+  if (!m) return undefined;
+  // A # inside quotes is no comment.
+  const before = m[1]!;
+  if ((before.split("'").length - 1) % 2 !== 0 || (before.split('"').length - 1) % 2 !== 0) return undefined;
+  const title = cleanTitle(m[2]!);
+  return title === "" ? undefined : title;
 }
 
 /** Commands that must share one shell, as index ranges [from, to] over `cmds`. */
@@ -93,7 +115,18 @@ export function shellBlockSteps(lines: readonly string[], firstLine: number, ctx
   const steps: StepDraft[] = [];
   const sshPrefix = new Map<string, string>();
   let pendingLead = lead;
+  // The hint titles the block's commands until one of them has a comment of its own.
+  let hintLive = hint !== undefined;
   const push = (step: StepDraft) => {
+    if (step.title !== "") hintLive = false;
+    // "# Or manual rollback": what follows in the block is an alternative to what came before.
+    const mark = alternativeMark(step.title || (step.manual ?? ""), step.line, "comment");
+    if (mark) {
+      step.alt = mark;
+      step.title = mark.title || (step.run !== undefined ? "" : step.title);
+    }
+    const trailing = step.title === "" && step.run !== undefined ? trailingComment(step.run) : undefined;
+    if (trailing !== undefined) step.title = hintLive ? `${hint}: ${trailing}` : trailing;
     if (steps.length === 0 && hint !== undefined && step.title === "") step.title = hint;
     if (pendingLead !== undefined && cleanTitle(pendingLead) === step.title) pendingLead = undefined;
     if (pendingLead !== undefined) {

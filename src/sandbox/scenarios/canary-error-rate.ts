@@ -1,16 +1,19 @@
 /**
  * canary-release drill: release v1.1.0's automation-service canary (3.0.1, FEATURE_BYPASS_LLM)
- * fails one in five echo requests. Once the operator starts it and reloads Kong with the release's
- * kong.yml (10 % to the canary), the metrics gate's error rate breaches 1 % and sends the walk to
- * the emergency rollback. It ends healthy only when the canary is out of Kong's ring: the full
- * rollback (down --remove-orphans stops it) or, in the console, kong.yml edited back to 100 % old
- * and Kong reloaded. The feature-flag option's `export` in a throwaway shell and its restart of the
+ * fails one in five echo requests while its echo-tool bypass is on. Once the operator starts it and
+ * reloads Kong with the release's kong.yml (10 % to the canary), the metrics gate's error rate
+ * breaches 1 % and sends the walk to the incident response. It ends healthy only when no request
+ * through Kong fails: the flag really off in the canary's container (docker-compose.canary.yml edited
+ * and the canary recreated: a restart keeps the environment it was created with, as compose does),
+ * the canary out of Kong's ring (the full rollback's down --remove-orphans, or kong.yml back to 100 %
+ * old and Kong reloaded). The seed's `sh -c 'export FEATURE_BYPASS_LLM=false'` and its restart of the
  * stable service change nothing, as they would not on a real host. Docker compose is the drill's
- * simulated host; git, curl, jq and the release scripts are real.
+ * simulated host; git, curl, jq, sed and the release scripts are real.
  */
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
+import { parse } from "yaml";
 import { CanaryTraffic, kongWeights, type Reply } from "./canary-traffic.js";
 import { CORE_SERVICES, GIT_IDENTITY, RELEASE, SERVICE_VERSION, writeCanaryRepo } from "./canary-repo.js";
 import { ComposeProject, type ServiceState } from "./compose-project.js";
@@ -65,8 +68,34 @@ function metrics(w: CanaryWorld, instance: "stable" | "canary"): { status: numbe
   return { status: 200, text: `# TYPE ai_requests_total counter\nai_requests_total{instance="${instance}"} ${t.requests}\n# TYPE ai_request_errors_total counter\nai_request_errors_total{instance="${instance}"} ${t.errors}\n` };
 }
 
+/** A service's environment as docker-compose.canary.yml defines it now (list or map form), as JSON. */
+function canaryConfig(dir: string, name: string): string {
+  const file = path.join(dir, CANARY_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new Error(`open ${file}: no such file or directory`);
+  }
+  const doc = parse(text) as { services?: Record<string, { environment?: string[] | Record<string, unknown> }> } | null;
+  const given = doc?.services?.[name]?.environment ?? [];
+  const env = Array.isArray(given) ? Object.fromEntries(given.map((kv) => [kv.split("=")[0]!, kv.slice(kv.indexOf("=") + 1)])) : Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)]));
+  return JSON.stringify(env);
+}
+
+/** The environment a container was created with (what `printenv` shows inside it). */
+function envOf(svc: ServiceState): Record<string, string> {
+  return svc.config === undefined ? {} : (JSON.parse(svc.config) as Record<string, string>);
+}
+
 function exec(svc: ServiceState, argv: string[]): HostReply | undefined {
   const [cmd, ...args] = argv;
+  if (cmd === "printenv") {
+    const env = envOf(svc);
+    if (args.length === 0) return { stdout: Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join("") };
+    const known = args.filter((k) => k in env);
+    return { stdout: known.map((k) => `${env[k]}\n`).join(""), exitCode: known.length === args.length ? 0 : 1 };
+  }
   if (svc.name === "postgres" && cmd === "psql") {
     const sql = args[args.indexOf("-c") + 1] ?? "";
     if (sql.includes("\\dt")) return { stdout: ["        List of relations", " Schema |    Name    | Type  |    Owner", "--------+------------+-------+-------------", ...["assets", "executions", "jobs", "users"].map((t) => ` public | ${t.padEnd(10)} | table | opsconductor`), "(4 rows)", ""].join("\n") };
@@ -95,7 +124,7 @@ export const canaryErrorRate: Scenario = {
     "already carries docker-compose.canary.yml and kong/kong.yml at 90/10. Walk the release; if the metrics gate fails, roll back within 5 minutes. " +
     "(Docker compose runs on the drill's simulated host; Prometheus, Kong and the services are the drill's, on 127.0.0.1.)",
   severity: "high",
-  remedy: { rollback: "full" },
+  remedy: { rollback: "feature-flag" },
   async setup(world) {
     // The hooks run only once the operator's commands arrive, after `w` below exists.
     const compose: ComposeProject = new ComposeProject(
@@ -126,14 +155,23 @@ export const canaryErrorRate: Scenario = {
               w.booting.delete(svc.name);
             });
           }
-          if (svc.name === CANARY) compose.log(CANARY, `${ts} INFO automation-service ${SERVICE_VERSION} starting (CANARY_INSTANCE=true, FEATURE_BYPASS_LLM=true)`);
-          if (svc.name === PIPELINE_CANARY) compose.log(PIPELINE_CANARY, `${ts} INFO ai-pipeline ${RELEASE} starting (PIPELINE_VERSION=${RELEASE})`);
+          if (svc.name === CANARY) compose.log(CANARY, `${ts} INFO automation-service ${SERVICE_VERSION} starting (CANARY_INSTANCE=${envOf(svc).CANARY_INSTANCE ?? "unset"}, FEATURE_BYPASS_LLM=${envOf(svc).FEATURE_BYPASS_LLM ?? "unset"})`);
+          if (svc.name === PIPELINE_CANARY) compose.log(PIPELINE_CANARY, `${ts} INFO ai-pipeline ${RELEASE} starting (PIPELINE_VERSION=${envOf(svc).PIPELINE_VERSION ?? "unset"}, FEATURE_BYPASS_LLM=${envOf(svc).FEATURE_BYPASS_LLM ?? "unset"})`);
         },
         exec,
         health: (svc) => (w.booting.has(svc.name) ? "health: starting" : "healthy"),
+        // The canaries' environment is what docker-compose.canary.yml says when compose creates them.
+        config: (svc) => (svc.file === CANARY_FILE ? canaryConfig(world.dir, svc.name) : undefined),
       },
     );
-    const traffic = new CanaryTraffic({ stable: STABLE, canary: CANARY, failEvery: 5, running: (s) => compose.services.get(s)?.running === true && !w.booting.has(s), onCanaryError: (line) => compose.log(CANARY, line) });
+    const traffic = new CanaryTraffic({
+      stable: STABLE,
+      canary: CANARY,
+      failEvery: 5,
+      running: (s) => compose.services.get(s)?.running === true && !w.booting.has(s),
+      bypass: () => envOf(compose.service(CANARY)).FEATURE_BYPASS_LLM === "true",
+      onCanaryError: (line) => compose.log(CANARY, line),
+    });
     const w: CanaryWorld = { compose, traffic, booting: new Set() };
     worlds.set(world, w);
     // Before the release: the stable stack runs and Kong sends everything to automation-service 3.0.0.
@@ -192,12 +230,13 @@ export const canaryErrorRate: Scenario = {
     const w = state(world);
     if (!w.compose.service("kong").running) return { healthy: false, detail: "kong is not running: no traffic reaches the automation service" };
     if (!w.traffic.canaryTookTraffic) return { healthy: false, detail: "the canary never took traffic through Kong: the release, and its incident, did not happen" };
-    // What users get now: requests through Kong as it routes at the end of the drill.
-    let errors = 0;
-    for (let i = 0; i < PROBES; i++) if (w.traffic.route(`tr-drill-health-${i}`).status !== 200) errors++;
+    // What users get through Kong as it routes, asked without serving (the drill watches health every
+    // second). A container still starting counts as in the ring: it joins once its health check passes.
+    const { errors, canary } = w.traffic.preview(PROBES, (s) => w.compose.services.get(s)?.running === true);
     const rate = `${((100 * errors) / PROBES).toFixed(1)}%`;
-    const canaryIn = w.compose.service(CANARY).running && (w.traffic.weights.get(CANARY) ?? 0) > 0;
-    if (errors === 0 && !canaryIn) return { healthy: true, detail: `error rate 0.0% through Kong over ${PROBES} requests; the canary is out of rotation` };
-    return { healthy: false, detail: `error rate ${rate} through Kong over ${PROBES} requests${canaryIn ? `; the canary still gets ${w.traffic.weights.get(CANARY)}% of traffic` : ""}` };
+    const weight = w.traffic.weights.get(CANARY) ?? 0;
+    const flag = envOf(w.compose.service(CANARY)).FEATURE_BYPASS_LLM ?? "unset";
+    const where = canary > 0 ? `the canary gets ${weight}% of traffic with FEATURE_BYPASS_LLM=${flag}` : "the canary is out of rotation";
+    return { healthy: errors === 0, detail: `error rate ${rate} through Kong over ${PROBES} requests; ${where}` };
   },
 };

@@ -86,18 +86,31 @@ function compose(services: string[], extra = ""): string {
   return `services:\n${services.map((s) => `  ${s}:\n    image: opsconductor/${s}:${s === "automation-service" ? "3.0.0" : "1.0.4"}\n    container_name: opsconductor-${s}\n`).join("")}${extra}`;
 }
 
+// The seed's docker-compose.canary.yml (build contexts replaced by the images the drill plays): the
+// echo-tool bypass is a flag in each canary's environment, turned on for the release.
 const CANARY_COMPOSE = `services:
   automation-service-canary:
     image: opsconductor/automation-service:${SERVICE_VERSION}
     container_name: opsconductor-automation-canary
-    ports: ["3013:3003"]
-    environment: { FEATURE_BYPASS_LLM: "true", CANARY_INSTANCE: "true", SERVICE_VERSION: "${SERVICE_VERSION}" }
-    healthcheck: { test: ["CMD", "curl", "-f", "http://localhost:3003/health"] }
+    environment:
+      - FEATURE_BYPASS_LLM=true  # Enable echo tool bypass
+      - CANARY_INSTANCE=true
+      - SERVICE_VERSION=${SERVICE_VERSION}
+    ports:
+      - "3013:3003"  # Different port for canary
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:3003/health"]
   ai-pipeline-canary:
     image: opsconductor/ai-pipeline:${RELEASE}
     container_name: opsconductor-ai-pipeline-canary
-    ports: ["8011:8001"]
-    environment: { PIPELINE_VERSION: "${RELEASE}" }
+    environment:
+      - FEATURE_BYPASS_LLM=true  # Enable echo tool bypass
+      - CANARY_INSTANCE=true
+      - PIPELINE_VERSION=${RELEASE}
+    ports:
+      - "8011:8001"  # Different port for canary
+    healthcheck:
+      test: ["CMD", "curl", "-f", "http://localhost:8001/health"]
 `;
 
 /** Write and commit the release repository in `dir`, with origin a bare repository beside it. */

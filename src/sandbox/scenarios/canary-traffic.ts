@@ -39,8 +39,10 @@ export interface TrafficOptions {
   canary: string;
   /** Whether a service's container runs now. */
   running(service: string): boolean;
-  /** Every `failEvery`-th request the canary serves fails (its echo-tool bypass returns nothing). */
+  /** Every `failEvery`-th request the canary serves fails while its echo-tool bypass is on (it returns nothing). */
   failEvery: number;
+  /** Whether the canary's container runs with the echo-tool bypass on (FEATURE_BYPASS_LLM=true); on when not given. */
+  bypass?(): boolean;
   /** A failed canary request, for its log. */
   onCanaryError?(line: string): void;
   now?: () => number;
@@ -60,19 +62,45 @@ export class CanaryTraffic {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Smooth weighted round robin over the targets that run and have weight. */
-  private pick(): string | undefined {
-    const live = [...this.weights].filter(([service, w]) => w > 0 && this.opts.running(service));
+  /** Smooth weighted round robin over the targets that run and have weight (on `current`, Kong's own state or a copy). */
+  private pick(current = this.current, running = this.opts.running): string | undefined {
+    const live = [...this.weights].filter(([service, w]) => w > 0 && running(service));
     if (live.length === 0) return undefined;
     const total = live.reduce((sum, [, w]) => sum + w, 0);
     let best: string | undefined;
     for (const [service, w] of live) {
-      const c = (this.current.get(service) ?? 0) + w;
-      this.current.set(service, c);
-      if (best === undefined || c > this.current.get(best)!) best = service;
+      const c = (current.get(service) ?? 0) + w;
+      current.set(service, c);
+      if (best === undefined || c > current.get(best)!) best = service;
     }
-    this.current.set(best!, this.current.get(best!)! - total);
+    current.set(best!, current.get(best!)! - total);
     return best;
+  }
+
+  /** Whether the canary's `n`-th request fails: every `failEvery`-th while the bypass is on. */
+  private canaryFails(n: number): boolean {
+    return (this.opts.bypass?.() ?? true) && n % this.opts.failEvery === 0;
+  }
+
+  /**
+   * What the next `n` requests through Kong would get, without serving them: nothing is recorded,
+   * logged or counted, so a health verdict asked at any time leaves the metrics as users made them.
+   * `running` may count a container still starting as in the ring, as it will be in a moment.
+   */
+  preview(n: number, running = this.opts.running): { errors: number; canary: number } {
+    const current = new Map(this.current);
+    let canaryCount = this.canaryCount;
+    let errors = 0;
+    let canary = 0;
+    for (let i = 0; i < n; i++) {
+      const target = this.pick(current, running);
+      if (target === undefined) errors++;
+      else if (target === this.opts.canary) {
+        canary++;
+        if (this.canaryFails(++canaryCount)) errors++;
+      }
+    }
+    return { errors, canary };
   }
 
   /** One /ai/execute request served by an instance directly (its own port, no Kong). */
@@ -83,7 +111,7 @@ export class CanaryTraffic {
     let seconds = 0.18;
     if (instance === "canary") {
       this.canaryCount++;
-      ok = this.canaryCount % this.opts.failEvery !== 0;
+      ok = !this.canaryFails(this.canaryCount);
       seconds = this.canaryCount % 10 === 0 ? 0.85 : 0.42;
     }
     this.served.push({ at: this.now(), instance, ok, seconds });

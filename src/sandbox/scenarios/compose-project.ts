@@ -25,6 +25,8 @@ export interface ServiceState extends Required<Omit<ServiceSpec, "ports" | "comm
   running: boolean;
   /** How many times its process was started, the first start included. */
   starts: number;
+  /** The configuration the container was created with (see ComposeHooks.config). */
+  config?: string;
   startedAt: number;
   logs: string[];
 }
@@ -38,6 +40,13 @@ export interface ComposeHooks {
   exec?(svc: ServiceState, argv: string[]): HostReply | undefined;
   /** The health shown in ps for a running service. */
   health?(svc: ServiceState): "healthy" | "unhealthy" | "health: starting" | undefined;
+  /**
+   * The service's configuration as its compose files define it now (e.g. its environment as JSON);
+   * undefined when the scenario does not model it. `up` records it on the container it creates and,
+   * as compose does, recreates a container whose configuration changed since; restart does not.
+   * A throw is compose's own error reading the files.
+   */
+  config?(svc: ServiceState): string | undefined;
 }
 
 export const DEFAULT_COMPOSE_FILE = "docker-compose.yml";
@@ -170,8 +179,28 @@ export class ComposeProject {
         return ok("", picked.filter((s) => s.running).map((s) => (this.stop(s), line(s, "Stopped"))).join(""));
       case "start":
         return ok("", picked.filter((s) => s.created && !s.running).map((s) => (this.start(s), line(s, "Started"))).join(""));
-      case "up":
-        return ok("", picked.map((s) => (s.running ? line(s, "Running") : (this.start(s), line(s, "Started")))).join(""));
+      case "up": {
+        let err = "";
+        for (const s of picked) {
+          let want: string | undefined;
+          try {
+            want = this.hooks.config?.(s);
+          } catch (e) {
+            return fail(e instanceof Error ? e.message : String(e));
+          }
+          // Compose recreates a container whose configuration changed (or on --force-recreate).
+          if (s.created && (flags.has("--force-recreate") || (want !== undefined && want !== s.config))) {
+            this.stop(s);
+            s.config = want;
+            this.start(s);
+            err += line(s, "Recreated") + line(s, "Started");
+            continue;
+          }
+          if (!s.created) s.config = want;
+          err += s.running ? line(s, "Running") : (this.start(s), line(s, "Started"));
+        }
+        return ok("", err);
+      }
       case "down": {
         // Like compose itself, down removes only the services of the files given; with
         // --remove-orphans also the project's containers that those files do not define.

@@ -11,6 +11,13 @@ const NAMESPACE = "shop";
 const SERVICE = "api";
 const GOOD = "shop/api:1.4.2";
 const REPLICAS = 3;
+/**
+ * Ten minutes into the incident a real rollout that makes no progress is past its deadline and
+ * `kubectl rollout status` fails at once; the drill's deadline is this short so that it fails within
+ * seconds too (after the briefing, or after a wrong option restarted the broken version) instead of
+ * waiting out a step's timeout. A rollback that progresses resets it, as in Kubernetes.
+ */
+const PROGRESS_DEADLINE_SECONDS = 10;
 
 function inputs(): Record<string, string> {
   return { service: SERVICE, namespace: NAMESPACE, other_service: "gateway" };
@@ -18,7 +25,7 @@ function inputs(): Record<string, string> {
 
 /** The service as it ran before the release, plus the gateway that depends on it. */
 function healthyShop(store: ClusterStore, strategy: "Recreate" | "RollingUpdate"): void {
-  store.createDeployment({ namespace: NAMESPACE, name: SERVICE, image: GOOD, replicas: REPLICAS, strategy: { type: strategy } });
+  store.createDeployment({ namespace: NAMESPACE, name: SERVICE, image: GOOD, replicas: REPLICAS, strategy: { type: strategy }, progressDeadlineSeconds: PROGRESS_DEADLINE_SECONDS });
   store.createDeployment({ namespace: NAMESPACE, name: "gateway", image: "shop/gateway:3.1.0", replicas: 1 });
   const settled = store.tickUntil(() => store.listPods(NAMESPACE).filter((p) => p.status.containerStatuses?.every((c) => c.ready) === true).length === REPLICAS + 1);
   if (!settled) throw new Error("the drill's starting cluster did not settle");

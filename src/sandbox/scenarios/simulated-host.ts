@@ -17,6 +17,8 @@ export interface HostCommand {
   tool: "docker" | "compose";
   argv: string[];
   cwd: string;
+  /** What `docker exec -i …` read from its stdin (a pipe, not a terminal), e.g. a dump fed to psql. */
+  stdin?: string;
 }
 
 export interface HostReply {
@@ -58,8 +60,19 @@ function dockerShim(url: string, tool: HostCommand["tool"]): string {
 // handrail drill: the simulated docker host (not a Docker CLI). It sends its arguments to the drill on 127.0.0.1.
 const argv = process.argv.slice(2);
 const compose = ${JSON.stringify(tool)} === "compose" || argv[0] === "compose";
-const body = JSON.stringify({ tool: compose ? "compose" : "docker", argv: ${JSON.stringify(tool)} === "docker" && compose ? argv.slice(1) : argv, cwd: process.cwd() });
-fetch(${JSON.stringify(`${url}/run`)}, { method: "POST", body, headers: { "content-type": "application/json" } })
+const args = ${JSON.stringify(tool)} === "docker" && compose ? argv.slice(1) : argv;
+// \`docker exec -i\` hands the container its stdin: read it (a pipe only; a terminal is never read).
+let interactive = false;
+for (let i = 1; !compose && args[0] === "exec" && i < args.length && args[i].startsWith("-"); i++) {
+  if (args[i] === "--interactive" || /^-[a-z]*i[a-z]*$/.test(args[i])) interactive = true;
+  if (["-e", "--env", "-u", "--user", "-w", "--workdir"].includes(args[i])) i++;
+}
+const stdin = interactive && !process.stdin.isTTY ? new Promise((resolve, reject) => {
+  const chunks = [];
+  process.stdin.on("data", (c) => chunks.push(c)).on("end", () => resolve(Buffer.concat(chunks).toString("utf8"))).on("error", reject);
+}) : Promise.resolve(undefined);
+stdin
+  .then((input) => fetch(${JSON.stringify(`${url}/run`)}, { method: "POST", body: JSON.stringify({ tool: compose ? "compose" : "docker", argv: args, cwd: process.cwd(), ...(input === undefined ? {} : { stdin: input }) }), headers: { "content-type": "application/json" } }))
   .then((r) => r.json())
   .then((r) => {
     if (r.stdout) process.stdout.write(r.stdout);
@@ -114,7 +127,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 function isCommand(v: unknown): v is HostCommand {
   const c = v as HostCommand;
-  return typeof c === "object" && c !== null && (c.tool === "docker" || c.tool === "compose") && Array.isArray(c.argv) && c.argv.every((a) => typeof a === "string") && typeof c.cwd === "string";
+  return typeof c === "object" && c !== null && (c.tool === "docker" || c.tool === "compose") && Array.isArray(c.argv) && c.argv.every((a) => typeof a === "string") && typeof c.cwd === "string" && (c.stdin === undefined || typeof c.stdin === "string");
 }
 
 /** Put the drill's docker, docker-compose, ssh and sleep first on the steps' PATH, answered by `opts.run`. */

@@ -1,14 +1,17 @@
 /**
  * deployment-failure drill: a staging deploy whose health check answers 500. Postgres was
  * restarted under the freshly deployed api, whose connection pool kept the dead connections;
- * /health stays 500 until the api process is restarted (the runbook's `restart` option, or the
- * rollback's down and up). Rolling a migration back breaks the schema the api needs; checking
- * dependencies or reading logs changes nothing. The staging server is the drill's simulated host.
+ * /health stays 500 until the api process is restarted (the runbook's `restart` or `restart-all`;
+ * the manual rollback's down and up restarts it too, though its own check fails: same image).
+ * Rolling a migration back breaks the schema the api needs; checking dependencies or reading logs
+ * changes nothing. The staging server is the drill's simulated host, its database answers psql
+ * as PostgreSQL would what reached it (psql.ts), so a command mangled by ssh shows.
  */
 import { writeFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { ComposeProject, type ServiceState } from "./compose-project.js";
+import { answerPsql, psqlTable } from "./psql.js";
 import type { HostReply } from "./simulated-host.js";
 import { startSimulatedHost } from "./simulated-host.js";
 import type { DrillHealth, DrillWorld, Scenario } from "./types.js";
@@ -82,10 +85,27 @@ function npm(s: StagingApi, script: string): HostReply {
     case "check:redis":
       return out("redis staging-redis:6379: PONG\n");
     case "check:external-services":
+    case "check:services":
       return out("payments-sandbox: 200 in 81 ms\nmailer: 200 in 42 ms\n");
     default:
       return { stderr: `npm ERR! Missing script: "${script}"\n`, exitCode: 1 };
   }
+}
+
+/** The staging database's answers to the SQL the runbook sends (psql.ts turns anything else into a syntax error). */
+function query(s: StagingApi, sql: string): string | undefined {
+  if (sql === "\\dt") return psqlTable(["Schema", "Name", "Type", "Owner"], ["invoices", "migrations", "orders"].map((t) => ["public", t, "table", "postgres"])).replace(/^/, "           List of relations\n");
+  if (/^SELECT \* FROM pg_stat_activity;?$/i.test(sql)) {
+    return psqlTable(["datid", "datname", "pid", "usename", "application_name", "state", "query"], [
+      ["16384", DB, "412", "azora", "azora-api", "idle", "COMMIT"],
+      ["16384", DB, "977", "postgres", "psql", "active", "SELECT * FROM pg_stat_activity;"],
+    ]);
+  }
+  const limit = /^SELECT \* FROM migrations ORDER BY executed_at DESC LIMIT (\d+);?$/i.exec(sql);
+  if (limit) return psqlTable(["id", "name", "status", "executed_at"], s.applied.map((m, i) => [String(i + 1), m, "completed", `${m.slice(0, 4)}-${m.slice(4, 6)}-${m.slice(6, 8)} 10:0${i}:00+00`]).reverse().slice(0, Number(limit[1])));
+  if (/^SELECT pg_size_pretty\(pg_database_size\(current_database\(\)\)\);?$/i.test(sql)) return psqlTable(["pg_size_pretty"], [["48 MB"]]);
+  if (/^SELECT 1;?$/i.test(sql)) return psqlTable(["?column?"], [["1"]]);
+  return undefined;
 }
 
 function exec(s: StagingApi) {
@@ -94,13 +114,7 @@ function exec(s: StagingApi) {
     if (svc.name === SERVICE && cmd === "npm" && args[0] === "run" && args[1]) return npm(s, args[1]);
     if (svc.name === SERVICE && cmd === "env") return { stdout: `NODE_ENV=staging\nDATABASE_URL=postgres://azora@staging-db:5432/${DB}\nDATABASE_POOL_SIZE=20\nREDIS_URL=redis://staging-redis:6379\n` };
     if (svc.name === "postgres" && cmd === "pg_isready") return { stdout: "/var/run/postgresql:5432 - accepting connections\n" };
-    if (svc.name === "postgres" && cmd === "psql") {
-      const sql = args[args.indexOf("-c") + 1] ?? "";
-      if (sql.includes("\\dt")) return { stdout: ` Schema |    Name    | Type  |  Owner\n--------+------------+-------+----------\n public | invoices   | table | postgres\n public | migrations | table | postgres\n public | orders     | table | postgres\n(3 rows)\n` };
-      if (sql.includes("pg_stat_activity")) return { stdout: " count\n-------\n     3\n(1 row)\n" };
-      if (sql.includes("migrations")) return { stdout: s.applied.map((m) => ` ${m} | completed`).join("\n") + `\n(${s.applied.length} rows)\n` };
-      return { stdout: "(0 rows)\n" };
-    }
+    if (svc.name === "postgres" && cmd === "psql") return answerPsql(args, (sql) => query(s, sql));
     if (svc.name === "redis" && cmd === "redis-cli") return { stdout: args[0]?.toLowerCase() === "ping" ? "PONG\n" : "# Stats\ntotal_connections_received:212\n" };
     return undefined;
   };

@@ -43,6 +43,8 @@ export interface Scenario {
   severity: Severity;
   /** The options (phase id → option id) that fix it: for tests and the summary after a wrong choice. */
   remedy: Record<string, string>;
+  /** Other choices that heal it too (`handrail test` does not count them as defects), each a partial phase → option map. */
+  alsoFixes?: Array<Record<string, string>>;
   /** What must be on the machine besides the simulated cluster (the drill list says when it is missing). */
   needs?: Array<"docker">;
   /** Build the broken world; resolves to the runbook inputs the scenario supplies (lists as arrays). */

@@ -95,4 +95,30 @@ describe("the simulated host", () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("the simulated docker host is gone");
   });
+
+  it("ssh hands the server's shell one string, as OpenSSH does: words split, quotes and backslashes removed, globs expanded there", async () => {
+    const d = (drill = await startDrill(hostScenario, { tickMs: 0 }));
+    await sh(d, 'ssh ops@box.drill -- touch one.txt two.txt');
+    // Unquoted for the remote side: the local shell's quoting is gone by the time the remote shell parses.
+    const raw = await sh(d, "ssh ops@box.drill -- printf '%s,' 'a b' '\\dt' '*.txt'");
+    expect(raw.stdout).toBe("a,b,dt,one.txt,two.txt,");
+    // Quoted for the remote side with printf %q: every argument arrives as it was written.
+    const quoted = await sh(d, `ssh ops@box.drill -- "$(printf '%q ' printf '%s,' 'a b' '\\dt' '*.txt')"`);
+    expect(quoted.stdout).toBe("a b,\\dt,*.txt,");
+    // A remote script on stdin (bash -s), its values as arguments.
+    const script = await sh(d, `ssh ops@box.drill -- bash -s -- "$(printf '%q ' 'x y' 'z')" <<'EOF'\nprintf '<%s>' "$@"\nEOF`);
+    expect(script.stdout).toBe("<x y><z>");
+  });
+
+  it("docker exec -i hands the container what it reads from a pipe; without -i nothing is read", async () => {
+    const d = (drill = await startDrill(hostScenario, { tickMs: 0 }));
+    seen.length = 0;
+    await sh(d, "docker compose up -d web");
+    await sh(d, "printf 'SELECT 1;\\n' | docker exec -i demo-web psql");
+    await sh(d, "printf 'ignored' | docker exec demo-web true");
+    expect(seen.slice(1).map((c) => [c.argv.join(" "), c.stdin])).toEqual([
+      ["exec -i demo-web psql", "SELECT 1;\n"],
+      ["exec demo-web true", undefined],
+    ]);
+  });
 });

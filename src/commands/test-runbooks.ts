@@ -1,0 +1,123 @@
+/**
+ * `handrail test [runbook…]`: every scenario of each runbook, with its documented fix and with
+ * every other option of the phases that remedy, walked headless against a fresh simulated world.
+ * The documented fix must heal, the others must not (unless declared), verification must never
+ * pass on a broken world, and no step may error. Runs in parallel, up to the cores available.
+ */
+import { execa } from "execa";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import path from "node:path";
+import { UsageError } from "../errors.js";
+import type { IncidentEvent } from "../incident/events.js";
+import { choicesFor, judgeRun, type RunFinding, type TestChoice } from "../incident/test-verdict.js";
+import { formatDuration, parseDuration } from "../runbooks/duration.js";
+import type { Runbook } from "../runbooks/schema.js";
+import { findScenario, scenarios } from "../sandbox/scenarios/index.js";
+import type { Scenario } from "../sandbox/scenarios/types.js";
+import { openLibrary, type CommandContext } from "./context.js";
+import { junitXml } from "./test-junit.js";
+
+export interface TestOptions {
+  json?: boolean;
+  junit?: string;
+  jobs?: string;
+  /** How long one run may take before it is stopped and reported (a duration, default 3m). */
+  timeout?: string;
+  /** Only these scenarios (ids), e.g. to test one incident while writing its runbook. */
+  scenario?: string[];
+}
+
+export interface TestRun {
+  runbook: string;
+  scenario: string;
+  choice: TestChoice;
+  finding: RunFinding;
+  ms: number;
+}
+
+/** One headless drill through this very binary, in a directory of its own; its incident file judged. */
+async function runOne(ctx: CommandContext, runbook: Runbook, scenario: Scenario, choice: TestChoice, timeoutMs: number): Promise<TestRun> {
+  const dir = mkdtempSync(path.join(tmpdir(), "handrail-test-run-"));
+  const t0 = Date.now();
+  try {
+    const args = [process.argv[1]!, ...(ctx.options.runbooks ?? []).flatMap((d) => ["--runbooks", path.resolve(ctx.cwd, d)]), "--incidents", path.join(dir, "incidents"), "run", runbook.id, "--drill", scenario.id, "--yes", "--keep-going", ...Object.entries(choice.options).flatMap(([p, o]) => ["--option", `${p}=${o}`])];
+    // A run past its time is stopped (SIGTERM: the running step is cancelled and recorded) and reported as such.
+    const r = await execa(process.execPath, args, { cwd: dir, reject: false, env: { ...ctx.env, HOME: dir }, timeout: timeoutMs, killSignal: "SIGTERM", forceKillAfterDelay: 10_000 });
+    const store = path.join(dir, "incidents", "drills");
+    const name = (() => {
+      try {
+        return readdirSync(store).find((f) => f.endsWith(".jsonl"));
+      } catch {
+        return undefined;
+      }
+    })();
+    const events = name ? (readFileSync(path.join(store, name), "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as IncidentEvent)) : [];
+    const finding = judgeRun(runbook, events, choice);
+    if (events.length === 0) finding.problems.unshift(`the run did not start (exit ${r.exitCode ?? "?"}): ${r.stderr.trim().split("\n").slice(-2).join(" ")}`);
+    else if (r.timedOut) {
+      const last = events.filter((e) => e.type === "step.started").at(-1);
+      finding.problems.unshift(`the walk did not end within ${formatDuration(timeoutMs)}${last && "step" in last ? ` (it was at ${last.step})` : ""}`);
+    }
+    return { runbook: runbook.id, scenario: scenario.id, choice, finding: { ...finding, ok: finding.problems.length === 0 }, ms: Date.now() - t0 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Run jobs with at most `limit` at once, results in the order given. */
+async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i]!);
+  });
+  await Promise.all(lanes);
+  return out;
+}
+
+export async function testCommand(ctx: CommandContext, refs: string[], opts: TestOptions): Promise<number> {
+  const jobs = opts.jobs !== undefined ? Number(opts.jobs) : availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${opts.jobs}: expected a whole number of at least 1`);
+  const timeoutMs = parseDuration(opts.timeout ?? "3m");
+  if (timeoutMs === undefined || timeoutMs < 1000) throw new UsageError(`--timeout ${opts.timeout}: expected a duration of at least 1s, such as 90s or 3m`);
+  const lib = await openLibrary(ctx, (line) => process.stderr.write(`${line}\n`));
+  const byId = new Map(lib.entries.map((e) => [e.runbook.id, e.runbook]));
+  for (const ref of refs) if (!byId.has(ref)) throw new UsageError(`no runbook with id "${ref}" on the search path`, "List them with: handrail list");
+  const wanted = refs.length > 0 ? refs : [...byId.keys()];
+  for (const id of opts.scenario ?? []) findScenario(id);
+  const plans: Array<{ runbook: Runbook; scenario: Scenario; choice: TestChoice }> = [];
+  const untested: string[] = [];
+  for (const id of wanted) {
+    const runbook = byId.get(id)!;
+    const mine = scenarios.filter((s) => s.runbook === id && (opts.scenario === undefined || opts.scenario.includes(s.id)));
+    if (mine.length === 0) untested.push(id);
+    for (const scenario of mine) for (const choice of choicesFor(runbook, scenario.severity, scenario)) plans.push({ runbook, scenario, choice });
+  }
+  for (const id of untested) process.stderr.write(`${id}: no scenario drills it (nothing to test)\n`);
+  if (plans.length === 0) {
+    process.stderr.write("handrail test: no runbook with a scenario was tested\n");
+    return 1;
+  }
+  process.stderr.write(`${plans.length} runs (${new Set(plans.map((p) => p.scenario.id)).size} scenarios), ${Math.min(jobs, plans.length)} at a time\n`);
+  const runs = await pool(plans, jobs, (p) => runOne(ctx, p.runbook, p.scenario, p.choice, timeoutMs));
+  if (opts.junit) writeFileSync(path.resolve(ctx.cwd, opts.junit), junitXml(runs));
+  const failed = runs.filter((r) => !r.finding.ok);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ runs, passed: runs.length - failed.length, failed: failed.length }, null, 2)}\n`);
+  else process.stdout.write(`${table(runs)}\n${runs.length - failed.length} passed, ${failed.length} failed\n`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+/** scenario × choice → expected, outcome, verify, time, and what was wrong. */
+function table(runs: readonly TestRun[]): string {
+  const rows = runs.map((r) => [r.finding.ok ? "ok" : "FAIL", r.scenario, r.choice.label, `${r.choice.expect} → ${r.finding.outcome}`, r.finding.verify.map((v) => (v.passed ? `${v.phase} passed (${v.green.length})` : `${v.phase} failed (${v.red.length} of ${v.red.length + v.green.length})`)).join(", ") || "not reached", `${(r.ms / 1000).toFixed(1)}s`]);
+  const head = ["", "scenario", "choice", "expected → outcome", "verify", "time"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const out = [line(head)];
+  for (const [i, row] of rows.entries()) {
+    out.push(line(row));
+    for (const p of runs[i]!.finding.problems) out.push(`      ${p}`);
+  }
+  return out.join("\n");
+}
