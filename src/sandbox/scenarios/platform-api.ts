@@ -62,9 +62,12 @@ async function readBody(req: IncomingMessage): Promise<Json | undefined> {
 }
 
 /** Failure rate (%) and regression (%) as the monitoring stack would see them: driven by failing pods. */
-function performanceOf(p: ParticipantState): { failure_rate: number; performance_regression: number; p95_latency_ms: number } {
+function performanceOf(p: ParticipantState): { failure_rate: number | null; performance_regression: number | null; p95_latency_ms: number | null } {
   const pods = p.pods;
-  if (p.healthy || pods === 0) return { failure_rate: 0.4, performance_regression: 1.8, p95_latency_ms: 142 };
+  // Nothing runs (scaled to 0, deployment gone): no request was served, so nothing was measured. No data
+  // is null, never the healthy figures: a gate reading it (jq -e) must fail, not pass a service that is down.
+  if (pods === 0 || p.desired === 0) return { failure_rate: null, performance_regression: null, p95_latency_ms: null };
+  if (p.healthy) return { failure_rate: 0.4, performance_regression: 1.8, p95_latency_ms: 142 };
   const share = p.failing / pods;
   return { failure_rate: Math.round(share * 1000) / 10, performance_regression: Math.round(12 + share * 400) / 10 + 20, p95_latency_ms: 2400 };
 }

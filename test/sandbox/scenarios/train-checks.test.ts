@@ -19,6 +19,7 @@ import { PlatformApi } from "../../../src/sandbox/scenarios/platform-api.js";
 import { trainApi, trainBacktestingCrash } from "../../../src/sandbox/scenarios/train-backtesting-crash.js";
 import { TRAIN_NAMESPACE, TRAIN_PARTICIPANTS, TRAIN_QUALITY } from "../../../src/sandbox/scenarios/train-catalog.js";
 import { shippedRunbook } from "../../helpers/drill-incident.js";
+import { waitForStore } from "../harness.js";
 
 const runbook = await shippedRunbook("release-train");
 const stepOf = (id: string): Step => {
@@ -130,5 +131,25 @@ describe("the release-train runbook's checks against the drill's world", () => {
       for (const id of ["after-pods", "after-health", "after-rolled-back", "after-failure-rate", "after-performance"]) expect((await run(id, p)).status, `${id}[${p}]`).toBe("passed");
     }
     expect((await d.health()).healthy).toBe(true);
+  });
+
+  it("a participant scaled to 0 serves nothing: rollout status calls it rolled out, but no check after the decision passes it", async () => {
+    expect((await sh('kubectl scale deployment/curve -n "$namespace" --replicas=0 && kubectl rollout status deployment/curve -n "$namespace" --timeout=30s')).exitCode).toBe(0);
+    await waitForStore(d.world.kube.store, () => d.world.kube.store.podsOf(TRAIN_NAMESPACE, "curve").length === 0, "curve without pods");
+    const rolledBack = await run("after-rolled-back", "curve");
+    expect(rolledBack.status).toBe("failed");
+    expect(rolledBack.text).toContain("NOT serving: curve has 0 of 0 replicas ready");
+    expect(rolledBack.text).not.toContain("rolled back: ");
+    expect((await run("after-fixed", "curve")).status).toBe("failed");
+    expect((await run("verify-version", "curve")).status).toBe("failed");
+    expect((await run("after-pods", "curve")).status).toBe("failed");
+    expect((await run("after-health", "curve")).status).toBe("failed");
+    // No traffic is no measurement: the monitoring answers null, never the healthy figures, and the gates fail.
+    expect(await run("after-failure-rate", "curve")).toMatchObject({ status: "failed", text: "null" });
+    expect(await run("after-performance", "curve")).toMatchObject({ status: "failed", text: "null" });
+    expect((await d.health()).healthy).toBe(false);
+    // Scaled back, the same checks pass again.
+    expect((await sh('kubectl scale deployment/curve -n "$namespace" --replicas=3 && kubectl rollout status deployment/curve -n "$namespace" --timeout=60s')).exitCode).toBe(0);
+    for (const id of ["after-pods", "after-health", "after-rolled-back", "after-failure-rate", "after-performance"]) expect((await run(id, "curve")).status, id).toBe("passed");
   });
 });
