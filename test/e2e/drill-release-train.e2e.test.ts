@@ -3,9 +3,10 @@
  * train-backtesting-crash --yes --option train-decision=…`): backtesting fails its rollout, the walk
  * reaches the failure assessment and the train decision; rolling back through the platform's
  * rollback API heals it, holding leaves it broken and the verification after the decision fails. Two
- * test worlds of the same train, walked with `run --kubeconfig` against the simulated cluster: a
- * train where no participant fails runs no rollback step with --yes and completes, and with the
- * platform's rollback service down the kubectl fallback rolls the train back.
+ * worlds of the same train, walked with `run --kubeconfig` against the simulated cluster: a train
+ * where no participant fails runs no rollback step with --yes (the rollback pre-chosen with --option
+ * or not) and completes, and with the platform's rollback service down (the drill
+ * train-rollback-service-down) the kubectl fallback rolls the train back.
  */
 import { execa } from "execa";
 import { readdirSync, readFileSync } from "node:fs";
@@ -25,6 +26,7 @@ const noCluster = (dir: string) => ({ HOME: dir, KUBECONFIG: path.join(dir, "no-
 /** Phases a train where nothing failed never walks, and the rollback's own steps. */
 const FAILURE_PHASES = ["failure-assessment", "train-decision", "rollback-fallback", "decision-verification", "rollback-documentation"];
 
+const startedSteps = (events: readonly IncidentEvent[]) => events.flatMap((e) => (e.type === "step.started" ? [e.step] : []));
 const skippedBy = (events: readonly IncidentEvent[], reason: string) => events.flatMap((e) => (e.type === "step.skipped" && e.reason === reason ? [e.step] : []));
 const statusOf = (events: readonly IncidentEvent[], key: string) => (events.find((e) => e.type === "step.finished" && e.step === key) as EventOf<"step.finished"> | undefined)?.status;
 const outputOf = (events: readonly IncidentEvent[], key: string) =>
@@ -124,8 +126,9 @@ async function runAgainst(scenario: Scenario, extra: string[]) {
 }
 
 describe("handrail run release-train against test worlds of the same train", () => {
-  it("a train where no participant fails: --yes with no --option completes it, and no step of the failure path or the rollback runs", async () => {
-    const { d, r, events, api } = await runAgainst(trainCleanRelease, []);
+  it("a train where no participant fails: --yes, even with the rollback pre-chosen, completes it, and no step of the failure path or the rollback runs", async () => {
+    // The scripted run that once rolled back a successful train: --yes, and the rollback chosen in advance.
+    const { d, r, events, api } = await runAgainst(trainCleanRelease, ["--option", "train-decision=rollback"]);
     expect(r.exitCode, `${r.stdout}\n${r.stderr}`.slice(-3000)).toBe(1); // only the platform scripts' steps fail (not here): see below
     const failed = events.flatMap((e) => (e.type === "step.finished" && e.status !== "passed" ? [`${e.step}: ${e.status}`] : []));
     expect(failed).toEqual(["validate-train: failed", "rollback-options: failed"]);
@@ -149,6 +152,22 @@ describe("handrail run release-train against test worlds of the same train", () 
     expect(api.trains.get("Q4-curve-upgrade")?.history).toEqual(["planning", "staging", "executing", "verifying", "completed"]);
     expect(api.rollbacks.size).toBe(0);
     expect(await d.health()).toMatchObject({ healthy: true, detail: "every participant released, all pods ready (curve 2.0.0, backtesting 2.0.0, scenario 2.0.0); train status completed" });
+  }, 120_000);
+
+  it("the operator decides: on a train none of whose checks failed, a rollback reason offers the decision, and the rollback takes every participant back with that reason", async () => {
+    const reason = "user acceptance: backtests disagree with the 1.x results";
+    const { d, events, api } = await runAgainst(trainCleanRelease, ["--set", `rollback_reason=${reason}`, "--option", "train-decision=rollback"]);
+    // Everything the release checks passed; the decision came from the operator's reason alone.
+    for (const p of PARTICIPANTS) expect([statusOf(events, `release-rollout[${p}]`), statusOf(events, `verify-version[${p}]`)]).toEqual(["passed", "passed"]);
+    expect(events.filter((e) => e.type === "option.chosen")).toMatchObject([{ phase: "train-decision", option: "rollback" }]);
+    expect(outputOf(events, "rollback-reason")).toContain(`reason (given): ${reason}`);
+    expect(api.rollbacks.get("Q4-curve-upgrade")?.record).toMatchObject({ reason, status: "completed" });
+    expect(api.rollbacks.get("Q4-curve-upgrade")?.record.participants.map((p) => `${p.name} ${p.state}`)).toEqual(["scenario rolled_back", "backtesting rolled_back", "curve rolled_back"]);
+    for (const p of PARTICIPANTS) expect(statusOf(events, `after-rolled-back[${p}]`), p).toBe("passed");
+    expect(api.trains.get("Q4-curve-upgrade")?.status).toBe("rolled_back");
+    // Not completed: a rolled-back train is not a released one.
+    expect(startedSteps(events)).not.toContain("mark-completed");
+    expect(await d.health()).toMatchObject({ healthy: false, detail: "train Q4-curve-upgrade was rolled back although no participant failed: scenario → backtesting → curve" });
   }, 120_000);
 
   it("with the platform's rollback service down the trigger fails and the kubectl fallback rolls the train back in reverse order", async () => {
