@@ -8,9 +8,10 @@
  * failing participant alone, stays broken. The registry holds each participant's current release
  * and its 2.0.0 build, nothing newer, so a fix forward has no build to release.
  *
- * Two variants of the same world serve tests and are not in the drill list: a clean release (no
- * participant fails: the train must complete without a rollback step), and the crash with the
- * platform's rollback service down (the runbook must fall back to kubectl).
+ * Two variants of the same world: the crash with the platform's rollback service down (a drill of its
+ * own: the runbook must fall back to kubectl, and `handrail test` walks that fallback), and a clean
+ * release (a test world, not in the drill list: no participant fails, so the train must complete
+ * without a step of the failure path, even in a scripted run that pre-chose the rollback).
  */
 import type { ChangeEvent, Deployment } from "../types.js";
 import type { ClusterStore } from "../store.js";
@@ -189,7 +190,7 @@ export const trainCleanRelease: Scenario = trainScenario({
   remedy: {},
 });
 
-/** Test world (not a drill): backtesting crash-loops and the platform's rollback service is down. */
+/** Drill: backtesting crash-loops and the platform's rollback service is down (503), so the rollback goes through the kubectl fallback. */
 export const trainRollbackServiceDown: Scenario = trainScenario({
   id: "train-rollback-service-down",
   title: `Release train ${SEED_TRAIN}: backtesting 2.0.0 crash-loops, the rollback service is down`,
