@@ -17,3 +17,15 @@ await build({
   chunkNames: "[name]-[hash]",
 });
 chmodSync("dist/handrail.js", 0o755);
+// recheck and what it requires, as one CommonJS file src/runbooks/patterns.ts requires when it runs from dist/.
+await build({
+  entryPoints: ["node_modules/recheck/lib/main.js"],
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  outfile: "dist/vendor/recheck.cjs",
+  // Only the synckit backend resolves its worker file; patterns.ts uses the pure one.
+  logOverride: { "require-resolve-not-external": "silent" },
+  logLevel: "warning",
+});

@@ -12,15 +12,19 @@ export function bundleOptions(define = {}) {
     format: "esm",
     target: "node20",
     jsx: "automatic",
-    sourcemap: "linked",
+    // Source maps only when asked for (HANDRAIL_SOURCEMAPS=1): they were 5.3 MB of an 8.5 MB package.
+    sourcemap: process.env.HANDRAIL_SOURCEMAPS === "1" ? "linked" : false,
     logLevel: "warning",
+    minifyWhitespace: true,
+    minifySyntax: true,
     define: { "process.env.NODE_ENV": '"production"', ...define },
     alias: { "react-devtools-core": path.join(root, "scripts/devtools-stub.mjs") },
-    // client-node is ~15 MB of JavaScript and only needed by k8s steps: left to node_modules and
-    // imported lazily, so start-up never parses it (ENVIRONMENT.md: load client-node lazily).
-    // nodemailer likewise: only an email notification loads it; recheck (3 MB) only a runbook
-    // pattern with a repeated group (src/runbooks/patterns.ts).
-    external: ["@kubernetes/client-node", "nodemailer", "recheck"],
+    // Everything is bundled, so an install is dist/ alone (no node_modules to fetch). client-node (14 MB
+    // of JavaScript, only for k8s steps and the cluster panel) and nodemailer (only an email) are imported
+    // lazily and land in chunks of their own that start-up never parses (ENVIRONMENT.md: load client-node
+    // lazily). recheck is required synchronously by validation, so scripts/build.mjs builds it apart into
+    // dist/vendor/recheck.cjs (its pure-JS backend; the native and Java backends it would install are not used).
+    external: ["recheck"],
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __handrailRequire } from 'node:module';\nconst require = __handrailRequire(import.meta.url);",
     },

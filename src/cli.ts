@@ -42,8 +42,9 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--incidents <dir>", "the incident store (default ./incidents, or HANDRAIL_INCIDENTS)")
     .option("--kubeconfig <file>", "the kubeconfig every kubectl step and Kubernetes call uses")
     .option("--context <name>", "the kubeconfig context to use")
-    .option("--namespace <name>", "the default namespace for kubectl steps")
+    .option("-n, --namespace <name>", "the default namespace for kubectl steps")
     .showSuggestionAfterError(true)
+    .helpCommand("help [command]", "help for a command, as `handrail help run`")
     .allowExcessArguments(true)
     .addHelpText("after", EXAMPLES)
     .exitOverride();
@@ -52,7 +53,8 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .command("list")
     .description("list the runbooks on the search path")
     .option("--json", "print JSON")
-    .action(async (opts: { json?: boolean }, cmd: Command) => (await import("./commands/list.js")).listCommand(ctxFor(cmd), opts));
+    .option("--ids", "the ids alone, one a line (for scripts and shell completion)")
+    .action(async (opts: { json?: boolean; ids?: boolean }, cmd: Command) => (await import("./commands/list.js")).listCommand(ctxFor(cmd), opts));
 
   program
     .command("validate")
@@ -111,9 +113,9 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
 
   program
     .command("report")
-    .description("the incident report (Markdown, or --format json)")
+    .description("the incident report (Markdown, or --format json | html)")
     .argument("<incident>", "incident id or file")
-    .option("--format <format>", "markdown | json", "markdown")
+    .option("--format <format>", "markdown | json | html (one self-contained file)", "markdown")
     .option("-o, --output <file>", "write to FILE instead of standard output")
     .action(async (ref: string, opts: { format?: string; output?: string }, cmd: Command) => (await import("./commands/incidents.js")).reportCommand(ctxFor(cmd), ref, opts));
 
@@ -122,9 +124,10 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .description("close an incident with its root cause and action items")
     .argument("<incident>", "incident id or file")
     .option("--root-cause <text>", "what caused it")
-    .option("--action-item <text>", "a follow-up (repeatable)", collect)
+    .option("--impact <text>", "who or what was hurt, and for how long")
+    .option("--action-item <text>", 'a follow-up, optionally "… @owner YYYY-MM-DD" (repeatable)', collect)
     .option("--force-unlock", "take the incident's lock even from a handrail that looks alive (recorded in the incident)")
-    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[]; forceUnlock?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
+    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[]; impact?: string; forceUnlock?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
 
   program
     .command("incidents")
@@ -151,6 +154,14 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--scenario <id>", "only this scenario (repeat for several)", (v: string, acc: string[] = []) => [...acc, v])
     .action(async (refs: string[], opts: { json?: boolean; junit?: string; jobs?: string; timeout?: string; scenario?: string[] }, cmd: Command) => {
       exitCodeOverride = await (await import("./commands/test-runbooks.js")).testCommand(ctxFor(cmd), refs, opts);
+    });
+
+  program
+    .command("completion")
+    .description("shell completion, generated from these commands: source <(handrail completion bash)")
+    .argument("<shell>", "bash | zsh | fish")
+    .action(async (shell: string) => {
+      process.stdout.write((await import("./commands/completion.js")).completionScript(program, shell));
     });
 
   program

@@ -8,6 +8,7 @@ import { prepareKube, privateKubeDir } from "../executors/kubeconfig.js";
 import { allSteps } from "../runbooks/walk.js";
 import { App } from "../ui/app.js";
 import { glyphsFor } from "../ui/glyphs.js";
+import { osc52 } from "../console/clipboard.js";
 import { createConsoleStore, type IncidentCard, type RunbookCard } from "../ui/store.js";
 import { openLibrary, findRunbook, type CommandContext } from "./context.js";
 import { incidentsDir } from "./incident-files.js";
@@ -114,6 +115,12 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     locate: (file) => resumeTarget(ctx, file),
     listIncidents,
     exit: () => ink.app?.unmount(),
+    clipboard: (text) => {
+      const seq = osc52(text);
+      if (seq === undefined) return false;
+      process.stdout.write(seq);
+      return true;
+    },
     // Put the screen away, let the step have the terminal, then draw the screen again.
     handOver: (run) =>
       new Promise<void>((resolve) => {

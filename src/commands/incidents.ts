@@ -8,7 +8,9 @@ import { IncidentFileError, IncidentLog, readIncidentFile, type ReadResult } fro
 import { MASK, Redactor } from "../incident/redact.js";
 import { replay } from "../incident/machine.js";
 import { Notifier } from "../incident/notifier.js";
-import { buildReport, renderMarkdown, type IncidentReport } from "../incident/report.js";
+import { buildReport, renderHtml, renderMarkdown, type IncidentReport } from "../incident/report.js";
+import { parseActionItem } from "../incident/action-items.js";
+import { operatorName } from "../incident/identity.js";
 import { inputToEnv } from "../runbooks/inputs.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { loadNotifySettings } from "./notify-config.js";
@@ -35,23 +37,15 @@ function reportOf(file: string): { report: IncidentReport; problems: string[] } 
     for (const p of problems) process.stderr.write(`damage: ${p}\n`);
     throw new UsageError(`${file}: no report can be built, its incident.opened event is lost (${problems.length} problem(s), listed above)`);
   }
-  return { report: buildReport(read.events, read.damaged.length), problems };
-}
-
-/** The report's Markdown with the file's damage, line by line, right after the summary. */
-function withIntegrity(md: string, problems: readonly string[]): string {
-  if (problems.length === 0) return md;
-  const section = ["## Integrity of the incident file", "", ...problems.map((p) => `- ${p}`), "", ""].join("\n");
-  const at = md.indexOf("\n## ", md.indexOf("## Summary") + 1);
-  return at === -1 ? `${md}\n${section}` : `${md.slice(0, at + 1)}${section}${md.slice(at + 1)}`;
+  return { report: buildReport(read.events, { damagedLines: read.damaged.length, integrity: problems }), problems };
 }
 
 export function reportCommand(ctx: CommandContext, ref: string, opts: { format?: string; output?: string }): void {
   const format = opts.format ?? "markdown";
-  if (format !== "markdown" && format !== "md" && format !== "json") throw new UsageError(`--format ${format}: expected markdown | json`);
+  if (format !== "markdown" && format !== "md" && format !== "json" && format !== "html") throw new UsageError(`--format ${format}: expected markdown | json | html`);
   const { report, problems } = reportOf(findIncident(ctx, ref));
   if (problems.length > 0) process.stderr.write(`warning: ${problems.length} problem(s) in the incident file, listed in the report (${problems[0]}${problems.length > 1 ? ", ..." : ""})\n`);
-  const text = format === "json" ? `${JSON.stringify(problems.length > 0 ? { ...report, integrity: problems } : report, null, 2)}\n` : withIntegrity(renderMarkdown(report), problems);
+  const text = format === "json" ? `${JSON.stringify(report, null, 2)}\n` : format === "html" ? renderHtml(report) : renderMarkdown(report);
   if (opts.output) {
     try {
       writeFileSync(path.resolve(ctx.cwd, opts.output), text, { mode: 0o600 });
@@ -62,8 +56,19 @@ export function reportCommand(ctx: CommandContext, ref: string, opts: { format?:
   } else process.stdout.write(text);
 }
 
-export async function resolveCommand(ctx: CommandContext, ref: string, opts: { rootCause?: string; actionItem?: string[]; forceUnlock?: boolean }): Promise<void> {
-  if (!opts.rootCause || opts.rootCause.trim() === "") throw new UsageError("--root-cause TEXT is required", 'e.g. handrail resolve INCIDENT --root-cause "bad image tag" --action-item "pin image digests"');
+export interface ResolveOptions {
+  rootCause?: string;
+  actionItem?: string[];
+  impact?: string;
+  forceUnlock?: boolean;
+}
+
+export async function resolveCommand(ctx: CommandContext, ref: string, opts: ResolveOptions): Promise<void> {
+  if (!opts.rootCause || opts.rootCause.trim() === "") throw new UsageError("--root-cause TEXT is required", 'e.g. handrail resolve INCIDENT --root-cause "bad image tag" --action-item "pin image digests @alice 2026-12-20"');
+  for (const item of opts.actionItem ?? []) {
+    const parsed = parseActionItem(item);
+    if (!parsed.ok) throw new UsageError(`--action-item "${item}": ${parsed.problem}`, 'an action item is "text", optionally followed by @owner and a due date: --action-item "pin image digests @alice 2026-12-20"');
+  }
   const file = findIncident(ctx, ref);
   const settings = loadNotifySettings(ctx.env);
   let log: IncidentLog;
@@ -86,7 +91,8 @@ export async function resolveCommand(ctx: CommandContext, ref: string, opts: { r
   let redact = new Redactor();
   let notifier: Notifier | undefined;
   try {
-    const resolved = log.append({ type: "incident.resolved", rootCause: redact.text(opts.rootCause), actionItems: (opts.actionItem ?? []).map((a) => redact.text(a)) });
+    const impact = opts.impact?.trim() ? { impact: redact.text(opts.impact) } : {};
+    const resolved = log.append({ type: "incident.resolved", rootCause: redact.text(opts.rootCause), actionItems: (opts.actionItem ?? []).map((a) => redact.text(a)), ...impact, actor: operatorName(ctx.env) });
     events.push(resolved);
     // What was paged is resolved too. The runbook may be gone from the search path: the file knows enough.
     // reopen refused a file whose first event is not incident.opened.

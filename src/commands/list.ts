@@ -6,6 +6,8 @@ import { openLibrary, type CommandContext } from "./context.js";
 
 export interface ListOptions {
   json?: boolean;
+  /** The ids alone, one a line (scripts, shell completion). */
+  ids?: boolean;
 }
 
 export function countSteps(runbook: Runbook): number {
@@ -19,6 +21,10 @@ export function table(rows: string[][]): string {
 
 export async function listCommand(ctx: CommandContext, opts: ListOptions): Promise<void> {
   const lib = await openLibrary(ctx, (line) => process.stderr.write(`${line}\n`));
+  if (opts.ids) {
+    process.stdout.write(lib.entries.map((e) => `${e.runbook.id}\n`).join(""));
+    return;
+  }
   if (opts.json) {
     const rows = lib.entries.map(({ runbook, file, origin }) => ({
       id: runbook.id,

@@ -17,6 +17,7 @@ import { findScenario, scenarios } from "../sandbox/scenarios/index.js";
 import type { Scenario } from "../sandbox/scenarios/types.js";
 import { openLibrary, type CommandContext } from "./context.js";
 import { junitXml } from "./test-junit.js";
+import { table as columns } from "../util/table.js";
 
 export interface TestOptions {
   json?: boolean;
@@ -53,7 +54,16 @@ async function runOne(ctx: CommandContext, runbook: Runbook, scenario: Scenario,
       }
     })();
     const events = name ? (readFileSync(path.join(store, name), "utf8").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as IncidentEvent)) : [];
+    const said = `${r.stdout}\n${r.stderr}`;
+    // The option this run varies does not apply where the walk meets the choice (its when:): nothing to judge.
+    const refused = /(\S+) has no option (\S+) now \(([^)]*)\)/.exec(said);
+    if (refused && choice.expect === "broken" && choice.label === `${refused[1]}=${refused[2]}`) {
+      return { runbook: runbook.id, scenario: scenario.id, choice, finding: { ok: true, problems: [], notes: [`not offered when the walk got there (offered: ${refused[3]})`], outcome: "not offered", verify: [] }, ms: Date.now() - t0 };
+    }
     const finding = judgeRun(runbook, events, choice);
+    if (refused) finding.problems.unshift(`the documented fix's ${refused[1]}=${refused[2]} is not offered when the walk gets there (offered: ${refused[3]})`);
+    const needs = /phase (\S+) needs a choice: --option \S+=<([^>]*)>/.exec(said);
+    if (needs) finding.problems.unshift(`the walk needs a choice at phase ${needs[1]} (${needs[2]}): name it in the scenario's fixes`);
     if (events.length === 0) finding.problems.unshift(`the run did not start (exit ${r.exitCode ?? "?"}): ${r.stderr.trim().split("\n").slice(-2).join(" ")}`);
     else if (r.timedOut) {
       const last = events.filter((e) => e.type === "step.started").at(-1);
@@ -104,7 +114,10 @@ export async function testCommand(ctx: CommandContext, refs: string[], opts: Tes
   if (opts.junit) writeFileSync(path.resolve(ctx.cwd, opts.junit), junitXml(runs));
   const failed = runs.filter((r) => !r.finding.ok);
   if (opts.json) process.stdout.write(`${JSON.stringify({ runs, passed: runs.length - failed.length, failed: failed.length }, null, 2)}\n`);
-  else process.stdout.write(`${table(runs)}\n${runs.length - failed.length} passed, ${failed.length} failed\n`);
+  else {
+    const skipped = runs.filter((r) => r.finding.outcome === "not offered").length;
+    process.stdout.write(`${table(runs)}\n${runs.length - failed.length} passed, ${failed.length} failed${skipped ? ` (${skipped} of the passed: a choice not offered when the walk got there)` : ""}\n`);
+  }
   return failed.length > 0 ? 1 : 0;
 }
 
@@ -112,12 +125,12 @@ export async function testCommand(ctx: CommandContext, refs: string[], opts: Tes
 function table(runs: readonly TestRun[]): string {
   const rows = runs.map((r) => [r.finding.ok ? "ok" : "FAIL", r.scenario, r.choice.label, `${r.choice.expect} → ${r.finding.outcome}`, r.finding.verify.map((v) => (v.passed ? `${v.phase} passed (${v.green.length})` : `${v.phase} failed (${v.red.length} of ${v.red.length + v.green.length})`)).join(", ") || "not reached", `${(r.ms / 1000).toFixed(1)}s`]);
   const head = ["", "scenario", "choice", "expected → outcome", "verify", "time"];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  const out = [line(head)];
-  for (const [i, row] of rows.entries()) {
-    out.push(line(row));
+  const lines = columns([head, ...rows]);
+  const out = [lines[0]!];
+  for (const [i, row] of lines.slice(1).entries()) {
+    out.push(row);
     for (const p of runs[i]!.finding.problems) out.push(`      ${p}`);
+    if (runs[i]!.finding.outcome === "not offered") for (const n of runs[i]!.finding.notes) out.push(`      ${n}`);
   }
   return out.join("\n");
 }

@@ -23,5 +23,7 @@ export interface ControllerDeps {
   exit: () => void;
   /** Give the terminal to an interactive step (the screen is put away and drawn again after). */
   handOver?: (run: () => Promise<void>) => Promise<void>;
+  /** Write to the terminal's clipboard (OSC 52); false when the text is too long for it. */
+  clipboard?: (text: string) => boolean;
   drills?: DrillLauncher;
 }

@@ -224,6 +224,13 @@ export class Controller implements ConsoleController {
     this.guard((s) => s.note(text, this.live.runningKey));
   }
 
+  copy(text: string, what: string): void {
+    const first = text.split("\n")[0]!;
+    const shown = `${first.length > 60 ? `${first.slice(0, 60)}…` : first}${text.includes("\n") ? " …" : ""}`;
+    if (!this.deps.clipboard?.(text)) return this.flash(`too long for the terminal's clipboard: select it on the card instead (${shown})`, "error");
+    this.flash(`copied ${what}: ${shown} (OSC 52: a terminal that ignores it leaves it to selecting it here)`);
+  }
+
   /** Show or hide the live pods of the incident's service (its `service` input). */
   togglePanel(): void {
     const problem = this.panel.toggle(this.session?.state.inputs, this.world.kube);

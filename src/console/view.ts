@@ -9,6 +9,7 @@ import { flatten, type PlannedStep } from "../incident/plan.js";
 import { offered, recommendedNow, runsBecause } from "../incident/gates.js";
 import { clock } from "../incident/policy.js";
 import { stepKind } from "../runbooks/schema.js";
+import { substitute } from "../runbooks/template.js";
 import type { Banner, ConsoleView, CurrentView, PhaseView } from "../ui/store.js";
 
 export type WalkView = Pick<ConsoleView, "current" | "phases" | "banners" | "clock">;
@@ -34,6 +35,8 @@ function stepView(state: IncidentState, item: PlannedStep, action: ReturnType<ty
     ...(action.type === "step" ? { retry: action.retry } : action.type === "halted" ? { status: action.status, retry: true } : {}),
     ...(item.optionId ? { optionPhase: item.phaseId } : {}),
   };
+  const links = [...(step.links ?? []), ...(state.runbook.links ?? [])].map((l) => ({ title: l.title, url: shown.redact(substitute(l.url, shown.vars)) }));
+  if (links.length > 0) current.links = links;
   const because = runsBecause(state, item);
   if (because) current.because = because;
   const last = state.steps[item.key]?.last;

@@ -88,6 +88,8 @@ export async function prepareKube(sel: KubeSelection, privateDir: string): Promi
     if (current === undefined && typeof doc["current-context"] === "string" && doc["current-context"] !== "") current = doc["current-context"];
   }
   if (read.length === 0) {
+    // A context asked for by name must exist, as kubectl says ("context was not found"), kubeconfig or not.
+    if (sel.context !== undefined) return { ok: false, message: `--context: no context named "${sel.context}": no kubeconfig was found (looked for ${files.join(", ") || "none"})`, hint: "Pass --kubeconfig FILE or set KUBECONFIG to the file that defines it." };
     // No kubeconfig at all: kubectl steps will say so themselves (and get a diagnosis).
     return { ok: true, target: sel.namespace ? { namespace: sel.namespace } : {}, files: [], ...(sel.namespace ? { chosenNamespace: sel.namespace } : {}) };
   }

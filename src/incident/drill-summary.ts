@@ -100,6 +100,24 @@ export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
     }
   }
 
+  // After a broken outcome, what the walk left behind: steps skipped by hand, steps that did not pass.
+  const missed: string[] = [];
+  if (!health.healthy) {
+    // Only where it matters: the phases that remedy and the verification; a team script absent from the drill is not news.
+    const phaseOf = new Map(flatten(state.plan).filter((i) => i.kind === "step").map((i) => [i.key, i.phaseId]));
+    const kindOf = new Map(runbook.phases.map((p) => [p.id, p.kind]));
+    const relevant = (key: string) => {
+      const phase = phaseOf.get(key);
+      return phase !== undefined && (remediate(phase) || kindOf.get(phase) === "verify");
+    };
+    const last = new Map<string, string>();
+    for (const e of events) {
+      if (e.type === "step.finished") last.set(e.step, e.diagnosis?.code === "missing-requirement" ? "not here" : e.status);
+      else if (e.type === "step.skipped" && e.reason !== "condition") last.set(e.step, "skipped");
+    }
+    for (const [step, status] of last) if (relevant(step) && status !== "passed" && status !== "found" && status !== "not here") missed.push(`${step} (${status})`);
+  }
+
   return {
     scenario: scenario.id,
     healthy: health.healthy,
@@ -113,6 +131,7 @@ export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
     respondWithin: within,
     withinResponseTime: totalMs <= withinMs,
     ...(hint ? { hint } : {}),
+    ...(missed.length > 0 ? { missed } : {}),
     skippedSteps: [...skippedSteps].map(([step, reason]) => ({ step, reason })),
     chosen,
   };
@@ -131,10 +150,11 @@ export function renderDrillSummary(s: DrillOutcome & { skippedSteps?: DrillSumma
     `DRILL ${s.scenario}: ${s.healthy ? "HEALTHY" : "STILL BROKEN"} — ${s.detail}`,
     `  walk                ${s.walkComplete ? "complete" : "not finished"}`,
     `  time to diagnosis   ${when(s.timeToDiagnosisMs, "a fix chosen", "no fix chosen")}`,
-    `  time to mitigation  ${when(s.timeToMitigationMs, "the first remediation fully applied", "no remediation fully applied")}`,
+    `  time to mitigation  ${when(s.timeToMitigationMs, "the scenario first healthy", "the scenario never healthy")}`,
     `  steps skipped       ${s.skipped}${s.skippedSteps?.length ? `: ${s.skippedSteps.map((x) => `${x.step} (${x.reason})`).join(", ")}` : ""}`,
     `  total time          ${formatDuration(s.totalMs)} of ${s.respondWithin}${severity ? ` for ${severity}` : ""} (${s.withinResponseTime ? "within" : "over"} the response time)`,
   ];
   if (s.hint) lines.push(`  ${s.hint}`);
+  if (s.missed?.length) lines.push(`  skipped or not passed on the way: ${s.missed.slice(0, 8).join(", ")}${s.missed.length > 8 ? `, … (${s.missed.length - 8} more)` : ""}`);
   return lines;
 }

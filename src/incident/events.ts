@@ -1,6 +1,7 @@
 /** The incident file's events (DESIGN.md): one JSON object a line, `seq` without gaps, `ts` in UTC. */
 import type { Diagnosis, ExpectOutcome, StepStatus, Stream } from "../executors/types.js";
 import type { NotifyChannel, Severity, StepKind } from "../runbooks/schema.js";
+import type { RunbookOutline } from "./outline.js";
 
 export interface StepOutputFile {
   /** Relative to the incident file's directory. */
@@ -37,6 +38,10 @@ export type IncidentEventBody =
       kube?: { context?: string; namespace?: string; server?: string };
       user?: string;
       host?: string;
+      /** Who opened it: the operator's name (HANDRAIL_OPERATOR), else user@host. Absent in files written before it was recorded. */
+      actor?: string;
+      /** The runbook's phases, options and steps with their titles, kinds and response times: the report reads titles from here, not ids. */
+      outline?: RunbookOutline;
       version: string;
     }
   /** A secret's value is never written: `value` holds the mask, and the value lives in the process that was given it. */
@@ -47,7 +52,8 @@ export type IncidentEventBody =
   /** `jump: true` when the operator moved the walk to this phase out of order. */
   | { type: "phase.entered"; phase: string; jump?: boolean }
   | { type: "option.chosen"; phase: string; option: string; by?: string }
-  | { type: "step.started"; step: string; phase: string; option?: string; item?: string; kind: StepKind; command?: string; attempt: number; edited?: boolean; risk?: string }
+  /** `original`: the runbook's command as displayed, when the operator edited it (`command` is what ran). */
+  | { type: "step.started"; step: string; phase: string; option?: string; item?: string; kind: StepKind; command?: string; attempt: number; edited?: boolean; risk?: string; original?: string }
   | { type: "step.output"; step: string; stream: Stream; lines: string[]; skipped?: number }
   /** A run step's process group, written as soon as it exists, so a resume after a crash can find what it left running. */
   | { type: "step.process"; step: string; pgid: number; startTime?: number; bootId?: string }
@@ -77,15 +83,16 @@ export type IncidentEventBody =
   | { type: "note.added"; text: string; step?: string }
   | { type: "sla.breached"; severity: Severity; respondWithin: string; dueAt: string }
   | { type: "escalation.raised"; key: string; to: string; reason?: string; after: string; severity: Severity }
-  | { type: "escalation.acknowledged"; key: string }
+  | { type: "escalation.acknowledged"; key: string; actor?: string }
   /** Delivered; `ref` is what the provider gave back (issue URL, dedup key, message id). A dry run records the payload it would have sent. */
   | ({ type: "notify.sent"; ref?: string; dryRun?: boolean; payload?: string } & NotifyFacts)
   | ({ type: "notify.failed"; reason: string } & NotifyFacts)
   /** `runbookChanged`: the runbook differed from the one opened on, and the operator went on with it. */
-  | { type: "incident.resumed"; interrupted: string[]; pid: number; runbookChanged?: { file: string; sha256: string } }
+  | { type: "incident.resumed"; interrupted: string[]; pid: number; runbookChanged?: { file: string; sha256: string }; actor?: string }
   /** The operator took the lock (--force-unlock) from a handrail that did not look dead: `previous` held it. */
   | { type: "lock.forced"; previous: { pid: number; host: string; start?: string }; pid: number }
-  | { type: "incident.resolved"; rootCause: string; actionItems: string[] }
+  /** `actionItems` as typed ("text @owner 2026-12-20": owner and due date read by action-items.ts); `impact`: who or what was hurt, and how long. */
+  | { type: "incident.resolved"; rootCause: string; actionItems: string[]; impact?: string; actor?: string }
   /** How a drill ended: the scenario's health check and the summary's figures (src/incident/drill-summary.ts). */
   | ({ type: "drill.finished" } & DrillOutcome);
 
@@ -104,6 +111,8 @@ export interface DrillOutcome {
   withinResponseTime: boolean;
   /** What would have fixed it, after a wrong choice (or a fix left unfinished). */
   hint?: string;
+  /** After a broken outcome: the steps of the walk that were skipped by the operator or did not pass, with how. */
+  missed?: string[];
 }
 
 export type IncidentEvent = IncidentEventBody & { seq: number; ts: string };

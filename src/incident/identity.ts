@@ -1,6 +1,6 @@
 /** Who and which: incident ids, and the operator's user name. */
 import { randomBytes } from "node:crypto";
-import { userInfo } from "node:os";
+import { hostname, userInfo } from "node:os";
 
 /** `2026-11-24-0312-deployment-failure-3fa9`: sortable, readable, unique enough per store. */
 export function newIncidentId(runbookId: string, now = new Date()): string {
@@ -15,4 +15,11 @@ export function safeUser(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Who is acting, as every event that records a person says it: HANDRAIL_OPERATOR when set, else user@host. */
+export function operatorName(env: Readonly<Record<string, string | undefined>>): string {
+  const named = env.HANDRAIL_OPERATOR?.trim();
+  if (named) return named;
+  return `${safeUser() ?? "unknown"}@${hostname()}`;
 }

@@ -17,6 +17,8 @@ export interface OpenOptions {
   scenario?: string;
   dryRun: boolean;
   kube?: { context?: string; namespace?: string; server?: string };
+  /** Who opens it; default HANDRAIL_OPERATOR, else user@host. */
+  actor?: string;
 }
 
 export interface ResumeOptions {
@@ -26,6 +28,8 @@ export interface ResumeOptions {
   runbookChanged?: { file: string; sha256: string };
   /** Take the lock even from a handrail that looks alive (--force-unlock; recorded as lock.forced). */
   forceUnlock?: boolean;
+  /** Who resumes it; default HANDRAIL_OPERATOR, else user@host. */
+  actor?: string;
 }
 
 /** Where a step runs. */

@@ -18,7 +18,8 @@ import { initialState, interruptedSteps, reduce, type IncidentState } from "./ma
 import type { PlannedStep } from "./plan.js";
 import { duePolicyEvents } from "./policy.js";
 import { MASK, Redactor } from "./redact.js";
-import { newIncidentId, safeUser } from "./identity.js";
+import { newIncidentId, operatorName, safeUser } from "./identity.js";
+import { outlineOf } from "./outline.js";
 import { finishedEvent } from "./step-finished.js";
 import type { OpenOptions, ResumeOptions, RunStepOptions, StepRun, StepWorld } from "./session-types.js";
 import { StepRecorder } from "./step-recorder.js";
@@ -36,6 +37,8 @@ export class IncidentSession {
   private dispatching = false;
   /** Secret values given in this process (never in the file). */
   private secretInputs: Record<string, string> = {};
+  /** Who drives this session: recorded on the events that name a person (opened, resumed, acknowledged, resolved). */
+  private actor = "";
 
   private constructor(
     readonly log: IncidentLog,
@@ -52,6 +55,7 @@ export class IncidentSession {
     const id = newIncidentId(opts.runbook.id);
     const log = IncidentLog.create(opts.dir, id);
     const session = new IncidentSession(log, opts.runbook);
+    session.actor = opts.actor ?? operatorName(process.env);
     const version = typeof HANDRAIL_VERSION === "string" ? HANDRAIL_VERSION : "0.0.0-dev";
     const specs = opts.runbook.inputs ?? {};
     // Secret values are masked from the very first event on.
@@ -67,6 +71,8 @@ export class IncidentSession {
       ...(opts.kube ? { kube: opts.kube } : {}),
       user: safeUser(),
       host: hostname(),
+      actor: session.actor,
+      outline: outlineOf(opts.runbook),
       version,
     });
     for (const [name, value] of Object.entries(opts.inputs)) {
@@ -82,7 +88,8 @@ export class IncidentSession {
     const session = new IncidentSession(log, runbook, read.events);
     const interrupted = interruptedSteps(session.state);
     for (const [name, value] of Object.entries(opts.secrets ?? {})) session.setSecret(name, value);
-    session.record({ type: "incident.resumed", interrupted, pid: process.pid, ...(opts.runbookChanged ? { runbookChanged: opts.runbookChanged } : {}) });
+    session.actor = opts.actor ?? operatorName(process.env);
+    session.record({ type: "incident.resumed", interrupted, pid: process.pid, ...(opts.runbookChanged ? { runbookChanged: opts.runbookChanged } : {}), actor: session.actor });
     return { session, read, interrupted };
   }
 
@@ -177,7 +184,7 @@ export class IncidentSession {
       kind: stepKind(step),
       command,
       attempt,
-      ...(edited ? { edited: true } : {}),
+      ...(edited ? { edited: true, original: displayCommand(item.step, this.shown(item.item)) } : {}),
       ...(step.risk ? { risk: step.risk } : {}),
     });
     const recorder = new StepRecorder(this.log, item.key, attempt, this.redactor);
@@ -193,7 +200,7 @@ export class IncidentSession {
     const result = await execute(step, ctx, { ...(opts.signal ? { signal: opts.signal } : {}), onEvent });
     const output = recorder.finish(result.output.lines);
     opts.beforeFinish?.(result);
-    this.record(finishedEvent(item.key, result, output, this.redactor, step.notify !== undefined, tests));
+    this.record(finishedEvent(item.key, result, output, this.redactor, step.notify !== undefined, tests, item.step.evidence === true || item.step.found !== undefined));
     return { result, command };
   }
 
@@ -242,10 +249,10 @@ export class IncidentSession {
   }
 
   acknowledge(key: string): void {
-    this.record({ type: "escalation.acknowledged", key });
+    this.record({ type: "escalation.acknowledged", key, actor: this.actor });
   }
-  resolve(rootCause: string, actionItems: string[]): void {
-    this.record({ type: "incident.resolved", rootCause: this.redactor.text(rootCause), actionItems: actionItems.map((a) => this.redactor.text(a)) });
+  resolve(rootCause: string, actionItems: string[], impact?: string): void {
+    this.record({ type: "incident.resolved", rootCause: this.redactor.text(rootCause), actionItems: actionItems.map((a) => this.redactor.text(a)), ...(impact?.trim() ? { impact: this.redactor.text(impact) } : {}), actor: this.actor });
   }
 
   close(): void {

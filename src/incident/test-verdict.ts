@@ -29,17 +29,18 @@ function remedyingPhases(runbook: Runbook) {
   return runbook.phases.filter((p) => p.options && (declared ? p.mitigates === true : p.kind === "remediate"));
 }
 
-/** The documented fix, then each other option of each remedying phase (the rest of the fix kept as it is). */
+/**
+ * The documented fix, then each other option of each remedying phase the fix names (the rest of the
+ * fix kept as it is; every remedying phase when the fix names none). A choice phase the fix says
+ * nothing of is left to the walk: when only one option applies there it is taken, when several do
+ * the run stops and says the scenario must name it.
+ */
 export function choicesFor(runbook: Runbook, severity: Parameters<typeof optionsFor>[1], scenario: ScenarioPlan): TestChoice[] {
-  // A choice phase the fix says nothing of (a diagnosis path) takes the runbook's recommended option, else its first.
-  const base: Record<string, string> = {};
-  for (const phase of runbook.phases) {
-    const options = optionsFor(phase, severity);
-    if (options.length === 0) continue;
-    base[phase.id] = scenario.remedy[phase.id] ?? (options.find((o) => o.recommended === true) ?? options[0]!).id;
-  }
+  const base: Record<string, string> = { ...scenario.remedy };
   const out: TestChoice[] = [{ options: base, expect: "healthy", label: "the documented fix" }];
-  for (const phase of remedyingPhases(runbook)) {
+  const remedying = remedyingPhases(runbook);
+  const named = remedying.filter((p) => p.id in base);
+  for (const phase of named.length > 0 ? named : remedying) {
     for (const option of optionsFor(phase, severity)) {
       if (option.id === base[phase.id]) continue;
       const options = { ...base, [phase.id]: option.id };
@@ -56,7 +57,8 @@ export interface RunFinding {
   problems: string[];
   /** Worth knowing, not a failure: steps the drill could not judge (a script of the team's platform not here). */
   notes: string[];
-  outcome: "healthy" | "broken" | "unknown";
+  /** "not offered": the option varied does not apply when the walk gets there (its `when:`), so there was nothing to judge. */
+  outcome: "healthy" | "broken" | "unknown" | "not offered";
   /** Verify phases the walk reached, judged on the steps that could run here: passed when every one of them passed (or found). */
   verify: Array<{ phase: string; passed: boolean; green: string[]; red: string[] }>;
 }
@@ -90,8 +92,12 @@ export function judgeRun(runbook: Runbook, events: readonly IncidentEvent[], cho
 
   const state = replay(runbook, events);
   const verify: RunFinding["verify"] = [];
-  for (const { phase, items } of state.plan) {
-    if (phase.kind !== "verify") continue;
+  // Only a verification after the remedy says whether the remedy worked: a gate before it (a canary's burn-in)
+  // saw the world before anything was fixed, whatever the end.
+  const remedies = new Set(remedyingPhases(runbook).map((p) => p.id));
+  const firstRemedy = state.plan.findIndex(({ phase }) => remedies.has(phase.id));
+  for (const [index, { phase, items }] of state.plan.entries()) {
+    if (phase.kind !== "verify" || index < firstRemedy) continue;
     const judged = items.filter((i) => i.kind === "step" && last.has(i.key) && !untestable.has(i.key)).map((i) => [i.key, last.get(i.key)!.status] as const);
     if (judged.length === 0) continue;
     const green = judged.filter(([, st]) => st === "passed" || st === "found").map(([k]) => k);

@@ -32,8 +32,16 @@ const CHECK_MS = 2_000;
 let recheck: Recheck | undefined;
 const verdicts = new Map<string, string | undefined>();
 
+/** From dist/, the copy the build bundled beside it (dist/vendor/recheck.cjs); from the sources, the package. */
 function load(): Recheck {
-  recheck ??= createRequire(import.meta.url)("recheck") as Recheck;
+  if (recheck) return recheck;
+  const require = createRequire(import.meta.url);
+  try {
+    recheck = require("./vendor/recheck.cjs") as Recheck;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
+    recheck = require("recheck") as Recheck;
+  }
   return recheck;
 }
 

@@ -151,6 +151,9 @@ const notifyStep = z.strictObject({
 /** The most `retries` a step may declare: a loop back is for a flaky check, not a polling loop. */
 export const MAX_RETRIES = 10;
 
+/** A dashboard or document: `url` may use the runbook's inputs (`$service`), substituted when shown. */
+const link = z.strictObject({ title: text, url: text });
+
 const onFail = z.string().regex(/^(stop|continue|goto:[a-z0-9]+(?:-[a-z0-9]+)*)$/, {
   error: "expected stop | continue | goto:<step-id>",
 });
@@ -169,6 +172,8 @@ export const stepSchema = z
     http: httpStep.optional(),
     notify: notifyStep.optional(),
     requires: z.array(text).optional(),
+    /** Dashboards and documents for this step, shown on its card and in the report. */
+    links: z.array(link).optional(),
     /** A run step that needs the terminal itself (kubectl exec -it, $EDITOR, psql): output is not captured. */
     interactive: z.boolean().optional(),
     /** A run step that starts a daemon on purpose: what it leaves running is not ended with the step. */
@@ -179,6 +184,8 @@ export const stepSchema = z
     expect: expectation.optional(),
     /** A diagnose check: when its checks hold (and expect passes) the symptom is present and the step is `found`, not failed. */
     found: expectation.optional(),
+    /** The step's output is evidence: the incident report quotes its first and last lines and links the full output. */
+    evidence: z.boolean().describe("The incident report quotes this step's output (first and last lines) as evidence, with a link to the full output.").optional(),
     onFail: onFail.optional(),
     // A goto that can come back to this step loops: the walk must know when to stop (lint-goto.ts requires it there).
     retries: z
@@ -236,8 +243,6 @@ export const phaseSchema = z
       ctx.addIssue({ code: "custom", message: "a phase needs steps or options" });
     }
   });
-
-const link = z.strictObject({ title: text, url: text });
 
 export const runbookSchema = z.strictObject({
   apiVersion: z.literal("handrail/v1"),

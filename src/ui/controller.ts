@@ -32,6 +32,8 @@ export interface ConsoleController {
   note(text: string): void;
   changeSeverity(to: Severity): void;
   togglePanel(): void;
+  /** Put text on the operator's clipboard (OSC 52), saying what was copied. */
+  copy(text: string, what: string): void;
   acknowledge(key: string): void;
   resolve(rootCause: string, actionItems: string[]): void;
   /** Back to home; the incident stays open in its file. */

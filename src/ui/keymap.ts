@@ -28,7 +28,9 @@ export type Command =
   | "panel"
   | "help"
   | "pageUp"
-  | "pageDown";
+  | "pageDown"
+  | "copy"
+  | "copyScript";
 
 interface Binding {
   keys: string[];
@@ -65,6 +67,8 @@ export const KEYMAP: Record<Command, Binding> = {
   help: { keys: ["?"], label: "keys", match: char("?") },
   pageUp: { keys: ["pgup"], label: "scroll up", match: (_i, k) => k.pageUp },
   pageDown: { keys: ["pgdn"], label: "scroll down", match: (_i, k) => k.pageDown },
+  copy: { keys: ["c"], label: "copy command", match: char("c") },
+  copyScript: { keys: ["C"], label: "copy script ($inputs)", match: char("C") },
 };
 
 /** The command a key press means, among those active now. */

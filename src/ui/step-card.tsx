@@ -1,6 +1,7 @@
 /** The current step: its title, instructions, the exact command and how risky it is. */
 import { Box, Text, useStdout } from "ink";
 import { useGlyphs, useView } from "./context.js";
+import { linkText } from "./glyphs.js";
 import type { CurrentView } from "./store.js";
 
 const RISK_COLOR: Record<string, string> = { low: "green", medium: "yellow", high: "red", critical: "magenta" };
@@ -82,6 +83,9 @@ export function StepCard() {
       {current.because ? <Text color="cyan" dimColor>{`runs because ${current.because}`}</Text> : null}
       {current.description ? <Text dimColor>{current.description}</Text> : null}
       {current.requires?.length ? <Text color="yellow">{`expects on PATH: ${current.requires.join(", ")}`}</Text> : null}
+      {current.links?.map((l, i) => (
+        <Text key={`link-${i}`} color="blue" wrap="wrap">{`${g.link} ${linkText(g, l.title, l.url)}`}</Text>
+      ))}
       {current.kind === "notify" && current.notify ? (
         <Box flexDirection="column">
           <Text color="magenta">{`${g.mail} notify ${current.notify.channel}${current.notify.severity ? ` · ${current.notify.severity}` : ""}`}</Text>

@@ -130,6 +130,8 @@ export interface CurrentView {
   diagnosis?: { summary: string; hint: string };
   /** When the step belongs to an option: the phase, so the operator can change option. */
   optionPhase?: string;
+  /** The step's links, then the runbook's: dashboards and documents, inputs substituted. */
+  links?: Array<{ title: string; url: string }>;
   /** Why a step with a `when:` runs: what its condition saw. */
   because?: string;
   /** At the end of the walk: the steps that did not pass, were skipped, never ran, or found their symptom. */

@@ -24,7 +24,7 @@ export function walkCommands(s: WalkKeyState): Command[] {
     case "step":
     case "halted": {
       const act: Command[] = s.armed ? [s.kind === "manual" ? "confirm" : "run"] : [];
-      return [...base, ...act, "skip", "edit", "note", "inputs", ...(s.inOption ? (["option"] as Command[]) : []), "jump", "severity", "resolve", "back", "quit", ...VIEW];
+      return [...base, ...act, "skip", "edit", "note", "inputs", ...(s.inOption ? (["option"] as Command[]) : []), "jump", "severity", "resolve", "back", "quit", "copy", "copyScript", ...VIEW];
     }
     case "choose":
       return [...base, ...(s.armed ? (["pick"] as Command[]) : []), "note", "inputs", "jump", "severity", "resolve", "back", "quit", ...VIEW];

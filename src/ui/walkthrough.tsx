@@ -124,6 +124,13 @@ export function Walkthrough() {
           return setScroll((s) => Math.max(0, s - Math.max(1, rows - 16)));
         case "panel":
           return controller.togglePanel();
+        case "copy":
+          if (current?.command) controller.copy(current.command, "the command as shown (secrets masked)");
+          return;
+        case "copyScript":
+          if (current?.template !== undefined) controller.copy(current.template, "the runbook's script ($inputs as variables)");
+          else if (current?.command) controller.copy(current.command, "the command as shown (secrets masked)");
+          return;
         case "run":
           return run();
         case "confirm":

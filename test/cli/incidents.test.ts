@@ -27,11 +27,13 @@ describe("report, resolve, incidents", () => {
     for (const section of ["# Incident Report: Walk test", "## Summary", "## Timeline", "## Root Cause", "## Resolution", "## Action Items"]) expect(md.stdout).toContain(section);
     expect(md.stdout).toContain("image tag 2.0 crashed on start");
     expect(md.stdout).toContain("- [ ] pin image digests\n- [ ] alert on CrashLoopBackOff");
-    expect(md.stdout).toContain("Chose option **restart** in fix");
-    expect(md.stdout).toContain("assess › page: confirmed (--yes)");
+    // Titles, with the ids as a quiet suffix.
+    expect(md.stdout).toContain("Chose **Restart** in Fix (--option) · `fix=restart`");
+    expect(md.stdout).toContain("Assess › Page the on-call: confirmed (--yes) · `page`");
     expect(md.stdout).toMatch(/Escalated to Incident commander: Critical incident opened/);
     const json = JSON.parse((await runCli(["report", id, "--format", "json"], { cwd: dir })).stdout);
-    expect(json).toMatchObject({ status: "resolved", runbook: { id: "walk" }, severity: { final: "critical" }, actionItems: ["pin image digests", "alert on CrashLoopBackOff"] });
+    // Action items are read into text, owner and due date (none given here).
+    expect(json).toMatchObject({ status: "resolved", runbook: { id: "walk" }, severity: { final: "critical" }, actionItems: [{ text: "pin image digests" }, { text: "alert on CrashLoopBackOff" }] });
     const out = await runCli(["report", id, "-o", "report.md"], { cwd: dir });
     expect(out.exitCode).toBe(0);
     expect(readFileSync(path.join(dir, "report.md"), "utf8")).toBe(md.stdout + "\n");
@@ -44,8 +46,8 @@ describe("report, resolve, incidents", () => {
     const dir = scratchDir(onTestFinished);
     const file = await openIncident(dir, ["--option", "fix=restart", "--set", "marker=fail"]);
     const md = (await runCli(["report", file], { cwd: dir })).stdout;
-    expect(md).toContain("## Failed steps");
-    expect(md).toContain("### check — failed");
+    expect(md).toContain("## Failed Steps");
+    expect(md).toContain("### Check — failed · `check`");
     expect(md).toContain("- exit code 1, expected 0");
     expect(md).toContain("- Status: open");
   });

@@ -68,8 +68,9 @@ describe("notifications through handrail run", () => {
 
     const report = await runCli(["report", file], { cwd: dir, env });
     expect(report.stdout).toContain("## Notifications");
-    expect(report.stdout).toMatch(/\| slack \| post \| high \| sent \| 1 \| 200 \|/);
-    expect(report.stdout).toMatch(/\| webhook \| hook \| high \| failed \| 3 \| 500 \|.*upstream exploded/);
+    // The "from" column names the step by its title.
+    expect(report.stdout).toMatch(/\| slack \| Post in #incidents \| high \| sent \| 1 \| 200 \|/);
+    expect(report.stdout).toMatch(/\| webhook \| Tell the status page \| high \| failed \| 3 \| 500 \|.*upstream exploded/);
     expect(report.stdout).toMatch(/\| pagerduty \| escalation to Duty manager \| high \| sent \| 1 \| 202 \|/);
     for (const secret of [ROUTING_KEY, SLACK_PATH, HOOK_PATH]) expect(report.stdout).not.toContain(secret);
 

@@ -157,8 +157,8 @@ describe("damaged incident files", () => {
     writeFileSync(file, `${damaged.join("\n")}\n`);
     const md = await runCli(["report", id], { cwd: dir });
     expect(md.exitCode).toBe(0);
-    const section = md.stdout.slice(md.stdout.indexOf("## Integrity of the incident file"), md.stdout.indexOf("## Timeline"));
-    expect(section.trim().split("\n").slice(2)).toEqual([`- line 4: seq ${seqOf(lines[4]!)} follows ${seqOf(lines[2]!)} (${seqOf(lines[3]!)} missing)`, `- line 6: duplicate of seq ${seqOf(lines[5]!)}`, "- line 9: not JSON"]);
+    const section = md.stdout.slice(md.stdout.indexOf("## Damaged Lines"), md.stdout.indexOf("## Key Times"));
+    expect(section.trim().split("\n").slice(4)).toEqual([`- line 4: seq ${seqOf(lines[4]!)} follows ${seqOf(lines[2]!)} (${seqOf(lines[3]!)} missing)`, `- line 6: duplicate of seq ${seqOf(lines[5]!)}`, "- line 9: not JSON"]);
     expect(md.stderr).toContain("warning: 3 problem(s) in the incident file");
     const json = JSON.parse((await runCli(["report", id, "--format", "json"], { cwd: dir })).stdout);
     expect(json.integrity).toHaveLength(3);

@@ -127,8 +127,8 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
     expect(evs.at(-1)).toMatchObject({ type: "incident.resolved", rootCause: "bad image 2.0" });
     expect(new Set(sandbox.store.listPods("shop").map((p) => p.spec.containers[0]?.image))).toEqual(new Set(["shop/api:1.0"]));
     const report = await runCli(["report", file], { cwd: dir });
-    expect(report.stdout).toContain("Chose option **service** in rollback");
+    expect(report.stdout).toMatch(/Chose \*\*Immediate service rollback\*\* in Rollback.* · `rollback=service`/);
     expect(report.stdout).toContain("bad image 2.0");
-    expect(report.stdout).toMatch(/rollback › undo: passed/);
+    expect(report.stdout).toMatch(/Rollback › Roll back to previous version: passed.* · `undo`/);
   }, 240_000);
 });

@@ -86,7 +86,7 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     const report = await runCli(["report", file], { cwd: dir });
     expect(report.stdout).toContain("config drift");
     expect(report.stdout).toContain("- [ ] add drift detection");
-    expect(report.stdout.match(/^- \d\d:\d\d:\d\d UTC: \w[\w-]* › /gm)).toHaveLength(9);
+    expect(report.stdout.match(/^- \d\d:\d\d:\d\d UTC: [^›\n]+ › [^\n]+ · `[^`]+`$/gm)).toHaveLength(9);
   }, 90_000);
 
   it("an interactive step gets the terminal and gives it back", async () => {

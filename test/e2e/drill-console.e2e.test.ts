@@ -14,7 +14,7 @@ const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
 async function expectReportMatches(w: ConsoleDrill, dir: string): Promise<void> {
   const report = (await runCli(["report", w.file], { cwd: dir })).stdout;
   const section = report.split("## Timeline")[1]?.split("\n## ")[0] ?? "";
-  const rows = section.split("\n").filter((l) => /^- \d\d:\d\d:\d\d( UTC)?: /.test(l)).map((l) => l.replace(/^- \d\d:\d\d:\d\d( UTC)?: /, "")).filter((r) => r.startsWith("Chose option") || r.includes(" › "));
+  const rows = section.split("\n").filter((l) => /^- \d\d:\d\d:\d\d( UTC)?: /.test(l)).map((l) => l.replace(/^- \d\d:\d\d:\d\d( UTC)?: /, "")).filter((r) => r.startsWith("Chose **") || r.includes(" › "));
   const expected = expectedTimeline(w.events);
   expect(rows).toHaveLength(expected.length);
   rows.forEach((row, i) => expect(row.startsWith(expected[i]!), `${row} starts with ${expected[i]}`).toBe(true));

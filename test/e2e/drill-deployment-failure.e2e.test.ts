@@ -4,7 +4,7 @@ import { stagingHealth500 } from "../../src/sandbox/scenarios/staging-health-500
 import { expectedTimeline, finishedSteps, timelineTexts, type DrillRun, walkDrillHeadless } from "../helpers/drill-headless.js";
 
 function expectTimelineMatches(w: DrillRun): void {
-  const rows = timelineTexts(w).filter((r) => r.startsWith("Chose option") || r.includes(" › "));
+  const rows = timelineTexts(w).filter((r) => r.startsWith("Chose **") || r.includes(" › "));
   const expected = expectedTimeline(w.events);
   expect(rows).toHaveLength(expected.length);
   rows.forEach((row, i) => expect(row.startsWith(expected[i]!), `${row} starts with ${expected[i]}`).toBe(true));

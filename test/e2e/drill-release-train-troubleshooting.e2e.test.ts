@@ -61,9 +61,9 @@ describe("handrail run release-train-troubleshooting --drill train-stuck-pull", 
     const report = await runCli(["report", file], { cwd: dir });
     expect(report.exitCode).toBe(0);
     expect(timelineSteps(report.stdout)).toEqual(notFound(eventSteps(events)));
-    expect(report.stdout).toMatch(/diagnose › sd-pods: found/);
-    expect(report.stdout).toContain("Skipped rc-restart: condition: step rc-check is passed (wanted found)");
-    expect(report.stdout).toContain("Chose option **deployment-failures** in remediate");
+    expect(report.stdout).toMatch(/ › .*: found, .* · `sd-pods`$/m);
+    expect(report.stdout).toMatch(/Skipped .*: not needed — the condition saw: step rc-check is passed \(wanted found\) · `rc-restart`$/m);
+    expect(report.stdout).toMatch(/Chose \*\*.*\*\* in .* · `remediate=deployment-failures`$/m);
   }, 120_000);
 
   it("scaling up resources instead: the rollout stays stuck, verification restarts only after its check found it unhealthy, and the verdict fails", async () => {

@@ -44,7 +44,7 @@ describe("handrail run against the simulated cluster", () => {
     const images = sandbox.store.listPods("shop").map((p) => p.spec.containers[0]?.image);
     expect(new Set(images)).toEqual(new Set(["shop/api:1.0"]));
     const report = await runCli(["report", file], { cwd: dir });
-    expect(report.stdout).toContain("Chose option **service** in rollback");
-    expect(report.stdout).toMatch(/rollback › undo: passed, exit 0/);
+    expect(report.stdout).toContain("Chose **Immediate service rollback** in Rollback (--option) · `rollback=service`");
+    expect(report.stdout).toMatch(/Rollback › Roll back to previous version: passed, exit 0, \S+ · `undo`/);
   }, 120_000);
 });

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
+import { OutlineIndex } from "../../src/incident/outline.js";
 import type { Scenario } from "../../src/sandbox/scenarios/types.js";
 import { runCli, scratchDir, type CliResult } from "./cli.js";
 
@@ -45,22 +46,29 @@ export function finishedSteps(events: IncidentEvent[]): Finished[] {
   return events.filter((e): e is Finished => e.type === "step.finished");
 }
 
+/** Titles of phases, options and steps as the incident file's outline gives them. */
+export function titlesOf(events: readonly IncidentEvent[]): OutlineIndex {
+  const opened = events.find((e): e is EventOf<"incident.opened"> => e.type === "incident.opened");
+  return new OutlineIndex(opened?.outline);
+}
+
 /**
  * What the report's timeline must say, rebuilt from the events by hand: one row per step run
- * (phase › step: its result, at its start) and per option chosen, ordered by time the way the
- * report orders them (a tie keeps options before steps).
+ * (Phase › Step title: its result, at its start) and per option chosen ("Chose **Option** in
+ * Phase"), ordered by time the way the report orders them (a tie keeps options before steps).
  */
 export function expectedTimeline(events: IncidentEvent[]): string[] {
+  const t = titlesOf(events);
   const options: Array<{ at: string; text: string }> = [];
   const steps: Array<{ at: string; text: string }> = [];
   const started = new Map<string, EventOf<"step.started">>();
   for (const e of events) {
-    if (e.type === "option.chosen") options.push({ at: e.ts, text: `Chose option **${e.option}** in ${e.phase}` });
+    if (e.type === "option.chosen") options.push({ at: e.ts, text: `Chose **${t.optionTitle(e.phase, e.option)}** in ${t.phaseTitle(e.phase)}` });
     if (e.type === "step.started") started.set(e.step, e);
     if (e.type === "step.finished") {
       const s = started.get(e.step);
       const again = (s?.attempt ?? 1) > 1 ? ` (attempt ${s?.attempt})` : "";
-      steps.push({ at: s?.ts ?? e.ts, text: `${s?.phase ?? "?"} › ${e.step}${again}: ${e.acknowledged ? `confirmed (${e.acknowledged})` : `${e.status}${e.exitCode !== null ? `, exit ${e.exitCode}` : ""}`}` });
+      steps.push({ at: s?.ts ?? e.ts, text: `${t.phaseTitle(s?.phase ?? "?")} › ${t.stepTitle(e.step)}${again}: ${e.acknowledged ? `confirmed (${e.acknowledged})` : `${e.status}${e.exitCode !== null ? `, exit ${e.exitCode}` : ""}`}` });
     }
   }
   return [...options, ...steps].sort((a, b) => a.at.localeCompare(b.at)).map((r) => r.text);

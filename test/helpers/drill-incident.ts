@@ -47,12 +47,12 @@ export function incidentIsWhole(events: readonly IncidentEvent[]): boolean {
   return open.size === 0 && events.every((e, i) => e.seq === i + 1);
 }
 
-/** The step rows of a Markdown report's timeline as "step: status", in the order shown. */
+/** The step rows of a Markdown report's timeline as "step: status", in the order shown (rows read "Phase › Title: status … · `key`"). */
 export function timelineSteps(report: string): string[] {
   const timeline = report.split("## Timeline")[1]?.split("\n## ")[0] ?? "";
   return timeline.split("\n").flatMap((line) => {
-    const m = /^- [\d:]+(?: UTC)?: \S+ › (\S+?)(?: \(attempt \d+\))?(?: \(command edited\))?: (confirmed|passed|failed|error|timeout|cancelled)/.exec(line);
-    return m ? [`${m[1]}: ${m[2]}`] : [];
+    const m = /^- [\d:]+ UTC: .* › .*: (confirmed|passed|failed|error|timeout|cancelled)\b[^·]* · `([^`]+)`$/.exec(line);
+    return m ? [`${m[2]}: ${m[1]}`] : [];
   });
 }
 

@@ -86,7 +86,12 @@ describe("summarizeDrill", () => {
     expect(s.timeToDiagnosisMs).toBeUndefined();
     expect(s.timeToMitigationMs).toBeUndefined();
     expect(s.hint).toBe("what would have fixed it: fix=undo (Roll back)");
-    expect(renderDrillSummary(s).join("\n")).toContain("DRILL broken: STILL BROKEN — 0/3 ready; 3 CrashLoopBackOff");
+    // And what the walk left behind where it mattered: the verification that failed.
+    expect(s.missed).toEqual(["healthy (failed)"]);
+    const text = renderDrillSummary(s).join("\n");
+    expect(text).toContain("DRILL broken: STILL BROKEN — 0/3 ready; 3 CrashLoopBackOff");
+    expect(text).toContain("skipped or not passed on the way: healthy (failed)");
+    expect(text).toContain("time to mitigation  not reached (the scenario never healthy)");
   });
 
   it("a scenario with no option to choose: the hint names the remediation steps that did not pass", () => {

@@ -131,4 +131,50 @@ describe("walkthrough features", () => {
     m = walkMode(m, { type: "cause-line", text: "" });
     expect(walkMode(m, { type: "item", text: "fix" })).toEqual({ name: "resolve-items", rootCause: "a\nb", items: ["fix"] });
   });
+
+  it("links on the card with inputs substituted (OSC 8 only where the terminal shows them); c copies the command as shown, C the script", async () => {
+    const rb = `apiVersion: handrail/v1
+kind: Runbook
+id: linked
+title: Linked
+links: [{ title: Runbook docs, url: "https://wiki.example/runbooks/linked" }]
+inputs:
+  service: { type: name, default: api }
+  token: { type: secret, required: false }
+phases:
+  - id: look
+    kind: diagnose
+    title: Look
+    steps:
+      - id: dash
+        title: Dashboard
+        run: 'curl -H "Authorization: Bearer $token" "https://grafana.example/api/$service"'
+        links: [{ title: Grafana, url: "https://grafana.example/d/svc?var-service=$service" }]
+`;
+    const copied: string[] = [];
+    const c = await renderConsole({ runbooksDir: runbooksWith(rb), onCleanup: onTestFinished, clipboard: (t) => (copied.push(t), true) });
+    await c.controller.startIncident("linked", "high", { service: "checkout", token: "tok-secret-1" });
+    await c.waitFor("Look › Dashboard");
+    const f = c.frame();
+    expect(f).toContain("↗ Grafana <https://grafana.example/d/svc?var-service=checkout>");
+    expect(f).toContain("↗ Runbook docs <https://wiki.example/runbooks/linked>");
+    await c.press("c");
+    await c.waitFor("copied the command as shown (secrets masked)");
+    expect(copied[0]).toContain('"https://grafana.example/api/checkout"');
+    expect(copied[0]).not.toContain("tok-secret-1");
+    await c.press("C");
+    await c.waitFor("copied the runbook's script");
+    expect(copied[1]).toBe('curl -H "Authorization: Bearer $token" "https://grafana.example/api/$service"');
+  });
+
+  it("links as OSC 8 hyperlinks where the terminal shows them, the URL kept readable", async () => {
+    const { glyphsFor, hyperlinksFor, linkText } = await import("../../src/ui/glyphs.js");
+    expect(hyperlinksFor({ TERM_PROGRAM: "iTerm.app" })).toBe(true);
+    expect(hyperlinksFor({ TERM_PROGRAM: "iTerm.app", TMUX: "/tmp/tmux-0/default,1,0" })).toBe(false);
+    expect(hyperlinksFor({ VTE_VERSION: "7200" })).toBe(true);
+    expect(hyperlinksFor({ TERM: "xterm-256color" })).toBe(false);
+    expect(hyperlinksFor({ FORCE_HYPERLINK: "1", TMUX: "x" })).toBe(true);
+    expect(linkText(glyphsFor({ FORCE_HYPERLINK: "1", LANG: "C.UTF-8" }), "Grafana", "https://g.example/d")).toBe("\u001b]8;;https://g.example/d\u0007Grafana\u001b]8;;\u0007 <https://g.example/d>");
+    expect(linkText(glyphsFor({ LANG: "C.UTF-8" }), "Grafana", "https://g.example/d")).toBe("Grafana <https://g.example/d>");
+  });
 });

@@ -125,6 +125,8 @@ export const canaryErrorRate: Scenario = {
     "(Docker compose runs on the drill's simulated host; Prometheus, Kong and the services are the drill's, on 127.0.0.1.)",
   severity: "high",
   remedy: { rollback: "feature-flag" },
+  // Sending every request back to the stable service heals it too (with the canary's release undone).
+  alsoFixes: [{ rollback: "full" }],
   async setup(world) {
     // The hooks run only once the operator's commands arrive, after `w` below exists.
     const compose: ComposeProject = new ComposeProject(

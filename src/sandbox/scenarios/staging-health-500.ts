@@ -134,7 +134,10 @@ export const stagingHealth500: Scenario = {
     `GitHub Actions: deploy-staging ${DEPLOYMENT} failed at "Health checks" — ${SERVICE} ${VERSION} on ${HOST} answers /health with 500. ` +
     "Staging only; QA is blocked. Diagnose on the staging server and get the service healthy. (The staging server is simulated by the drill: ssh and docker-compose on the drill's PATH.)",
   severity: "medium",
-  remedy: { remediate: "restart" },
+  remedy: { diagnose: "staging-health", remediate: "restart" },
+  // Restarting every service restarts the api too: heavier than needed, and it heals.
+  // The manual rollback restarts the api too (healthy), but its verification fails: the image is the same one.
+  alsoFixes: [{ remediate: "restart-all" }, { remediate: "rollback" }],
   async setup(world) {
     // The hooks run only once the operator's commands arrive, after `s` below exists.
     const compose: ComposeProject = new ComposeProject("azora", [

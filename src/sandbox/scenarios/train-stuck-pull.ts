@@ -109,6 +109,8 @@ export const trainStuckPull: Scenario = {
     "Find out why and get the train moving (the backtesting team says a fixed manifest is in manifests/).",
   severity: "high",
   remedy: { diagnose: "deployment-failures", remediate: "deployment-failures", rollback: "not-needed" },
+  // After the fix has rolled out, rolling the train back too is not needed but leaves every participant serving, ready.
+  alsoFixes: [{ rollback: "automated" }, { rollback: "manual" }, { rollback: "partial" }],
   async setup(world) {
     const store = world.kube.store;
     store.setImageBehaviour(TYPO_IMAGE, { unpullable: true });

@@ -1,0 +1,238 @@
+/**
+ * The incident report rebuilt from the incident file's events alone: one pass gathers what
+ * happened (report-model.ts), then report-derive.ts says what it amounts to (resolution, key
+ * times, evidence). Titles come from the outline incident.opened recorded; ids where it has none.
+ */
+import { readActionItem } from "./action-items.js";
+import type { EventOf, IncidentEvent } from "./events.js";
+import { OutlineIndex } from "./outline.js";
+import type { IncidentReport, ReportStep } from "./report-model.js";
+import { deriveReport } from "./report-derive.js";
+import type { ReportDrill } from "./report-drill.js";
+
+/** Lines of a step's output quoted from each end. */
+export const QUOTE_LINES = 8;
+
+export interface BuildOptions {
+  /** Lines of the file that are not events. */
+  damagedLines?: number;
+  /** Every problem of the file, one sentence each ("line 7: not JSON"). */
+  integrity?: readonly string[];
+}
+
+const actorOf = (o: EventOf<"incident.opened">): string | undefined => o.actor ?? (o.user ? `${o.user}${o.host ? `@${o.host}` : ""}` : undefined);
+
+/** One pass over the events; a report of 100,000 events costs one loop. */
+export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions | number = {}): IncidentReport {
+  const options = typeof opts === "number" ? { damagedLines: opts } : opts;
+  const opened = events.find((e): e is EventOf<"incident.opened"> => e.type === "incident.opened");
+  if (!opened) throw new Error("the file has no incident.opened event");
+  const ix = new OutlineIndex(opened.outline);
+  const openedBy = actorOf(opened);
+  const r: IncidentReport = {
+    incident: opened.incident,
+    runbook: { id: opened.runbook.id, title: opened.runbook.title },
+    mode: opened.mode,
+    ...(opened.version ? { version: opened.version } : {}),
+    ...(opened.kube ? { kube: opened.kube } : {}),
+    who: { ...(openedBy ? { openedBy } : {}), resumedBy: [], acknowledgedBy: [] },
+    inputs: {},
+    inputChanges: [],
+    severity: { initial: opened.severity, final: opened.severity, changes: [] },
+    openedAt: opened.ts,
+    durationMs: 0,
+    keyTimes: { opened: { at: opened.ts, sinceOpenMs: 0 } },
+    sla: { breached: false, severity: opened.severity, state: "running" },
+    status: "open",
+    steps: [],
+    recovered: [],
+    skipped: [],
+    options: [],
+    phases: [],
+    resumes: [],
+    locksForced: [],
+    notes: [],
+    escalations: [],
+    notifications: [],
+    resolution: { warnings: [], phases: [], replaced: [] },
+    evidence: [],
+    actionItems: [],
+    dryRun: opened.dryRun,
+    damagedLines: options.damagedLines ?? 0,
+    ...(options.integrity?.length ? { integrity: [...options.integrity] } : {}),
+    ...(opened.mode === "drill" ? { drill: { scenario: opened.scenario ?? "unknown" } } : {}),
+  };
+  const running = new Map<string, ReportStep>();
+  const escalations = new Map<string, IncidentReport["escalations"][number]>();
+  const chosen = new Map<string, IncidentReport["options"][number]>();
+  for (const e of events) {
+    switch (e.type) {
+      case "input.set":
+        r.inputs[e.name] = e.value;
+        break;
+      case "input.changed":
+        r.inputChanges.push({ at: e.ts, name: e.name, from: e.from, to: e.value });
+        r.inputs[e.name] = e.value;
+        break;
+      case "severity.changed":
+        r.severity.changes.push({ at: e.ts, from: e.from, to: e.to, ...(e.reason ? { reason: e.reason } : {}) });
+        r.severity.final = e.to;
+        break;
+      case "phase.entered":
+        r.phases.push({ at: e.ts, phase: e.phase, title: ix.phaseTitle(e.phase), jump: e.jump === true });
+        break;
+      case "step.started": {
+        r.timeToFirstActionMs ??= Date.parse(e.ts) - Date.parse(opened.ts);
+        const s: ReportStep = {
+          step: e.step,
+          title: ix.stepTitle(e.step),
+          phase: e.phase,
+          phaseTitle: ix.phaseTitle(e.phase),
+          ...(e.option ? { option: e.option, optionTitle: ix.optionTitle(e.phase, e.option) } : {}),
+          kind: e.kind,
+          ...(e.command !== undefined ? { command: e.command } : {}),
+          ...(e.original !== undefined ? { original: e.original } : {}),
+          startedAt: e.ts,
+          status: "interrupted",
+          exitCode: null,
+          reasons: [],
+          attempt: e.attempt,
+          ...(e.edited ? { edited: true } : {}),
+          ...(ix.isEvidence(e.step) ? { evidence: true } : {}),
+        };
+        running.set(e.step, s);
+        r.steps.push(s);
+        break;
+      }
+      case "step.output": {
+        const s = running.get(e.step);
+        if (!s) break;
+        // The first lines are kept as they came; the last ones in a window, for output that never got a tail.
+        s.recordedLines = (s.recordedLines ?? 0) + e.lines.length;
+        const head = (s.head ??= []);
+        for (const line of e.lines) {
+          if (head.length < QUOTE_LINES) head.push(line);
+        }
+        s.tail = [...(s.tail ?? []), ...e.lines].slice(-QUOTE_LINES);
+        break;
+      }
+      case "step.finished": {
+        const s = running.get(e.step);
+        if (!s) break;
+        running.delete(e.step);
+        s.status = e.status;
+        s.exitCode = e.exitCode;
+        s.durationMs = e.durationMs;
+        s.endedAt = e.ts;
+        s.reasons = e.expectations.filter((x) => !x.passed).map((x) => x.reason ?? x.check);
+        if (e.error) s.reasons.push(e.error);
+        if (e.diagnosis) s.diagnosis = `${e.diagnosis.summary} (${e.diagnosis.hint})`;
+        if (e.found) {
+          s.evidence = true;
+          const held = e.found.filter((x) => x.passed).map((x) => x.check);
+          if (held.length) s.found = held;
+        }
+        if (e.tail?.length) s.tail = e.tail;
+        if (e.output) s.output = e.output;
+        if (e.acknowledged) s.acknowledged = e.acknowledged;
+        break;
+      }
+      case "step.skipped": {
+        const phase = ix.phaseOfStep(e.step);
+        r.skipped.push({
+          at: e.ts,
+          step: e.step,
+          title: ix.stepTitle(e.step),
+          ...(phase ? { phaseTitle: ix.phaseTitle(phase) } : {}),
+          reason: e.reason,
+          ...(e.to ? { to: ix.phaseTitle(e.to) } : {}),
+          ...(e.condition ? { condition: e.condition } : {}),
+        });
+        break;
+      }
+      case "option.chosen": {
+        const before = chosen.get(e.phase);
+        if (before && before.option !== e.option) before.replaced = true;
+        const o = { at: e.ts, phase: e.phase, phaseTitle: ix.phaseTitle(e.phase), option: e.option, optionTitle: ix.optionTitle(e.phase, e.option), ...(e.by ? { by: e.by } : {}) };
+        chosen.set(e.phase, o);
+        r.options.push(o);
+        break;
+      }
+      case "note.added":
+        r.notes.push({ at: e.ts, text: e.text, ...(e.step ? { step: e.step, stepTitle: ix.stepTitle(e.step) } : {}) });
+        break;
+      case "sla.breached":
+        r.sla = { ...r.sla, breached: true, breachedAt: e.ts, respondWithin: e.respondWithin, severity: e.severity };
+        break;
+      case "escalation.raised": {
+        const x = { at: e.ts, to: e.to, ...(e.reason ? { reason: e.reason } : {}) };
+        escalations.set(e.key, x);
+        r.escalations.push(x);
+        break;
+      }
+      case "escalation.acknowledged": {
+        const x = escalations.get(e.key);
+        if (x) {
+          x.acknowledgedAt = e.ts;
+          if (e.actor) x.acknowledgedBy = e.actor;
+        }
+        if (e.actor && !r.who.acknowledgedBy.includes(e.actor)) r.who.acknowledgedBy.push(e.actor);
+        break;
+      }
+      case "incident.resumed":
+        for (const key of e.interrupted) {
+          const s = running.get(key);
+          if (s) s.endedAt = e.ts;
+          running.delete(key);
+        }
+        r.resumes.push({ at: e.ts, ...(e.actor ? { by: e.actor } : {}), interrupted: e.interrupted.map((step) => ({ step, title: ix.stepTitle(step) })), runbookChanged: e.runbookChanged !== undefined });
+        if (e.actor && !r.who.resumedBy.includes(e.actor)) r.who.resumedBy.push(e.actor);
+        break;
+      case "lock.forced":
+        r.locksForced.push({ at: e.ts, previous: { pid: e.previous.pid, host: e.previous.host } });
+        break;
+      case "notify.sent":
+      case "notify.failed": {
+        const esc = e.escalation ? escalations.get(e.escalation) : undefined;
+        const origin = e.step ? ix.stepTitle(e.step) : e.escalation ? `escalation${esc ? ` to ${esc.to}` : ` ${e.escalation}`}` : e.action === "resolve" ? "resolution" : "handrail";
+        r.notifications.push({
+          at: e.ts,
+          channel: e.channel,
+          action: e.action,
+          severity: e.severity,
+          outcome: e.type === "notify.failed" ? "failed" : e.dryRun ? "dry run" : "sent",
+          origin,
+          attempts: e.attempts,
+          ...(e.status !== undefined ? { status: e.status } : {}),
+          latencyMs: e.latencyMs,
+          ...(e.type === "notify.sent" && e.ref ? { ref: e.ref } : {}),
+          ...(e.type === "notify.failed" ? { reason: e.reason } : {}),
+        });
+        break;
+      }
+      case "drill.finished":
+        r.drill = { scenario: e.scenario, outcome: drillOutcomeOf(e), finishedAt: e.ts };
+        if (r.status === "open") r.status = "finished";
+        break;
+      case "incident.resolved":
+        r.status = "resolved";
+        r.resolvedAt = e.ts;
+        r.rootCause = e.rootCause;
+        if (e.impact) r.impact = e.impact;
+        r.actionItems = e.actionItems.map(readActionItem);
+        if (e.actor) r.who.resolvedBy = e.actor;
+        break;
+      default:
+        break;
+    }
+  }
+  const end = r.resolvedAt ?? events.at(-1)?.ts ?? opened.ts;
+  r.durationMs = Date.parse(end) - Date.parse(opened.ts);
+  deriveReport(r, ix, end);
+  return r;
+}
+
+function drillOutcomeOf(e: EventOf<"drill.finished">): NonNullable<ReportDrill["outcome"]> {
+  const { type: _type, seq: _seq, ts: _ts, ...outcome } = e;
+  return outcome;
+}

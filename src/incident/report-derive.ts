@@ -1,0 +1,98 @@
+/**
+ * What the gathered events amount to: which steps recovered on a retry, what fixed it (the
+ * phases that remedy), whether the end is broken, the key times, the response time and the
+ * evidence. Pure; fills the derived fields of a report buildReport gathered.
+ */
+import { parseDuration } from "../runbooks/duration.js";
+import { DEFAULT_RESPONSE_TIMES, type Severity } from "../runbooks/schema.js";
+import type { OutlineIndex } from "./outline.js";
+import type { IncidentReport, KeyTime, RemedyPhase, ReportStep } from "./report-model.js";
+
+const OK = new Set(["passed", "found"]);
+const isOk = (s: ReportStep) => OK.has(s.status);
+
+/** The last attempt of each step, in the order of their first start. */
+export function lastAttempts(steps: readonly ReportStep[]): ReportStep[] {
+  const last = new Map<string, ReportStep>();
+  for (const s of steps) {
+    last.delete(s.step);
+    last.set(s.step, s);
+  }
+  return [...last.values()];
+}
+
+export function deriveReport(r: IncidentReport, ix: OutlineIndex, end: string): void {
+  const opened = Date.parse(r.openedAt);
+  const at = (iso: string): KeyTime => ({ at: iso, sinceOpenMs: Date.parse(iso) - opened });
+  const last = lastAttempts(r.steps);
+
+  // A step that failed and then passed on a later attempt recovered: it is not a failed step.
+  const everFailed = new Set(r.steps.filter((s) => !isOk(s)).map((s) => s.step));
+  r.recovered = last.filter((s) => isOk(s) && everFailed.has(s.step)).map((s) => s.step);
+
+  // Diagnosed: the first option chosen, or step started, in a phase that remedies (as drills time it).
+  const firstStep = r.steps[0];
+  if (firstStep) r.keyTimes.firstAction = at(firstStep.startedAt);
+  const remedyMoments = [...r.options.filter((o) => ix.isRemedy(o.phase)).map((o) => o.at), ...r.steps.filter((s) => ix.isRemedy(s.phase)).map((s) => s.startedAt)].sort();
+  const diagnosedAt = remedyMoments[0];
+  if (diagnosedAt) r.keyTimes.diagnosed = at(diagnosedAt);
+
+  // Mitigated: a verify phase whose every step, run after the remedy began, passed.
+  const isVerify = (phase: string) => (ix.known ? ix.phaseKind(phase) === "verify" : /verif/.test(phase));
+  if (diagnosedAt) {
+    const byPhase = new Map<string, ReportStep[]>();
+    for (const s of lastAttempts(r.steps.filter((s) => s.startedAt >= diagnosedAt && isVerify(s.phase)))) byPhase.set(s.phase, [...(byPhase.get(s.phase) ?? []), s]);
+    const jumpedOver = new Set(r.skipped.filter((k) => k.at >= diagnosedAt && k.reason !== "condition").map((k) => k.step));
+    const passedAt = [...byPhase.values()]
+      .filter((steps) => steps.every((s) => isOk(s) && !jumpedOver.has(s.step)))
+      .map((steps) => steps.map((s) => s.endedAt ?? s.startedAt).sort().at(-1)!)
+      .sort();
+    if (passedAt[0]) r.keyTimes.mitigated = at(passedAt[0]);
+  }
+  if (r.resolvedAt) r.keyTimes.resolved = at(r.resolvedAt);
+
+  // The response time of the severity in force at the end, from the runbook's own table when recorded.
+  const severity = r.severity.final as Severity;
+  const within = ix.outline?.respondWithin[severity] ?? DEFAULT_RESPONSE_TIMES[severity] ?? r.sla.respondWithin;
+  const ms = within ? parseDuration(within) : undefined;
+  const closed = r.resolvedAt ?? r.drill?.finishedAt;
+  if (within) r.sla.respondWithin = within;
+  r.sla.severity = severity;
+  if (ms !== undefined) r.sla.dueAt = new Date(opened + ms).toISOString();
+  r.sla.state = r.sla.breached || (ms !== undefined && closed !== undefined && Date.parse(closed) - opened > ms) ? "breached" : closed ? "met" : ms !== undefined && Date.parse(end) - opened > ms ? "breached" : "running";
+  if (r.sla.state === "breached") r.sla.breached = true;
+
+  r.resolution = resolutionOf(r, ix, last, isVerify, diagnosedAt);
+  r.evidence = last.filter((s) => s.evidence && (s.head?.length || s.tail?.length || s.output));
+}
+
+function resolutionOf(r: IncidentReport, ix: OutlineIndex, last: readonly ReportStep[], isVerify: (phase: string) => boolean, diagnosedAt: string | undefined): IncidentReport["resolution"] {
+  const warnings: string[] = [];
+  const outcome = r.drill?.outcome;
+  if (outcome && !outcome.healthy) warnings.push(`The drill ended STILL BROKEN: ${outcome.detail}.`);
+  else if (r.drill && !outcome) warnings.push("The drill was left before its end: its outcome is not recorded.");
+  const verifyFailed = last.filter((s) => isVerify(s.phase) && !isOk(s) && (diagnosedAt === undefined || s.startedAt >= diagnosedAt));
+  if (verifyFailed.length) warnings.push(`Verification did not pass: ${verifyFailed.map((s) => `${s.title} (${s.status})`).join(", ")}.`);
+  if (r.status === "open") warnings.push("Not resolved: the incident is still open.");
+
+  const chosen = new Map<string, { option: string; optionTitle: string }>();
+  for (const o of r.options) chosen.set(o.phase, o);
+  const phases = new Map<string, RemedyPhase>();
+  for (const s of last) {
+    if (!ix.isRemedy(s.phase)) continue;
+    const choice = chosen.get(s.phase);
+    // Steps of an option chosen and then replaced did not fix it: they are listed as the replaced choice.
+    if (s.option !== undefined && choice && s.option !== choice.option) continue;
+    let p = phases.get(s.phase);
+    if (!p) {
+      p = { phase: s.phase, title: s.phaseTitle, ...(choice ? { option: choice.option, optionTitle: choice.optionTitle } : {}), steps: [] };
+      phases.set(s.phase, p);
+    }
+    p.steps.push(s);
+  }
+  if (phases.size === 0 && !outcome?.healthy) warnings.push("No remedy was applied: no step of a phase that remedies ran.");
+  const notPassed = [...phases.values()].flatMap((p) => p.steps).filter((s) => !isOk(s));
+  if (notPassed.length) warnings.push(`Remedy steps that did not pass: ${notPassed.map((s) => `${s.title} (${s.status})`).join(", ")}.`);
+  const replaced = r.options.filter((o) => o.replaced && ix.isRemedy(o.phase)).map((o) => ({ phaseTitle: o.phaseTitle, optionTitle: o.optionTitle }));
+  return { warnings, phases: [...phases.values()], replaced };
+}

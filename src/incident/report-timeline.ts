@@ -1,0 +1,97 @@
+/** The report's Timeline and "What Happened" sections: every action in the file, by title, oldest first. Pure. */
+import { formatDuration } from "../runbooks/duration.js";
+import type { Block, Inline, ListItem } from "./report-doc.js";
+import { toMarkdown } from "./report-doc.js";
+import type { IncidentReport, ReportSkip, ReportStep } from "./report-model.js";
+
+export const clockTime = (iso: string) => `${iso.slice(11, 19)} UTC`;
+const show = (v: string | string[]) => (Array.isArray(v) ? v.join(", ") : v);
+
+/** A step attempt's result in a few words: "passed, exit 0, 1.2s", "confirmed (--yes)". */
+export function resultOf(s: ReportStep): string {
+  if (s.acknowledged) return `confirmed (${s.acknowledged})`;
+  return `${s.status}${s.exitCode !== null ? `, exit ${s.exitCode}` : ""}${s.durationMs !== undefined ? `, ${formatDuration(s.durationMs)}` : ""}`;
+}
+
+/** Why a step was passed over, in words. */
+export function skipReason(k: ReportSkip): string {
+  if (k.reason === "jumped") return `jumped over${k.to ? ` (to ${k.to})` : ""}`;
+  if (k.reason === "condition") return `not needed${k.condition ? ` — the condition saw: ${k.condition}` : ""}`;
+  return k.reason;
+}
+
+const id = (key: string): Inline[] => [" · ", { code: key }];
+
+/** The timeline rows, oldest first (a tie keeps the order below: opened, severity, options, steps, …). */
+export function timelineRows(r: IncidentReport): Array<{ at: string; text: Inline[] }> {
+  type Row = { at: string; text: Inline[] };
+  const rows: Row[] = [{ at: r.openedAt, text: [`Incident opened (${r.severity.initial})${r.who.openedBy ? ` by ${r.who.openedBy}` : ""}`] }];
+  for (const c of r.severity.changes) rows.push({ at: c.at, text: [`Severity ${c.from} → ${c.to}${c.reason ? `: ${c.reason}` : ""}`] });
+  for (const c of r.inputChanges) rows.push({ at: c.at, text: [`Input ${c.name} changed from `, { code: show(c.from) }, " to ", { code: show(c.to) }] });
+  for (const o of r.options) rows.push({ at: o.at, text: ["Chose ", { strong: o.optionTitle }, ` in ${o.phaseTitle}${o.by ? ` (${o.by})` : ""}`, ...id(`${o.phase}=${o.option}`)] });
+  for (const s of r.steps) {
+    const notes = `${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}`;
+    rows.push({ at: s.startedAt, text: [`${s.phaseTitle} › ${s.title}${notes}: ${resultOf(s)}`, ...id(s.step)] });
+  }
+  for (const k of r.skipped) rows.push({ at: k.at, text: [`Skipped ${k.title}: ${skipReason(k)}`, ...id(k.step)] });
+  for (const n of r.notes) rows.push({ at: n.at, text: [`Note${n.stepTitle ? ` on ${n.stepTitle}` : ""}: ${n.text}`] });
+  for (const e of r.escalations) rows.push({ at: e.at, text: [`Escalated to ${e.to}${e.reason ? `: ${e.reason}` : ""}${e.acknowledgedAt ? ` (acknowledged ${clockTime(e.acknowledgedAt)}${e.acknowledgedBy ? ` by ${e.acknowledgedBy}` : ""})` : ""}`] });
+  for (const x of r.resumes) rows.push({ at: x.at, text: [`Incident resumed${x.by ? ` by ${x.by}` : ""}${x.interrupted.length ? ` (interrupted: ${x.interrupted.map((i) => i.title).join(", ")})` : ""}`] });
+  for (const x of r.locksForced) rows.push({ at: x.at, text: [`Lock forced from handrail pid ${x.previous.pid} on ${x.previous.host}`] });
+  if (r.sla.breachedAt) rows.push({ at: r.sla.breachedAt, text: [`Response time ${r.sla.respondWithin ?? ""} breached`] });
+  if (r.drill?.finishedAt && r.drill.outcome) rows.push({ at: r.drill.finishedAt, text: [`Drill finished: ${r.drill.outcome.healthy ? "healthy" : "still broken"}`] });
+  if (r.resolvedAt) rows.push({ at: r.resolvedAt, text: [`Incident resolved${r.who.resolvedBy ? ` by ${r.who.resolvedBy}` : ""}`] });
+  for (const n of r.notifications) rows.push({ at: n.at, text: [`Notification ${n.outcome}: ${n.channel}${n.action === "resolve" ? " resolve" : ""} (${n.origin})`] });
+  return rows.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** The timeline as Markdown list items (the report, and a GitHub issue opened mid-incident). */
+export function timelineLines(r: IncidentReport): string[] {
+  return toMarkdown([{ list: timelineRows(r).map((row) => [`${clockTime(row.at)}: `, ...row.text]) }]).trimEnd().split("\n");
+}
+
+/** Everything out of the ordinary, by kind: jumps and skips, interruptions, edits, retries, severity, notes, escalations. */
+export function whatHappened(r: IncidentReport): Block[] {
+  const out: Block[] = [{ h: 2, text: ["What Happened"] }];
+  const section = (title: string, items: ListItem[]) => {
+    if (items.length) out.push({ h: 3, text: [title] }, { list: items });
+  };
+  const jumps = r.phases.filter((p) => p.jump);
+  section("Jumps and skips", [
+    ...jumps.map((p): ListItem => [`${clockTime(p.at)}: jumped to ${p.title}`, ...id(p.phase)]),
+    ...r.skipped.map((k): ListItem => [`${clockTime(k.at)}: ${k.phaseTitle ? `${k.phaseTitle} › ` : ""}${k.title} skipped: ${skipReason(k)}`, ...id(k.step)]),
+  ]);
+  section("Interrupted attempts and resumes", [
+    ...r.steps.filter((s) => s.status === "interrupted").map((s): ListItem => [`${clockTime(s.startedAt)}: ${s.title} (attempt ${s.attempt}) was interrupted${s.endedAt ? `; the incident was resumed at ${clockTime(s.endedAt)}` : " and never finished"}`, ...id(s.step)]),
+    ...r.resumes.map((x): ListItem => [`${clockTime(x.at)}: resumed${x.by ? ` by ${x.by}` : ""}${x.runbookChanged ? " on a changed runbook" : ""}`]),
+    ...r.locksForced.map((x): ListItem => [`${clockTime(x.at)}: lock forced from handrail pid ${x.previous.pid} on ${x.previous.host}`]),
+  ]);
+  section(
+    "Edited commands",
+    r.steps.filter((s) => s.edited).map((s): ListItem => ({ text: [`${clockTime(s.startedAt)}: ${s.title} — the runbook's `, { code: s.original ?? "(not recorded)" }, " was edited to:", ...id(s.step)], code: s.command ?? "", lang: "sh" })),
+  );
+  const retried = [...new Set(r.steps.filter((s) => s.attempt > 1).map((s) => s.step))];
+  section(
+    "Retries",
+    retried.map((key): ListItem => {
+      const attempts = r.steps.filter((s) => s.step === key);
+      const recovered = r.recovered.includes(key);
+      return [`${attempts[0]!.title}: ${attempts.map((a) => a.status).join(" → ")}${recovered ? " (recovered)" : ""}`, ...id(key)];
+    }),
+  );
+  section(
+    "Severity changes",
+    r.severity.changes.map((c): ListItem => [`${clockTime(c.at)}: ${c.from} → ${c.to}${c.reason ? `: ${c.reason}` : ""}`]),
+  );
+  section(
+    "Input changes",
+    r.inputChanges.map((c): ListItem => [`${clockTime(c.at)}: ${c.name} `, { code: show(c.from) }, " → ", { code: show(c.to) }]),
+  );
+  section("Notes", r.notes.map((n): ListItem => [`${clockTime(n.at)}${n.stepTitle ? ` (on ${n.stepTitle})` : ""}: ${n.text}`]));
+  section(
+    "Escalations and acknowledgements",
+    r.escalations.map((e): ListItem => [`${clockTime(e.at)}: escalated to ${e.to}${e.reason ? ` — ${e.reason}` : ""}; ${e.acknowledgedAt ? `acknowledged ${clockTime(e.acknowledgedAt)}${e.acknowledgedBy ? ` by ${e.acknowledgedBy}` : ""}` : "not acknowledged"}`]),
+  );
+  if (out.length === 1) out.push({ p: [{ quiet: "Nothing out of order: no jumps, skips, interruptions, edits, retries, severity changes, notes or escalations." }] });
+  return out;
+}
