@@ -6,6 +6,7 @@
 import { execa } from "execa";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { shippedScenarios } from "../helpers/scenarios.js";
 import { BIN, scratchDir } from "../helpers/cli.js";
 import { startTerminal } from "../helpers/tmux.js";
 import { runIncident, urgentRunbooks } from "../helpers/urgent-incidents.js";
@@ -28,7 +29,7 @@ describe.skipIf(!hasTmux)("home at 80×24", () => {
     expect(lines[0]).toBe("open incidents — most urgent first");
     expect(lines.slice(1, 5).every((l) => /^. \d\. !! BREACHED \d+s ago {2}critical {2}breach-fast/.test(l)), lines.slice(1, 5).join("\n")).toBe(true);
     expect(lines[5]).toMatch(/^ {2}5\. ⏱ 5\dm left {2}high {2}calm-check/);
-    expect(screen).toContain("Drills — 6 scenarios (tab to list them)");
+    expect(screen).toContain(`Drills — ${(await shippedScenarios()).length} scenarios (tab to list them)`);
     expect(screen).toContain("No cluster is reachable (no kubeconfig)");
     expect(screen.indexOf("Drills")).toBeLessThan(screen.indexOf("handrail — runbooks"));
   }, 60_000);

@@ -41,9 +41,14 @@ export interface ConsoleDrillWalk {
   rootCause: string;
 }
 
-/** The title of the step card on screen ("Phase › Title [curve] [high risk]"), if one is shown. */
+/** The line of the step card on screen ("Phase › Title [curve] [high risk]"), if one is shown. */
+function cardLine(screen: string): string | undefined {
+  return screen.split("\n").filter((l) => l.includes(" › ") && !/^[│┃╭╰┏┗]/.test(l)).at(-1);
+}
+
+/** The title of the step card on screen, without its item and marks. */
 function cardTitle(screen: string): string | undefined {
-  const line = screen.split("\n").filter((l) => l.includes(" › ") && !/^[│┃╭╰┏┗]/.test(l)).at(-1);
+  const line = cardLine(screen);
   // After the title: " [item]" of a forEach repetition, " [high risk]", " (again)", " stopped: …".
   return line?.split(" › ")[1]?.split(/\s+\[|\s+\(again\)|\s+stopped:/)[0]?.trim();
 }
@@ -112,6 +117,10 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
       await term.type(reason);
       await term.waitFor(`Why skip it? ${reason}`);
       await term.keys("Enter");
+      // The next turn must not read the skipped step's card again from a frame drawn before the skip
+      // (a loaded machine redraws late): wait until the card shown is another one, or the walk ended.
+      const skipped = cardLine(screen);
+      await term.waitUntil((s) => s.includes(WALK_END) || /: choose how to proceed$/m.test(s) || (!s.includes("Why skip it?") && cardLine(s) !== skipped), "the console to move past the skipped step", 30_000);
     } else if (!(await answer(screen))) await term.act(doKey(screen), { still: (s) => cardTitle(s) === title && !/: choose how to proceed$/m.test(s) });
     let nudged = Date.now();
     await until(

@@ -4,6 +4,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { holds, type Condition, type StepFact } from "../../src/runbooks/conditions.js";
+import { checkInputValue } from "../../src/runbooks/inputs.js";
 import { runbookJsonSchema } from "../../src/runbooks/json-schema.js";
 import { loadRunbookFile } from "../../src/runbooks/load.js";
 import { formatProblem } from "../../src/runbooks/problems.js";
@@ -62,6 +64,54 @@ describe("shipped runbooks", () => {
     const places = [...rb.phases.filter((p) => p.forEach === "participants"), ...allSteps(rb).map((s) => s.step).filter((s) => s.forEach === "participants")];
     expect(places.some((p) => p.reverse === true)).toBe(true);
     expect(places.some((p) => p.reverse !== true)).toBe(true);
+  });
+
+  it("the release train takes the seed's own train name, Q4-curve-upgrade, and nothing a URL path would break on", async () => {
+    const rb = await load("release-train.yaml");
+    const train = rb.inputs!.train!;
+    expect(checkInputValue(train, "Q4-curve-upgrade")).toEqual({ ok: true, value: "Q4-curve-upgrade" });
+    expect(train.default).toBe("Q4-curve-upgrade");
+    for (const bad of ["Q4/curve", "q4 curve", "../x", "-q4"]) expect(checkInputValue(train, bad).ok, bad).toBe(false);
+  });
+
+  it("the release train remedies by its train decision and the kubectl fallback, not by the release itself", async () => {
+    const rb = await load("release-train.yaml");
+    expect(rb.phases.filter((p) => p.mitigates === true).map((p) => p.id)).toEqual(["train-decision", "rollback-fallback"]);
+    const decision = rb.phases.find((p) => p.id === "train-decision")!;
+    expect(decision.options?.map((o) => o.id)).toEqual(["hold", "fix-forward", "rollback"]);
+  });
+
+  it("the release train offers its decision only after a participant failed or the operator gave a reason to roll back", async () => {
+    const rb = await load("release-train.yaml");
+    const decision = rb.phases.find((p) => p.id === "train-decision")!.when as Condition;
+    const facts = (failed: Record<string, StepFact["status"]>, inputs: Record<string, string> = {}) => ({
+      inputs: { rollback_reason: "", ...inputs },
+      severity: "high" as const,
+      steps: (id: string) => Object.entries(failed).flatMap(([key, status]) => (key === id || key.startsWith(`${id}[`) ? [{ status }] : [])),
+    });
+    const clean = { "release[curve]": "passed", "release-rollout[curve]": "passed", "verify-pods[curve]": "passed", "verify-performance[curve]": "passed" } as const;
+    expect(holds(decision, facts(clean))).toBe(false);
+    expect(holds(decision, facts({ ...clean, "release-rollout[backtesting]": "failed" }))).toBe(true);
+    expect(holds(decision, facts({ ...clean, "verify-performance[scenario]": "failed" }))).toBe(true);
+    expect(holds(decision, facts({ ...clean, "release[scenario]": "error" }))).toBe(true);
+    // The operator's own decision: a reason to roll back a train none of whose checks failed.
+    expect(holds(decision, facts(clean, { rollback_reason: "user acceptance: wrong curve snapshots" }))).toBe(true);
+    // The phases after the decision follow the same condition: nothing of the failure path on a clean train.
+    for (const id of ["failure-assessment", "decision-verification"]) expect(holds(rb.phases.find((p) => p.id === id)!.when as Condition, facts(clean)), id).toBe(false);
+  });
+
+  it("the release train's steps that change the cluster or the train are high risk; reads and records are low", async () => {
+    const rb = await load("release-train.yaml");
+    const mutating = /kubectl (set image|rollout undo|scale|delete|rollout restart)|-X POST "\$api_url\/api\/v1\/release-trains\/\$train\/rollback"/;
+    const high: string[] = [];
+    for (const { step } of allSteps(rb)) {
+      const script = step.run ?? "";
+      // stage-config's server-side dry run of the image change changes nothing.
+      if (mutating.test(script) && !/--dry-run/.test(script)) high.push(step.id);
+      else expect(step.risk ?? "low", step.id).toBe("low");
+    }
+    expect(high).toEqual(["release", "fix-release", "fix-continue", "rollback-trigger", "rollback-undo"]);
+    for (const id of high) expect(allSteps(rb).find((s) => s.step.id === id)?.step.risk, id).toBe("high");
   });
 
   it("the canary's metrics gate queries Prometheus with thresholds", async () => {

@@ -1,19 +1,22 @@
 /**
  * The release-train platform API of the train scenarios, served on 127.0.0.1 by `world.serve`:
  * trains (create, status, update), service status with the quality-gate fields, monitoring health
- * and performance. Health and performance are never stored: every answer is read from the
- * simulated cluster at the moment of the request, so a participant is unhealthy exactly while its
- * pods crash or cannot pull their image.
+ * and performance, and the train rollback (trigger, status). Health and performance are never
+ * stored: every answer is read from the simulated cluster at the moment of the request, so a
+ * participant is unhealthy exactly while its pods crash or cannot pull their image.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ClusterStore } from "../store.js";
 import { participantState, type ParticipantState } from "./participant-health.js";
+import { TrainRollback } from "./platform-rollback.js";
 
 /** What the quality gates read for a service (static per drill: the gates pass before the release). */
 export interface ServiceQuality {
   quality_score: number;
   critical_vulns: number;
   coverage: number;
+  /** The seed's custom gate `security_scan_clean`; absent when the platform has no scan result (the gate then fails). */
+  security_scan_clean?: boolean;
 }
 
 export interface TrainRecord {
@@ -23,6 +26,8 @@ export interface TrainRecord {
   status: string;
   /** Every status the train went through, in order (the drill's own audit trail). */
   history: string[];
+  /** The version each participant ran when the train was created: where a rollback takes it back to. */
+  previous_versions?: Record<string, string>;
 }
 
 export interface PlatformApiOptions {
@@ -32,6 +37,8 @@ export interface PlatformApiOptions {
   quality: Record<string, ServiceQuality>;
   /** Called with a line for the release monitoring log whenever something worth logging happens. */
   log?: (line: string) => void;
+  /** false: the rollback endpoints answer 503 (the platform's rollback service is down), so a runbook must fall back. Default true. */
+  rollbackService?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -55,9 +62,12 @@ async function readBody(req: IncomingMessage): Promise<Json | undefined> {
 }
 
 /** Failure rate (%) and regression (%) as the monitoring stack would see them: driven by failing pods. */
-function performanceOf(p: ParticipantState): { failure_rate: number; performance_regression: number; p95_latency_ms: number } {
+function performanceOf(p: ParticipantState): { failure_rate: number | null; performance_regression: number | null; p95_latency_ms: number | null } {
   const pods = p.pods;
-  if (p.healthy || pods === 0) return { failure_rate: 0.4, performance_regression: 1.8, p95_latency_ms: 142 };
+  // Nothing runs (scaled to 0, deployment gone): no request was served, so nothing was measured. No data
+  // is null, never the healthy figures: a gate reading it (jq -e) must fail, not pass a service that is down.
+  if (pods === 0 || p.desired === 0) return { failure_rate: null, performance_regression: null, p95_latency_ms: null };
+  if (p.healthy) return { failure_rate: 0.4, performance_regression: 1.8, p95_latency_ms: 142 };
   const share = p.failing / pods;
   return { failure_rate: Math.round(share * 1000) / 10, performance_regression: Math.round(12 + share * 400) / 10 + 20, p95_latency_ms: 2400 };
 }
@@ -66,6 +76,8 @@ export class PlatformApi {
   readonly trains = new Map<string, TrainRecord>();
   /** What the operator reported with PUT /api/v1/services/<name>/status, by service. */
   readonly reported = new Map<string, Json>();
+  /** The latest rollback asked for, by train. */
+  readonly rollbacks = new Map<string, TrainRollback>();
 
   constructor(private readonly opts: PlatformApiOptions) {}
 
@@ -121,6 +133,8 @@ export class PlatformApi {
       if (sub === "status" && extra === undefined && method === "GET") return send(res, 200, this.trainStatus(train));
       if (sub === undefined && method === "GET") return send(res, 200, { ...train, ...this.trainStatus(train) });
       if (sub === undefined && method === "PUT") return this.updateTrain(req, res, train);
+      if (sub === "rollback" && extra === undefined && method === "POST") return this.requestRollback(req, res, train);
+      if (sub === "rollback" && extra === "status" && method === "GET") return this.rollbackStatus(res, train);
     }
     if (area === "services" && name !== undefined && sub === "status") {
       if (!this.known(name)) return send(res, 404, { error: `service ${name} not found` });
@@ -161,7 +175,8 @@ export class PlatformApi {
     }
     if (this.trains.has(name)) return send(res, 409, { error: `release train ${name} already exists` });
     const participants = body.participants.filter((p): p is string => typeof p === "string");
-    const train: TrainRecord = { name, target_version: body.target_version, participants, status: "planning", history: ["planning"] };
+    const previous = Object.fromEntries(participants.filter((p) => this.known(p)).map((p) => [p, this.participant(p).version]));
+    const train: TrainRecord = { name, target_version: body.target_version, participants, status: "planning", history: ["planning"], previous_versions: previous };
     this.trains.set(name, train);
     this.opts.log?.(`INFO release train ${name} created: ${participants.join(", ")} -> ${train.target_version}`);
     send(res, 201, train);
@@ -174,5 +189,25 @@ export class PlatformApi {
     train.history.push(body.status);
     this.opts.log?.(`INFO release train ${train.name} status ${body.status}`);
     send(res, 200, { ...train, ...this.trainStatus(train) });
+  }
+
+  /** POST …/rollback {reason, force}: 202 with the rollback's record; one rollback of a train at a time. */
+  private async requestRollback(req: IncomingMessage, res: ServerResponse, train: TrainRecord): Promise<void> {
+    if (this.opts.rollbackService === false) return send(res, 503, { error: "rollback service unavailable" });
+    const body = await readBody(req);
+    const reason = typeof body?.reason === "string" ? body.reason.trim() : "";
+    if (!body || reason === "") return send(res, 400, { error: 'expected {"reason": "...", "force": false}: a rollback needs a reason' });
+    const running = this.rollbacks.get(train.name);
+    if (running && !running.done) return send(res, 409, { error: `a rollback of ${train.name} is already in progress`, rollback: running.record });
+    const rollback = new TrainRollback({ store: this.opts.store, namespace: this.opts.namespace, train, reason, force: body.force === true, ...(this.opts.log ? { log: this.opts.log } : {}) });
+    this.rollbacks.set(train.name, rollback);
+    send(res, 202, rollback.record);
+  }
+
+  private rollbackStatus(res: ServerResponse, train: TrainRecord): void {
+    if (this.opts.rollbackService === false) return send(res, 503, { error: "rollback service unavailable" });
+    const rollback = this.rollbacks.get(train.name);
+    if (!rollback) return send(res, 404, { error: `no rollback of ${train.name} was requested` });
+    send(res, 200, rollback.record);
   }
 }

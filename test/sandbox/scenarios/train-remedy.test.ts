@@ -7,7 +7,7 @@ import { shippedScenario } from "../../helpers/scenarios.js";
 
 const DIR = path.resolve(import.meta.dirname, "../../../runbooks");
 
-describe.each(["train-backtesting-crash", "train-stuck-pull"])("scenario %s", (id) => {
+describe.each(["train-backtesting-crash", "train-rollback-service-down", "train-stuck-pull"])("scenario %s", (id) => {
   it("names, for every phase with options at its severity, one of that phase's options", async () => {
     const scenario = await shippedScenario(id);
     const loaded = await loadRunbookFile(path.join(DIR, `${scenario.runbook}.yaml`), `runbooks/${scenario.runbook}.yaml`);
