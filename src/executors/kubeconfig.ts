@@ -41,12 +41,18 @@ function kubeconfigFiles(sel: KubeSelection): { files: string[]; explicit: boole
   return { files: [path.join(sel.env.HOME ?? homedir(), ".kube", "config")], explicit: false };
 }
 
-/** Paths inside a kubeconfig are relative to the file that holds them; the copy lives elsewhere. */
-function absolutise(entry: Entry, base: string): Entry {
+/**
+ * Paths inside a kubeconfig are relative to the file that holds them, and the copy lives elsewhere:
+ * made absolute as kubectl does (client-go ResolveLocalPaths), an exec command only when it has a
+ * path separator (a bare name stays a PATH lookup).
+ */
+export function absolutise(entry: Entry, base: string): Entry {
   const out: Entry = { ...entry };
-  for (const field of PATH_FIELDS) {
-    const v = out[field];
-    if (typeof v === "string" && v !== "" && !path.isAbsolute(v)) out[field] = path.resolve(base, v);
+  const resolve = (v: unknown) => (typeof v === "string" && v !== "" && !path.isAbsolute(v) ? path.resolve(base, v) : v);
+  for (const field of PATH_FIELDS) if (field in out) out[field] = resolve(out[field]);
+  const exec = out.exec;
+  if (exec && typeof exec === "object" && typeof (exec as Entry).command === "string" && ((exec as Entry).command as string).includes(path.sep)) {
+    out.exec = { ...(exec as Entry), command: resolve((exec as Entry).command) };
   }
   return out;
 }
