@@ -29,7 +29,8 @@ export interface KubeSelection {
 
 export type PreparedKube =
   /** `chosenNamespace`: the namespace --namespace or the context names (not kubectl's fallback "default"): inputs named namespace default to it. */
-  | { ok: true; target: KubeTarget; server?: string; files: string[]; chosenNamespace?: string }
+  /** `proxy`: the cluster's proxy-url, the way to the server when it has one. */
+  | { ok: true; target: KubeTarget; server?: string; proxy?: string; files: string[]; chosenNamespace?: string }
   | { ok: false; message: string; hint: string };
 
 const PATH_FIELDS = ["certificate-authority", "client-certificate", "client-key", "tokenFile"];
@@ -127,7 +128,8 @@ export async function prepareKube(sel: KubeSelection, privateDir: string): Promi
   const fresh = `${out}.${randomBytes(4).toString("hex")}`;
   await writeFile(fresh, stringify(minified), { mode: 0o600, flag: "wx" });
   await rename(fresh, out);
-  return { ok: true, target: { kubeconfig: out, context: name, namespace }, server: typeof cluster.server === "string" ? cluster.server : undefined, files: read, ...(chosen ? { chosenNamespace: chosen } : {}) };
+  const proxy = typeof cluster["proxy-url"] === "string" && cluster["proxy-url"] !== "" ? cluster["proxy-url"] : undefined;
+  return { ok: true, target: { kubeconfig: out, context: name, namespace }, server: typeof cluster.server === "string" ? cluster.server : undefined, ...(proxy ? { proxy } : {}), files: read, ...(chosen ? { chosenNamespace: chosen } : {}) };
 }
 
 /**

@@ -15,7 +15,7 @@ clusters:
   - name: staging
     cluster: { server: "https://127.0.0.1:6443", certificate-authority: certs/ca.crt }
   - name: prod
-    cluster: { server: "https://127.0.0.1:7443" }
+    cluster: { server: "https://127.0.0.1:7443", proxy-url: "http://proxy.corp:3128" }
 users:
   - name: me
     user: { token: abc }
@@ -60,7 +60,7 @@ describe("the kube target", () => {
     const second = path.join(dir, "second");
     writeFileSync(second, USER_CONFIG.replace("current-context: staging", "current-context: prod-eu").replace("6443", "9999").replace("name: prod-eu", "name: extra"));
     const r = await prepareKube({ env: { KUBECONFIG: `${file}:${second}` }, context: "extra" }, dir);
-    expect(r).toMatchObject({ ok: true, server: "https://127.0.0.1:7443", target: { context: "extra", namespace: "default" } });
+    expect(r).toMatchObject({ ok: true, server: "https://127.0.0.1:7443", proxy: "http://proxy.corp:3128", target: { context: "extra", namespace: "default" } });
   });
 
   it.each([

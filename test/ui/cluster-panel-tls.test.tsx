@@ -48,4 +48,24 @@ describe("the cluster panel against a TLS cluster", () => {
     sandbox.store.create("pods", pod("api-two"));
     expect(await c.waitFor("api-two")).toContain("api-one");
   });
+
+  it("a credential plugin that is not installed: the panel says so on one line, with its installHint", async () => {
+    const dir = scratchDir(onTestFinished);
+    const pki = await makePki(dir);
+    const sandbox = await startKubeSandbox({ tickMs: 0, tls: { cert: pki.pem.serverCert, key: pki.pem.serverKey, ca: pki.pem.caCert, tokens: ["panel-token"] } });
+    onTestFinished(() => sandbox.stop());
+    const file = path.join(dir, "config");
+    writeFileSync(
+      file,
+      ["apiVersion: v1", "kind: Config", "current-context: prod", "clusters:", `  - { name: prod, cluster: { server: "${sandbox.url}", certificate-authority: ca.crt } }`, "users:", "  - { name: oncall, user: { exec: { apiVersion: client.authentication.k8s.io/v1beta1, command: handrail-missing-login, installHint: \"Ask for access in #platform\" } } }", "contexts:", "  - { name: prod, context: { cluster: prod, user: oncall, namespace: shop } }", ""].join("\n"),
+    );
+    const prepared = await prepareKube({ kubeconfig: file, env: {} }, dir);
+    if (!prepared.ok) throw new Error(prepared.message);
+    const c = await renderConsole({ runbooksDir: path.join(ROOT, "test/fixtures/engine"), onCleanup: onTestFinished, kube: prepared.target });
+    await c.controller.startIncident("walk", "high", { service: "api", participants: ["a"], marker: "none" });
+    await c.waitFor("Assess › Say hello");
+    await c.press("k");
+    // (The line wraps at the panel's width.)
+    expect(await c.waitFor("handrail-missing-login not found — Ask for access")).toContain("#platform");
+  });
 });
