@@ -9,9 +9,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { IncidentEvent } from "../../src/incident/events.js";
 import { startKubeSandbox, type KubeSandbox } from "../../src/sandbox/index.js";
-import { runCli, scratchDir } from "../helpers/cli.js";
+import { execa } from "execa";
+import { BIN, runCli, scratchDir } from "../helpers/cli.js";
 import { makePki, type TestPki } from "../helpers/pki.js";
 import { startProxy } from "../helpers/proxy.js";
+import { startTerminal } from "../helpers/tmux.js";
+
+const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
 
 const TOKEN = "s3cret-token";
 const SERVER_NAME = "kube.internal.test";
@@ -257,5 +261,19 @@ describe("kubeconfig styles against the HTTPS sandbox, run from another director
       ].join("\n"),
     );
     await bothSeePods(l, [], { KUBECONFIG: `${path.join(first, "config")}${path.delimiter}${path.join(second, "config")}` });
+  }, 60_000);
+
+  it.skipIf(!hasTmux)("interactiveMode: Never, run from a terminal: neither kind of step lets the plugin reach it", async () => {
+    const l = layout();
+    // Fails if it can open the controlling terminal (where it could prompt over the console).
+    script(l.conf, "token.sh", `( : </dev/tty ) 2>/dev/null && { echo "plugin reached the terminal" >&2; exit 6; }\n${PLUGIN}`);
+    const file = kubeconfig(path.join(l.conf, "config"), sandbox.url, "certificate-authority: certs/ca.crt", pluginExec("./token.sh"));
+    const term = await startTerminal(`node ${BIN} run creds.yaml --kubeconfig ${file}`, { cwd: l.work, env: { HOME: l.home } });
+    onTestFinished(() => term.kill());
+    const screen = await term.waitFor(/\[exited \d+\]/, 40_000);
+    const evs = events(l.work);
+    expect(finished(evs, "kubectl-pods")?.status, screen).toBe("passed");
+    expect(finished(evs, "k8s-pods")?.status, screen).toBe("passed");
+    expect(screen).toContain("[exited 0]");
   }, 60_000);
 });
