@@ -99,7 +99,8 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     ...(home ? { cluster: prepared.files.length === 0 ? { state: "unreachable" as const, reason: "no kubeconfig" } : prepared.server ? { state: "checking" as const } : { state: "unreachable" as const, reason: "the context names no server" } } : {}),
   });
   if (home && prepared.files.length > 0 && prepared.server) {
-    void probeServer(prepared.server).then((cluster) => store.setState({ cluster }));
+    // Behind a proxy-url the server may be reachable only through the proxy: the proxy is what must answer.
+    void probeServer(prepared.proxy ?? prepared.server).then((cluster) => store.setState({ cluster }));
   }
   // The controller's exit needs the Ink instance, which is rendered after the controller exists.
   const ink: { app?: ReturnType<typeof render>; handOver?: () => Promise<void>; done?: () => void } = {};

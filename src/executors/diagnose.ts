@@ -67,6 +67,23 @@ const RULES: Rule[] = [
     }),
   },
   {
+    // client-go prints the plugin's installHint after its docs link, only when the plugin is missing.
+    test: /getting credentials: exec: executable (\S+) not found(?:[\s\S]*#client-go-credential-plugins\n\n([\s\S]+?)\s*$)?/,
+    make: (m) => ({
+      code: "credentials",
+      summary: `the kubeconfig's credential plugin ${m[1]} is not installed`,
+      hint: m[2]?.trim() || `Install ${m[1]} or fix the exec command of the kubeconfig's user.`,
+    }),
+  },
+  {
+    test: /getting credentials: exec: (?:executable (\S+) failed with exit code (\d+)|fork\/exec (\S+): ([^\n]+))/,
+    make: (m) => ({
+      code: "credentials",
+      summary: m[1] ? `the kubeconfig's credential plugin ${m[1]} failed (exit code ${m[2]})` : `the kubeconfig's credential plugin ${m[3]} cannot run: ${m[4]}`,
+      hint: "Run the plugin by hand to see why (often: log in again), or fix the exec command of the kubeconfig's user.",
+    }),
+  },
+  {
     test: /Unable to connect to the server: (?:context deadline exceeded|net\/http: TLS handshake timeout|dial tcp [^:]+:\d+: i\/o timeout|.*Client\.Timeout exceeded)/,
     make: () => ({
       code: "cluster-timeout",

@@ -7,6 +7,7 @@ import { table } from "../util/table.js";
 import { checkExpectations, verdict } from "./expect.js";
 import { diagnoseApiError, kubeClients, type KubeClients } from "./k8s-client.js";
 import { OutputCollector, sinkFor } from "./output.js";
+import { stepEnvironment } from "./shell.js";
 import { OutputChecks } from "./stream-checks.js";
 import { stepTimeoutMs } from "./timeout.js";
 import type { ExecContext, ExecuteOptions, StepResult, StepStatus } from "./types.js";
@@ -226,7 +227,7 @@ export async function runK8s(spec: K8sStep, step: Step, ctx: ExecContext, opts: 
       ...(spec.context ? { context: substitute(spec.context, ctx.vars) } : {}),
       ...(spec.namespace ? { namespace: substitute(spec.namespace, ctx.vars) } : {}),
     };
-    clients = await bounded(kubeClients(ctx.kube, override, ac.signal));
+    clients = await bounded(kubeClients(ctx.kube, override, ac.signal, stepEnvironment(ctx)));
   } catch (error) {
     return stopped() ?? finish("error", { error: `cannot use the kubeconfig: ${(error as Error).message}` });
   }
@@ -243,7 +244,7 @@ export async function runK8s(spec: K8sStep, step: Step, ctx: ExecContext, opts: 
     const end = stopped();
     if (end) return end;
     const { message, diagnosis } = diagnoseApiError(error, clients.config.getCurrentCluster()?.server);
-    emit(`error: ${message}`);
+    for (const line of `error: ${message}`.split("\n")) emit(line);
     return finish("failed", { diagnosis, expectations: [{ check: `k8s ${spec.action}`, passed: false, reason: diagnosis.summary }] });
   }
 }

@@ -29,7 +29,8 @@ export interface KubeSelection {
 
 export type PreparedKube =
   /** `chosenNamespace`: the namespace --namespace or the context names (not kubectl's fallback "default"): inputs named namespace default to it. */
-  | { ok: true; target: KubeTarget; server?: string; files: string[]; chosenNamespace?: string }
+  /** `proxy`: the cluster's proxy-url, the way to the server when it has one. */
+  | { ok: true; target: KubeTarget; server?: string; proxy?: string; files: string[]; chosenNamespace?: string }
   | { ok: false; message: string; hint: string };
 
 const PATH_FIELDS = ["certificate-authority", "client-certificate", "client-key", "tokenFile"];
@@ -41,12 +42,18 @@ function kubeconfigFiles(sel: KubeSelection): { files: string[]; explicit: boole
   return { files: [path.join(sel.env.HOME ?? homedir(), ".kube", "config")], explicit: false };
 }
 
-/** Paths inside a kubeconfig are relative to the file that holds them; the copy lives elsewhere. */
-function absolutise(entry: Entry, base: string): Entry {
+/**
+ * Paths inside a kubeconfig are relative to the file that holds them, and the copy lives elsewhere:
+ * made absolute as kubectl does (client-go ResolveLocalPaths), an exec command only when it has a
+ * path separator (a bare name stays a PATH lookup).
+ */
+export function absolutise(entry: Entry, base: string): Entry {
   const out: Entry = { ...entry };
-  for (const field of PATH_FIELDS) {
-    const v = out[field];
-    if (typeof v === "string" && v !== "" && !path.isAbsolute(v)) out[field] = path.resolve(base, v);
+  const resolve = (v: unknown) => (typeof v === "string" && v !== "" && !path.isAbsolute(v) ? path.resolve(base, v) : v);
+  for (const field of PATH_FIELDS) if (field in out) out[field] = resolve(out[field]);
+  const exec = out.exec;
+  if (exec && typeof exec === "object" && typeof (exec as Entry).command === "string" && ((exec as Entry).command as string).includes(path.sep)) {
+    out.exec = { ...(exec as Entry), command: resolve((exec as Entry).command) };
   }
   return out;
 }
@@ -121,7 +128,8 @@ export async function prepareKube(sel: KubeSelection, privateDir: string): Promi
   const fresh = `${out}.${randomBytes(4).toString("hex")}`;
   await writeFile(fresh, stringify(minified), { mode: 0o600, flag: "wx" });
   await rename(fresh, out);
-  return { ok: true, target: { kubeconfig: out, context: name, namespace }, server: typeof cluster.server === "string" ? cluster.server : undefined, files: read, ...(chosen ? { chosenNamespace: chosen } : {}) };
+  const proxy = typeof cluster["proxy-url"] === "string" && cluster["proxy-url"] !== "" ? cluster["proxy-url"] : undefined;
+  return { ok: true, target: { kubeconfig: out, context: name, namespace }, server: typeof cluster.server === "string" ? cluster.server : undefined, ...(proxy ? { proxy } : {}), files: read, ...(chosen ? { chosenNamespace: chosen } : {}) };
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Pods of a service, live, through a client-node watch: what the console's cluster panel shows. */
 import type * as K8s from "@kubernetes/client-node";
 import { Agent } from "node:http";
+import { CredentialError } from "./kube-credentials.js";
 import { kubeClients } from "./k8s-client.js";
 import { summarisePod, type PodSummary } from "./k8s.js";
 import type { KubeTarget } from "./types.js";
@@ -89,7 +90,9 @@ export function watchPods(target: KubeTarget | undefined, selector: string, onPo
     } catch (e) {
       if (stopped()) return;
       const err = e as { code?: string; name?: string; message?: string };
-      onError(err.code === "ECONNREFUSED" ? "the cluster refused the connection" : err.name === "AbortError" ? "the cluster did not answer in time" : (err.message ?? String(e)));
+      // One line in the panel: what failed, then what to do (a plugin's installHint).
+      if (e instanceof CredentialError) onError(`${e.message.split("\n")[0]!}${e.hint ? ` — ${e.hint}` : ""}`);
+      else onError(err.code === "ECONNREFUSED" ? "the cluster refused the connection" : err.name === "AbortError" ? "the cluster did not answer in time" : (err.message ?? String(e)));
       again();
     }
   };

@@ -1,5 +1,5 @@
 /** The simulated Kubernetes cluster for drills and end-to-end tests (DESIGN.md, "The simulated cluster"). */
-export { startKubeSandbox, FORBIDDEN_NAMESPACE, DEFAULT_TICK_MS, type KubeSandbox, type KubeSandboxOptions } from "./server.js";
+export { startKubeSandbox, FORBIDDEN_NAMESPACE, DEFAULT_TICK_MS, type KubeSandbox, type KubeSandboxOptions, type SandboxTls } from "./server.js";
 export { ClusterStore, defaultImageBehaviour, type ClusterStoreOptions } from "./store.js";
 export type { DeploymentOptions } from "./builders.js";
 export type { Draft, WriteOptions } from "./object-store.js";

@@ -4,8 +4,10 @@
  * the controllers on a timer.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
 import { isTrue, type StreamRegistry } from "./context.js";
 import { discoveryDocument } from "./discovery.js";
 import { isExecPath, serveExec } from "./exec.js";
@@ -20,9 +22,11 @@ import { ClusterStore } from "./store.js";
 /** Every request into this namespace is denied, so RBAC diagnoses can be exercised. */
 export const FORBIDDEN_NAMESPACE = "forbidden";
 export const DEFAULT_TICK_MS = 200;
+/** Answered without credentials, as a real cluster lets anyone see its health. */
+const PUBLIC_PATHS = ["/healthz", "/livez", "/readyz"];
 
 export interface KubeSandbox {
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT, or https:// in TLS mode */
   url: string;
   port: number;
   /** The in-memory cluster, for tests and scenarios to read and change. */
@@ -42,7 +46,29 @@ export interface KubeSandboxOptions {
   tickMs?: number;
   /** Serve an existing store instead of a fresh one. */
   store?: ClusterStore;
+  /** Serve HTTPS and require a client certificate signed by `ca` or one of `tokens` (plain HTTP, anyone, unless given). */
+  tls?: SandboxTls;
 }
+
+export interface SandboxTls {
+  /** The server's certificate and key (PEM). */
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** The CA (PEM) that client certificates must be signed by. */
+  ca: string | Buffer;
+  /** Bearer tokens the server accepts. */
+  tokens?: string[];
+}
+
+/** Who may talk to a TLS sandbox: a verified client certificate or a known bearer token, as the real server's authenticators. */
+function authenticated(req: IncomingMessage, tls: SandboxTls): boolean {
+  if ((req.socket as TLSSocket).authorized) return true;
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "")?.[1];
+  return bearer !== undefined && (tls.tokens ?? []).includes(bearer);
+}
+
+/** What the real API server answers an unauthenticated request with (kubectl: "You must be logged in to the server (Unauthorized)"). */
+const UNAUTHORIZED = JSON.stringify(statusObject(401, "Unauthorized", "Unauthorized"));
 
 async function dispatch(req: IncomingMessage, res: ServerResponse, store: ClusterStore, streams: StreamRegistry, address: string): Promise<void> {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -69,7 +95,13 @@ export async function startKubeSandbox(opts: KubeSandboxOptions = {}): Promise<K
   opts.seed?.(store);
   const streams: StreamRegistry = new Set();
   let address = "127.0.0.1:0";
-  const server = createServer((req, res) => {
+  const tls = opts.tls;
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    if (tls && !PUBLIC_PATHS.includes(new URL(req.url ?? "/", "http://127.0.0.1").pathname) && !authenticated(req, tls)) {
+      res.writeHead(401, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(UNAUTHORIZED) });
+      res.end(UNAUTHORIZED);
+      return;
+    }
     dispatch(req, res, store, streams, address).catch((error: unknown) => {
       if (res.headersSent) {
         res.destroy(error instanceof Error ? error : undefined);
@@ -78,10 +110,16 @@ export async function startKubeSandbox(opts: KubeSandboxOptions = {}): Promise<K
       if (error instanceof ApiError) sendError(res, error);
       else sendJson(res, 500, statusObject(500, "InternalError", `Internal error occurred: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
     });
-  });
+  };
+  // requestCert without rejectUnauthorized: a client with a token and no certificate must get through the handshake.
+  const server = tls ? createTlsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: false }, handler) : createServer(handler);
   // kubectl exec upgrades to a WebSocket; every other upgrade is refused as the real server does.
   server.on("upgrade", (req: IncomingMessage, socket: Duplex) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (tls && !authenticated(req, tls)) {
+      socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(UNAUTHORIZED)}\r\nConnection: close\r\n\r\n${UNAUTHORIZED}`);
+      return;
+    }
     if (!isExecPath(url.pathname)) {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
       return;
@@ -102,7 +140,7 @@ export async function startKubeSandbox(opts: KubeSandboxOptions = {}): Promise<K
   });
   const port = (server.address() as AddressInfo).port;
   address = `127.0.0.1:${port}`;
-  const url = `http://${address}`;
+  const url = `${tls ? "https" : "http"}://${address}`;
   const tickMs = opts.tickMs ?? DEFAULT_TICK_MS;
   const timer = tickMs > 0 ? setInterval(() => store.tick(), tickMs) : undefined;
   let stopped: Promise<void> | undefined;
@@ -110,7 +148,7 @@ export async function startKubeSandbox(opts: KubeSandboxOptions = {}): Promise<K
     url,
     port,
     store,
-    writeKubeconfig: (dir, kubeconfigOpts) => writeKubeconfigFile(dir, url, kubeconfigOpts),
+    writeKubeconfig: (dir, kubeconfigOpts) => writeKubeconfigFile(dir, url, { ...(tls ? { ca: tls.ca.toString(), token: tls.tokens?.[0] } : {}), ...kubeconfigOpts }),
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         if (timer) clearInterval(timer);

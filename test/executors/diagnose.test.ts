@@ -14,6 +14,8 @@ describe("diagnoses", () => {
     ["Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", 1, "docker-daemon-down", "the Docker daemon is not running (unix:///var/run/docker.sock)"],
     ['Error from server (NotFound): deployments.apps "nope" not found', 1, "not-found", 'deployments.apps "nope" not found'],
     ["error: You must be logged in to the server (Unauthorized)", 1, "unauthorized", "the cluster rejected the credentials (expired or missing)"],
+    ["Unable to connect to the server: getting credentials: exec: executable sso-login failed with exit code 2", 1, "credentials", "the kubeconfig's credential plugin sso-login failed (exit code 2)"],
+    ["Unable to connect to the server: getting credentials: exec: fork/exec /home/me/.kube/token.sh: no such file or directory", 1, "credentials", "the kubeconfig's credential plugin /home/me/.kube/token.sh cannot run: no such file or directory"],
   ])("%s", (stderr, code, expected, summary) => {
     expect(diagnose(code, stderr)).toMatchObject({ code: expected, summary });
     expect(diagnose(code, stderr)?.hint).toMatch(/\S/);

@@ -2,7 +2,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { prepareKube } from "../../src/executors/kubeconfig.js";
+import { absolutise, prepareKube } from "../../src/executors/kubeconfig.js";
 import { execute } from "../../src/executors/execute.js";
 import type { Step } from "../../src/runbooks/schema.js";
 import { scratchDir } from "../helpers/cli.js";
@@ -15,7 +15,7 @@ clusters:
   - name: staging
     cluster: { server: "https://127.0.0.1:6443", certificate-authority: certs/ca.crt }
   - name: prod
-    cluster: { server: "https://127.0.0.1:7443" }
+    cluster: { server: "https://127.0.0.1:7443", proxy-url: "http://proxy.corp:3128" }
 users:
   - name: me
     user: { token: abc }
@@ -60,7 +60,7 @@ describe("the kube target", () => {
     const second = path.join(dir, "second");
     writeFileSync(second, USER_CONFIG.replace("current-context: staging", "current-context: prod-eu").replace("6443", "9999").replace("name: prod-eu", "name: extra"));
     const r = await prepareKube({ env: { KUBECONFIG: `${file}:${second}` }, context: "extra" }, dir);
-    expect(r).toMatchObject({ ok: true, server: "https://127.0.0.1:7443", target: { context: "extra", namespace: "default" } });
+    expect(r).toMatchObject({ ok: true, server: "https://127.0.0.1:7443", proxy: "http://proxy.corp:3128", target: { context: "extra", namespace: "default" } });
   });
 
   it.each([
@@ -80,5 +80,23 @@ describe("the kube target", () => {
     const res = await execute({ id: "k", title: "pods", run: "kubectl get pods --request-timeout=2s" } as Step, context({}, { env: { PATH: process.env.PATH, HOME: dir } }));
     expect(res.status).toBe("failed");
     expect(res.diagnosis?.code).toBe("no-kubeconfig");
+  });
+
+  it("resolves every path kubectl resolves against the defining file: tokenFile, and an exec command with a path separator (a bare name stays a PATH lookup)", async () => {
+    const { dir } = setup();
+    const file = path.join(dir, "plugins");
+    writeFileSync(
+      file,
+      USER_CONFIG.replace("users:\n  - name: me\n    user: { token: abc }", ["users:", "  - name: me", "    user: { tokenFile: secrets/tok, exec: { command: ./token.sh, args: [./not-a-path] } }", "  - name: aws", "    user: { exec: { command: aws, args: [eks, get-token] } }", "  - name: nested", "    user: { exec: { command: bin/login } }"].join("\n")),
+    );
+    const r = await prepareKube({ kubeconfig: file, env: {} }, dir);
+    if (!r.ok) throw new Error(r.message);
+    const copy = readFileSync(r.target.kubeconfig!, "utf8");
+    expect(copy).toContain(`tokenFile: ${dir}/secrets/tok`);
+    expect(copy).toContain(`command: ${dir}/token.sh`);
+    // Arguments are the plugin's business, never resolved.
+    expect(copy).toContain("- ./not-a-path");
+    expect(absolutise({ exec: { command: "aws" } }, dir)).toEqual({ exec: { command: "aws" } });
+    expect(absolutise({ exec: { command: "bin/login" } }, dir)).toEqual({ exec: { command: `${dir}/bin/login` } });
   });
 });
