@@ -50,16 +50,50 @@ interface ActionOutcome {
 
 type Emit = (line: string) => void;
 
+const matches = (want: Record<string, string>, labels: Record<string, string> | undefined) => Object.entries(want).every(([k, v]) => labels?.[k] === v);
+
+/**
+ * The deployments these pods belong to and how many ready pods each still lacks: ready pods alone
+ * would pass with 1 of 3 serving. Read where allowed; without permission to list deployments the
+ * pods are judged alone (and the step's output says so).
+ */
+async function shortfalls(c: KubeClients, ns: string, items: readonly K8s.V1Pod[], healthy: (p: K8s.V1Pod) => boolean): Promise<{ lines: string[]; short: string[] }> {
+  let deployments: K8s.V1Deployment[];
+  try {
+    deployments = (await c.apps.listNamespacedDeployment({ namespace: ns })).items;
+  } catch {
+    return { lines: ["(deployments not readable here: the pods are judged without the number each deployment wants)"], short: [] };
+  }
+  const lines: string[] = [];
+  const short: string[] = [];
+  for (const d of deployments) {
+    const want = d.spec?.selector?.matchLabels;
+    if (!want || Object.keys(want).length === 0) continue;
+    const mine = items.filter((p) => matches(want, p.metadata?.labels));
+    if (mine.length === 0) continue;
+    const desired = d.spec?.replicas ?? 1;
+    const ready = mine.filter(healthy).length;
+    lines.push(`deployment ${d.metadata?.name ?? "?"}: ${ready} of ${desired} wanted pods ready`);
+    if (ready < desired) short.push(`deployment ${d.metadata?.name ?? "?"} has ${ready} of ${desired} wanted pods ready`);
+  }
+  return { lines, short };
+}
+
 async function pods(c: KubeClients, ns: string, selector: string): Promise<ActionOutcome> {
   const list = await c.core.listNamespacedPod({ namespace: ns, labelSelector: selector });
   const summaries = list.items.map(summarisePod);
-  const unhealthy = summaries.filter((p) => p.phase !== "Running" || p.reason !== "" || p.ready.split("/")[0] !== p.ready.split("/")[1]);
+  const isHealthy = (p: PodSummary) => p.phase === "Running" && p.reason === "" && p.ready.split("/")[0] === p.ready.split("/")[1];
+  const unhealthy = summaries.filter((p) => !isHealthy(p));
+  const { lines: wanted, short } = summaries.length === 0 ? { lines: [], short: [] } : await shortfalls(c, ns, list.items, (p) => isHealthy(summarisePod(p)));
   const lines =
     summaries.length === 0
       ? [`No pods match ${selector} in namespace ${ns}.`]
-      : columns([["NAME", "READY", "STATUS", "RESTARTS", "REASON"], ...summaries.map((p) => [p.name, p.ready, p.phase, String(p.restarts), p.reason])]);
-  const ok = summaries.length > 0 && unhealthy.length === 0;
-  const reason = summaries.length === 0 ? `no pods match ${selector}` : `${unhealthy.length} of ${summaries.length} pods not ready${unhealthy[0] ? ` (${unhealthy[0].name}: ${unhealthy[0].reason || unhealthy[0].phase})` : ""}`;
+      : [...columns([["NAME", "READY", "STATUS", "RESTARTS", "REASON"], ...summaries.map((p) => [p.name, p.ready, p.phase, String(p.restarts), p.reason])]), ...wanted];
+  const ok = summaries.length > 0 && unhealthy.length === 0 && short.length === 0;
+  const reason =
+    summaries.length === 0 ? `no pods match ${selector}`
+    : unhealthy.length > 0 ? `${unhealthy.length} of ${summaries.length} pods not ready${unhealthy[0] ? ` (${unhealthy[0].name}: ${unhealthy[0].reason || unhealthy[0].phase})` : ""}`
+    : short.join("; ");
   return { lines, ok, ...(ok ? {} : { reason }), details: { pods: summaries } };
 }
 

@@ -108,7 +108,11 @@ export function checkYamlShape(doc: Document, counter: LineCounter): ShapeProble
     const node = stack.pop()!;
     if (isAlias(node)) {
       const target = anchors.get(node.source);
-      if (target === undefined) continue;
+      if (target === undefined) {
+        // YAML resolves an alias only to an anchor set before it: the data cannot be built.
+        problems.push({ offset: node.range?.[0] ?? 0, fatal: true, message: `the alias *${node.source} comes before its anchor &${node.source} (or there is none): an anchor must be set before it is used` });
+        return problems;
+      }
       byAlias.set(node, target);
       const at = node.range?.[0] ?? 0;
       const span = target.range;

@@ -46,6 +46,34 @@ describe("k8s steps against the simulated cluster", () => {
     expect((r.details?.pods as unknown[]).length).toBe(3);
   });
 
+  it("pods that are all ready but fewer than their deployment wants fail: 1 of 3 serving is not healthy", async () => {
+    // A cluster that moves only when told: the deployment is scaled to 3 and its new pods are not created yet.
+    const still = await startKubeSandbox({ tickMs: 0 });
+    const d2 = mkdtempSync(path.join(tmpdir(), "handrail-k8s-short-"));
+    try {
+      still.store.createDeployment({ namespace: "shop", name: "cart", image: "shop/cart:1.0", replicas: 1, labels: { app: "cart" } });
+      still.store.tickUntil(() => still.store.listPods("shop", "app=cart").some((p) => p.status.containerStatuses?.every((c) => c.ready) === true));
+      still.store.mutate("deployments", "shop", "cart", (d) => {
+        d.spec.replicas = 3;
+      });
+      const kubeconfig = await still.writeKubeconfig(d2, { context: "still", namespace: "shop" });
+      const prepared = await prepareKube({ kubeconfig, env: {} }, d2);
+      if (!prepared.ok) throw new Error(prepared.message);
+      const c2 = context({}, { kube: prepared.target, env: { PATH: process.env.PATH, HOME: d2 } });
+      const rec = recorder();
+      const r = await execute(k8s({ action: "pods", selector: "app=cart" }), c2, { onEvent: rec.onEvent });
+      expect(r.status).toBe("failed");
+      expect(r.expectations.find((e) => !e.passed)?.reason).toBe("deployment cart has 1 of 3 wanted pods ready");
+      expect(rec.lines()).toContain("deployment cart: 1 of 3 wanted pods ready");
+      // Once the cluster catches up, the same check passes.
+      still.store.tickUntil(() => still.store.listPods("shop", "app=cart").filter((p) => p.status.containerStatuses?.every((c) => c.ready) === true).length === 3);
+      expect((await execute(k8s({ action: "pods", selector: "app=cart" }), c2)).status).toBe("passed");
+    } finally {
+      await still.stop();
+      rmSync(d2, { recursive: true, force: true });
+    }
+  });
+
   it("a bad image: pods crash-loop, rollout status times out, undo brings the old image back", async () => {
     const set = await execute(kubectl('kubectl set image deployment/"$service" api=shop/api:2.0-bad'), ctx);
     expect(set.status).toBe("passed");

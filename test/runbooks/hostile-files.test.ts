@@ -27,6 +27,11 @@ describe("aliases", () => {
     expect(r.runbook?.phases[0]?.steps).toHaveLength(153);
   });
 
+  it("an alias before its anchor (or with none) is located bad input, not a bug of handrail", () => {
+    expect(messages(`${HEAD}summary: *s\ndescription: &s text\n`)).toEqual(["x.yaml:5:10 the alias *s comes before its anchor &s (or there is none): an anchor must be set before it is used"]);
+    expect(messages(`${HEAD}summary: *nowhere\n`)).toEqual(["x.yaml:5:10 the alias *nowhere comes before its anchor &nowhere (or there is none): an anchor must be set before it is used"]);
+  });
+
   it("an alias inside the node it names is refused, not followed forever", () => {
     expect(messages(`${HEAD}phases: &p [*p]\n`)).toEqual(["x.yaml:5:13 the alias *p is inside the node it names (&p): it would repeat forever"]);
     expect(messages(`${HEAD}phases: &$p [*$p]\n`)).toEqual(["x.yaml:5:14 the alias *$p is inside the node it names (&$p): it would repeat forever"]);
