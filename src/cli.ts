@@ -120,7 +120,8 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("<incident>", "incident id or file")
     .option("--format <format>", "markdown | json | html (one self-contained file)", "markdown")
     .option("-o, --output <file>", "write to FILE instead of standard output")
-    .action(async (ref: string, opts: { format?: string; output?: string }, cmd: Command) => (await import("./commands/incidents.js")).reportCommand(ctxFor(cmd), ref, opts));
+    .option("--to <target>", "send it where postmortems live: github (updates the incident's issue, else opens one) | webhook")
+    .action(async (ref: string, opts: { format?: string; output?: string; to?: string }, cmd: Command) => (await import("./commands/incidents.js")).reportCommand(ctxFor(cmd), ref, opts));
 
   program
     .command("resolve")

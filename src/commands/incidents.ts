@@ -1,7 +1,7 @@
 /** `handrail report`, `handrail resolve`, `handrail incidents`: the incident store from the command line. */
 import { readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { UsageError } from "../errors.js";
+import { EXIT, ReportedError, UsageError } from "../errors.js";
 import { formatDuration } from "../runbooks/duration.js";
 import type { EventOf, IncidentEvent } from "../incident/events.js";
 import { IncidentFileError, IncidentLog, readIncidentFile, type ReadResult } from "../incident/log.js";
@@ -14,6 +14,7 @@ import { operatorName } from "../incident/identity.js";
 import { inputToEnv } from "../runbooks/inputs.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { loadNotifySettings } from "./notify-config.js";
+import { REPORT_TARGETS, ReportNotSent, sendReport } from "./report-to.js";
 import type { IncidentCard } from "../ui/store.js";
 import { byUrgency, marksOf, marksText, type Urgency } from "../ui/urgency.js";
 import { openLibrary, type CommandContext } from "./context.js";
@@ -40,12 +41,24 @@ function reportOf(file: string): { report: IncidentReport; problems: string[] } 
   return { report: buildReport(read.events, { damagedLines: read.damaged.length, integrity: problems }), problems };
 }
 
-export function reportCommand(ctx: CommandContext, ref: string, opts: { format?: string; output?: string }): void {
+export async function reportCommand(ctx: CommandContext, ref: string, opts: { format?: string; output?: string; to?: string }): Promise<void> {
   const format = opts.format ?? "markdown";
+  if (opts.to !== undefined && !(REPORT_TARGETS as readonly string[]).includes(opts.to)) throw new UsageError(`--to ${opts.to}: expected ${REPORT_TARGETS.join(" | ")}`);
   if (format !== "markdown" && format !== "md" && format !== "json" && format !== "html") throw new UsageError(`--format ${format}: expected markdown | json | html`);
   const { report, problems } = reportOf(findIncident(ctx, ref));
   if (problems.length > 0) process.stderr.write(`warning: ${problems.length} problem(s) in the incident file, listed in the report (${problems[0]}${problems.length > 1 ? ", ..." : ""})\n`);
   const text = format === "json" ? `${JSON.stringify(report, null, 2)}\n` : format === "html" ? renderHtml(report) : renderMarkdown(report);
+  if (opts.to !== undefined) {
+    // Out to where postmortems live; the Markdown is what GitHub and chat tools render.
+    try {
+      process.stdout.write(`${await sendReport(opts.to, report, renderMarkdown(report), loadNotifySettings(ctx.env), ctx.env)}\n`);
+    } catch (e) {
+      if (!(e instanceof ReportNotSent)) throw e;
+      process.stderr.write(`handrail: the report was not sent: ${e.message}\n`);
+      throw new ReportedError(EXIT.failed);
+    }
+    return;
+  }
   if (opts.output) {
     try {
       writeFileSync(path.resolve(ctx.cwd, opts.output), text, { mode: 0o600 });

@@ -45,7 +45,8 @@ async function httpAttempt(r: Extract<NotifyRequest, { kind: "http" }>, route: R
   let res: Response;
   try {
     // No redirects: following one would hand the token or the payload to a host nobody configured.
-    res = await route.fetch(r.url, { method: "POST", headers: r.headers, body: r.body, signal, redirect: "error" });
+    const method = r.method ?? "POST";
+    res = await route.fetch(r.url, { method, headers: r.headers, ...(method === "GET" ? {} : { body: r.body }), signal, redirect: "error" });
   } catch (e) {
     const why = errorText(e);
     return { error: route.proxy && why !== "timed out" ? `${why} (through the proxy ${route.proxy})` : why, retry: true };

@@ -7,7 +7,8 @@ import type { NotifyMessage } from "./message.js";
 import type { Severity } from "../../runbooks/schema.js";
 
 export type NotifyRequest =
-  | { kind: "http"; url: string; headers: Record<string, string>; body: string }
+  /** POST unless `method` says otherwise (a report finds its incident's issue with GET and updates it with PATCH). */
+  | { kind: "http"; url: string; headers: Record<string, string>; body: string; method?: "GET" | "POST" | "PATCH" }
   | { kind: "smtp"; smtpUrl: string; mail: { from: string; to: string[]; subject: string; text: string } };
 
 export type Built = { ok: true; request: NotifyRequest } | { ok: false; missing: string };
