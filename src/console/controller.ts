@@ -248,8 +248,8 @@ export class Controller implements ConsoleController {
     this.guard((s) => s.acknowledge(key));
   }
 
-  resolve(rootCause: string, actionItems: string[]): void {
-    this.guard((s) => s.resolve(rootCause, actionItems));
+  resolve(rootCause: string, actionItems: string[], impact?: string): void {
+    this.guard((s) => s.resolve(rootCause, actionItems, impact));
     // The closing screen of a drill: how the operator did, and the report with its Drill section.
     if (this.drill && this.session?.state.resolved) void this.finishDrill();
   }

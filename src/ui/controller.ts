@@ -35,7 +35,7 @@ export interface ConsoleController {
   /** Put text on the operator's clipboard (OSC 52), saying what was copied. */
   copy(text: string, what: string): void;
   acknowledge(key: string): void;
-  resolve(rootCause: string, actionItems: string[]): void;
+  resolve(rootCause: string, actionItems: string[], impact?: string): void;
   /** Back to home; the incident stays open in its file. */
   leave(): void;
   quit(): void;

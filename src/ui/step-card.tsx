@@ -59,7 +59,7 @@ function WalkEnd({ verdict }: { verdict: CurrentView["verdict"] }) {
   return (
     <Box flexDirection="column">
       <Text color={clean ? "green" : "yellow"}>{text}</Text>
-      <Text>Press x to resolve: root cause and action items go into the report.</Text>
+      <Text>Press x to resolve: root cause, action items and impact go into the report.</Text>
     </Box>
   );
 }

@@ -13,6 +13,8 @@ export type WalkMode =
   | { name: "severity" }
   | { name: "resolve-cause"; lines: string[] }
   | { name: "resolve-items"; rootCause: string; items: string[] }
+  /** Last of the closing questions: who and what was affected (optional). */
+  | { name: "resolve-impact"; rootCause: string; items: string[] }
   | { name: "quit-confirm" }
   /** x before the walk's end: how many steps have not run, and a y/n. */
   | { name: "resolve-confirm" }
@@ -24,12 +26,14 @@ export type WalkMode =
   | { name: "help" };
 
 export type WalkAction =
-  | { type: "open"; mode: Exclude<WalkMode["name"], "resolve-items" | "confirm" | "type-target" | "input-edit"> }
+  | { type: "open"; mode: Exclude<WalkMode["name"], "resolve-items" | "resolve-impact" | "confirm" | "type-target" | "input-edit"> }
   | { type: "ask"; mode: "confirm" | "type-target"; edited?: Template }
   | { type: "edit-input"; input: string }
   /** One more line of the root cause; an empty line ends it. */
   | { type: "cause-line"; text: string }
   | { type: "item"; text: string }
+  /** The action items are done: the impact is asked next. */
+  | { type: "items-done" }
   | { type: "close" };
 
 export function walkMode(mode: WalkMode, action: WalkAction): WalkMode {
@@ -46,6 +50,8 @@ export function walkMode(mode: WalkMode, action: WalkAction): WalkMode {
       return { ...mode, lines: [...mode.lines, action.text] };
     case "item":
       return mode.name === "resolve-items" ? { ...mode, items: [...mode.items, action.text] } : mode;
+    case "items-done":
+      return mode.name === "resolve-items" ? { name: "resolve-impact", rootCause: mode.rootCause, items: mode.items } : mode;
     case "close":
       return { name: "idle" };
   }

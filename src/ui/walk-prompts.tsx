@@ -109,10 +109,19 @@ export function WalkPrompt({ mode, dispatch, run, commands }: WalkPromptProps): 
           label={`Action item ${mode.items.length + 1} (empty to finish):`}
           onSubmit={(v) => {
             if (v.trim()) dispatch({ type: "item", text: v });
-            else {
-              controller.resolve(mode.rootCause, mode.items);
-              close();
-            }
+            else dispatch({ type: "items-done" });
+          }}
+          onCancel={close}
+        />
+      );
+    case "resolve-impact":
+      return (
+        <TextPrompt
+          resetOnSubmit
+          label="Impact: who and what was affected, for how long (empty to leave it out):"
+          onSubmit={(v) => {
+            controller.resolve(mode.rootCause, mode.items, v.trim() === "" ? undefined : v.trim());
+            close();
           }}
           onCancel={close}
         />

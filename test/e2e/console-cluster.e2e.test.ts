@@ -102,6 +102,8 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
     await term.keys("Enter");
     await term.waitFor("Action item 1");
     await term.keys("Enter");
+    await term.waitFor("Impact:");
+    await term.keys("Enter");
     await term.waitFor("Resolved.");
     await term.type("q");
     await term.waitFor("y / n");

@@ -102,6 +102,8 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
     await term.keys("Enter");
     await term.waitFor("Action item 2");
     await term.keys("Enter");
+    await term.waitFor("Impact:");
+    await term.keys("Enter");
     const closing = await term.waitFor("DRILL crashloop-rollback: HEALTHY", 30_000);
     expect(closing).toContain(" DRILL ");
     expect(closing).toContain("3/3 pods of api ready on shop/api:1.4.2");
@@ -201,6 +203,8 @@ describe.skipIf(!hasTmux)("a drill in the console, from home on a machine with n
     await term.waitFor("…more (empty to finish):");
     await term.keys("Enter");
     await term.waitFor("Action item 1");
+    await term.keys("Enter");
+    await term.waitFor("Impact:");
     await term.keys("Enter");
     const closing = await term.waitFor("DRILL stuck-rollout: STILL BROKEN", 30_000);
     expect(closing).toContain("1 Running (still on shop/api:1.5.1)");

@@ -73,6 +73,8 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     await term.keys("Enter");
     await term.waitFor("Action item 2");
     await term.keys("Enter");
+    await typeInto("Impact: who and what was affected, for how long (empty to leave it out): ", "checkout 502s for 12 minutes");
+    await term.keys("Enter");
     screen = await term.waitFor("Resolved.");
     await term.keys("Escape");
     await term.waitFor("open incidents");
@@ -86,6 +88,9 @@ describe.skipIf(!hasTmux)("the console in a real terminal", () => {
     const report = await runCli(["report", file], { cwd: dir });
     expect(report.stdout).toContain("config drift");
     expect(report.stdout).toContain("- [ ] add drift detection");
+    // The impact asked on the closing screen reaches the report.
+    expect(report.stdout).toContain("checkout 502s for 12 minutes");
+    expect(evs.find((e) => e.type === "incident.resolved")).toMatchObject({ impact: "checkout 502s for 12 minutes" });
     expect(report.stdout.match(/^- \d\d:\d\d:\d\d UTC: [^›\n]+ › [^\n]+ · `[^`]+`$/gm)).toHaveLength(9);
   }, 90_000);
 

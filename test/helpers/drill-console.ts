@@ -124,4 +124,6 @@ export async function resolveInConsole(term: Terminal, rootCause: string): Promi
   await term.keys("Enter");
   await term.waitFor("Action item 1");
   await term.keys("Enter");
+  await term.waitFor("Impact:");
+  await term.keys("Enter");
 }

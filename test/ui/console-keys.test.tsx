@@ -136,7 +136,9 @@ describe("keys that cannot act by accident", () => {
     await c.press("x", "y");
     await c.waitFor("Root cause:");
     await c.press(..."false alarm", KEYS.enter, KEYS.enter, KEYS.enter);
+    await c.waitFor("Impact:");
+    await c.press(..."none: paged by a flapping check", KEYS.enter);
     await c.waitFor("Resolved.");
-    expect(events(c.incidentsDir).at(-1)).toMatchObject({ type: "incident.resolved", rootCause: "false alarm" });
+    expect(events(c.incidentsDir).at(-1)).toMatchObject({ type: "incident.resolved", rootCause: "false alarm", impact: "none: paged by a flapping check" });
   });
 });

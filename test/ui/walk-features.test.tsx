@@ -130,6 +130,7 @@ describe("walkthrough features", () => {
     m = walkMode(walkMode(walkMode(m, { type: "cause-line", text: "" }), { type: "cause-line", text: "a" }), { type: "cause-line", text: "b" });
     m = walkMode(m, { type: "cause-line", text: "" });
     expect(walkMode(m, { type: "item", text: "fix" })).toEqual({ name: "resolve-items", rootCause: "a\nb", items: ["fix"] });
+    expect(walkMode(walkMode(m, { type: "item", text: "fix" }), { type: "items-done" })).toEqual({ name: "resolve-impact", rootCause: "a\nb", items: ["fix"] });
   });
 
   it("links on the card with inputs substituted (OSC 8 only where the terminal shows them); c copies the command as shown, C the script", async () => {
