@@ -11,6 +11,8 @@ export interface OutlineStep {
   title: string;
   /** The runbook marks its output as evidence (`evidence: true`), or it has `found:` checks. */
   evidence?: true;
+  /** Dashboards and documents of the step, as written (`$service` substituted when shown). */
+  links?: Array<{ title: string; url: string }>;
 }
 
 export interface OutlinePhase {
@@ -24,10 +26,12 @@ export interface OutlinePhase {
 
 export interface RunbookOutline {
   phases: OutlinePhase[];
+  /** The runbook's own links, as written. */
+  links?: Array<{ title: string; url: string }>;
   respondWithin: Record<Severity, string>;
 }
 
-const stepOf = (s: Step): OutlineStep => ({ id: s.id, title: s.title, ...(s.evidence === true || s.found !== undefined ? { evidence: true as const } : {}) });
+const stepOf = (s: Step): OutlineStep => ({ id: s.id, title: s.title, ...(s.evidence === true || s.found !== undefined ? { evidence: true as const } : {}), ...(s.links?.length ? { links: s.links.map((l) => ({ title: l.title, url: l.url })) } : {}) });
 
 const phaseOf = (p: Phase): OutlinePhase => ({
   id: p.id,
@@ -41,7 +45,7 @@ const phaseOf = (p: Phase): OutlinePhase => ({
 /** The outline of a runbook, as incident.opened records it. */
 export function outlineOf(runbook: Runbook): RunbookOutline {
   const respondWithin = Object.fromEntries(SEVERITIES.map((s) => [s, runbook.severities?.[s]?.respondWithin ?? DEFAULT_RESPONSE_TIMES[s]])) as Record<Severity, string>;
-  return { phases: runbook.phases.map(phaseOf), respondWithin };
+  return { phases: runbook.phases.map(phaseOf), respondWithin, ...(runbook.links?.length ? { links: runbook.links.map((l) => ({ title: l.title, url: l.url })) } : {}) };
 }
 
 /** The id a step key was repeated from: `deploy[curve]` → `deploy`. */
@@ -97,6 +101,10 @@ export class OutlineIndex {
   /** The phase that holds a step, when the outline knows it. */
   phaseOfStep(key: string): string | undefined {
     return this.phaseOf.get(baseStepId(key));
+  }
+  /** A step's links as the runbook wrote them (none when the outline has none). */
+  stepLinks(key: string): Array<{ title: string; url: string }> {
+    return this.steps.get(baseStepId(key))?.links ?? [];
   }
   isEvidence(key: string): boolean {
     return this.steps.get(baseStepId(key))?.evidence === true;

@@ -56,6 +56,7 @@ export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions
     notifications: [],
     resolution: { warnings: [], phases: [], replaced: [] },
     evidence: [],
+    links: [],
     actionItems: [],
     dryRun: opened.dryRun,
     damagedLines: options.damagedLines ?? 0,

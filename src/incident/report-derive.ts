@@ -64,6 +64,24 @@ export function deriveReport(r: IncidentReport, ix: OutlineIndex, end: string): 
 
   r.resolution = resolutionOf(r, ix, last, isVerify, diagnosedAt);
   r.evidence = last.filter((s) => s.evidence && (s.head?.length || s.tail?.length || s.output));
+  r.links = linksOf(r, ix, last);
+}
+
+/** The runbook's links, then each link of a step that ran (once per URL), `$input` replaced by its value. */
+function linksOf(r: IncidentReport, ix: OutlineIndex, last: readonly ReportStep[]): IncidentReport["links"] {
+  const values = Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, Array.isArray(v) ? v.join(" ") : v]));
+  const fill = (url: string, item?: string) => url.replace(/\$\{?([a-z][a-z0-9_]*)\}?/g, (m, name: string) => (name === "item" && item !== undefined ? item : values[name]) ?? m);
+  const seen = new Set<string>();
+  const out: IncidentReport["links"] = [];
+  const add = (l: { title: string; url: string }, step?: string) => {
+    const url = fill(l.url, /\[(.*)\]$/.exec(step ?? "")?.[1]);
+    if (seen.has(url)) return;
+    seen.add(url);
+    out.push({ title: l.title, url, ...(step ? { step } : {}) });
+  };
+  for (const l of ix.outline?.links ?? []) add(l);
+  for (const s of last) for (const l of ix.stepLinks(s.step)) add(l, s.step);
+  return out;
 }
 
 function resolutionOf(r: IncidentReport, ix: OutlineIndex, last: readonly ReportStep[], isVerify: (phase: string) => boolean, diagnosedAt: string | undefined): IncidentReport["resolution"] {

@@ -122,6 +122,8 @@ export interface IncidentReport {
   };
   /** Steps whose output is the diagnosis: their last attempt. */
   evidence: ReportStep[];
+  /** The runbook's links, then those of the steps that ran, inputs substituted (secrets are masked in the file already). */
+  links: Array<{ title: string; url: string; step?: string }>;
   rootCause?: string;
   impact?: string;
   actionItems: ActionItem[];

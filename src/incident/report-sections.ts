@@ -185,6 +185,7 @@ export function reportBlocks(r: IncidentReport): Block[] {
     { h: 2, text: ["Impact"] },
     r.impact ? { p: [r.impact] } : { p: ["Not recorded: ", { code: "handrail resolve --impact" }, " records it."] },
     ...evidence(r),
+    ...(r.links.length ? [{ h: 2, text: ["Links"] } as Block, { list: r.links.map((l): Inline[] => [{ link: l.title, href: l.url }, ...(l.step ? [" · ", { code: l.step } as Inline] : [])]) } as Block] : []),
     ...failedSteps(r),
     { h: 2, text: ["Timeline"] },
     { list: timelineRows(r).map((row) => [`${clockTime(row.at)}: `, ...row.text]) },
