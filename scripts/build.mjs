@@ -9,7 +9,8 @@ const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url),
 rmSync("dist", { recursive: true, force: true });
 mkdirSync("dist", { recursive: true });
 await build({
-  ...bundleOptions({ HANDRAIL_VERSION: JSON.stringify(pkg.version) }),
+  // HANDRAIL_BUILD keys caches (validate's) to this build: another build may check differently.
+  ...bundleOptions({ HANDRAIL_VERSION: JSON.stringify(pkg.version), HANDRAIL_BUILD: JSON.stringify(`${pkg.version}-${Date.now().toString(36)}`) }),
   // validate's worker threads (src/runbooks/check-files.ts) run dist/check-worker.js.
   entryPoints: { handrail: "src/main.ts", "check-worker": "src/runbooks/check-worker.ts" },
   outdir: "dist",

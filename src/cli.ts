@@ -62,7 +62,8 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .description("check runbook files and report every problem with file:line:column")
     .argument("[paths...]", "runbook files or directories (default: the search path)")
     .option("--json", "print JSON")
-    .action(async (paths: string[], opts: { json?: boolean }, cmd: Command) => (await import("./commands/validate.js")).validateCommand(ctxFor(cmd), paths, opts));
+    .option("--no-cache", "check every file again (by default a file whose content is unchanged is answered from the cache)")
+    .action(async (paths: string[], opts: { json?: boolean; cache?: boolean }, cmd: Command) => (await import("./commands/validate.js")).validateCommand(ctxFor(cmd), paths, opts));
 
   program
     .command("open")

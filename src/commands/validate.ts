@@ -3,7 +3,8 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { EXIT, ReportedError, UsageError } from "../errors.js";
 import { displayPath, runbookFiles } from "../runbooks/library.js";
-import { checkFiles, type CheckedFile } from "../runbooks/check-files.js";
+import type { CheckedFile } from "../runbooks/check-files.js";
+import { cacheFileFor, checkFilesCached } from "../runbooks/check-cache.js";
 import { formatProblem, type RunbookProblem } from "../runbooks/problems.js";
 import { notRegular } from "../runbooks/regular-file.js";
 import { loadRunbookFile } from "../runbooks/load.js";
@@ -14,6 +15,8 @@ import { openLibrary, runbookSearchPath, type CommandContext } from "./context.j
 
 export interface ValidateOptions {
   json?: boolean;
+  /** false with --no-cache: every file parsed and checked again. */
+  cache?: boolean;
 }
 
 /** A FIFO or device among the files is skipped, and said so: reading it would wait forever. */
@@ -121,7 +124,10 @@ function printProblems(results: CheckedFile[], duplicates: RunbookProblem[]): vo
 export async function validateCommand(ctx: CommandContext, paths: readonly string[], opts: ValidateOptions): Promise<void> {
   const files = await filesFor(ctx, paths);
   if (files.length === 0) throw new UsageError("no runbooks to validate", "Name files or directories: handrail validate runbooks/");
-  const results = await checkFiles(files.map((f) => ({ path: f, shownAs: displayPath(f, ctx.cwd) })));
+  const { results } = await checkFilesCached(
+    files.map((f) => ({ path: f, shownAs: displayPath(f, ctx.cwd) })),
+    opts.cache === false ? undefined : cacheFileFor(ctx.env),
+  );
   await checkScenariosAgainstRunbooks(ctx, files, results);
   const duplicates = duplicateIds(results);
   const problems = [...results.flatMap((r) => r.problems), ...duplicates];
