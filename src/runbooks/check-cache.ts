@@ -89,11 +89,15 @@ export async function checkFilesCached(files: readonly FileToCheck[], cacheFile:
     for (const key of keys) {
       if (key === undefined || key in kept) continue;
       const entry = fresh[key] ?? entries[key];
-      if (entry) (kept[key] = entry), count++;
+      if (!entry) continue;
+      kept[key] = entry;
+      count++;
     }
     for (const [k, v] of Object.entries(entries)) {
       if (count >= MAX_ENTRIES) break;
-      if (!(k in kept)) (kept[k] = v), count++;
+      if (k in kept) continue;
+      kept[k] = v;
+      count++;
     }
     writeEntries(cacheFile, kept);
   }
