@@ -1,5 +1,6 @@
 /** What every command gets from the global options, resolved once in cli.ts. */
 import { UsageError } from "../errors.js";
+import { cacheFileFor } from "../runbooks/cache-file.js";
 import { loadLibrary, searchPath, type Library, type SearchDir } from "../runbooks/library.js";
 import path from "node:path";
 import { loadRunbookFile } from "../runbooks/load.js";
@@ -47,7 +48,7 @@ export function runbookSearchPath(ctx: CommandContext): SearchDir[] {
 
 /** The library on the search path; a named directory that does not exist is a usage error. */
 export async function openLibrary(ctx: CommandContext, warn: (line: string) => void): Promise<Library> {
-  const lib = await loadLibrary(runbookSearchPath(ctx), ctx.cwd);
+  const lib = await loadLibrary(runbookSearchPath(ctx), ctx.cwd, cacheFileFor(ctx.env, "library"));
   const missing = lib.missing[0];
   if (missing) {
     const flag = missing.origin === "--runbooks" ? "--runbooks" : "HANDRAIL_PATH";

@@ -4,50 +4,15 @@
  * and hashed, not parsed. The cache is the user's own file ($XDG_CACHE_HOME/handrail), written
  * whole and renamed into place; a cache that cannot be read or written is simply not used.
  */
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import path from "node:path";
+import { contentKey, readEntries, writeEntries } from "./cache-file.js";
 import { checkFiles, type CheckedFile, type FileToCheck } from "./check-files.js";
 
-declare const HANDRAIL_BUILD: string | undefined;
-
-/** One build of handrail: its checks may differ from another's, so their caches never mix. Undefined from the sources (tests). */
-const BUILD = typeof HANDRAIL_BUILD === "string" ? HANDRAIL_BUILD : undefined;
-/** Entries kept: far more than a large library, small enough to read in milliseconds. */
-const MAX_ENTRIES = 20_000;
+export { cacheFileFor } from "./cache-file.js";
 
 type Entries = Record<string, Omit<CheckedFile, "file">>;
 
-export function cacheFileFor(env: Record<string, string | undefined>, build = BUILD): string | undefined {
-  if (build === undefined) return undefined;
-  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(env.HOME || homedir(), ".cache");
-  return path.join(base, "handrail", `validate-${build}.json`);
-}
-
-function readEntries(file: string): Entries {
-  try {
-    const data = JSON.parse(readFileSync(file, "utf8")) as unknown;
-    return data && typeof data === "object" && !Array.isArray(data) ? (data as Entries) : {};
-  } catch {
-    return {};
-  }
-}
-
-function writeEntries(file: string, entries: Entries): void {
-  try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(entries), { mode: 0o600 });
-    renameSync(tmp, file);
-    // Caches of other builds are of no more use.
-    for (const name of readdirSync(path.dirname(file))) {
-      if (/^validate-.*\.json$/.test(name) && name !== path.basename(file)) unlinkSync(path.join(path.dirname(file), name));
-    }
-  } catch {
-    // A read-only home or a full disk: validate still answers, next time from scratch.
-  }
-}
+/** Entries kept: far more than a large library, small enough to read in milliseconds. */
+const MAX_ENTRIES = 20_000;
 
 export interface CachedCheck {
   results: CheckedFile[];
@@ -58,14 +23,9 @@ export interface CachedCheck {
 /** checkFiles, with each unchanged file's result from the cache (`cacheFile` undefined: no cache). */
 export async function checkFilesCached(files: readonly FileToCheck[], cacheFile: string | undefined): Promise<CachedCheck> {
   if (cacheFile === undefined) return { results: await checkFiles(files), hits: 0 };
-  const entries = readEntries(cacheFile);
-  const keys = files.map((f) => {
-    try {
-      return `${createHash("sha256").update(readFileSync(f.path)).digest("hex")} ${f.shownAs}`;
-    } catch {
-      return undefined; // unreadable: checked (and reported) the usual way
-    }
-  });
+  const entries = readEntries<Omit<CheckedFile, "file">>(cacheFile);
+  // Unreadable: no key, checked (and reported) the usual way.
+  const keys = files.map((f) => contentKey(f.path, f.shownAs));
   const results = new Array<CheckedFile>(files.length);
   const misses: number[] = [];
   keys.forEach((key, i) => {

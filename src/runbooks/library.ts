@@ -2,6 +2,7 @@
 import type { Dirent } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { contentKey, readEntries, writeEntries } from "./cache-file.js";
 import { loadRunbookFile, type LoadResult } from "./load.js";
 import { notRegular } from "./regular-file.js";
 import type { RunbookProblem } from "./problems.js";
@@ -101,8 +102,12 @@ export interface Library {
 }
 
 /** Load every runbook on the search path, reading a directory reached twice only once. */
-export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: string): Promise<Library> {
+export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: string, cacheFile?: string): Promise<Library> {
   const lib: Library = { entries: [], scenarios: [], shadowed: [], broken: [], missing: [] };
+  // Runbooks that loaded clean before, by content: read from the cache, not parsed and checked again.
+  const cache = cacheFile !== undefined ? readEntries<Runbook>(cacheFile) : undefined;
+  const fresh: Record<string, Runbook> = {};
+  let misses = 0;
   const seen = new Set<string>();
   const byId = new Map<string, LibraryEntry>();
   for (const sd of dirs) {
@@ -118,7 +123,13 @@ export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: strin
     seen.add(real);
     for (const abs of await runbookFiles(sd.dir)) {
       const file = relativeTo !== undefined ? displayPath(abs, relativeTo) : abs;
-      const result = await loadRunbookFile(abs, file);
+      const key = cache !== undefined ? contentKey(abs, file) : undefined;
+      const hit = key !== undefined ? cache?.[key] : undefined;
+      const result: LoadResult = hit ? { file, kind: "Runbook", runbook: hit, problems: [] } : await loadRunbookFile(abs, file);
+      if (key !== undefined && result.runbook && result.problems.length === 0) {
+        fresh[key] = result.runbook;
+        if (!hit) misses++;
+      }
       if (result.scenario) {
         lib.scenarios.push({ scenario: result.scenario, file, path: abs, origin: sd.origin, problems: result.problems });
         continue;
@@ -137,6 +148,8 @@ export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: strin
       lib.entries.push(entry);
     }
   }
+  // Only this search path's runbooks are kept: the cache never grows past the library.
+  if (cacheFile !== undefined && (misses > 0 || Object.keys(fresh).length !== Object.keys(cache ?? {}).length)) writeEntries(cacheFile, fresh);
   return lib;
 }
 

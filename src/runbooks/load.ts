@@ -10,7 +10,7 @@ import { explainIssues } from "./schema-issues.js";
 import { runbookSchema, type Runbook } from "./schema.js";
 import { firstBadByte } from "./text-bytes.js";
 import { checkScenarioData, isScenarioData, type ScenarioDoc } from "./scenario-load.js";
-import { checkYamlShape } from "./yaml-guard.js";
+import { MAX_ALIAS_NODES, checkYamlShape } from "./yaml-guard.js";
 import { positionOf } from "./yaml-locate.js";
 
 /** What a handrail/v1 file declares itself to be. */
@@ -37,15 +37,12 @@ export { MAX_PROBLEMS_PER_FILE } from "./located.js";
 export const MAX_RUNBOOK_BYTES = 10_000_000;
 
 /**
- * Where js-yaml and yaml's YAML 1.2 core schema read a plain scalar differently (`0b11`, `-.5`), and
- * aliases (the located parse counts what they expand to): such text takes the located parse. The same test as
- * /(?:^|[\s:,[{-])(?:[-+]?0b[01]|[-+]\.\d|\*[\w-])/m, but looking only where a `*`, `0b` or `.`
- * is: that regex tried every position of 22 MB for a 1,000-runbook library.
+ * Where js-yaml and yaml's YAML 1.2 core schema read a plain scalar differently (`0b11`, `-.5`): such
+ * text takes the located parse. The same test as /(?:^|[\s:,[{-])(?:[-+]?0b[01]|[-+]\.\d)/m, but looking
+ * only where a `0b` or `.` is: that regex tried every position of 22 MB for a 1,000-runbook library.
+ * Aliases are read here too, expanded when what they add is bounded (quickParse).
  */
 export function quickUnsafe(src: string): boolean {
-  for (let i = src.indexOf("*"); i >= 0; i = src.indexOf("*", i + 1)) {
-    if (WORD_OR_DASH.test(src[i + 1] ?? "") && startsToken(src, i)) return true;
-  }
   for (let i = src.indexOf("0b"); i >= 0; i = src.indexOf("0b", i + 1)) {
     if (!BINARY_DIGIT.test(src[i + 2] ?? "")) continue;
     if (startsToken(src, i) || (SIGN.test(src[i - 1] ?? "") && startsToken(src, i - 1))) return true;
@@ -56,7 +53,6 @@ export function quickUnsafe(src: string): boolean {
   return false;
 }
 
-const WORD_OR_DASH = /^[\w-]$/;
 const BINARY_DIGIT = /^[01]$/;
 const SIGN = /^[-+]$/;
 const DIGIT = /^\d$/;
@@ -80,9 +76,42 @@ export function quickParse(src: string): unknown {
   } catch {
     return undefined;
   }
-  // An alias the scan missed (`*$a`): js-yaml shares the node, and a walk of the data (the schema's)
-  // would visit it once per path to it, or forever when it contains itself.
-  return sharesNodes(data) ? undefined : data;
+  // Aliases (conditions a runbook reuses: `when: *gate-failed`): js-yaml shares the node, and a walk of the
+  // data (the schema's) would visit it once per path to it, or forever when it contains itself. Expanded
+  // when what they add is small; a cycle or an alias bomb is left to the located parse, which says where.
+  if (!sharesNodes(data)) return data;
+  const size = expandedSize(data, MAX_ALIAS_NODES);
+  return size === undefined ? undefined : (JSON.parse(JSON.stringify(data)) as unknown);
+}
+
+/** Nodes the data holds once every alias is written out; undefined past `limit` or for a cycle. */
+export function expandedSize(root: unknown, limit: number): number | undefined {
+  const memo = new Map<object, number>();
+  const active = new Set<object>();
+  const visit = (node: unknown): number | undefined => {
+    if (node === null || typeof node !== "object") return 1;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    if (active.has(node)) return undefined;
+    active.add(node);
+    let total = 1;
+    for (const child of Array.isArray(node) ? (node as unknown[]) : Object.values(node)) {
+      const n = visit(child);
+      if (n === undefined) return undefined;
+      total += n;
+      if (total > limit) return undefined;
+    }
+    active.delete(node);
+    memo.set(node, total);
+    return total;
+  };
+  try {
+    return visit(root);
+  } catch (e) {
+    // Nesting deep enough to exhaust the stack: the located parse walks it on a stack of its own.
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }
 
 /** Whether a mapping or list is reached twice (an alias) in data as a YAML parser returns it. */

@@ -41,4 +41,22 @@ describe("validate cache", () => {
     const r = await runCli(["validate", "cached.yaml"], { cwd: dir, env: { XDG_CACHE_HOME: path.join(dir, "not-a-dir") } });
     expect([r.exitCode, r.stdout]).toEqual([0, "1 runbook valid"]);
   });
+
+  it("the library (list, the console, run) reads a runbook that loaded clean from its cache while its content is unchanged", async () => {
+    const dir = scratchDir(onTestFinished);
+    const env = { XDG_CACHE_HOME: path.join(dir, "cache") };
+    writeFileSync(path.join(dir, "cached.yaml"), RB("Cached"));
+    expect((await runCli(["--runbooks", dir, "list", "--json"], { cwd: dir, env })).exitCode).toBe(0);
+    const cacheDir = path.join(dir, "cache", "handrail");
+    const name = readdirSync(cacheDir).find((n) => n.startsWith("library-"))!;
+    const file = path.join(cacheDir, name);
+    const entries = JSON.parse(readFileSync(file, "utf8")) as Record<string, { title: string }>;
+    const key = Object.keys(entries).find((k) => k.endsWith(" cached.yaml"))!;
+    entries[key]!.title = "Planted in the cache";
+    writeFileSync(file, JSON.stringify(entries));
+    const title = async () => (JSON.parse((await runCli(["--runbooks", dir, "list", "--json"], { cwd: dir, env })).stdout) as Array<{ id: string; title: string }>).find((r) => r.id === "cached")!.title;
+    expect(await title()).toBe("Planted in the cache");
+    writeFileSync(path.join(dir, "cached.yaml"), RB("Changed"));
+    expect(await title()).toBe("Changed");
+  });
 });

@@ -1,0 +1,55 @@
+/**
+ * Cache files of handrail's own ($XDG_CACHE_HOME/handrail/<name>-<build>.json): keyed by a file's
+ * content (sha256) and the name it is shown as, per build. Written whole and renamed into place,
+ * mode 0600; a cache that cannot be read or written is simply not used.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+
+declare const HANDRAIL_BUILD: string | undefined;
+
+/** One build of handrail: its checks may differ from another's, so their caches never mix. Undefined from the sources (tests). */
+const BUILD = typeof HANDRAIL_BUILD === "string" ? HANDRAIL_BUILD : undefined;
+
+/** `$XDG_CACHE_HOME/handrail/<name>-<build>.json`; undefined from the sources (no build to key it to). */
+export function cacheFileFor(env: Record<string, string | undefined>, name: "validate" | "library" = "validate", build = BUILD): string | undefined {
+  if (build === undefined) return undefined;
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(env.HOME || homedir(), ".cache");
+  return path.join(base, "handrail", `${name}-${build}.json`);
+}
+
+/** A file's content key: sha256 of its bytes and the name it is shown as. Undefined when it cannot be read. */
+export function contentKey(file: string, shownAs: string): string | undefined {
+  try {
+    return `${createHash("sha256").update(readFileSync(file)).digest("hex")} ${shownAs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readEntries<T>(file: string): Record<string, T> {
+  try {
+    const data = JSON.parse(readFileSync(file, "utf8")) as unknown;
+    return data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, T>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function writeEntries(file: string, entries: Record<string, unknown>): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(entries), { mode: 0o600 });
+    renameSync(tmp, file);
+    // Caches of other builds are of no more use.
+    for (const name of readdirSync(path.dirname(file))) {
+      const kind = path.basename(file).replace(/-.*$/, "");
+      if (name.startsWith(`${kind}-`) && name.endsWith(".json") && name !== path.basename(file)) unlinkSync(path.join(path.dirname(file), name));
+    }
+  } catch {
+    // A read-only home or a full disk: validate still answers, next time from scratch.
+  }
+}
