@@ -39,7 +39,7 @@ describe("handrail run release-train --drill train-backtesting-crash", () => {
     expect(r.stdout).toContain("DRILL train-backtesting-crash: HEALTHY — every participant back on its old version, all pods ready (curve 1.8.0, backtesting 1.6.3, scenario 1.5.1); rolled back backtesting → curve");
     expect(r.stdout).toMatch(/walk {16}complete/);
     // The platform's scripts are not in a drill: those steps fail with the diagnosis and the walk goes on.
-    expect(r.stderr).toContain("this step expects scripts/plan_release_train.py, which is not here");
+    expect(r.stdout).toContain("this step expects scripts/plan_release_train.py, which is not here");
     expect(r.stderr).toContain('deployment "backtesting" exceeded its progress deadline');
     expect(r.exitCode).toBe(0);
 
