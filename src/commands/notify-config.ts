@@ -31,7 +31,7 @@ export const configSchema = z.strictObject({
   incidents: value.optional(),
   productionPattern: value.optional(),
   operator: value.optional(),
-  theme: z.enum(["default", "no-color"]).optional(),
+  theme: z.enum(["default", "high-contrast", "no-color"]).optional(),
 });
 
 /** The config file's path, and how to name it in messages (`~` for the home directory). */

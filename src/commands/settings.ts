@@ -25,7 +25,7 @@ export const SETTING_VARS: readonly Setting[] = [
   { key: "incidents", env: "HANDRAIL_INCIDENTS", what: "the incident store", paths: true, fallback: "./incidents" },
   { key: "productionPattern", env: "HANDRAIL_PRODUCTION_PATTERN", what: "kube context names that mean production (a regular expression)", fallback: "prod" },
   { key: "operator", env: "HANDRAIL_OPERATOR", what: "who you are in incident files and reports", fallback: "user@host" },
-  { key: "theme", env: "HANDRAIL_THEME", what: "default | no-color", fallback: "default" },
+  { key: "theme", env: "HANDRAIL_THEME", what: "default | high-contrast | no-color", fallback: "default" },
 ];
 
 export interface EffectiveSetting {
@@ -48,7 +48,7 @@ export function applySettings(env: NodeJS.ProcessEnv, home = homedir()): { env: 
   const settings: EffectiveSetting[] = [];
   for (const s of SETTING_VARS) {
     const set = env[s.env];
-    if (s.key === "theme" && set !== undefined && set !== "" && !["default", "no-color"].includes(set)) throw new UsageError(`HANDRAIL_THEME: expected default | no-color, got "${set}"`);
+    if (s.key === "theme" && set !== undefined && set !== "" && !["default", "high-contrast", "no-color"].includes(set)) throw new UsageError(`HANDRAIL_THEME: expected default | high-contrast | no-color, got "${set}"`);
     if (set !== undefined && set !== "") {
       settings.push({ name: s.key, env: s.env, value: set, source: `$${s.env}` });
       continue;

@@ -2,6 +2,7 @@
 import { Box, Text, useStdout } from "ink";
 import { useView, useGlyphs } from "./context.js";
 import type { PodView } from "./store.js";
+import { Quiet } from "./quiet.js";
 
 function podColor(p: PodView): string {
   if (p.reason === "CrashLoopBackOff" || p.reason === "ImagePullBackOff" || p.reason === "ErrImagePull" || p.reason === "OOMKilled") return "red";
@@ -34,14 +35,14 @@ export function ClusterPanel() {
     <Box flexDirection="column" borderStyle={g.border.pane} borderColor="blue" paddingX={1}>
       <Text bold>{`pods ${pods.selector} in ${pods.namespace}`}</Text>
       {pods.error ? <Text color="red">{pods.error}</Text> : null}
-      {pods.items.length === 0 && !pods.error ? <Text dimColor>no pods</Text> : null}
+      {pods.items.length === 0 && !pods.error ? <Quiet>no pods</Quiet> : null}
       {shown.map((p) => (
         <Text key={p.name} wrap="truncate-end">
           <Text color={podColor(p)}>{`${g.pod} `}</Text>
           {`${p.name.padEnd(32)} ${p.ready.padEnd(5)} ${p.phase.padEnd(9)} ${String(p.restarts).padStart(3)} restarts  ${p.reason}`}
         </Text>
       ))}
-      {summary ? <Text dimColor>{summary}</Text> : null}
+      {summary ? <Quiet>{summary}</Quiet> : null}
     </Box>
   );
 }

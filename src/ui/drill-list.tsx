@@ -2,6 +2,7 @@
 import { Box, Text } from "ink";
 import { useController, useView } from "./context.js";
 import { PickList } from "./pick-list.js";
+import { Quiet } from "./quiet.js";
 
 /** Why home offers drills first, in one line; undefined while the cluster is reachable or unchecked. */
 export function clusterLine(cluster: { state: string; reason?: string } | undefined): string | undefined {
@@ -19,9 +20,9 @@ export function DrillList({ isActive, collapsed = false }: { isActive: boolean; 
     <Box flexDirection="column">
       <Text bold color="magenta">{collapsed ? `Drills — ${drills.length} scenario${drills.length === 1 ? "" : "s"} (tab to list them)` : "Drills"}</Text>
       {line ? <Text color="yellow">{line}</Text> : null}
-      {cluster?.state === "checking" ? <Text dimColor>checking the cluster…</Text> : null}
+      {cluster?.state === "checking" ? <Quiet>checking the cluster…</Quiet> : null}
       {collapsed ? null : drills.length === 0 ? (
-        <Text dimColor>none</Text>
+        <Quiet>none</Quiet>
       ) : (
         <PickList
           isActive={isActive}

@@ -6,6 +6,8 @@
 export interface Glyphs {
   /** The terminal turns OSC 8 sequences into links (hyperlinksFor); otherwise URLs are printed plain. */
   hyperlinks?: boolean;
+  /** theme: high-contrast — secondary text is drawn at full intensity, never dim (many terminals make dim unreadable). */
+  highContrast?: boolean;
   kube: string;
   clock: string;
   passed: string;
@@ -94,7 +96,9 @@ export const ASCII: Glyphs = {
 export function glyphsFor(env: Record<string, string | undefined>): Glyphs {
   const locale = [env.LC_ALL, env.LC_CTYPE, env.LANG].find((v) => v !== undefined && v !== "");
   const base = locale === undefined || /utf-?8/i.test(locale) ? UNICODE : ASCII;
-  return hyperlinksFor(env) ? { ...base, hyperlinks: true } : base;
+  const links = hyperlinksFor(env);
+  const contrast = env.HANDRAIL_THEME === "high-contrast";
+  return links || contrast ? { ...base, ...(links ? { hyperlinks: true } : {}), ...(contrast ? { highContrast: true } : {}) } : base;
 }
 
 /**

@@ -4,6 +4,7 @@ import { formatDuration } from "../runbooks/duration.js";
 import { useView, useGlyphs } from "./context.js";
 import type { Glyphs } from "./glyphs.js";
 import type { HistoryEntry } from "./store.js";
+import { Quiet } from "./quiet.js";
 
 const COLOR: Record<string, string> = { passed: "green", found: "yellow", failed: "red", error: "red", timeout: "red", cancelled: "yellow", interrupted: "yellow", skipped: "gray", confirmed: "green", chosen: "cyan", note: "gray" };
 
@@ -28,7 +29,7 @@ export function HistoryTail({ rows }: { rows: number }) {
   const earlier = history.length - fits.length;
   return (
     <Box flexDirection="column" flexShrink={0}>
-      {earlier > 0 ? <Text dimColor>{`${g.ellipsis} ${earlier} earlier (handrail report has them all)`}</Text> : null}
+      {earlier > 0 ? <Quiet>{`${g.ellipsis} ${earlier} earlier (handrail report has them all)`}</Quiet> : null}
       {fits.map((e) => {
         return (
           <Text key={e.id} wrap="truncate-end">

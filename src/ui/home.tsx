@@ -8,6 +8,7 @@ import { footerHelp } from "./keymap.js";
 import { PickList, type PickItem } from "./pick-list.js";
 import type { IncidentCard, RunbookCard } from "./store.js";
 import { byUrgency, isOpenIncident, marksOf } from "./urgency.js";
+import { Quiet } from "./quiet.js";
 
 /** Pure: runbooks whose id, title or tags contain every typed word. */
 export function filterRunbooks(cards: readonly RunbookCard[], query: string): RunbookCard[] {
@@ -108,14 +109,14 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
         <Text bold>handrail — drills</Text>
         {drills}
         {flash ? <Text color={flash.tone === "error" ? "red" : "green"}>{flash.text}</Text> : null}
-        <Text dimColor>{`${footerHelp(["up", "down", "select"])} · ctrl-c quit`}</Text>
+        <Quiet>{`${footerHelp(["up", "down", "select"])} · ctrl-c quit`}</Quiet>
       </Box>
     );
   }
   const incidentList = (
     <Box marginTop={urgent ? 0 : 1} marginBottom={urgent ? 1 : 0} flexDirection="column">
       <Text bold>{urgent ? `open incidents — most urgent first${open.length > rows.incidents ? ` (${open.length}; ↓ for the rest)` : ""}` : "open incidents"}</Text>
-      {open.length === 0 ? <Text dimColor>none</Text> : <PickList isActive={pane === "incidents"} rows={rows.incidents} items={open} onPick={(file) => void controller.resumeIncident(file)} />}
+      {open.length === 0 ? <Quiet>none</Quiet> : <PickList isActive={pane === "incidents"} rows={rows.incidents} items={open} onPick={(file) => void controller.resumeIncident(file)} />}
     </Box>
   );
   return (
@@ -123,7 +124,7 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
       {urgent ? incidentList : null}
       {drillsFirst ? drills : null}
       <Text bold>handrail — runbooks</Text>
-      <Text dimColor>{query ? `search: ${query}` : "type to search"}</Text>
+      <Quiet>{query ? `search: ${query}` : "type to search"}</Quiet>
       <Box marginTop={1} flexDirection="column">
         {shown.length === 0 ? (
           <Text color="yellow">No runbook matches "{query}".</Text>
@@ -143,7 +144,7 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
       {!drillsFirst && hasDrills ? <Box marginTop={1}>{drills}</Box> : null}
       {flash ? <Text color={flash.tone === "error" ? "red" : "green"}>{flash.text}</Text> : null}
       <Box marginTop={1}>
-        <Text dimColor>{`${footerHelp(["up", "down", "select", "switch"])} · ctrl-c quit`}</Text>
+        <Quiet>{`${footerHelp(["up", "down", "select", "switch"])} · ctrl-c quit`}</Quiet>
       </Box>
     </Box>
   );

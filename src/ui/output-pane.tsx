@@ -5,6 +5,7 @@ import wrapAnsi from "wrap-ansi";
 import { formatDuration } from "../runbooks/duration.js";
 import { useView, useGlyphs } from "./context.js";
 import type { OutputLine } from "./store.js";
+import { Quiet } from "./quiet.js";
 
 const DOTS = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -60,7 +61,7 @@ export function OutputPane({ scroll = 0, rows: budget }: { scroll?: number; rows
           <Text color="cyan">{spinnerFrame(now, live.total, g.spinner)}</Text>
         ) : null}
         <Text bold>{live.title}</Text>
-        <Text dimColor>{`${formatDuration(Math.max(0, (live.endedAt ?? now) - live.startedAt))}${offset > 0 ? ` · scrolled up ${offset} lines (pgdn)` : ""}${hidden > 0 ? ` · ${hidden} earlier lines in the incident file` : ""}`}</Text>
+        <Quiet>{`${formatDuration(Math.max(0, (live.endedAt ?? now) - live.startedAt))}${offset > 0 ? ` · scrolled up ${offset} lines (pgdn)` : ""}${hidden > 0 ? ` · ${hidden} earlier lines in the incident file` : ""}`}</Quiet>
       </Box>
       <Box flexDirection="column">
         {shown.map((l, i) => (

@@ -3,6 +3,7 @@ import { Box, Text } from "ink";
 import { useKeyFlow, useKeys } from "./keys.js";
 import { useState } from "react";
 import { useInteractive, useGlyphs } from "./context.js";
+import { Quiet } from "./quiet.js";
 
 export interface PickItem {
   id: string;
@@ -60,7 +61,7 @@ export function PickList({ items, onPick, onCancel, rows = 10, isActive = true, 
   const below = Math.max(0, items.length - (start + rows));
   return (
     <Box flexDirection="column">
-      {above > 0 ? <Text dimColor>{`  ${g.more.up} ${above} more`}</Text> : null}
+      {above > 0 ? <Quiet>{`  ${g.more.up} ${above} more`}</Quiet> : null}
       {items.slice(start, start + rows).map((item, i) => {
         // Only the list that takes the keys shows a cursor (home has several lists at once).
         const at = isActive && start + i === safe;
@@ -72,14 +73,14 @@ export function PickList({ items, onPick, onCancel, rows = 10, isActive = true, 
               <Text bold={at} color={item.color}>{`${start + i + 1}. ${item.label}`}</Text>
             </Box>
             {item.detail ? (
-              <Text dimColor wrap="truncate-end">
+              <Quiet wrap="truncate-end">
                 {`  ${item.detail}`}
-              </Text>
+              </Quiet>
             ) : null}
           </Box>
         );
       })}
-      {below > 0 ? <Text dimColor>{`  ${g.more.down} ${below} more`}</Text> : null}
+      {below > 0 ? <Quiet>{`  ${g.more.down} ${below} more`}</Quiet> : null}
     </Box>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useController, useInteractive, useView } from "./context.js";
 import { useKeys } from "./keys.js";
 import { TextPrompt } from "./text-prompt.js";
+import { Quiet } from "./quiet.js";
 
 export function ResumeIncident() {
   const controller = useController();
@@ -30,7 +31,7 @@ export function ResumeIncident() {
       {asksChange && ask.changed ? (
         <Box flexDirection="column">
           <Text color="yellow">{`The runbook changed since this incident was opened: ${ask.changed.file}`}</Text>
-          <Text dimColor>{`sha256 ${ask.changed.was.slice(0, 12)}… when opened, ${ask.changed.now.slice(0, 12)}… now`}</Text>
+          <Quiet>{`sha256 ${ask.changed.was.slice(0, 12)}… when opened, ${ask.changed.now.slice(0, 12)}… now`}</Quiet>
           <Text color="yellow">Go on with the runbook as it is now? y / n</Text>
         </Box>
       ) : pending ? (

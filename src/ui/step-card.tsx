@@ -3,6 +3,7 @@ import { Box, Text, useStdout } from "ink";
 import { useGlyphs, useView } from "./context.js";
 import { linkText } from "./glyphs.js";
 import type { CurrentView } from "./store.js";
+import { Quiet } from "./quiet.js";
 
 const RISK_COLOR: Record<string, string> = { low: "green", medium: "yellow", high: "red", critical: "magenta" };
 
@@ -40,7 +41,7 @@ function ResolvedReport() {
             {l}
           </Text>
         ))}
-        {lines.length > room ? <Text dimColor>… the full report: handrail report {file ?? ""}</Text> : null}
+        {lines.length > room ? <Quiet>… the full report: handrail report {file ?? ""}</Quiet> : null}
       </Box>
     </Box>
   );
@@ -80,8 +81,8 @@ export function StepCard() {
         {current.retry ? <Text color="yellow"> (again)</Text> : null}
       </Text>
       {current.type === "halted" ? <Text color="red">{`stopped: ${current.status ?? ""} — r runs it again, e edits it, s skips it`}</Text> : null}
-      {current.because ? <Text color="cyan" dimColor>{`runs because ${current.because}`}</Text> : null}
-      {current.description ? <Text dimColor>{current.description}</Text> : null}
+      {current.because ? <Quiet color="cyan">{`runs because ${current.because}`}</Quiet> : null}
+      {current.description ? <Quiet>{current.description}</Quiet> : null}
       {current.requires?.length ? <Text color="yellow">{`expects on PATH: ${current.requires.join(", ")}`}</Text> : null}
       {current.links?.map((l, i) => (
         <Text key={`link-${i}`} color="blue" wrap="wrap">{`${g.link} ${linkText(g, l.title, l.url)}`}</Text>
@@ -96,7 +97,7 @@ export function StepCard() {
       ) : (
         <Text color="cyan">{`$ ${current.command ?? ""}`}</Text>
       )}
-      {current.kind === "manual" ? <Text dimColor>Press y when done.</Text> : null}
+      {current.kind === "manual" ? <Quiet>Press y when done.</Quiet> : null}
       {current.checks?.map((c, i) => (
         <Text key={i} color={c.passed ? "green" : "red"}>{`${c.passed ? g.passed : g.failed} ${c.passed ? c.check : (c.reason ?? c.check)}`}</Text>
       ))}

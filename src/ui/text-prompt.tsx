@@ -4,6 +4,7 @@ import { useRef, useState } from "react";
 import { useInteractive } from "./context.js";
 import { useKeys } from "./keys.js";
 import { LineInput } from "./line-input.js";
+import { Quiet } from "./quiet.js";
 
 export interface TextPromptProps {
   label: string;
@@ -71,7 +72,7 @@ export function TextPrompt({ label, initial = "", selectInitial = true, hint, ma
           {error ?? " "}
         </Text>
       ) : null}
-      {hint ? <Text dimColor>{hint}</Text> : null}
+      {hint ? <Quiet>{hint}</Quiet> : null}
     </Box>
   );
 }

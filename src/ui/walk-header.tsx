@@ -8,6 +8,7 @@ import { formatDuration } from "../runbooks/duration.js";
 import { useView, useGlyphs } from "./context.js";
 import { UNICODE, type Glyphs } from "./glyphs.js";
 import { PhaseRail } from "./phase-rail.js";
+import { Quiet } from "./quiet.js";
 
 /** Within this much of the deadline the clock turns amber. */
 export const CLOCK_AMBER_MS = 2 * 60_000;
@@ -96,7 +97,7 @@ export function WalkHeader({ rows, columns }: { rows: number; columns: number })
   return (
     <Box flexDirection="column" flexShrink={0} borderStyle={production ? g.border.strong : drill ? g.border.drill : g.border.plain} borderColor={production ? "red" : drill ? "magenta" : "gray"} paddingX={1}>
       <StatusLine columns={columns} />
-      <Text dimColor wrap="truncate-end">{`${id ?? ""} · ${file ?? ""}${server ? ` · ${server}` : ""}${why ? ` · production: ${why}` : ""}`}</Text>
+      <Quiet wrap="truncate-end">{`${id ?? ""} · ${file ?? ""}${server ? ` · ${server}` : ""}${why ? ` · production: ${why}` : ""}`}</Quiet>
       <PhaseRail />
     </Box>
   );

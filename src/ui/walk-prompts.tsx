@@ -6,6 +6,7 @@ import { checkInputValue, inputToEnv } from "../runbooks/inputs.js";
 import { SEVERITIES, type Severity } from "../runbooks/schema.js";
 import { asTemplate, type Template } from "../runbooks/template.js";
 import { useController, useView } from "./context.js";
+import { Quiet } from "./quiet.js";
 import { HelpOverlay } from "./help-overlay.js";
 import type { Command } from "./keymap.js";
 import { PickList } from "./pick-list.js";
@@ -90,7 +91,7 @@ export function WalkPrompt({ mode, dispatch, run, commands }: WalkPromptProps): 
       return (
         <Box flexDirection="column">
           {mode.lines.map((l, i) => (
-            <Text key={i} dimColor>{`  ${l}`}</Text>
+            <Quiet key={i}>{`  ${l}`}</Quiet>
           ))}
           <TextPrompt
             resetOnSubmit

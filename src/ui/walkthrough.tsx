@@ -19,6 +19,7 @@ import { headerRows, WalkHeader } from "./walk-header.js";
 import { walkCommands } from "./walk-keys.js";
 import { walkMode, type WalkMode } from "./walk-mode.js";
 import { WalkPrompt } from "./walk-prompts.js";
+import { Quiet } from "./quiet.js";
 
 /** The footer's text: the open prompt's keys, else the screen's commands (`?` first, so it is never cut). */
 export function footerFor(mode: WalkMode, active: readonly Command[]): string {
@@ -210,7 +211,7 @@ export function Walkthrough() {
         {mode.name !== "help" ? <WalkPrompt mode={mode} dispatch={dispatch} run={run} commands={active} /> : null}
         {flash ? <Text color={flash.tone === "error" ? "red" : "green"} wrap="wrap">{flash.text}</Text> : null}
       </Box>
-      <Text dimColor wrap="truncate-end">{footerFor(mode, active)}</Text>
+      <Quiet wrap="truncate-end">{footerFor(mode, active)}</Quiet>
     </Box>
   );
 }

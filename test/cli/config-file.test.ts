@@ -61,9 +61,9 @@ describe("the config file", () => {
     const { dir, env } = setup(CONFIG.replace("theme: no-color", "theme: dark"));
     const r = await runCli(["list"], { cwd: path.join(dir, "work"), env });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/config\.yaml:4:8 theme: expected default \| no-color, got "dark"/);
+    expect(r.stderr).toMatch(/config\.yaml:4:8 theme: expected default \| high-contrast \| no-color, got "dark"/);
     const { dir: d2, env: e2 } = setup(CONFIG);
     const v = await runCli(["list"], { cwd: path.join(d2, "work"), env: { ...e2, HANDRAIL_THEME: "dark" } });
-    expect([v.exitCode, v.stderr]).toEqual([2, expect.stringContaining('HANDRAIL_THEME: expected default | no-color, got "dark"')]);
+    expect([v.exitCode, v.stderr]).toEqual([2, expect.stringContaining('HANDRAIL_THEME: expected default | high-contrast | no-color, got "dark"')]);
   });
 });

@@ -18,7 +18,7 @@ describe("drill staging-health-500 (deployment-failure), headless", () => {
   it("the remedy (restart): exit 0, healthy, every step in the incident file and the report; no step whose condition is false runs", async () => {
     const w = await walkDrillHeadless(stagingHealth500, { diagnose: "staging-health", ...stagingHealth500.remedy }, onTestFinished);
     // No result line says ✗ (a script on screen may print the glyph in its own messages).
-    expect(w.run.stdout).not.toMatch(/^  ✗ /m);
+    expect(w.run.stdout).not.toMatch(/^ {2}✗ /m);
     expect(w.run.exitCode).toBe(0);
     expect(w.run.stdout).toContain("DRILL staging-health-500: HEALTHY — api /health 200 on deploy@staging.drill (restarted 1×)");
     expect(w.finished).toMatchObject({ healthy: true, walkComplete: true, skipped: 0 }); // passed over by conditions: not needed, not gaps

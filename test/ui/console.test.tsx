@@ -133,6 +133,8 @@ describe("the console", () => {
     await c.press("r");
     await c.waitFor("Every step is done");
     await c.press("x", ..."bad config", KEYS.enter, ..."in two lines", KEYS.enter, KEYS.enter, ..."add a check", KEYS.enter, KEYS.enter);
+    await c.waitFor("Impact:");
+    await c.press(KEYS.enter);
     await c.waitFor("Resolved.");
     const evs = events(c.incidentsDir);
     expect(evs.find((e) => e.type === "escalation.acknowledged")).toBeDefined();
