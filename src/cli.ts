@@ -195,7 +195,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   });
   const program = buildProgram(ctxFor);
   program.hook("preAction", async () => {
-    env = (await import("./commands/settings.js")).applySettings(process.env).env;
+    env = (await (await import("./commands/settings.js")).applySettings(process.env)).env;
     // As if exported: the config's values become the variables they stand for (only those unset), so
     // every layer that reads one (the operator's name in session.ts) sees the same value.
     for (const [k, v] of Object.entries(env)) if (k.startsWith("HANDRAIL_") && process.env[k] === undefined && v !== undefined) process.env[k] = v;

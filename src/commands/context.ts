@@ -1,7 +1,8 @@
 /** What every command gets from the global options, resolved once in cli.ts. */
 import { UsageError } from "../errors.js";
 import { cacheFileFor } from "../runbooks/cache-file.js";
-import { loadLibrary, searchPath, type Library, type SearchDir } from "../runbooks/library.js";
+import { runbookSearchPath } from "../runbooks/files.js";
+import { loadLibrary, type Library } from "../runbooks/library.js";
 import path from "node:path";
 import { loadRunbookFile } from "../runbooks/load.js";
 import { formatProblem } from "../runbooks/problems.js";
@@ -42,9 +43,7 @@ export async function findRunbook(ctx: CommandContext, ref: string): Promise<{ r
   return { runbook: entry.runbook, file: entry.file };
 }
 
-export function runbookSearchPath(ctx: CommandContext): SearchDir[] {
-  return searchPath({ cliDirs: ctx.options.runbooks, envPath: ctx.env.HANDRAIL_PATH, cwd: ctx.cwd, shippedDir: ctx.shippedDir });
-}
+export { runbookSearchPath } from "../runbooks/files.js";
 
 /** The library on the search path; a named directory that does not exist is a usage error. */
 export async function openLibrary(ctx: CommandContext, warn: (line: string) => void): Promise<Library> {

@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { UsageError } from "../errors.js";
@@ -34,13 +33,8 @@ export const configSchema = z.strictObject({
   theme: z.enum(["default", "high-contrast", "no-color"]).optional(),
 });
 
-/** The config file's path, and how to name it in messages (`~` for the home directory). */
-export function configPath(env: Record<string, string | undefined>, home = homedir()): { file: string; shown: string } {
-  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(home, ".config");
-  const file = path.join(base, "handrail", "config.yaml");
-  const shown = home && file.startsWith(`${home}${path.sep}`) ? `~${file.slice(home.length)}` : file;
-  return { file, shown };
-}
+export { configPath } from "./config-path.js";
+import { configPath } from "./config-path.js";
 
 export function readConfig(file: string, shown: string): z.infer<typeof configSchema> {
   let src: string;

@@ -9,7 +9,16 @@ import path from "node:path";
 import { SETTINGS as NOTIFY } from "../executors/notify/settings.js";
 import { UsageError } from "../errors.js";
 import { table } from "../util/table.js";
-import { configPath, readConfig } from "./notify-config.js";
+import { existsSync } from "node:fs";
+import { configPath } from "./config-path.js";
+
+/** The config file's data; the YAML parser and the schema load only when there is a file to read. */
+export async function readConfigData(env: Record<string, string | undefined>, home = homedir()): Promise<{ file: string; shown: string; config: Record<string, unknown> }> {
+  const { file, shown } = configPath(env, home);
+  if (!existsSync(file)) return { file, shown, config: {} };
+  const { readConfig } = await import("./notify-config.js");
+  return { file, shown, config: readConfig(file, shown) as Record<string, unknown> };
+}
 
 interface Setting {
   key: "runbooks" | "incidents" | "productionPattern" | "operator" | "theme";
@@ -41,9 +50,8 @@ const expand = (p: string, base: string, home: string) => path.resolve(base, p =
 let first: EffectiveSetting[] | undefined;
 
 /** The environment a command sees (config values as defaults of unset variables) and where each setting came from. */
-export function applySettings(env: NodeJS.ProcessEnv, home = homedir()): { env: NodeJS.ProcessEnv; settings: EffectiveSetting[] } {
-  const { file, shown } = configPath(env, home);
-  const config = readConfig(file, shown) as Record<string, unknown>;
+export async function applySettings(env: NodeJS.ProcessEnv, home = homedir()): Promise<{ env: NodeJS.ProcessEnv; settings: EffectiveSetting[] }> {
+  const { file, shown, config } = await readConfigData(env, home);
   const out: NodeJS.ProcessEnv = { ...env };
   const settings: EffectiveSetting[] = [];
   for (const s of SETTING_VARS) {
@@ -68,10 +76,10 @@ export function applySettings(env: NodeJS.ProcessEnv, home = homedir()): { env: 
 }
 
 /** `handrail config`: every setting, its value (credentials masked) and where it came from. */
-export function configCommand(env: NodeJS.ProcessEnv, opts: { json?: boolean }): void {
-  const settings = [...(first ?? applySettings(env).settings)];
-  const { file, shown } = configPath(env, homedir());
-  const config = readConfig(file, shown) as Record<string, Record<string, unknown> | undefined>;
+export async function configCommand(env: NodeJS.ProcessEnv, opts: { json?: boolean }): Promise<void> {
+  const settings = [...(first ?? (await applySettings(env)).settings)];
+  const { shown, config: data } = await readConfigData(env);
+  const config = data as Record<string, Record<string, unknown> | undefined>;
   for (const spec of NOTIFY) {
     const fromEnv = process.env[spec.env];
     const fromFile = config[spec.channel]?.[spec.key];

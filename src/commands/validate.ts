@@ -2,16 +2,17 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { EXIT, ReportedError, UsageError } from "../errors.js";
-import { displayPath, runbookFiles } from "../runbooks/library.js";
+// Only what a validate answered from its cache needs is imported here: the parsers, the schema and the
+// checks load when a file has to be checked (check-cache.ts) or a scenario read against its runbook.
+import { displayPath, runbookFiles, runbookSearchPath } from "../runbooks/files.js";
 import type { CheckedFile } from "../runbooks/check-files.js";
-import { cacheFileFor, checkFilesCached } from "../runbooks/check-cache.js";
+import { cacheFileFor } from "../runbooks/cache-file.js";
+import { checkFilesCached } from "../runbooks/check-cache.js";
 import { formatProblem, type RunbookProblem } from "../runbooks/problems.js";
 import { notRegular } from "../runbooks/regular-file.js";
-import { loadRunbookFile } from "../runbooks/load.js";
-import { sortProblems } from "../runbooks/located.js";
 import type { Library } from "../runbooks/library.js";
 import type { Runbook } from "../runbooks/schema.js";
-import { openLibrary, runbookSearchPath, type CommandContext } from "./context.js";
+import type { CommandContext } from "./context.js";
 
 export interface ValidateOptions {
   json?: boolean;
@@ -83,6 +84,7 @@ function duplicateIds(results: CheckedFile[]): RunbookProblem[] {
 async function checkScenariosAgainstRunbooks(ctx: CommandContext, files: readonly string[], results: CheckedFile[]): Promise<void> {
   const scenarios = results.flatMap((r, i) => (r.kind === "Scenario" && r.id !== undefined ? [i] : []));
   if (scenarios.length === 0) return;
+  const [{ loadRunbookFile }, { sortProblems }, { openLibrary }] = await Promise.all([import("../runbooks/load.js"), import("../runbooks/located.js"), import("./context.js")]);
   const runbooks = new Map<string, Runbook>();
   for (const [i, r] of results.entries()) {
     if (r.kind !== "Runbook" || r.id === undefined || runbooks.has(r.id)) continue;

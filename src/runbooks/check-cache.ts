@@ -5,7 +5,7 @@
  * whole and renamed into place; a cache that cannot be read or written is simply not used.
  */
 import { contentKey, readEntries, writeEntries } from "./cache-file.js";
-import { checkFiles, type CheckedFile, type FileToCheck } from "./check-files.js";
+import type { CheckedFile, FileToCheck } from "./check-files.js";
 
 export { cacheFileFor } from "./cache-file.js";
 
@@ -22,6 +22,8 @@ export interface CachedCheck {
 
 /** checkFiles, with each unchanged file's result from the cache (`cacheFile` undefined: no cache). */
 export async function checkFilesCached(files: readonly FileToCheck[], cacheFile: string | undefined): Promise<CachedCheck> {
+  // The parsers and checks load only when some file must be checked.
+  const checkFiles = async (list: readonly FileToCheck[]) => (list.length === 0 ? [] : (await import("./check-files.js")).checkFiles(list));
   if (cacheFile === undefined) return { results: await checkFiles(files), hits: 0 };
   const entries = readEntries<Omit<CheckedFile, "file">>(cacheFile);
   // Unreadable: no key, checked (and reported) the usual way.
