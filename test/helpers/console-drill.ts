@@ -74,8 +74,8 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
     if (choice) {
       const key = walk.choose?.[choice[1]!.trim()];
       if (!key) throw new Error(`no option given for the choice "${choice[1]}"`);
-      await term.act(key);
-      return true;
+      // A stale capture may still show a choice already made: give up when the choice leaves the screen.
+      return term.act(key, { still: (s) => /: choose how to proceed$/m.test(s) });
     }
     if (/y \/ n\s*$/m.test(screen)) {
       await term.type("y");
