@@ -20,10 +20,15 @@ export function cacheFileFor(env: Record<string, string | undefined>, name: "val
   return path.join(base, "handrail", `${name}-${build}.json`);
 }
 
-/** A file's content key: sha256 of its bytes and the name it is shown as. Undefined when it cannot be read. */
+/** The content key of bytes already read: sha256 of them and the name the file is shown as. */
+export function keyOf(bytes: Buffer, shownAs: string): string {
+  return `${createHash("sha256").update(bytes).digest("hex")} ${shownAs}`;
+}
+
+/** A file's content key (keyOf its bytes). Undefined when it cannot be read. */
 export function contentKey(file: string, shownAs: string): string | undefined {
   try {
-    return `${createHash("sha256").update(readFileSync(file)).digest("hex")} ${shownAs}`;
+    return keyOf(readFileSync(file), shownAs);
   } catch {
     return undefined;
   }

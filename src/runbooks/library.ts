@@ -1,9 +1,12 @@
 /** The runbook search path and the library it yields: first id wins, the rest are shadowed. */
 import { realpath, stat } from "node:fs/promises";
-import { contentKey, readEntries, writeEntries } from "./cache-file.js";
-import { loadRunbookFile, type LoadResult } from "./load.js";
-import type { RunbookProblem } from "./problems.js";
+import { keyOf, readEntries, writeEntries } from "./cache-file.js";
+import type { LoadResult } from "./load.js";
+import { formatPath, type RunbookProblem } from "./problems.js";
+import { readDefinition } from "./read-definition.js";
+import { lintScenarioAgainst } from "./scenario-lint.js";
 import type { ScenarioDoc } from "./scenario-load.js";
+import type { ScenarioSpec } from "./scenario-schema.js";
 import type { Runbook } from "./schema.js";
 import { displayPath, runbookFiles, type SearchDir, type SearchOrigin } from "./files.js";
 
@@ -44,15 +47,25 @@ export interface Library {
   missing: SearchDir[];
 }
 
-/** Load every runbook on the search path, reading a directory reached twice only once. */
+/** What the library cache keeps of a file that loaded clean: the runbook, or the scenario's spec. */
+type Cached = { runbook: Runbook } | { scenario: { file: string; spec: ScenarioSpec } };
+
+/** The parsers and checks (js-yaml, yaml, zod) load only when some file is not in the cache. */
+const parse = async (bytes: Buffer, file: string): Promise<LoadResult> => (await import("./load.js")).loadRunbookBytes(bytes, file);
+
+/**
+ * Load every runbook on the search path, reading a directory reached twice only once. Files that
+ * loaded clean before are answered from `cacheFile` by their content, without the parsers.
+ */
 export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: string, cacheFile?: string): Promise<Library> {
   const lib: Library = { entries: [], scenarios: [], shadowed: [], broken: [], missing: [] };
-  // Runbooks that loaded clean before, by content: read from the cache, not parsed and checked again.
-  const cache = cacheFile !== undefined ? readEntries<Runbook>(cacheFile) : undefined;
-  const fresh: Record<string, Runbook> = {};
+  const cache = cacheFile !== undefined ? readEntries<Cached>(cacheFile) : undefined;
+  const fresh: Record<string, Cached> = {};
   let misses = 0;
   const seen = new Set<string>();
   const byId = new Map<string, LibraryEntry>();
+  // Scenarios from the cache, with their bytes: checked against the runbooks once all are read.
+  const cachedScenarios: Array<{ entry: ScenarioFileEntry; bytes: Buffer }> = [];
   for (const sd of dirs) {
     let real: string;
     try {
@@ -66,15 +79,25 @@ export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: strin
     seen.add(real);
     for (const abs of await runbookFiles(sd.dir)) {
       const file = relativeTo !== undefined ? displayPath(abs, relativeTo) : abs;
-      const key = cache !== undefined ? contentKey(abs, file) : undefined;
+      const bytes = await readDefinition(abs, file);
+      if (!Buffer.isBuffer(bytes)) {
+        lib.broken.push({ file, problems: [bytes] });
+        continue;
+      }
+      const key = cache !== undefined ? keyOf(bytes, file) : undefined;
       const hit = key !== undefined ? cache?.[key] : undefined;
-      const result: LoadResult = hit ? { file, kind: "Runbook", runbook: hit, problems: [] } : await loadRunbookFile(abs, file);
-      if (key !== undefined && result.runbook && result.problems.length === 0) {
-        fresh[key] = result.runbook;
+      let result: LoadResult;
+      if (hit && "runbook" in hit) result = { file, kind: "Runbook", runbook: hit.runbook, problems: [] };
+      else if (hit && "scenario" in hit) result = { file, kind: "Scenario", scenario: cachedScenario(hit.scenario.spec, file), problems: [] };
+      else result = await parse(bytes, file);
+      if (key !== undefined && result.problems.length === 0 && (result.runbook || result.scenario)) {
+        fresh[key] = result.runbook ? { runbook: result.runbook } : { scenario: { file, spec: result.scenario!.spec } };
         if (!hit) misses++;
       }
       if (result.scenario) {
-        lib.scenarios.push({ scenario: result.scenario, file, path: abs, origin: sd.origin, problems: result.problems });
+        const entry = { scenario: result.scenario, file, path: abs, origin: sd.origin, problems: result.problems };
+        lib.scenarios.push(entry);
+        if (hit) cachedScenarios.push({ entry, bytes });
         continue;
       }
       if (!result.runbook) {
@@ -91,10 +114,28 @@ export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: strin
       lib.entries.push(entry);
     }
   }
+  // A cached scenario was clean on its own; against these runbooks it may not be, and its problems need
+  // positions in its text: such a file is parsed after all.
+  const runbooks = new Map(lib.entries.map((e) => [e.runbook.id, e.runbook]));
+  for (const { entry, bytes } of cachedScenarios) {
+    if (lintScenarioAgainst(entry.scenario.spec, runbooks).length > 0) entry.scenario = (await parse(bytes, entry.file)).scenario ?? entry.scenario;
+  }
   // Only this search path's runbooks are kept: the cache never grows past the library.
   if (cacheFile !== undefined && (misses > 0 || Object.keys(fresh).length !== Object.keys(cache ?? {}).length)) writeEntries(cacheFile, fresh);
   return lib;
 }
 
+/**
+ * A scenario answered from the cache. Its checks against a runbook map are run again; found problems
+ * (only against other runbooks than the library's, which loadLibrary checked) are placed at the
+ * file's first line, with their path, since the cache keeps no positions.
+ */
+function cachedScenario(spec: ScenarioSpec, file: string): ScenarioDoc {
+  return {
+    file,
+    spec,
+    checkAgainst: (runbooks) => lintScenarioAgainst(spec, runbooks).map((p) => ({ file, line: 1, column: 1, path: formatPath(p.path), message: p.message })),
+  };
+}
 
 export type { RunbookProblem };

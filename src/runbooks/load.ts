@@ -4,7 +4,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { lintModel, lintRunbook } from "./lint.js";
 import { problemAt, sortProblems, type LocatedDoc } from "./located.js";
 import type { RunbookProblem } from "./problems.js";
-import { readRegularFile } from "./regular-file.js";
+import { readDefinition } from "./read-definition.js";
 import { salvageModel } from "./salvage.js";
 import { explainIssues } from "./schema-issues.js";
 import { runbookSchema, type Runbook } from "./schema.js";
@@ -33,8 +33,7 @@ export interface LoadResult {
 }
 
 export { MAX_PROBLEMS_PER_FILE } from "./located.js";
-/** The shipped runbooks are 20-60 kB; the located parse needs about 50 bytes of memory per byte of text. */
-export const MAX_RUNBOOK_BYTES = 10_000_000;
+export { MAX_RUNBOOK_BYTES } from "./read-definition.js";
 
 /**
  * Where js-yaml and yaml's YAML 1.2 core schema read a plain scalar differently (`0b11`, `-.5`): such
@@ -208,19 +207,15 @@ function finish(file: string, problems: RunbookProblem[], kind?: DefinitionKind)
   return { file, ...(kind ? { kind } : {}), ...sortProblems(problems) };
 }
 
-/** Read and check one file (named `shownAs` in messages); an unreadable file is a problem, not an exception. */
-export async function loadRunbookFile(path: string, shownAs = path): Promise<LoadResult> {
-  const file = shownAs;
-  let bytes: Buffer;
-  try {
-    bytes = await readRegularFile(path, MAX_RUNBOOK_BYTES);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why =
-      err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied" : err.code === "EISDIR" ? "is a directory" : err.code === "ENXIO" ? "not a regular file" : err.message;
-    return { file, problems: [{ file, line: 1, column: 1, path: "", message: `cannot read the file: ${why}` }] };
-  }
+/** Check the bytes of one file (named `file` in messages). */
+export function loadRunbookBytes(bytes: Buffer, file: string): LoadResult {
   const bad = firstBadByte(bytes);
   if (bad) return { file, problems: [{ file, line: bad.line, column: bad.column, path: "", message: bad.message }] };
   return loadRunbookText(bytes.toString("utf8"), file);
+}
+
+/** Read and check one file (named `shownAs` in messages); an unreadable file is a problem, not an exception. */
+export async function loadRunbookFile(path: string, shownAs = path): Promise<LoadResult> {
+  const read = await readDefinition(path, shownAs);
+  return Buffer.isBuffer(read) ? loadRunbookBytes(read, shownAs) : { file: shownAs, problems: [read] };
 }

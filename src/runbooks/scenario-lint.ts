@@ -6,7 +6,7 @@
 import { checkInputValue } from "./inputs.js";
 import type { LintProblem } from "./lint.js";
 import type { PathSegment } from "./problems.js";
-import { CONDITION_SUBJECTS, type ScenarioSpec, type WorldCondition } from "./scenario-schema.js";
+import type { ScenarioSpec, WorldCondition } from "./scenario-schema.js";
 import type { Runbook, Severity } from "./schema.js";
 import { closest } from "./suggest.js";
 
@@ -24,6 +24,9 @@ const hint = (word: string, candidates: Iterable<string>) => {
 };
 
 /** The fields each kind of condition takes besides its subject. */
+/** The fields that say what a condition is about; exactly one per condition. */
+export const CONDITION_SUBJECTS = ["all", "any", "not", "deployment", "pods", "endpoint"] as const;
+
 const CONDITION_FIELDS: Record<(typeof CONDITION_SUBJECTS)[number], readonly (keyof WorldCondition)[]> = {
   all: [],
   any: [],

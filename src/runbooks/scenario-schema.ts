@@ -85,9 +85,6 @@ export interface WorldCondition {
   every?: boolean;
 }
 
-/** The fields that say what a condition is about; exactly one per condition (scenario-lint.ts). */
-export const CONDITION_SUBJECTS = ["all", "any", "not", "deployment", "pods", "endpoint"] as const;
-
 // One object with every field optional rather than a union: an unknown or misplaced field is then
 // reported where it is, with the closest name, instead of "no branch of the union matched".
 export const worldConditionSchema: z.ZodType<WorldCondition> = z.lazy(() =>

@@ -4,12 +4,12 @@
  */
 import { z } from "zod";
 import { conditionSchema } from "./conditions.js";
-import { SEVERITIES, type Severity } from "./severity.js";
+import { SEVERITIES } from "./severity.js";
 import { REGEX_DEADLINE_MS } from "../util/regex-deadline.js";
 import { durationRangeProblem } from "./duration.js";
 import { PATTERN_LINE_CHARS, PATTERN_WINDOW_CHARS } from "./patterns.js";
 
-export { SEVERITIES } from "./severity.js";
+export { DEFAULT_RESPONSE_TIMES, SEVERITIES } from "./severity.js";
 export const PHASE_KINDS = ["assess", "diagnose", "remediate", "verify", "communicate", "review"] as const;
 export const RISKS = ["low", "medium", "high", "critical"] as const;
 export const INPUT_TYPES = ["string", "name", "enum", "int", "duration", "url", "secret", "list"] as const;
@@ -24,13 +24,6 @@ export type Risk = (typeof RISKS)[number];
 export type InputType = (typeof INPUT_TYPES)[number];
 export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
 
-/** Response times when a runbook does not set its own (DESIGN.md). */
-export const DEFAULT_RESPONSE_TIMES: Record<Severity, string> = {
-  critical: "5m",
-  high: "15m",
-  medium: "1h",
-  low: "24h",
-};
 
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const INPUT_NAME = /^[a-z][a-z0-9_]*$/;

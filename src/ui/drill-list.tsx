@@ -14,6 +14,7 @@ export function clusterLine(cluster: { state: string; reason?: string } | undefi
 export function DrillList({ isActive, collapsed = false }: { isActive: boolean; collapsed?: boolean }) {
   const drills = useView((v) => v.drills);
   const cluster = useView((v) => v.cluster);
+  const loading = useView((v) => v.loading === true);
   const controller = useController();
   const line = clusterLine(cluster);
   return (
@@ -22,7 +23,7 @@ export function DrillList({ isActive, collapsed = false }: { isActive: boolean; 
       {line ? <Text color="yellow">{line}</Text> : null}
       {cluster?.state === "checking" ? <Quiet>checking the cluster…</Quiet> : null}
       {collapsed ? null : drills.length === 0 ? (
-        <Quiet>none</Quiet>
+        <Quiet>{loading ? "reading…" : "none"}</Quiet>
       ) : (
         <PickList
           isActive={isActive}

@@ -48,6 +48,7 @@ export function urgentRows(height: number, open: number, fixed: number): { incid
 
 export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
   const runbooks = useView((v) => v.runbooks);
+  const loading = useView((v) => v.loading === true);
   const incidents = useView((v) => v.incidents);
   const now = useView((v) => v.now);
   const flash = useView((v) => v.flash);
@@ -116,7 +117,7 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
   const incidentList = (
     <Box marginTop={urgent ? 0 : 1} marginBottom={urgent ? 1 : 0} flexDirection="column">
       <Text bold>{urgent ? `open incidents — most urgent first${open.length > rows.incidents ? ` (${open.length}; ↓ for the rest)` : ""}` : "open incidents"}</Text>
-      {open.length === 0 ? <Quiet>none</Quiet> : <PickList isActive={pane === "incidents"} rows={rows.incidents} items={open} onPick={(file) => void controller.resumeIncident(file)} />}
+      {open.length === 0 ? <Quiet>{loading ? "reading…" : "none"}</Quiet> : <PickList isActive={pane === "incidents"} rows={rows.incidents} items={open} onPick={(file) => void controller.resumeIncident(file)} />}
     </Box>
   );
   return (
@@ -126,7 +127,9 @@ export function Home({ onStart }: { onStart: (card: RunbookCard) => void }) {
       <Text bold>handrail — runbooks</Text>
       <Quiet>{query ? `search: ${query}` : "type to search"}</Quiet>
       <Box marginTop={1} flexDirection="column">
-        {shown.length === 0 ? (
+        {loading ? (
+          <Quiet>reading runbooks…</Quiet>
+        ) : shown.length === 0 ? (
           <Text color="yellow">No runbook matches "{query}".</Text>
         ) : (
           <PickList

@@ -2,7 +2,8 @@
 import { Box, Text } from "ink";
 import { useState } from "react";
 import { checkInputValue, defaultFor, type InputValue, type KubeDefaults } from "../runbooks/inputs.js";
-import { DEFAULT_RESPONSE_TIMES, type InputSpec, type Severity } from "../runbooks/schema.js";
+import type { InputSpec } from "../runbooks/schema.js";
+import { DEFAULT_RESPONSE_TIMES, type Severity } from "../runbooks/severity.js";
 import { useController, useView } from "./context.js";
 import { PickList } from "./pick-list.js";
 import { severityOrder, type RunbookCard } from "./store.js";

@@ -165,6 +165,8 @@ export interface ConsoleView {
   screen: Screen;
   runbooks: RunbookCard[];
   incidents: IncidentCard[];
+  /** Home is drawn before the library and the incidents are read: their lists say so until they are. */
+  loading?: boolean;
   /** An incident being resumed that needs answers first (the resume screen). */
   resuming?: ResumeAsk;
   /** The runbook being started: the start screen asks what `open` was not given (severity, inputs). */

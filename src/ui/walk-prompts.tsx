@@ -3,7 +3,7 @@ import { Box, Text } from "ink";
 import type { ReactNode } from "react";
 import type { Confirmation } from "../incident/runner.js";
 import { checkInputValue, inputToEnv } from "../runbooks/inputs.js";
-import { SEVERITIES, type Severity } from "../runbooks/schema.js";
+import { SEVERITIES, type Severity } from "../runbooks/severity.js";
 import { asTemplate, type Template } from "../runbooks/template.js";
 import { useController, useView } from "./context.js";
 import { Quiet } from "./quiet.js";
