@@ -122,7 +122,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--format <format>", "markdown | json | html (one self-contained file)", "markdown")
     .option("-o, --output <file>", "write to FILE instead of standard output")
     .option("--to <target>", "send it where postmortems live: github (updates the incident's issue, else opens one) | webhook")
-    .action(async (ref: string, opts: { format?: string; output?: string; to?: string }, cmd: Command) => (await import("./commands/incidents.js")).reportCommand(ctxFor(cmd), ref, opts));
+    .action(async (ref: string, opts: { format?: string; output?: string; to?: string }, cmd: Command) => (await import("./commands/report.js")).reportCommand(ctxFor(cmd), ref, opts));
 
   program
     .command("resolve")

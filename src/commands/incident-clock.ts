@@ -7,7 +7,8 @@ import { parseDuration } from "../runbooks/duration.js";
 import type { EventOf, IncidentEvent } from "../incident/events.js";
 import { liveness, readLock } from "../incident/lock.js";
 import { respondWithin } from "../incident/policy.js";
-import { DEFAULT_RESPONSE_TIMES, SEVERITIES, type Runbook, type Severity } from "../runbooks/schema.js";
+import type { Runbook } from "../runbooks/schema.js";
+import { DEFAULT_RESPONSE_TIMES, SEVERITIES, type Severity } from "../runbooks/severity.js";
 import type { Urgency } from "../ui/urgency.js";
 
 /** A runbook's response time for a severity, when the runbook is known; undefined falls back to the defaults. */

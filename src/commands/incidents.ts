@@ -1,73 +1,25 @@
 /** `handrail report`, `handrail resolve`, `handrail incidents`: the incident store from the command line. */
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { EXIT, ReportedError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { formatDuration } from "../runbooks/duration.js";
 import type { EventOf, IncidentEvent } from "../incident/events.js";
-import { IncidentFileError, IncidentLog, readIncidentFile, type ReadResult } from "../incident/log.js";
+import { IncidentFileError, IncidentLog, readIncidentFile } from "../incident/log.js";
 import { MASK, Redactor } from "../incident/redact.js";
 import { replay } from "../incident/machine.js";
 import { Notifier } from "../incident/notifier.js";
-import { buildReport, renderHtml, renderMarkdown, type IncidentReport } from "../incident/report.js";
+import { buildReport } from "../incident/report.js";
 import { parseActionItem } from "../incident/action-items.js";
 import { operatorName } from "../incident/identity.js";
 import { inputToEnv } from "../runbooks/inputs.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { loadNotifySettings } from "./notify-config.js";
-import { REPORT_TARGETS, ReportNotSent, sendReport } from "./report-to.js";
 import type { IncidentCard } from "../ui/store.js";
 import { byUrgency, marksOf, marksText, type Urgency } from "../ui/urgency.js";
 import { openLibrary, type CommandContext } from "./context.js";
 import { respondWithinFrom, urgencyOf, type RespondWithin } from "./incident-clock.js";
 import { DRILLS_SUBDIR, findIncident, incidentsDir } from "./incident-files.js";
 import { table } from "./list.js";
-
-function readOrRefuse(file: string): ReadResult {
-  try {
-    return readIncidentFile(file);
-  } catch (e) {
-    if (e instanceof IncidentFileError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-
-function reportOf(file: string): { report: IncidentReport; problems: string[] } {
-  const read = readOrRefuse(file);
-  const problems = read.issues.map((i) => i.message);
-  if (!read.events.some((e) => e.type === "incident.opened")) {
-    for (const p of problems) process.stderr.write(`damage: ${p}\n`);
-    throw new UsageError(`${file}: no report can be built, its incident.opened event is lost (${problems.length} problem(s), listed above)`);
-  }
-  return { report: buildReport(read.events, { damagedLines: read.damaged.length, integrity: problems }), problems };
-}
-
-export async function reportCommand(ctx: CommandContext, ref: string, opts: { format?: string; output?: string; to?: string }): Promise<void> {
-  const format = opts.format ?? "markdown";
-  if (opts.to !== undefined && !(REPORT_TARGETS as readonly string[]).includes(opts.to)) throw new UsageError(`--to ${opts.to}: expected ${REPORT_TARGETS.join(" | ")}`);
-  if (format !== "markdown" && format !== "md" && format !== "json" && format !== "html") throw new UsageError(`--format ${format}: expected markdown | json | html`);
-  const { report, problems } = reportOf(findIncident(ctx, ref));
-  if (problems.length > 0) process.stderr.write(`warning: ${problems.length} problem(s) in the incident file, listed in the report (${problems[0]}${problems.length > 1 ? ", ..." : ""})\n`);
-  const text = format === "json" ? `${JSON.stringify(report, null, 2)}\n` : format === "html" ? renderHtml(report) : renderMarkdown(report);
-  if (opts.to !== undefined) {
-    // Out to where postmortems live; the Markdown is what GitHub and chat tools render.
-    try {
-      process.stdout.write(`${await sendReport(opts.to, report, renderMarkdown(report), loadNotifySettings(ctx.env), ctx.env)}\n`);
-    } catch (e) {
-      if (!(e instanceof ReportNotSent)) throw e;
-      process.stderr.write(`handrail: the report was not sent: ${e.message}\n`);
-      throw new ReportedError(EXIT.failed);
-    }
-    return;
-  }
-  if (opts.output) {
-    try {
-      writeFileSync(path.resolve(ctx.cwd, opts.output), text, { mode: 0o600 });
-    } catch (e) {
-      throw new UsageError(`-o ${opts.output}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    process.stdout.write(`report written to ${opts.output}\n`);
-  } else process.stdout.write(text);
-}
 
 export interface ResolveOptions {
   rootCause?: string;

@@ -15,7 +15,9 @@ const HEADERS = { "content-type": "application/json", "user-agent": "handrail" }
 /** Written into the issue body, so the next report finds the same issue. */
 export const reportMarker = (id: string) => `<!-- handrail-incident: ${id} -->`;
 
-export const REPORT_TARGETS = ["github", "webhook"] as const;
+import { REPORT_TARGETS } from "./report-targets.js";
+
+export { REPORT_TARGETS };
 
 async function send(r: NotifyRequest, settings: NotifySettings, env: Record<string, string | undefined>, what: string): Promise<unknown> {
   const d = await deliver(r, settings.delivery, { env });

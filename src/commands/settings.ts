@@ -8,7 +8,6 @@ import { homedir } from "node:os";
 import path from "node:path";
 import { SETTINGS as NOTIFY } from "../executors/notify/settings.js";
 import { UsageError } from "../errors.js";
-import { table } from "../util/table.js";
 import { existsSync } from "node:fs";
 import { configPath } from "./config-path.js";
 
@@ -77,6 +76,8 @@ export async function applySettings(env: NodeJS.ProcessEnv, home = homedir()): P
 
 /** `handrail config`: every setting, its value (credentials masked) and where it came from. */
 export async function configCommand(env: NodeJS.ProcessEnv, opts: { json?: boolean }): Promise<void> {
+  // Loaded here, not with the module: every command applies the settings, and string-width costs tens of ms to load.
+  const { table } = await import("../util/table.js");
   const settings = [...(first ?? (await applySettings(env)).settings)];
   const { shown, config: data } = await readConfigData(env);
   const config = data as Record<string, Record<string, unknown> | undefined>;

@@ -4,7 +4,8 @@
  * response time of each severity. The report is rebuilt from the incident file alone, so it
  * cannot look these up in a runbook that may have changed or gone since. Pure.
  */
-import { DEFAULT_RESPONSE_TIMES, SEVERITIES, type Phase, type Runbook, type Severity, type Step } from "../runbooks/schema.js";
+import type { Phase, Runbook, Step } from "../runbooks/schema.js";
+import { DEFAULT_RESPONSE_TIMES, SEVERITIES, type Severity } from "../runbooks/severity.js";
 
 export interface OutlineStep {
   id: string;

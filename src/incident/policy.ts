@@ -3,7 +3,8 @@
  * that fall due while the incident is open. Pure: given the state and the time, which events are due.
  */
 import { formatDuration, parseDuration } from "../runbooks/duration.js";
-import { DEFAULT_RESPONSE_TIMES, type Runbook, type Severity } from "../runbooks/schema.js";
+import type { Runbook } from "../runbooks/schema.js";
+import { DEFAULT_RESPONSE_TIMES, type Severity } from "../runbooks/severity.js";
 import type { IncidentEventBody } from "./events.js";
 import type { IncidentState } from "./machine.js";
 

@@ -4,7 +4,7 @@
  * evidence. Pure; fills the derived fields of a report buildReport gathered.
  */
 import { parseDuration } from "../runbooks/duration.js";
-import { DEFAULT_RESPONSE_TIMES, type Severity } from "../runbooks/schema.js";
+import { DEFAULT_RESPONSE_TIMES, type Severity } from "../runbooks/severity.js";
 import type { OutlineIndex } from "./outline.js";
 import type { IncidentReport, KeyTime, RemedyPhase, ReportStep } from "./report-model.js";
 

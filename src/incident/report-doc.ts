@@ -52,21 +52,24 @@ export function fenced(text: string, lang = ""): string[] {
 /** Text outside code: only what would change the structure is escaped (a leading list or heading marker, table pipes, HTML). */
 function mdText(s: string, inTable: boolean): string {
   // Only a "<" that could open a tag is escaped, so `<none>` in text stays readable in the raw Markdown too.
-  let out = s.replace(/<(?=[A-Za-z/!?])/g, "&lt;");
-  if (inTable) out = out.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  // Most text has nothing to escape: a search is cheaper than a replace (a report can be megabytes of cells).
+  let out = s.includes("<") ? s.replace(/<(?=[A-Za-z/!?])/g, "&lt;") : s;
+  if (inTable && (out.includes("|") || out.includes("\n"))) out = out.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
   return out;
 }
 
+function mdPart(x: Inline, inTable: boolean): string {
+  if (typeof x === "string") return mdText(x, inTable);
+  if ("code" in x) return inTable ? codeSpan(x.code).replace(/\|/g, "\\|") : codeSpan(x.code);
+  if ("strong" in x) return `**${mdText(x.strong, inTable)}**`;
+  if ("quiet" in x) return `_${mdText(x.quiet, inTable)}_`;
+  return `[${mdText(x.link, inTable)}](${x.href.replace(/ /g, "%20").replace(/\)/g, "%29")})`;
+}
+
 function mdInline(parts: readonly Inline[], inTable = false): string {
-  return parts
-    .map((x) => {
-      if (typeof x === "string") return mdText(x, inTable);
-      if ("code" in x) return inTable ? codeSpan(x.code).replace(/\|/g, "\\|") : codeSpan(x.code);
-      if ("strong" in x) return `**${mdText(x.strong, inTable)}**`;
-      if ("quiet" in x) return `_${mdText(x.quiet, inTable)}_`;
-      return `[${mdText(x.link, inTable)}](${x.href.replace(/ /g, "%20").replace(/\)/g, "%29")})`;
-    })
-    .join("");
+  let out = "";
+  for (const x of parts) out += mdPart(x, inTable);
+  return out;
 }
 
 /** The document as Markdown (CommonMark with GitHub tables and task lists). */

@@ -9,6 +9,7 @@ import { catastrophicBacktracking } from "./patterns.js";
 import { scriptAssignments, scriptReferences, templateReferences } from "./script-vars.js";
 import type { InputSpec, Runbook, Step, StepKind } from "./schema.js";
 import { closest } from "./suggest.js";
+import { underOneDeadline } from "../util/regex-deadline.js";
 
 export { BUILTIN_VARIABLES, NOTIFY_VARIABLES } from "./lint-names.js";
 
@@ -25,6 +26,7 @@ const SHAPES_A_VALUE = ["values", "items", "min", "max", "pattern", "required"];
 
 /** Each input's fields fit its type, and its default is a value it accepts. */
 function checkInputs(model: LintModel, out: LintProblem[]): void {
+  const defaults: Array<{ name: string; spec: InputSpec & { default: NonNullable<InputSpec["default"]> } }> = [];
   for (const { name, spec: partial, broken } of model.inputs) {
     const at = (field: string): PathSegment[] => ["inputs", name, field];
     if ((BUILTIN_VARIABLES as readonly string[]).includes(name)) {
@@ -50,10 +52,14 @@ function checkInputs(model: LintModel, out: LintProblem[]): void {
         out.push({ path: at("default"), atKey: true, message: "a secret must not have a default: it would be stored in the runbook" });
         continue;
       }
-      const result = checkInputValue(spec, spec.default);
-      if (!result.ok) out.push({ path: at("default"), message: `bad default: ${result.message}` });
+      defaults.push({ name, spec: spec as InputSpec & { default: NonNullable<InputSpec["default"]> } });
     }
   }
+  // A default is matched against its pattern: all of them under one deadline (a vm call each costs more than the match).
+  const results = underOneDeadline(() => defaults.map(({ spec }) => checkInputValue(spec, spec.default)));
+  results.forEach((result, i) => {
+    if (!result.ok) out.push({ path: ["inputs", defaults[i]!.name, "default"], message: `bad default: ${result.message}` });
+  });
 }
 
 function checkIds(model: LintModel, out: LintProblem[]): Set<string> {

@@ -50,9 +50,9 @@ describe("validate cache", () => {
     const cacheDir = path.join(dir, "cache", "handrail");
     const name = readdirSync(cacheDir).find((n) => n.startsWith("library-"))!;
     const file = path.join(cacheDir, name);
-    const entries = JSON.parse(readFileSync(file, "utf8")) as Record<string, { title: string }>;
+    const entries = JSON.parse(readFileSync(file, "utf8")) as Record<string, { runbook: { title: string } }>;
     const key = Object.keys(entries).find((k) => k.endsWith(" cached.yaml"))!;
-    entries[key]!.title = "Planted in the cache";
+    entries[key]!.runbook.title = "Planted in the cache";
     writeFileSync(file, JSON.stringify(entries));
     const title = async () => (JSON.parse((await runCli(["--runbooks", dir, "list", "--json"], { cwd: dir, env })).stdout) as Array<{ id: string; title: string }>).find((r) => r.id === "cached")!.title;
     expect(await title()).toBe("Planted in the cache");

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkInputValue } from "../../src/runbooks/inputs.js";
 import { loadRunbookText } from "../../src/runbooks/load.js";
 import { catastrophicBacktracking, spansLines } from "../../src/runbooks/patterns.js";
-import { withDeadline } from "../../src/util/regex-deadline.js";
+import { underOneDeadline, withDeadline } from "../../src/util/regex-deadline.js";
 
 describe("catastrophic patterns", () => {
   it.each(["^(a+)+$", "(a+)+$", "(a|a)*$", "^(\\w+\\s?)*$", "(x+x+)+y", "^(?:(a+)+)$"])("refuses %s, with an input that shows it", (pattern) => {
@@ -63,5 +63,27 @@ describe("the deadline", () => {
     expect(r).toEqual({ ok: false, message: "the pattern /(a+)+$/ took more than 1 s on this value and was stopped (catastrophic backtracking?)" });
     expect(checkInputValue({ type: "string", pattern: "[a-z]+" }, "abc")).toEqual({ ok: true, value: "abc" });
     expect(checkInputValue({ type: "secret", pattern: "[a-z]+" }, "ABC")).toEqual({ ok: false, message: "expected text matching /[a-z]+/, got (hidden)" });
+  });
+
+  it("many matches under one deadline: nested calls share it, and a runaway one is still named with its own reason", () => {
+    const runaway = { type: "string" as const, pattern: "(a+)+$" };
+    const fine = { type: "string" as const, pattern: "[a-z]+" };
+    let runs = 0;
+    const all = () => {
+      runs++;
+      return [checkInputValue(fine, "abc"), checkInputValue(runaway, `${"a".repeat(40)}!`), checkInputValue(fine, "ABC")];
+    };
+    expect(underOneDeadline(all, 200)).toEqual([
+      { ok: true, value: "abc" },
+      { ok: false, message: "the pattern /(a+)+$/ took more than 1 s on this value and was stopped (catastrophic backtracking?)" },
+      { ok: false, message: "expected text matching /[a-z]+/, got \"ABC\"" },
+    ]);
+    // Once under the shared deadline (cut short), once with a deadline per match.
+    expect(runs).toBe(2);
+    runs = 0;
+    expect(underOneDeadline(() => [checkInputValue(fine, "abc")].map((r) => (runs++, r.ok)))).toEqual([true]);
+    expect(runs).toBe(1);
+    // After a deadline ran out, the next call has its own again.
+    expect(withDeadline(() => /^(a+)+$/.test(`${"a".repeat(40)}!`), 100)).toEqual({ done: false });
   });
 });
