@@ -56,7 +56,7 @@ export interface ConsoleWorld {
  * nothing left behind.
  */
 export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions, store: ConsoleStore, hooks: ConsoleHooks): Promise<ConsoleWorld> {
-  const notify = loadNotifySettings(ctx.env);
+  const notify = await loadNotifySettings(ctx.env);
   // The console's drill list: a scenario file that cannot be drilled is left out, said on stderr (after the screen, when home is drawn first).
   const { lib, registry } = await loadScenarios(ctx, { strict: false, warn: () => undefined });
   for (const line of brokenScenarioLines(registry)) process.stderr.write(`warning: skipped scenario: ${line}\n`);

@@ -4,7 +4,6 @@ import { cacheFileFor } from "../runbooks/cache-file.js";
 import { runbookSearchPath } from "../runbooks/files.js";
 import { loadLibrary, type Library } from "../runbooks/library.js";
 import path from "node:path";
-import { loadRunbookFile } from "../runbooks/load.js";
 import { formatProblem } from "../runbooks/problems.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { didYouMean } from "../runbooks/suggest.js";
@@ -27,7 +26,8 @@ export interface CommandContext {
 /** A runbook by id from the library, or by path to its file. */
 export async function findRunbook(ctx: CommandContext, ref: string): Promise<{ runbook: Runbook; file: string }> {
   if (/\.ya?ml$/i.test(ref)) {
-    const result = await loadRunbookFile(path.resolve(ctx.cwd, ref), ref);
+    // The parsers load only for a runbook named by its file; one from the library comes from its cache.
+    const result = await (await import("../runbooks/load.js")).loadRunbookFile(path.resolve(ctx.cwd, ref), ref);
     if (result.kind === "Scenario") throw new UsageError(`${ref} is a drill scenario (kind: Scenario), not a runbook`, `Drill it: handrail run <runbook> --drill <scenario id> (handrail drill --list shows both)`);
     if (!result.runbook) {
       for (const p of result.problems) process.stderr.write(`${formatProblem(p)}\n`);

@@ -35,7 +35,7 @@ export async function resolveCommand(ctx: CommandContext, ref: string, opts: Res
     if (!parsed.ok) throw new UsageError(`--action-item "${item}": ${parsed.problem}`, 'an action item is "text", optionally followed by @owner and a due date: --action-item "pin image digests @alice 2026-12-20"');
   }
   const file = findIncident(ctx, ref);
-  const settings = loadNotifySettings(ctx.env);
+  const settings = await loadNotifySettings(ctx.env);
   let log: IncidentLog;
   let events: IncidentEvent[];
   try {

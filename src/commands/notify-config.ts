@@ -3,69 +3,31 @@
  * `~/.config/handrail/config.yaml`), each value overridden by its HANDRAIL_* variable. Read
  * here, in the command layer, and handed down: executors never read the environment.
  */
-import { readFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import { homedir } from "node:os";
-import { LineCounter, parseDocument } from "yaml";
-import { z } from "zod";
 import { UsageError } from "../errors.js";
 import { emptySettings, SETTINGS, type NotifySettings } from "../executors/notify/settings.js";
-import { DURATION_PATTERN } from "../runbooks/schema.js";
 import { parseDuration } from "../runbooks/duration.js";
-import { formatPath, formatProblem, type PathSegment } from "../runbooks/problems.js";
-import { explainIssues } from "../runbooks/schema-issues.js";
-import { locate } from "../runbooks/yaml-locate.js";
-
-const value = z.string().min(1, { error: "must not be empty" });
-const duration = z.string().regex(DURATION_PATTERN, { error: 'expected a duration such as "500ms", "10s"' });
-
-export const configSchema = z.strictObject({
-  slack: z.strictObject({ webhookUrl: value.optional() }).optional(),
-  pagerduty: z.strictObject({ routingKey: value.optional(), url: value.optional() }).optional(),
-  github: z.strictObject({ token: value.optional(), repo: value.optional(), apiUrl: value.optional() }).optional(),
-  email: z.strictObject({ smtpUrl: value.optional(), from: value.optional(), to: z.union([value, z.array(value).min(1)]).optional() }).optional(),
-  webhook: z.strictObject({ url: value.optional() }).optional(),
-  delivery: z.strictObject({ attempts: z.number().int().min(1).max(10).optional(), backoff: duration.optional(), timeout: duration.optional() }).optional(),
-  // Settings that are environment variables too (src/commands/settings.ts); the variable wins.
-  runbooks: z.union([value, z.array(value).min(1)]).optional(),
-  incidents: value.optional(),
-  productionPattern: value.optional(),
-  operator: value.optional(),
-  theme: z.enum(["default", "high-contrast", "no-color"]).optional(),
-});
+import type { ConfigData } from "./config-file.js";
 
 export { configPath } from "./config-path.js";
 import { configPath } from "./config-path.js";
 
-export function readConfig(file: string, shown: string): z.infer<typeof configSchema> {
-  let src: string;
+/** The config file's data; with no file, nothing, and neither YAML nor the schema is loaded. */
+export async function readConfigFile(file: string, shown: string): Promise<ConfigData> {
   try {
-    src = readFileSync(file, "utf8");
+    statSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return {};
-    throw new UsageError(`${shown}: cannot read the config file: ${code ?? (e as Error).message}`);
   }
-  const counter = new LineCounter();
-  const doc = parseDocument(src, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const pos = counter.linePos(e.pos[0]);
-    throw new UsageError(`${shown}:${pos.line}:${pos.col} invalid YAML: ${e.message.split("\n")[0]}`);
-  }
-  const data: unknown = doc.toJS() ?? {};
-  const parsed = configSchema.safeParse(data);
-  if (parsed.success) return parsed.data;
-  const lines = explainIssues(configSchema, data, parsed.error.issues).map((i) => {
-    const where = locate(doc, counter, i.path as PathSegment[], i.atKey);
-    return formatProblem({ file: shown, line: where.line, column: where.column, path: formatPath(i.path as PathSegment[]), message: i.message });
-  });
-  throw new UsageError(lines.join("\n"), "Fix the config file, or set the HANDRAIL_* variables instead.");
+  return (await import("./config-file.js")).readConfig(file, shown);
 }
 
 /** The settings every notify step and escalation of this run uses. Bad input is a UsageError naming file:line:col. */
-export function loadNotifySettings(env: Record<string, string | undefined>, home = homedir()): NotifySettings {
+export async function loadNotifySettings(env: Record<string, string | undefined>, home = homedir()): Promise<NotifySettings> {
   const { file, shown } = configPath(env, home);
-  const config = readConfig(file, shown);
+  const config = await readConfigFile(file, shown);
   const settings = emptySettings(shown);
   const fromFile = config as Record<string, Record<string, unknown> | undefined>;
   for (const spec of SETTINGS) {

@@ -42,7 +42,7 @@ export async function reportCommand(ctx: CommandContext, ref: string, opts: { fo
     // Out to where postmortems live; the Markdown is what GitHub and chat tools render.
     const [{ ReportNotSent, sendReport }, { loadNotifySettings }] = await Promise.all([import("./report-to.js"), import("./notify-config.js")]);
     try {
-      process.stdout.write(`${await sendReport(opts.to, report, renderMarkdown(report), loadNotifySettings(ctx.env), ctx.env)}\n`);
+      process.stdout.write(`${await sendReport(opts.to, report, renderMarkdown(report), await loadNotifySettings(ctx.env), ctx.env)}\n`);
     } catch (e) {
       if (!(e instanceof ReportNotSent)) throw e;
       process.stderr.write(`handrail: the report was not sent: ${e.message}\n`);

@@ -6,7 +6,6 @@ import path from "node:path";
 import { UsageError } from "../errors.js";
 import type { EventOf } from "../incident/events.js";
 import { readIncidentFile } from "../incident/log.js";
-import { loadRunbookFile } from "../runbooks/load.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { sha256Of, type RunbookSource } from "../runbooks/source.js";
 import { openLibrary, type CommandContext } from "./context.js";
@@ -31,7 +30,7 @@ export async function resumeTarget(ctx: CommandContext, ref: string, flag = "--r
   const recorded = opened.runbook.file !== undefined ? path.resolve(ctx.cwd, opened.runbook.file) : undefined;
   let found: { runbook: Runbook; file: string } | undefined;
   if (recorded !== undefined) {
-    const loaded = await loadRunbookFile(recorded);
+    const loaded = await (await import("../runbooks/load.js")).loadRunbookFile(recorded);
     if (loaded.runbook?.id === opened.runbook.id) found = { runbook: loaded.runbook, file: recorded };
   }
   if (!found) {

@@ -155,7 +155,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
   const yes = opts.yes === true;
   const given = parsePairs("--option", opts.option ?? []);
   // A broken config file is bad input: found before anything is opened or run.
-  const notify = loadNotifySettings(ctx.env);
+  const notify = await loadNotifySettings(ctx.env);
   let drill: CommandDrill | undefined;
   if (opts.drill !== undefined) {
     if (opts.resume) throw new UsageError("--drill cannot be combined with --resume: a drill's world does not outlive its run", `Start it again: handrail run ${ref ?? "<runbook>"} --drill ${opts.drill}`);

@@ -15,8 +15,8 @@ import { configPath } from "./config-path.js";
 export async function readConfigData(env: Record<string, string | undefined>, home = homedir()): Promise<{ file: string; shown: string; config: Record<string, unknown> }> {
   const { file, shown } = configPath(env, home);
   if (!existsSync(file)) return { file, shown, config: {} };
-  const { readConfig } = await import("./notify-config.js");
-  return { file, shown, config: readConfig(file, shown) as Record<string, unknown> };
+  const { readConfigFile } = await import("./notify-config.js");
+  return { file, shown, config: (await readConfigFile(file, shown)) as Record<string, unknown> };
 }
 
 interface Setting {

@@ -8,7 +8,7 @@ import { phaseOutcomes, walkVerdict } from "../incident/outcomes.js";
 import { flatten, type PlannedStep } from "../incident/plan.js";
 import { offered, recommendedNow, runsBecause } from "../incident/gates.js";
 import { clock } from "../incident/policy.js";
-import { stepKind } from "../runbooks/schema.js";
+import { stepKind } from "../runbooks/step-kind.js";
 import { substitute } from "../runbooks/template.js";
 import type { Banner, ConsoleView, CurrentView, PhaseView } from "../ui/store.js";
 

@@ -1,8 +1,7 @@
 /** The one entry point for running a step of any kind (DESIGN.md: executors return results, never throw for expected failures). */
 import type { Step } from "../runbooks/schema.js";
-import { stepKind } from "../runbooks/schema.js";
+import { stepKind } from "../runbooks/step-kind.js";
 import { runHttp } from "./http.js";
-import { runK8s } from "./k8s.js";
 import { runNotify } from "./notify/index.js";
 import { OutputCollector } from "./output.js";
 import { runShell } from "./shell.js";
@@ -34,7 +33,8 @@ async function run(step: Step, ctx: ExecContext, opts: ExecuteOptions): Promise<
       case "http":
         return await runHttp(step.http!, step, ctx, opts);
       case "k8s":
-        return await runK8s(step.k8s!, step, ctx, opts);
+        // Loaded when a k8s step runs: its tables (string-width) and the client cost a shell step nothing then.
+        return await (await import("./k8s.js")).runK8s(step.k8s!, step, ctx, opts);
       case "notify":
         return await runNotify(step.notify!, step, ctx, opts);
       case "manual":

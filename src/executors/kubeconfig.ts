@@ -8,7 +8,6 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } fro
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import path from "node:path";
-import { parse, stringify } from "yaml";
 import type { KubeTarget } from "./types.js";
 
 interface Named<T> {
@@ -82,6 +81,8 @@ export async function prepareKube(sel: KubeSelection, privateDir: string): Promi
       continue;
     }
     let doc: Entry;
+    // The YAML library loads only when there is a kubeconfig to read.
+    const { parse } = await import("./kubeconfig-yaml.js");
     try {
       doc = (parse(text) as Entry | null) ?? {};
     } catch (e) {
@@ -126,7 +127,7 @@ export async function prepareKube(sel: KubeSelection, privateDir: string): Promi
   const out = path.join(privateDir, "kubeconfig");
   // Created exclusively (never through a file someone left there), then moved into place.
   const fresh = `${out}.${randomBytes(4).toString("hex")}`;
-  await writeFile(fresh, stringify(minified), { mode: 0o600, flag: "wx" });
+  await writeFile(fresh, (await import("./kubeconfig-yaml.js")).stringify(minified), { mode: 0o600, flag: "wx" });
   await rename(fresh, out);
   const proxy = typeof cluster["proxy-url"] === "string" && cluster["proxy-url"] !== "" ? cluster["proxy-url"] : undefined;
   return { ok: true, target: { kubeconfig: out, context: name, namespace }, server: typeof cluster.server === "string" ? cluster.server : undefined, ...(proxy ? { proxy } : {}), files: read, ...(chosen ? { chosenNamespace: chosen } : {}) };

@@ -4,7 +4,8 @@
  */
 import { renderHttp } from "../executors/http.js";
 import { formatDuration } from "../runbooks/duration.js";
-import { stepKind, type Step } from "../runbooks/schema.js";
+import type { Step } from "../runbooks/schema.js";
+import { stepKind } from "../runbooks/step-kind.js";
 import { asDisplay, substitute, type Display, type Template } from "../runbooks/template.js";
 import type { EventOf } from "./events.js";
 import type { IncidentState } from "./machine.js";

@@ -4,7 +4,8 @@
  * the risk gate, dry run, halted steps, interactive steps and manual steps are written once.
  * A run command carries the runbook's template (or the operator's edit), never display text.
  */
-import { stepKind, type Risk } from "../runbooks/schema.js";
+import type { Risk } from "../runbooks/schema.js";
+import { stepKind } from "../runbooks/step-kind.js";
 import { asTemplate, type Template } from "../runbooks/template.js";
 import { nextAction, type IncidentState, type StepState } from "./machine.js";
 import { blockedBy, offered } from "./gates.js";

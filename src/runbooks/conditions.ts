@@ -3,11 +3,7 @@
  * inputs, its severity and the results of earlier steps, combined with `all` / `any` / `not`.
  * Used by `when:` (steps, phases, options), `recommended:` and `production:`. Pure.
  */
-import { z } from "zod";
-import { SEVERITIES, type Severity } from "./severity.js";
-
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema).min(1)]);
+import type { Severity } from "./severity.js";
 
 /** What a step came to, as a condition names it; `not-run` when the walk has not run it (or skipped it). */
 export const STEP_RESULTS = ["passed", "found", "failed", "error", "timeout", "cancelled", "skipped", "interrupted", "not-run"] as const;
@@ -29,20 +25,6 @@ export type Condition =
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
-
-const textTest = z.strictObject({ contains: oneOrMany(z.string()).optional(), notContains: oneOrMany(z.string()).optional(), matches: z.string().optional() });
-
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
-    z.strictObject({ input: z.string().regex(/^[a-z][a-z0-9_]*$/), equals: scalar.optional(), in: z.array(scalar).min(1).optional(), matches: z.string().optional() }),
-    z.strictObject({ severity: oneOrMany(z.enum(SEVERITIES)) }),
-    z.strictObject({ step: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*(?:\[[^\]]+\])?$/), status: oneOrMany(z.enum(STEP_RESULTS)).optional(), stdout: textTest.optional() }),
-    z.strictObject({ chosen: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/), equals: z.string().optional(), in: z.array(z.string()).min(1).optional() }),
-    z.strictObject({ all: z.array(conditionSchema).min(1) }),
-    z.strictObject({ any: z.array(conditionSchema).min(1) }),
-    z.strictObject({ not: conditionSchema }),
-  ]),
-);
 
 /** One step's result as conditions see it: its status and the stdout tests it was judged on (by `factKey`). */
 export interface StepFact {

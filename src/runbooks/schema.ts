@@ -3,8 +3,9 @@
  * the project read these files, so fields are only ever added, never renamed.
  */
 import { z } from "zod";
-import { conditionSchema } from "./conditions.js";
+import { conditionSchema } from "./condition-schema.js";
 import { SEVERITIES } from "./severity.js";
+import { STEP_KINDS } from "./step-kind.js";
 import { REGEX_DEADLINE_MS } from "../util/regex-deadline.js";
 import { durationRangeProblem } from "./duration.js";
 import { PATTERN_LINE_CHARS, PATTERN_WINDOW_CHARS } from "./patterns.js";
@@ -151,8 +152,7 @@ const onFail = z.string().regex(/^(stop|continue|goto:[a-z0-9]+(?:-[a-z0-9]+)*)$
   error: "expected stop | continue | goto:<step-id>",
 });
 
-export const STEP_KINDS = ["run", "manual", "k8s", "http", "notify"] as const;
-export type StepKind = (typeof STEP_KINDS)[number];
+export { STEP_KINDS, stepKind, type StepKind } from "./step-kind.js";
 
 export const stepSchema = z
   .strictObject({
@@ -272,6 +272,3 @@ export type NotifyStep = z.infer<typeof notifyStep>;
 export type Escalation = z.infer<typeof escalationSchema>;
 
 /** The kind of a step (exactly one is set once the schema has passed). */
-export function stepKind(step: Step): StepKind {
-  return STEP_KINDS.find((k) => step[k] !== undefined) ?? "manual";
-}

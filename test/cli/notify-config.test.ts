@@ -23,16 +23,16 @@ describe("notification settings", () => {
     expect(configPath({ XDG_CONFIG_HOME: "rel" }, "/home/op").file).toBe("/home/op/.config/handrail/config.yaml");
   });
 
-  it("no file and no variables: nothing configured, the default delivery policy", () => {
-    const s = loadNotifySettings({}, home());
+  it("no file and no variables: nothing configured, the default delivery policy", async () => {
+    const s = await loadNotifySettings({}, home());
     expect(s.slack).toEqual({});
     expect(s.delivery).toEqual({ attempts: NOTIFY_ATTEMPTS, backoffMs: NOTIFY_BACKOFF_MS, timeoutMs: NOTIFY_TIMEOUT_MS });
     expect(s.configFile).toBe("~/.config/handrail/config.yaml");
   });
 
-  it("the file sets values, each variable overrides its own", () => {
+  it("the file sets values, each variable overrides its own", async () => {
     const dir = home(["slack: { webhookUrl: https://hooks.example/file }", "github: { token: file-token, repo: acme/ops }", "email: { smtpUrl: 'smtp://127.0.0.1:25', from: a@x.test, to: [b@x.test, c@x.test] }", "delivery: { attempts: 5, backoff: 2s, timeout: 3s }", ""].join("\n"));
-    const s = loadNotifySettings({ HANDRAIL_GITHUB_TOKEN: "env-token", HANDRAIL_PAGERDUTY_ROUTING_KEY: "env-key", HANDRAIL_SLACK_WEBHOOK_URL: "" }, dir);
+    const s = await loadNotifySettings({ HANDRAIL_GITHUB_TOKEN: "env-token", HANDRAIL_PAGERDUTY_ROUTING_KEY: "env-key", HANDRAIL_SLACK_WEBHOOK_URL: "" }, dir);
     expect(s.slack.webhookUrl).toBe("https://hooks.example/file");
     expect(s.github).toEqual({ token: "env-token", repo: "acme/ops" });
     expect(s.pagerduty).toEqual({ routingKey: "env-key" });
@@ -45,7 +45,7 @@ describe("notification settings", () => {
     ["delivery: { attempts: 0 }\n", "~/.config/handrail/config.yaml:1:23 delivery.attempts:"],
     ["slack: { webhookUrl: 'a\n", "~/.config/handrail/config.yaml:2:1 invalid YAML: Missing closing 'quote"],
     ["email: { smtpUrl: 'http://x' }\n", "email.smtpUrl in ~/.config/handrail/config.yaml: expected an smtp:// or smtps:// URL"],
-  ])("a bad file is a usage error naming the place: %j", (config, message) => {
-    expect(() => loadNotifySettings({}, home(config))).toThrow(message);
+  ])("a bad file is a usage error naming the place: %j", async (config, message) => {
+    await expect(loadNotifySettings({}, home(config))).rejects.toThrow(message);
   });
 });

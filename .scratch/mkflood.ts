@@ -1,0 +1,2 @@
+import { floodRunbook } from "../bench/fixtures.ts";
+floodRunbook("/tmp/flood");

@@ -1,0 +1,10 @@
+import { OutputCollector } from "../src/executors/output.ts";
+import { execSync } from "node:child_process";
+const data = execSync("seq 1 10000000", { maxBuffer: 200e6 });
+const c = new OutputCollector({ onLines: () => {} });
+const t0 = performance.now();
+for (let off = 0; off < data.length; off += 65536) c.push("stdout", data.subarray(off, off + 65536));
+const t1 = performance.now();
+c.finish();
+const t2 = performance.now();
+console.log("push", (t1 - t0).toFixed(0), "finish", (t2 - t1).toFixed(0), c.summary().lines);
