@@ -14,8 +14,13 @@ import { panelPod, type SessionSink } from "./pod-session.js";
 import type { KubeTarget } from "./types.js";
 import type * as K8s from "@kubernetes/client-node";
 
-/** Pod changes are gathered for at most one frame (30 fps) before the panel is told; a lone change is told at once. */
-export const POD_WATCH_FRAME_MS = 33;
+/**
+ * Pod changes are gathered for at most one frame before the panel is told; a lone change is told
+ * at once. A frame is the console's (30 fps, 34 ms as Ink rounds it), counted from when the last
+ * batch has been handed on and drawn: Ink restarts its throttle on every render asked for within
+ * it, so a batch landing a little early would wait a whole extra frame.
+ */
+export const POD_WATCH_FRAME_MS = 34;
 /**
  * While a list arrives, the rows it has brought so far are shown at once and then at this pace:
  * a frame of 5,000 pods costs as much as parsing a few hundred of them, so drawing every frame
@@ -170,18 +175,27 @@ export function watchPods(target: KubeTarget | undefined, selector: string, onSt
   let timer: NodeJS.Timeout | undefined;
   let retry: NodeJS.Timeout | undefined;
   let last = -Infinity;
+  const frame = () => (listing ? POD_LIST_FRAME_MS : POD_WATCH_FRAME_MS);
   const flush = () => {
     timer = undefined;
     last = performance.now();
-    if (!stopped()) onState({ items: [...pods.values()].sort(byName), listing, stale, ...(error ? { error } : {}) });
+    if (stopped()) return;
+    onState({ items: [...pods.values()].sort(byName), listing, stale, ...(error ? { error } : {}) });
+    // The screen code runs in the microtasks that follow: the frame is counted from after them.
+    setImmediate(() => (last = performance.now()));
+  };
+  const onTimer = () => {
+    const wait = last + frame() - performance.now();
+    if (wait > 1) timer = setTimeout(onTimer, wait);
+    else flush();
   };
   // The first change after a quiet frame is told as soon as the chunk that brought it is parsed
   // (a microtask: not once per pod of a 64 kB chunk); the ones that follow wait for the frame's end.
   let soon = false;
   const schedule = () => {
     if (timer || soon) return;
-    const wait = last + (listing ? POD_LIST_FRAME_MS : POD_WATCH_FRAME_MS) - performance.now();
-    if (wait > 0) timer = setTimeout(flush, wait);
+    const wait = last + frame() - performance.now();
+    if (wait > 0) timer = setTimeout(onTimer, wait);
     else {
       soon = true;
       queueMicrotask(() => {
