@@ -17,6 +17,23 @@ const CLOSE_BRACKET = 0x5d;
 /** Depths: the list object is 1, its items array 2, each item 3. */
 const ITEM_DEPTH = 3;
 
+/**
+ * The API server writes each item as `{"metadata":…}`: the next `},{"metadata":` (or the `}]`
+ * closing the items) is where an item most likely ends. JSON.parse, native and twice as fast as
+ * scanning character by character here, says whether it does: a slice that stops inside a string
+ * or a nested object is not valid JSON. Undefined when there is no such end yet (the caller scans).
+ */
+function wholeItem(t: string, start: number): { end: number; item: unknown } | undefined {
+  let end = t.indexOf('},{"metadata":', start);
+  if (end < 0) end = t.indexOf("}]", start);
+  if (end < 0) return undefined;
+  try {
+    return { end, item: JSON.parse(t.slice(start, end + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
 export class ListReader {
   /** Text not yet handed out or folded into `shell`; `pos` is how far it has been scanned. */
   private text = "";
@@ -60,7 +77,13 @@ export class ListReader {
           this.mode = "items";
           this.shell += t.slice(0, i + 1);
         } else if (this.mode === "items" && this.depth === ITEM_DEPTH && c === OPEN_BRACE) {
-          this.itemStart = i;
+          const whole = wholeItem(t, i);
+          if (!whole) this.itemStart = i;
+          else {
+            items.push(whole.item);
+            this.depth--;
+            i = whole.end;
+          }
         }
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         if (this.mode === "items" && this.depth === ITEM_DEPTH && c === CLOSE_BRACE) {

@@ -7,6 +7,9 @@ const items = [
   { metadata: { name: "a", annotations: { note: 'has } and ] and {"items":[ inside', quote: 'say "hi" \\ back\\' } }, status: { phase: "Running" } },
   { metadata: { name: "b", labels: { app: "api" } }, spec: { containers: [{ name: "c", args: ["[", "{", "}"] }] } },
   { metadata: { name: "ç-ü-日本" }, status: {} },
+  // What the quick way to an item's end looks for, inside a string and inside a nested object; and an item that does not start with metadata.
+  { metadata: { name: "c", annotations: { trap: 'x},{"metadata":{"name":"fake"}}]' } }, spec: { list: [{ a: 1 }, { metadata: { name: "inner" } }] } },
+  { status: { phase: "Pending" }, metadata: { name: "d" } },
 ];
 const body = JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "42", note: "items:[" }, items, after: { x: [1, 2] } });
 
