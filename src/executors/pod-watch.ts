@@ -68,7 +68,7 @@ export function panelError(e: unknown): string {
   const code = err.code ?? err.cause?.code;
   if (code === "ECONNREFUSED") return "the cluster refused the connection";
   if (err.name === "AbortError" || err.name === "TimeoutError") return "the cluster did not answer in time";
-  if (code && /CERT|SELF_SIGNED|TLS|SSL|ERR_OSSL/.test(code)) return `the cluster's TLS certificate was not accepted: ${err.message ?? code}`;
+  if (code && /CERT|SELF_SIGNED|LEAF_SIGNATURE|ISSUER|TLS|SSL|OSSL/.test(code)) return `the cluster's TLS certificate was not accepted: ${err.message ?? code}`;
   return (err.message ?? String(e)).split("\n")[0]!;
 }
 
@@ -135,8 +135,11 @@ async function plainSession(ep: KubeEndpoint, selector: string, sink: SessionSin
     for (let gone = false; !gone; ) {
       const w = await answered(ep, `${base}&watch=true&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(version)}`, stopping);
       const decoder = new StringDecoder("utf8");
+      const opened = performance.now();
       let partial = "";
+      let said = false;
       for await (const chunk of w.res) {
+        said = true;
         const lines = (partial + decoder.write(chunk as Buffer)).split("\n");
         partial = lines.pop()!;
         for (const line of lines) {
@@ -154,6 +157,8 @@ async function plainSession(ep: KubeEndpoint, selector: string, sink: SessionSin
         if (gone) break;
       }
       w.abort.abort();
+      // A server (or a proxy) that ends every watch at once would have it reopened in a busy loop.
+      if (!said && !gone && performance.now() - opened < RETRY_MS) throw new Error("the cluster ended the watch as soon as it began");
     }
   }
 }
