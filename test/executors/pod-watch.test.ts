@@ -4,6 +4,8 @@
  * credentials honoured as kubectl does, and client-node never loaded for it.
  */
 import { chmodSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { isK8sLoaded } from "../../src/executors/k8s-client.js";
@@ -148,6 +150,33 @@ describe("the pod watch over plain requests", () => {
     const s = await w.until("stale pods", (x) => x.stale);
     expect(names(s)).toEqual(["api-one", "api-two"]);
     expect(s.error).toBeDefined();
+  });
+});
+
+describe("a server that ends every watch at once", () => {
+  it("is shown as an error and retried a second later, not reopened in a busy loop", async () => {
+    let watches = 0;
+    const server = createServer((req, res) => {
+      if (req.url?.includes("watch=true")) {
+        watches++;
+        res.writeHead(200, { "content-type": "application/json" }).end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "7" }, items: [pod("api-one")] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const dir = scratchDir(onTestFinished);
+    const prepared = await prepareKube({ kubeconfig: writeKubeconfig(dir, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, { namespace: "shop" }), env: {} }, dir);
+    if (!prepared.ok) throw new Error(prepared.message);
+    const w = follow(prepared.target);
+    const s = await w.until("the error", (x) => x.error !== undefined);
+    expect(s).toMatchObject({ error: "the cluster ended the watch as soon as it began", stale: true });
+    expect(names(s)).toEqual(["api-one"]);
+    expect(watches).toBeLessThanOrEqual(2);
   });
 });
 
