@@ -100,6 +100,8 @@ export async function kubeEndpoint(target: KubeTarget | undefined, override: { n
       if (own) await own.applyAuthentication({ name: userName } as User, opts);
       return new Promise<IncomingMessage>((resolve, reject) => {
         const req = (secure ? https : http).request(opts, resolve);
+        // As client-go: TCP keep-alive, so a watch on a peer that vanished (no RST) ends instead of showing a frozen list as live.
+        req.once("socket", (socket) => socket.setKeepAlive(true, 30_000));
         req.once("error", reject);
         req.end();
       });

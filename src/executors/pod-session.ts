@@ -12,9 +12,16 @@ export interface SessionSink {
   listed(): void;
 }
 
-/** A pod as the panel shows it: one being deleted says Terminating (as kubectl does), never its last healthy look. */
+/**
+ * A pod as the panel shows it, never healthier than the API server says: one being deleted says
+ * Terminating (as kubectl does); a running one whose Ready condition is False or Unknown (its node stopped
+ * reporting, so its containers' last statuses are stale) says so, whatever those statuses were.
+ */
 export function panelPod(pod: K8s.V1Pod): PodSummary {
   const p = summarisePod(pod);
-  return pod.metadata?.deletionTimestamp ? { ...p, reason: "Terminating" } : p;
+  if (pod.metadata?.deletionTimestamp) return { ...p, reason: "Terminating" };
+  const ready = pod.status?.conditions?.find((c) => c.type === "Ready")?.status;
+  if (p.phase === "Running" && p.reason === "" && (ready === "False" || ready === "Unknown")) return { ...p, reason: ready === "Unknown" ? "ReadyUnknown" : "NotReady" };
+  return p;
 }
 

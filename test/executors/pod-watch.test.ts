@@ -85,6 +85,12 @@ describe("the pod watch over plain requests", () => {
     expect(changed.items.find((p) => p.name === "api-two")).toMatchObject({ ready: "0/1", restarts: 3 });
     sandbox.store.create("pods", pod("api-three"));
     await w.until("the new pod", (s) => names(s).includes("api-three"));
+    // Its node stopped reporting: the Ready condition is Unknown while the containers' last statuses still say ready.
+    sandbox.store.mutate("pods", "shop", "api-three", (p) => {
+      p.status.conditions = [{ type: "Ready", status: "Unknown" }];
+    });
+    const unknown = await w.until("the unknown pod", (s) => s.items.some((p) => p.name === "api-three" && p.reason !== ""));
+    expect(unknown.items.find((p) => p.name === "api-three")).toMatchObject({ ready: "1/1", reason: "ReadyUnknown" });
     // Deleted with a grace period: Terminating (not its last healthy look) until it is gone.
     sandbox.store.delete("pods", "shop", "api-one");
     const terminating = await w.until("terminating", (s) => s.items.some((p) => p.name === "api-one" && p.reason === "Terminating"));
