@@ -58,6 +58,9 @@ export class HttpStatusError extends Error {
 
 /** The one line the panel shows for a failure: what failed, and what to do (a plugin's installHint). */
 export function panelError(e: unknown): string {
+  // client-node's ApiException carries the HTTP status as a number and the Status in its body.
+  const api = e as { code?: unknown; body?: unknown; message?: string };
+  if (!(e instanceof HttpStatusError) && typeof api.code === "number") return panelError(new HttpStatusError(api.code, statusText(api.body) ?? api.message?.split("\n")[0] ?? ""));
   if (e instanceof CredentialError) return `${e.message.split("\n")[0]!}${e.hint ? ` — ${e.hint}` : ""}`;
   if (e instanceof HttpStatusError) {
     if (e.status === 401) return "the cluster rejected the credentials (401 Unauthorized): log in again or refresh the kubeconfig's token";
@@ -72,6 +75,20 @@ export function panelError(e: unknown): string {
   return (err.message ?? String(e)).split("\n")[0]!;
 }
 
+/** The message of a Kubernetes Status (as JSON text or parsed), if that is what `body` is. */
+function statusText(body: unknown): string | undefined {
+  let status = body;
+  if (typeof body === "string") {
+    try {
+      status = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  const message = (status as { message?: unknown } | null)?.message;
+  return typeof message === "string" ? message : undefined;
+}
+
 async function readText(res: IncomingMessage): Promise<string> {
   res.setEncoding("utf8");
   let text = "";
@@ -82,14 +99,8 @@ async function readText(res: IncomingMessage): Promise<string> {
 /** A non-2xx answer as an error carrying the server's Status message. */
 async function failure(res: IncomingMessage): Promise<HttpStatusError> {
   const text = await readText(res).catch(() => "");
-  let message = text.trim() || res.statusMessage || "";
-  try {
-    const status = JSON.parse(text) as { message?: unknown };
-    if (typeof status.message === "string") message = status.message;
-  } catch {
-    // Not a Status: the body as it is.
-  }
-  return new HttpStatusError(res.statusCode ?? 0, message);
+  // A Status's message, else the body as it is.
+  return new HttpStatusError(res.statusCode ?? 0, statusText(text) ?? (text.trim() || res.statusMessage || ""));
 }
 
 /** Bounds the wait for a response's headers; the body (a watch) may then last as long as the server keeps it. */

@@ -197,4 +197,15 @@ describe("a kubeconfig only client-node speaks", () => {
     expect(isK8sLoaded()).toBe(true);
     expect(proxy.seen.some((x) => x.startsWith("CONNECT 127.0.0.1:"))).toBe(true);
   });
+
+  it("a rejected token through client-node: the same one clear line as over plain requests", async () => {
+    const dir = scratchDir(onTestFinished);
+    const { pki, sandbox } = await tlsCluster(dir);
+    const proxy = await startProxy();
+    onTestFinished(() => proxy.stop());
+    const w = follow(await target(dir, `server: "${sandbox.url}", certificate-authority: ${pki.caCert}, proxy-url: "${proxy.url}"`, "token: expired"));
+    const s = await w.until("an error", (x) => x.error !== undefined);
+    expect(s.error).toBe("the cluster rejected the credentials (401 Unauthorized): log in again or refresh the kubeconfig's token");
+    expect(s.items).toEqual([]);
+  });
 });
