@@ -174,6 +174,13 @@ async function plainSession(ep: KubeEndpoint, selector: string, sink: SessionSin
   }
 }
 
+/** A failure of the way to the server (refused, timed out, a status other than 401), not of the kubeconfig or the credentials. */
+function networkFailure(e: unknown): boolean {
+  if (e instanceof HttpStatusError) return e.status !== 401;
+  const err = e as { code?: unknown; name?: string };
+  return typeof err.code === "string" || err.name === "TimeoutError" || err.name === "AbortError";
+}
+
 const byName = (a: PodSummary, b: PodSummary) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
@@ -243,9 +250,13 @@ export function watchPods(target: KubeTarget | undefined, selector: string, onSt
       schedule();
     },
   };
+  // Kept across retries, so an exec plugin is not run again every second while the cluster is
+  // unreachable; made afresh after a 401 or a credential failure (client-go refreshes then too).
+  let endpoint: Promise<KubeEndpoint | undefined> | undefined;
   const start = async () => {
     try {
-      const ep = await kubeEndpoint(target, namespace ? { namespace } : {}, process.env, stopping.signal);
+      endpoint ??= kubeEndpoint(target, namespace ? { namespace } : {}, process.env, stopping.signal);
+      const ep = await endpoint;
       if (stopped()) return;
       if (ep) await plainSession(ep, selector, sink, stopping.signal);
       else await clientNodeSession(target, selector, namespace, sink, stopping.signal, POD_WATCH_REQUEST_TIMEOUT_MS);
@@ -253,6 +264,7 @@ export function watchPods(target: KubeTarget | undefined, selector: string, onSt
       if (!stopped()) retry = setTimeout(() => void start(), 0);
     } catch (e) {
       if (stopped()) return;
+      if (!networkFailure(e)) endpoint = undefined;
       // What is on screen is no longer known to be true: it stays, marked stale, beside the reason.
       error = panelError(e);
       stale = true;

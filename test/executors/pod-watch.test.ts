@@ -3,7 +3,7 @@
  * matter): one plain list, then a watch from its resourceVersion, with the kubeconfig's TLS and
  * credentials honoured as kubectl does, and client-node never loaded for it.
  */
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -119,6 +119,24 @@ describe("the pod watch over plain requests", () => {
     chmodSync(plugin, 0o755);
     const w = follow(await target(dir, `server: "${sandbox.url}", certificate-authority: ${pki.caCert}`, `exec: { apiVersion: client.authentication.k8s.io/v1, command: ${plugin}, interactiveMode: Never }`));
     expect(names(await w.until("list", (s) => !s.listing && s.items.length === 2))).toEqual(["api-one", "api-two"]);
+  });
+
+  it("an exec plugin runs once while the cluster is unreachable, and again after a 401 (its credential may have expired)", async () => {
+    const dir = scratchDir(onTestFinished);
+    const plugin = path.join(dir, "login.sh");
+    writeFileSync(plugin, `#!/bin/sh\necho run >> "${dir}/runs"\nprintf '%s' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"stale"}}'\n`);
+    chmodSync(plugin, 0o755);
+    const runs = () => readFileSync(path.join(dir, "runs"), "utf8").trim().split("\n").length;
+    const user = `exec: { apiVersion: client.authentication.k8s.io/v1, command: ${plugin}, interactiveMode: Never }`;
+    const refused = follow(await target(dir, `server: "http://127.0.0.1:${await closedPort()}"`, user));
+    await refused.until("three refusals", () => refused.states.filter((s) => s.error === "the cluster refused the connection").length >= 3);
+    refused.stop();
+    expect(runs()).toBe(1);
+    const { pki, sandbox } = await tlsCluster(dir);
+    const rejected = follow(await target(dir, `server: "${sandbox.url}", certificate-authority: ${pki.caCert}`, user));
+    await rejected.until("two rejections", () => rejected.states.filter((s) => s.error?.includes("401")).length >= 2);
+    rejected.stop();
+    expect(runs()).toBeGreaterThanOrEqual(3);
   });
 
   it("a rejected token: one clear line, and no pods", async () => {
