@@ -19,12 +19,11 @@ export class ClusterPanel {
     if (typeof service !== "string") return "the cluster panel follows the runbook's service input, and this runbook has none";
     const namespace = typeof inputs?.namespace === "string" ? inputs.namespace : (kube?.namespace ?? "default");
     const selector = `app=${service}`;
-    this.store.setState({ pods: { selector, namespace, items: [] } });
+    this.store.setState({ pods: { selector, namespace, items: [], listing: true } });
     this.watch = watchPods(
       kube,
       selector,
-      (items) => this.store.setState((v) => ({ pods: v.pods ? { selector, namespace, items } : undefined })),
-      (error) => this.store.setState((v) => ({ pods: v.pods ? { ...v.pods, error } : undefined })),
+      ({ items, listing, stale, error }) => this.store.setState((v) => ({ pods: v.pods ? { selector, namespace, items, listing, stale, ...(error ? { error } : {}) } : undefined })),
       namespace,
     );
     return undefined;

@@ -10,6 +10,8 @@ import type { Diagnosis, KubeTarget } from "./types.js";
 export type K8sModule = typeof K8s;
 
 let loaded: Promise<K8sModule> | undefined;
+/** Whether client-node has been asked for in this process (the cluster panel's plain requests never ask). */
+export const isK8sLoaded = (): boolean => loaded !== undefined;
 export function loadK8s(): Promise<K8sModule> {
   loaded ??= import("@kubernetes/client-node");
   return loaded;

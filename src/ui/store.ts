@@ -183,7 +183,8 @@ export interface ConsoleView {
   clock?: { dueAt: number; openedAt: number };
   running: boolean;
   /** The cluster panel: pods of the incident's service, live; undefined when hidden. */
-  pods?: { selector: string; namespace: string; items: PodView[]; error?: string };
+  /** `listing`: the list is still arriving; `stale`: the connection is lost, so no pod's status is known. */
+  pods?: { selector: string; namespace: string; items: PodView[]; listing?: boolean; stale?: boolean; error?: string };
   /** The rendered report once the incident is resolved. */
   report?: string;
   kube: KubeView;

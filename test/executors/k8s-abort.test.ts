@@ -61,7 +61,7 @@ describe("the pod watch and a silent API server", () => {
   it("stop() closes the waiting list request", async () => {
     const { silent, kube } = await silentCluster();
     const errors: string[] = [];
-    const w = watchPods(kube, "app=api", () => undefined, (m) => errors.push(m));
+    const w = watchPods(kube, "app=api", (s) => void (s.error && errors.push(s.error)));
     await waitFor(() => silent.connections() > 0, "the list request");
     w.stop();
     await waitFor(() => silent.connections() === 0, "the watch to close its connection");
@@ -88,7 +88,7 @@ describe("the pod watch and a silent API server", () => {
     const prepared = await prepareKube({ kubeconfig: writeKubeconfig(dir, `http://127.0.0.1:${(server.address() as AddressInfo).port}`), env: {} }, dir);
     if (!prepared.ok) throw new Error(prepared.message);
     const lists: number[] = [];
-    const w = watchPods(prepared.target, "app=api", (pods) => lists.push(pods.length), () => undefined);
+    const w = watchPods(prepared.target, "app=api", (s) => lists.push(s.items.length));
     await waitFor(() => lists.length > 0 && held.size > 0, "the list, then the watch request");
     w.stop();
     await waitFor(() => held.size === 0, "the watch connection to close");

@@ -49,6 +49,28 @@ describe("the cluster panel against a TLS cluster", () => {
     expect(await c.waitFor("api-two")).toContain("api-one");
   });
 
+  it("a token the cluster rejects: the panel says so on one line, and shows no pods", async () => {
+    const dir = scratchDir(onTestFinished);
+    const pki = await makePki(dir);
+    const sandbox = await startKubeSandbox({ tickMs: 0, tls: { cert: pki.pem.serverCert, key: pki.pem.serverKey, ca: pki.pem.caCert, tokens: ["panel-token"] } });
+    onTestFinished(() => sandbox.stop());
+    sandbox.store.ensureNamespace("shop");
+    sandbox.store.create("pods", pod("api-one"));
+    const file = path.join(dir, "config");
+    writeFileSync(
+      file,
+      ["apiVersion: v1", "kind: Config", "current-context: prod", "clusters:", `  - { name: prod, cluster: { server: "${sandbox.url}", certificate-authority: ${pki.caCert} } }`, "users:", "  - { name: oncall, user: { token: expired-token } }", "contexts:", "  - { name: prod, context: { cluster: prod, user: oncall, namespace: shop } }", ""].join("\n"),
+    );
+    const prepared = await prepareKube({ kubeconfig: file, env: {} }, dir);
+    if (!prepared.ok) throw new Error(prepared.message);
+    const c = await renderConsole({ runbooksDir: path.join(ROOT, "test/fixtures/engine"), onCleanup: onTestFinished, kube: prepared.target });
+    await c.controller.startIncident("walk", "high", { service: "api", participants: ["a"], marker: "none" });
+    await c.waitFor("Assess › Say hello");
+    await c.press("k");
+    const frame = await c.waitFor("the cluster rejected the credentials (401 Unauthorized)");
+    expect(frame).not.toContain("api-one");
+  });
+
   it("a credential plugin that is not installed: the panel says so on one line, with its installHint", async () => {
     const dir = scratchDir(onTestFinished);
     const pki = await makePki(dir);

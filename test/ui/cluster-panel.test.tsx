@@ -2,13 +2,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { render } from "ink-testing-library";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { prepareKube } from "../../src/executors/kubeconfig.js";
 import { startKubeSandbox } from "../../src/sandbox/index.js";
-import { panelRows } from "../../src/ui/cluster-panel.js";
-import type { PodView } from "../../src/ui/store.js";
+import { ClusterPanel, panelRows, podMark } from "../../src/ui/cluster-panel.js";
+import { ConsoleProvider } from "../../src/ui/context.js";
+import type { ConsoleController } from "../../src/ui/controller.js";
+import { createConsoleStore, type ConsoleView, type PodView } from "../../src/ui/store.js";
 import { ROOT } from "../helpers/cli.js";
-import { renderConsole } from "../helpers/ui.js";
+import { plain, renderConsole } from "../helpers/ui.js";
 
 const pod = (name: string, reason = "", phase = "Running"): PodView => ({ name, phase, ready: reason ? "0/1" : "1/1", restarts: reason ? 3 : 0, reason });
 
@@ -49,5 +52,38 @@ describe("the cluster panel at scale", () => {
     const frame = await c.waitFor("300 pods: 299 running, 1 not");
     expect(frame).toMatch(/api-299\s+0\/1\s+Running\s+4 restarts\s+CrashLoopBackOff/);
     expect(frame.match(/api-\d{3}\s/g)?.length).toBeLessThanOrEqual(12);
+  });
+});
+
+/** The panel alone, drawn from the given state (colours kept). */
+function drawPanel(pods: NonNullable<ConsoleView["pods"]>): string {
+  const ui = render(
+    <ConsoleProvider store={createConsoleStore({ pods })} controller={{} as ConsoleController} interactive={false}>
+      <ClusterPanel />
+    </ConsoleProvider>,
+  );
+  onTestFinished(() => ui.unmount());
+  return ui.lastFrame() ?? "";
+}
+
+describe("the cluster panel says what it does not know", () => {
+  it("while the list arrives: the rows so far, counted as so far", () => {
+    expect(panelRows([pod("a"), pod("b")], 5, { listing: true })).toEqual({ shown: [pod("a"), pod("b")], summary: "2 pods so far · still listing…" });
+    const frame = plain(drawPanel({ selector: "app=api", namespace: "shop", items: [pod("a")], listing: true }));
+    expect(frame).toContain("1 pods so far · still listing…");
+    expect(frame).not.toMatch(/pods: \d+ running/);
+  });
+
+  it("once the connection is lost, no pod is drawn healthy: no green, a ? mark, and why", () => {
+    const items = [pod("api-a"), pod("api-b", "CrashLoopBackOff"), pod("api-c", "", "Pending")];
+    expect(podMark(items[0]!, false, "●")).toEqual({ color: "green", mark: "●" });
+    for (const p of items) expect(podMark(p, true, "●")).toEqual({ color: "gray", mark: "?" });
+    const frame = plain(drawPanel({ selector: "app=api", namespace: "shop", items, stale: true, error: "the cluster refused the connection" }));
+    const rows = frame.split("\n").filter((l) => l.includes("api-"));
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row).toMatch(/\? api-/);
+    expect(frame).not.toContain("●");
+    expect(frame).toContain("the cluster refused the connection");
+    expect(frame).toContain("3 pods as last seen · status unknown until the cluster answers again");
   });
 });
