@@ -37,9 +37,10 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     throw new UsageError("TERM=dumb: this terminal cannot move the cursor, which the console needs", "Walk the runbook as plain text instead: handrail run <runbook> --set … (or set TERM to your terminal's type)");
   }
   const glyphs = glyphsFor(ctx.env);
-  // Home (and the drill picker) is drawn before the world is read; open, resume and a drill need it for their first screen.
-  const homeFirst = opts.open === undefined && opts.resume === undefined && opts.drill === undefined;
-  const store = createConsoleStore({ dryRun: opts.dryRun === true, loading: true, ...(opts.drillPicker ? { homeMode: "drills" as const } : {}) });
+  // Home is drawn before the world is read; open, resume and a drill need it for their first screen, and the drill
+  // picker (`handrail drill`) is nothing but the list, picked by digit at once.
+  const homeFirst = opts.open === undefined && opts.resume === undefined && opts.drill === undefined && opts.drillPicker !== true;
+  const store = createConsoleStore({ dryRun: opts.dryRun === true, loading: homeFirst, ...(opts.drillPicker ? { homeMode: "drills" as const } : {}) });
   // The controller's exit needs the Ink instance, which is rendered after the controller exists.
   const ink: { app?: ReturnType<typeof render>; exited?: Promise<unknown>; input?: ReadStream; handOver?: () => Promise<void>; done?: () => void } = {};
   const controller = new DeferredController(() => ink.app?.unmount());
