@@ -114,7 +114,10 @@ export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions
         for (const line of e.lines) {
           if (head.length < QUOTE_LINES) head.push(line);
         }
-        s.tail = [...(s.tail ?? []), ...e.lines].slice(-QUOTE_LINES);
+        // In place: a long step has tens of thousands of output events, and a copy per event showed in profiles.
+        const tail = (s.tail ??= []);
+        for (let i = Math.max(0, e.lines.length - QUOTE_LINES); i < e.lines.length; i++) tail.push(e.lines[i]!);
+        if (tail.length > QUOTE_LINES) tail.splice(0, tail.length - QUOTE_LINES);
         break;
       }
       case "step.finished": {
