@@ -1,5 +1,5 @@
 /** validate's cache: an unchanged file is answered from it, a changed one is checked again, --no-cache checks everything. */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { runCli, scratchDir } from "../helpers/cli.js";
@@ -18,7 +18,7 @@ describe("validate cache", () => {
     // Proof the second run reads the cache and not the file: a verdict planted in it is what comes back.
     const file = path.join(cacheDir, name!);
     const entries = JSON.parse(readFileSync(file, "utf8")) as Record<string, { problems: unknown[] }>;
-    const key = Object.keys(entries)[0]!;
+    const key = Object.keys(entries).find((k) => !k.startsWith("#"))!;
     expect(key).toMatch(/^[0-9a-f]{64} cached\.yaml$/);
     entries[key]!.problems = [{ file: "cached.yaml", line: 1, column: 1, path: "", message: "planted in the cache" }];
     writeFileSync(file, JSON.stringify(entries));
@@ -32,6 +32,34 @@ describe("validate cache", () => {
     expect(changed.exitCode).toBe(2);
     expect(changed.stderr).toContain("phases[0].kind");
     expect(changed.stderr).not.toContain("planted");
+  });
+
+  it("an unchanged file is not even read; a change behind a restored mtime (same size) is still found", async () => {
+    const dir = scratchDir(onTestFinished);
+    const env = { XDG_CACHE_HOME: path.join(dir, "cache") };
+    const rb = path.join(dir, "cached.yaml");
+    writeFileSync(rb, RB("Cached"));
+    expect((await runCli(["validate", "cached.yaml"], { cwd: dir, env })).stdout).toBe("1 runbook valid");
+    const cacheDir = path.join(dir, "cache", "handrail");
+    const file = path.join(cacheDir, readdirSync(cacheDir)[0]!);
+    const stored = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const index = stored["#stat-index"] as Record<string, string>;
+    expect(Object.keys(index)).toEqual([expect.stringMatching(/^\d+:\d+:\d+:\d+:\d+ cached\.yaml$/)]);
+    // Proof the file is not read: the index is pointed at a planted verdict under another content key, and that is what comes back.
+    const plantedKey = `${"0".repeat(64)} cached.yaml`;
+    stored[plantedKey] = { kind: "Runbook", id: "cached", problems: [{ file: "cached.yaml", line: 1, column: 1, path: "", message: "planted behind the stat index" }] };
+    stored["#stat-index"] = { [Object.keys(index)[0]!]: plantedKey };
+    writeFileSync(file, JSON.stringify(stored));
+    const unread = await runCli(["validate", "cached.yaml"], { cwd: dir, env });
+    expect(unread.stderr).toContain("planted behind the stat index");
+    // Same size, mtime put back: the ctime still moved, so the file is read, hashed and checked again.
+    const before = statSync(rb);
+    writeFileSync(rb, RB("Cached").replace("kind: diagnose", "kind: diagnozE"));
+    expect(statSync(rb).size).toBe(before.size);
+    utimesSync(rb, before.atime, before.mtime);
+    const forged = await runCli(["validate", "cached.yaml"], { cwd: dir, env });
+    expect(forged.exitCode).toBe(2);
+    expect(forged.stderr).toContain("phases[0].kind");
   });
 
   it("a cache that cannot be written is not used, and validate still answers", async () => {
