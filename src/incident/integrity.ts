@@ -57,7 +57,8 @@ export function parseIncidentText(text: string): ParsedIncident {
   const events: IncidentEvent[] = [];
   const issues: IntegrityIssue[] = [];
   const damaged: ParsedIncident["damaged"] = [];
-  const seen = new Map<number, { line: number; raw: string }>();
+  // seq → the index of the line that first held it (its text is lines[index]): one number per event, not an object.
+  const seen = new Map<number, number>();
   let maxSeq = 0;
   const issue = (line: number, kind: IssueKind, what: string) => issues.push({ line, kind, message: `line ${line}: ${what}` });
 
@@ -79,15 +80,15 @@ export function parseIncidentText(text: string): ParsedIncident {
       return;
     }
     const before = seen.get(p.seq);
-    if (before) {
-      if (before.raw === raw) issue(line, "duplicate", `duplicate of seq ${p.seq}`);
+    if (before !== undefined) {
+      if (lines[before] === raw) issue(line, "duplicate", `duplicate of seq ${p.seq}`);
       else {
-        issue(line, "repeat", `seq ${p.seq} again (line ${before.line} holds another event with seq ${p.seq})`);
+        issue(line, "repeat", `seq ${p.seq} again (line ${before + 1} holds another event with seq ${p.seq})`);
         events.push(p);
       }
       return;
     }
-    seen.set(p.seq, { line, raw });
+    seen.set(p.seq, i);
     if (events.length === 0 && p.type !== "incident.opened") issue(line, "not-opened", `the first event is ${p.type}, not incident.opened`);
     if (p.seq > maxSeq + 1) issue(line, "gap", maxSeq === 0 ? `starts at seq ${p.seq} (${missing(1, p.seq - 1)})` : `seq ${p.seq} follows ${maxSeq} (${missing(maxSeq + 1, p.seq - 1)})`);
     else if (p.seq <= maxSeq) issue(line, "out-of-order", `seq ${p.seq} follows ${maxSeq} (out of order)`);
