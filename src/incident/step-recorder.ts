@@ -9,7 +9,7 @@ import { closeSync, fsyncSync, writeSync } from "node:fs";
 import path from "node:path";
 import type { StepEvent, Stream } from "../executors/types.js";
 import type { StepOutputFile } from "./events.js";
-import type { IncidentLog } from "./log.js";
+import type { EventSink } from "./store/types.js";
 import type { Redactor } from "./redact.js";
 import { ensurePrivateSubdir, FLAGS, IncidentFileError, openStoreFile, writeFailure } from "./store-file.js";
 
@@ -35,7 +35,7 @@ export class StepRecorder {
   private readonly redactor: Redactor;
 
   constructor(
-    private readonly log: IncidentLog,
+    private readonly log: EventSink,
     private readonly step: string,
     attempt: number,
     base: Redactor,

@@ -1,0 +1,85 @@
+/**
+ * The shared store on PostgreSQL: opened once per command (connected, schema checked: an
+ * unreachable or refusing store is one line before anything runs), then incidents are attached
+ * to it. It owns the one connection (Link) that senders and leases share.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncidentEvent } from "../events.js";
+import type { IncidentLog } from "../log.js";
+import { connectClient, errorText } from "./pg-connect.js";
+import { fetchEvents } from "./pg-events.js";
+import { SharedIncident } from "./pg-incident.js";
+import { acquireLease, currentDriver, type AcquireResult, type Holder, type Lease } from "./pg-lease.js";
+import { Link } from "./pg-link.js";
+import { checkSchema, initSchema } from "./pg-schema.js";
+import type { StoreAttach } from "./types.js";
+import { parseStoreUrl, StoreError, type PostgresTarget } from "./url.js";
+
+export class SharedStore {
+  /** This process among the store's writers (leases are held by it, not by a name two laptops may share). */
+  readonly holderId = randomUUID();
+  private leases = new Set<Lease>();
+
+  private constructor(
+    readonly target: PostgresTarget,
+    readonly link: Link,
+  ) {}
+
+  /** Connect and check the schema; throws StoreError (one masked line) when it cannot be used. */
+  static async open(url: string, env: Readonly<Record<string, string | undefined>> = {}): Promise<SharedStore> {
+    const target = parseStoreUrl(url, env);
+    const client = await connectClient(target, () => undefined);
+    try {
+      await checkSchema(client, target);
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      if (e instanceof StoreError) throw e;
+      throw new StoreError(`the store at ${target.where}: ${errorText(e, target)}`, "refused");
+    }
+    return new SharedStore(target, new Link(target, client));
+  }
+
+  /** `handrail store init`: create or migrate the schema in one transaction. */
+  static async init(url: string, env: Readonly<Record<string, string | undefined>> = {}): Promise<{ from: number; to: number; target: PostgresTarget }> {
+    const target = parseStoreUrl(url, env);
+    const client = await connectClient(target, () => undefined);
+    try {
+      return { ...(await initSchema(client, target)), target };
+    } catch (e) {
+      if (e instanceof StoreError) throw e;
+      throw new StoreError(`the store at ${target.where} refused the schema: ${errorText(e, target)}`, "refused");
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** Become the driver of an incident (see acquireLease); the lease is renewed until close(). */
+  async drive(incidentId: string, holder: string, opts: { ttlMs?: number; force?: boolean } = {}): Promise<AcquireResult> {
+    const r = await acquireLease(this.link, incidentId, holder, this.holderId, opts);
+    if (r.ok) {
+      this.leases.add(r.lease);
+      r.lease.keepAlive();
+    }
+    return r;
+  }
+
+  async driver(incidentId: string): Promise<Holder | undefined> {
+    return currentDriver(this.link, incidentId);
+  }
+
+  /** How the session wraps its local file: events replicated here, step starts checked against `lease`. */
+  attach(actor: string, lease?: Lease): StoreAttach {
+    return (log: IncidentLog, incidentId: string) => new SharedIncident(log, this.link, incidentId, actor, lease);
+  }
+
+  async events(incidentId: string, afterSeq = 0): Promise<IncidentEvent[]> {
+    return this.link.run((c) => fetchEvents(c, incidentId, afterSeq));
+  }
+
+  /** Release every lease this process holds and close the connection. */
+  async close(): Promise<void> {
+    for (const l of this.leases) await l.release();
+    this.leases.clear();
+    await this.link.close();
+  }
+}
