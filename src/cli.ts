@@ -44,6 +44,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--kubeconfig <file>", "the kubeconfig every kubectl step and Kubernetes call uses")
     .option("--context <name>", "the kubeconfig context to use")
     .option("-n, --namespace <name>", "the default namespace for kubectl steps")
+    .option("--store <url>", "the shared incident store, postgres://user:password@host:5432/db (or HANDRAIL_STORE_URL); default: the local file alone")
     .showSuggestionAfterError(true)
     .helpCommand("help [command]", "help for a command, as `handrail help run`")
     .allowExcessArguments(true)
@@ -100,6 +101,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--json", "the transcript to stderr, and at the end a JSON summary on stdout (status, steps, outcome, incident file)")
     .option("--keep-going", "go on past a step that stops the walk (recorded as skipped), e.g. to see the verification after a failed fix")
     .option("--drill <scenario>", "walk it against a simulated incident (handrail drill --list); exit 0 only when it ends healthy")
+    .option("--store-optional", "when the shared store cannot be used at start, warn and go on with the local file alone (instead of exit 2)")
     .action(async (ref: string | undefined, opts: RunOptions, cmd: Command) => {
       exitCodeOverride = await (await import("./commands/run.js")).runCommand(ctxFor(cmd), ref, opts);
     });
@@ -168,6 +170,12 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .action(async (shell: string) => {
       process.stdout.write((await import("./commands/completion.js")).completionScript(program, shell));
     });
+
+  const store = program.command("store").description("the shared incident store (PostgreSQL): see README, Working as a team");
+  store
+    .command("init")
+    .description("create or migrate the shared store's schema (versioned, idempotent, one transaction)")
+    .action(async (_opts: unknown, cmd: Command) => (await import("./commands/store.js")).storeInitCommand(ctxFor(cmd)));
 
   program
     .command("config")

@@ -26,6 +26,13 @@ import { incidentsDir } from "./incident-files.js";
 import { continueCommand, resumeTarget } from "./resume-target.js";
 import { sourceOf } from "../runbooks/source.js";
 import { loadNotifySettings } from "./notify-config.js";
+import { newIncidentId, operatorName } from "../incident/identity.js";
+import type { SharedStore } from "../incident/store/pg-store.js";
+import type { StoreAttach } from "../incident/store/types.js";
+import { openSharedStore, statusReporter } from "./store.js";
+
+/** How long a run waits at its end for queued events to reach the shared store. */
+const STORE_FLUSH_MS = 5_000;
 
 export interface RunOptions {
   set?: string[];
@@ -44,6 +51,8 @@ export interface RunOptions {
   keepGoing?: boolean;
   /** A drill scenario: its simulated world supplies the cluster and the inputs. */
   drill?: string;
+  /** A shared store that cannot be used at start: warn and go on with the local file alone. */
+  storeOptional?: boolean;
 }
 
 /** `k=v` pairs from repeated flags; the flag is named in every error. */
@@ -168,7 +177,30 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     parsePairs("--set", opts.set ?? []);
     drill = await launchDrill(ctx, scenario);
   }
-  const kube = drill ? { target: drill.kube, server: drill.server, cleanup: () => undefined } : await kubeFor(ctx);
+  // The shared store is opened and checked before anything else is prepared: one line and exit 2 when it cannot be used.
+  // A drill's incident stays local (its world does not outlive the run).
+  let shared: SharedStore | undefined;
+  try {
+    shared = drill ? undefined : await openSharedStore(ctx, { ...(opts.storeOptional ? { optional: true } : {}), warn: (line) => err(`${line}\n`) });
+  } catch (e) {
+    await drill?.drill.stop();
+    throw e;
+  }
+  const actor = operatorName(ctx.env);
+  /** Take the lease (one driver at a time) and say how the session's events reach the store. */
+  const driveShared = async (incidentId: string): Promise<{ attach: StoreAttach; previous?: { holder: string; expired: boolean } } | undefined> => {
+    if (!shared) return undefined;
+    const r = await shared.drive(incidentId, actor);
+    if (!r.ok) throw new UsageError(`${r.message}: this handrail cannot drive it`, `Watch it with: handrail follow ${incidentId}`);
+    return { attach: shared.attach(actor, r.lease), ...(r.previous ? { previous: r.previous } : {}) };
+  };
+  let kube: Awaited<ReturnType<typeof kubeFor>>;
+  try {
+    kube = drill ? { target: drill.kube, server: drill.server, cleanup: () => undefined } : await kubeFor(ctx);
+  } catch (e) {
+    await shared?.close();
+    throw e;
+  }
   const stopDrill = async () => drill?.drill.stop();
   let session: IncidentSession;
   let runbook: Runbook;
@@ -189,8 +221,10 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       parseOptions(runbook, severity, given);
       const done = new Set(Object.entries(state.steps).filter(([, r]) => r.status === "passed" || r.status === "found" || r.status === "skipped").map(([k]) => k));
       refuseUnlessClear(preflight({ runbook, severity, inputs: state.inputs, chosen: state.chosen, done, options: given, yes, dryRun: opts.dryRun === true || state.opened?.dryRun === true, missingSecrets: state.secrets.filter((n) => secrets[n] === undefined) }));
-      const resumed = IncidentSession.resume(target.file, runbook, { secrets, forceUnlock: opts.forceUnlock === true, ...(target.changed ? { runbookChanged: target.source } : {}) });
+      const driving = state.id ? await driveShared(state.id) : undefined;
+      const resumed = IncidentSession.resume(target.file, runbook, { secrets, forceUnlock: opts.forceUnlock === true, ...(target.changed ? { runbookChanged: target.source } : {}), ...(driving ? { store: driving.attach, actor } : {}) });
       session = resumed.session;
+      if (driving?.previous) session.record({ type: "driver.changed", from: driving.previous.holder, to: actor, reason: driving.previous.expired ? "expired" : "taken over" });
       for (const issue of resumed.read.issues) err(`warning: ${path.basename(target.file)}: ${issue.message}\n`);
       if (resumed.interrupted.length > 0) err(`interrupted when the last handrail stopped: ${resumed.interrupted.join(", ")} (offered again)\n`);
       for (const line of await reapInterrupted(session, resumed.read.events, resumed.interrupted)) err(`${line}\n`);
@@ -207,7 +241,11 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       const inputs = resolveInputs(runbook, drill ? drillInputs(drill.drill, pairs) : pairs, ctx.env, (line) => err(`${line}\n`), kubeDefaults);
       parseOptions(runbook, severity, given);
       refuseUnlessClear(preflight({ runbook, severity, inputs, chosen: {}, done: new Set(), options: given, yes, dryRun: opts.dryRun === true, missingSecrets: [] }));
+      const id = newIncidentId(runbook.id);
+      const driving = await driveShared(id);
       session = IncidentSession.open({
+        id,
+        ...(driving ? { store: driving.attach, actor } : {}),
         dir: drill?.incidentsDir ?? incidentsDir(ctx),
         runbook,
         source: sourceOf(found.file, ctx.cwd),
@@ -222,13 +260,15 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
   } catch (e) {
     kube.cleanup();
     await stopDrill();
+    await shared?.close();
     // A busy lock or a refused store says what to do itself; only a store that cannot be created needs the hint.
     if (e instanceof IncidentFileError) throw new UsageError(e.message, opts.resume ? undefined : "Choose a writable directory with --incidents DIR.");
     throw e;
   }
 
   const { notifier, detach } = attachNotifier(session, drill ? drill.notify : notify, drill?.env ?? ctx.env);
-  out(`${drill ? `DRILL    ${drill.drill.scenario.id}: ${drill.drill.scenario.title}\n${drill.drill.scenario.briefing}\n` : ""}incident ${session.id}\nfile     ${session.file}\n${opts.dryRun ? "DRY RUN: nothing will be executed\n" : ""}`);
+  const offStatus = session.store.onStatus(statusReporter((line) => err(`${line}\n`)));
+  out(`${drill ? `DRILL    ${drill.drill.scenario.id}: ${drill.drill.scenario.title}\n${drill.drill.scenario.briefing}\n` : ""}incident ${session.id}\nfile     ${session.file}\n${shared ? `store    ${shared.target.shown} (driving as ${actor})\n` : ""}${opts.dryRun ? "DRY RUN: nothing will be executed\n" : ""}`);
   const summarize = (exitCode: number, status: "complete" | "stopped" | "interrupted", message?: string, drill?: DrillOutcome) => {
     if (opts.json) process.stdout.write(`${JSON.stringify(runSummary(session.state, { file: session.file, exitCode, status, ...(message ? { message } : {}), ...(drill ? { drill } : {}) }), null, 2)}\n`);
     return exitCode;
@@ -281,7 +321,13 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     for (const s of signals) process.off(s, onSignal);
     await notifier.settle();
     detach();
+    if (shared) {
+      // What the store could not take stays in the local file (the write-ahead copy): say so rather than wait forever.
+      if (!(await session.store.flush(STORE_FLUSH_MS))) err(`warning: ${session.store.status().queued} event(s) are not in the store ${shared.target.where} (unreachable); they are in ${session.file}\n`);
+    }
+    offStatus();
     session.close();
+    await shared?.close();
     kube.cleanup();
     await stopDrill();
   }
