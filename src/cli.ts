@@ -171,6 +171,15 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
       process.stdout.write((await import("./commands/completion.js")).completionScript(program, shell));
     });
 
+  program
+    .command("follow")
+    .description("a shared incident, read-only and live: every event as it reaches the store, until Ctrl-C (needs --store)")
+    .argument("<incident>", "incident id")
+    .option("--json", "one JSON event a line (with its actor)")
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      exitCodeOverride = await (await import("./commands/follow.js")).followCommand(ctxFor(cmd), id, opts);
+    });
+
   const store = program.command("store").description("the shared incident store (PostgreSQL): see README, Working as a team");
   store
     .command("init")

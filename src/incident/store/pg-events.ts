@@ -86,8 +86,14 @@ async function insertOnce(client: Client, o: Outgoing): Promise<number | undefin
   return r.rows[0]?.seq;
 }
 
+/** An event as the store holds it: with who wrote it (every row has an actor, not every event body). */
+export interface StoredEvent {
+  event: IncidentEvent;
+  actor: string;
+}
+
 /** An incident's events in the store after a seq, in order, as incident-file events. */
-export async function fetchEvents(client: Client, incidentId: string, afterSeq = 0): Promise<IncidentEvent[]> {
-  const r = await client.query<{ seq: number; ts: Date; body: Record<string, unknown> }>("SELECT seq::int AS seq, ts, body FROM handrail_events WHERE incident_id = $1 AND seq > $2 ORDER BY seq", [incidentId, afterSeq]);
-  return r.rows.map((row) => ({ seq: row.seq, ts: row.ts.toISOString(), ...row.body }) as IncidentEvent);
+export async function fetchEvents(client: Client, incidentId: string, afterSeq = 0, limit = 10_000): Promise<StoredEvent[]> {
+  const r = await client.query<{ seq: number; ts: Date; actor: string; body: Record<string, unknown> }>("SELECT seq::int AS seq, ts, actor, body FROM handrail_events WHERE incident_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [incidentId, afterSeq, limit]);
+  return r.rows.map((row) => ({ event: { seq: row.seq, ts: row.ts.toISOString(), ...row.body } as IncidentEvent, actor: row.actor }));
 }

@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { IncidentEvent } from "../events.js";
 import type { IncidentLog } from "../log.js";
 import { connectClient, errorText } from "./pg-connect.js";
-import { fetchEvents } from "./pg-events.js";
+import { fetchEvents, type StoredEvent } from "./pg-events.js";
+import { Follower, type FollowOptions } from "./follow.js";
 import { SharedIncident } from "./pg-incident.js";
 import { acquireLease, currentDriver, type AcquireResult, type Holder, type Lease } from "./pg-lease.js";
 import { Link } from "./pg-link.js";
@@ -73,7 +74,12 @@ export class SharedStore {
   }
 
   async events(incidentId: string, afterSeq = 0): Promise<IncidentEvent[]> {
-    return this.link.run((c) => fetchEvents(c, incidentId, afterSeq));
+    return (await this.link.run((c) => fetchEvents(c, incidentId, afterSeq))).map((s) => s.event);
+  }
+
+  /** Watch an incident live (LISTEN/NOTIFY): see follow.ts. */
+  follow(incidentId: string, onEvents: (events: StoredEvent[]) => void, opts: FollowOptions = {}): Follower {
+    return new Follower(this.target, this.link, incidentId, onEvents, opts);
   }
 
   /** Release every lease this process holds and close the connection. */
