@@ -74,8 +74,12 @@ export async function checkSchema(client: Client, target: PostgresTarget): Promi
     found = Number((await client.query<{ v: number }>("SELECT coalesce(max(version), 0) AS v FROM handrail_schema")).rows[0]?.v ?? 0);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === "42P01") found = 0;
-    else if (code === "42501") throw new StoreError(`the store at ${target.where} does not let this role read handrail_schema: grant it as the README says (Working as a team)`, "refused");
+    if (code === "42P01") {
+      // Missing, or only out of this role's sight (another schema, no USAGE, not on search_path): say which.
+      const elsewhere = (await client.query<{ nspname: string }>("SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'handrail_schema' LIMIT 1")).rows[0];
+      if (elsewhere) throw new StoreError(`the store at ${target.where} has handrail's tables in schema "${elsewhere.nspname}", which this role cannot use: grant USAGE on it and put it on the role's search_path (README, Working as a team)`, "refused");
+      found = 0;
+    } else if (code === "42501") throw new StoreError(`the store at ${target.where} does not let this role read handrail_schema: grant it as the README says (Working as a team)`, "refused");
     else throw e;
   }
   const init = `run handrail store init --store '${target.shown}'`;
