@@ -28,11 +28,7 @@ import { sourceOf } from "../runbooks/source.js";
 import { loadNotifySettings } from "./notify-config.js";
 import { newIncidentId, operatorName } from "../incident/identity.js";
 import type { SharedStore } from "../incident/store/pg-store.js";
-import type { StoreAttach } from "../incident/store/types.js";
-import { openSharedStore, statusReporter } from "./store.js";
-
-/** How long a run waits at its end for queued events to reach the shared store. */
-const STORE_FLUSH_MS = 5_000;
+import { driveIncident, flushShared, openSharedStore, statusReporter } from "./store.js";
 
 export interface RunOptions {
   set?: string[];
@@ -187,13 +183,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     throw e;
   }
   const actor = operatorName(ctx.env);
-  /** Take the lease (one driver at a time) and say how the session's events reach the store. */
-  const driveShared = async (incidentId: string): Promise<{ attach: StoreAttach; previous?: { holder: string; expired: boolean } } | undefined> => {
-    if (!shared) return undefined;
-    const r = await shared.drive(incidentId, actor);
-    if (!r.ok) throw new UsageError(`${r.message}: this handrail cannot drive it`, `Watch it with: handrail follow ${incidentId}`);
-    return { attach: shared.attach(actor, r.lease), ...(r.previous ? { previous: r.previous } : {}) };
-  };
+  const driveShared = (incidentId: string) => driveIncident(shared, incidentId, actor);
   let kube: Awaited<ReturnType<typeof kubeFor>>;
   try {
     kube = drill ? { target: drill.kube, server: drill.server, cleanup: () => undefined } : await kubeFor(ctx);
@@ -321,10 +311,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     for (const s of signals) process.off(s, onSignal);
     await notifier.settle();
     detach();
-    if (shared) {
-      // What the store could not take stays in the local file (the write-ahead copy): say so rather than wait forever.
-      if (!(await session.store.flush(STORE_FLUSH_MS))) err(`warning: ${session.store.status().queued} event(s) are not in the store ${shared.target.where} (unreachable); they are in ${session.file}\n`);
-    }
+    await flushShared(session.store, shared, (line) => err(`${line}\n`));
     offStatus();
     session.close();
     await shared?.close();

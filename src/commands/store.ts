@@ -6,7 +6,7 @@
 import { UsageError } from "../errors.js";
 import type { SharedStore } from "../incident/store/pg-store.js";
 import { StoreError } from "../incident/store/url.js";
-import type { StoreStatus } from "../incident/store/types.js";
+import type { IncidentStore, StoreAttach, StoreStatus } from "../incident/store/types.js";
 import type { CommandContext } from "./context.js";
 
 /** The store URL in effect, if any: the flag, then the variable (which the config file's store.url fills). */
@@ -54,13 +54,40 @@ export async function storeInitCommand(ctx: CommandContext): Promise<void> {
   }
 }
 
-/** A line for each change of the store's state (headless runs): offline with its queue, online again. */
+const events = (n: number) => `${n} event${n === 1 ? "" : "s"}`;
+
+/** A line for each change of the store's state (headless runs): offline with its queue, online again, caught up. */
 export function statusReporter(write: (line: string) => void): (s: StoreStatus) => void {
   let last: StoreStatus["state"] = "online";
+  let behind = false;
   return (s) => {
-    if (s.state === last) return;
-    last = s.state;
-    if (s.state === "offline") write(`store: offline (${s.queued} event${s.queued === 1 ? "" : "s"} queued): ${s.error ?? "unreachable"}; going on, the events are in the local file`);
-    else write(`store: online again (${s.queued} event${s.queued === 1 ? "" : "s"} queued)`);
+    if (s.state !== last) {
+      last = s.state;
+      if (s.state === "offline") {
+        behind = true;
+        write(`store: offline (${events(s.queued)} queued): ${s.error ?? "unreachable"}; going on, the events are in the local file`);
+      } else write(`store: online again, sending ${events(s.queued)} queued`);
+    }
+    if (behind && s.state === "online" && s.queued === 0) {
+      behind = false;
+      write("store: caught up, every event is in the store");
+    }
   };
+}
+
+/** Take the lease of an incident (one driver at a time) and say how a session's events reach the store; refused: exit 2 naming the driver. */
+export async function driveIncident(shared: SharedStore | undefined, incidentId: string, actor: string): Promise<{ attach: StoreAttach; previous?: { holder: string; expired: boolean } } | undefined> {
+  if (!shared) return undefined;
+  const r = await shared.drive(incidentId, actor);
+  if (!r.ok) throw new UsageError(`${r.message}: this handrail cannot drive it`, `Watch it with: handrail follow ${incidentId}`);
+  return { attach: shared.attach(actor, r.lease), ...(r.previous ? { previous: r.previous } : {}) };
+}
+
+/** How long a run waits at its end for queued events to reach the shared store. */
+export const STORE_FLUSH_MS = 5_000;
+
+/** At the end of a walk: what the store could not take stays in the local file (the write-ahead copy); say so rather than wait forever. */
+export async function flushShared(store: IncidentStore, shared: SharedStore | undefined, warn: (line: string) => void): Promise<void> {
+  if (!shared || (await store.flush(STORE_FLUSH_MS))) return;
+  warn(`warning: ${events(store.status().queued)} not in the store ${shared.target.where} (unreachable); they are in ${store.file}`);
 }
