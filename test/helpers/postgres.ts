@@ -5,7 +5,7 @@
  * destroy() in afterAll stops it and removes the directory.
  */
 import { execa } from "execa";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -47,8 +47,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface PgOptions {
+  /** Serve TLS with these PEM files (copied in, the key made the postgres user's own, mode 0600). */
+  tls?: { cert: string; key: string; ca: string };
+  /** pg_hba.conf lines put before the default ones (first match wins), e.g. client-certificate auth. */
+  hba?: string[];
+}
+
 /** Start the server, or say why it cannot start here; under CI=true not starting is a failure. */
-export async function startPostgres(): Promise<PgStart> {
+export async function startPostgres(opts: PgOptions = {}): Promise<PgStart> {
   const why = (reason: string): PgStart => {
     if (process.env.CI === "true") throw new Error(`CI needs PostgreSQL for these tests, but ${reason}`);
     return { skip: reason };
@@ -75,11 +82,25 @@ export async function startPostgres(): Promise<PgStart> {
     rmSync(dir, { recursive: true, force: true });
     return why(`initdb failed: ${init.stderr.split("\n").slice(-3).join(" ")}`);
   }
+  if (opts.hba) {
+    const hba = path.join(data, "pg_hba.conf");
+    writeFileSync(hba, `${opts.hba.join("\n")}\n${readFileSync(hba, "utf8")}`);
+  }
+  let tlsFlags = "";
+  if (opts.tls) {
+    for (const [name, from] of Object.entries(opts.tls)) {
+      const to = path.join(dir, `tls-${name}.pem`);
+      copyFileSync(from, to);
+      chmodSync(to, 0o600);
+      chownSync(to, uid, gid);
+    }
+    tlsFlags = ` -c ssl=on -c ssl_cert_file=${dir}/tls-cert.pem -c ssl_key_file=${dir}/tls-key.pem -c ssl_ca_file=${dir}/tls-ca.pem`;
+  }
   const port = await freePort();
   const ctl = (args: string[]) => asPostgres("pg_ctl", ["-D", data, ...args]);
   let running = false;
   const start = async () => {
-    const r = await ctl(["-l", path.join(dir, "server.log"), "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, "-w", "-t", "30", "start"]);
+    const r = await ctl(["-l", path.join(dir, "server.log"), "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off${tlsFlags}`, "-w", "-t", "30", "start"]);
     if (r.exitCode !== 0) throw new Error(`pg_ctl start failed: ${r.stderr || r.stdout}`);
     running = true;
   };
