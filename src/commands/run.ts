@@ -28,7 +28,7 @@ import { sourceOf } from "../runbooks/source.js";
 import { loadNotifySettings } from "./notify-config.js";
 import { newIncidentId, operatorName } from "../incident/identity.js";
 import type { SharedStore } from "../incident/store/pg-store.js";
-import { driveIncident, flushShared, openSharedStore, statusReporter } from "./store.js";
+import { driveIncident, flushShared, openSharedStore, resumeShared, statusReporter } from "./store.js";
 
 export interface RunOptions {
   set?: string[];
@@ -183,7 +183,6 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     throw e;
   }
   const actor = operatorName(ctx.env);
-  const driveShared = (incidentId: string) => driveIncident(shared, incidentId, actor);
   let kube: Awaited<ReturnType<typeof kubeFor>>;
   try {
     kube = drill ? { target: drill.kube, server: drill.server, cleanup: () => undefined } : await kubeFor(ctx);
@@ -196,7 +195,8 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
   let runbook: Runbook;
   try {
     if (opts.resume) {
-      const target = await resumeTarget(ctx, opts.resume);
+      const sharedResume = await resumeShared(ctx, shared, opts.resume, actor, (line) => err(`${line}\n`));
+      const target = await resumeTarget(ctx, sharedResume?.file ?? opts.resume);
       runbook = target.runbook;
       if (ref !== undefined) {
         const named = await findRunbook(ctx, ref);
@@ -211,7 +211,8 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       parseOptions(runbook, severity, given);
       const done = new Set(Object.entries(state.steps).filter(([, r]) => r.status === "passed" || r.status === "found" || r.status === "skipped").map(([k]) => k));
       refuseUnlessClear(preflight({ runbook, severity, inputs: state.inputs, chosen: state.chosen, done, options: given, yes, dryRun: opts.dryRun === true || state.opened?.dryRun === true, missingSecrets: state.secrets.filter((n) => secrets[n] === undefined) }));
-      const driving = state.id ? await driveShared(state.id) : undefined;
+      const driving = sharedResume?.driving;
+      if (shared && !driving) throw new UsageError(`--resume ${opts.resume}: not an incident of the store at ${shared.target.where}`);
       const resumed = IncidentSession.resume(target.file, runbook, { secrets, forceUnlock: opts.forceUnlock === true, ...(target.changed ? { runbookChanged: target.source } : {}), ...(driving ? { store: driving.attach, actor } : {}) });
       session = resumed.session;
       if (driving?.previous) session.record({ type: "driver.changed", from: driving.previous.holder, to: actor, reason: driving.previous.expired ? "expired" : "taken over" });
@@ -232,7 +233,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       parseOptions(runbook, severity, given);
       refuseUnlessClear(preflight({ runbook, severity, inputs, chosen: {}, done: new Set(), options: given, yes, dryRun: opts.dryRun === true, missingSecrets: [] }));
       const id = newIncidentId(runbook.id);
-      const driving = await driveShared(id);
+      const driving = await driveIncident(shared, id, actor);
       session = IncidentSession.open({
         id,
         ...(driving ? { store: driving.attach, actor } : {}),

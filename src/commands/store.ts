@@ -8,6 +8,12 @@ import type { SharedStore } from "../incident/store/pg-store.js";
 import { StoreError } from "../incident/store/url.js";
 import type { IncidentStore, StoreAttach, StoreStatus } from "../incident/store/types.js";
 import type { CommandContext } from "./context.js";
+import { mkdirSync, renameSync } from "node:fs";
+import { checkStoreDir } from "../incident/store-file.js";
+import path from "node:path";
+import { acquireLock, releaseLock } from "../incident/lock.js";
+import { readIncidentFile } from "../incident/log.js";
+import { findIncident, incidentsDir } from "./incident-files.js";
 
 /** The store URL in effect, if any: the flag, then the variable (which the config file's store.url fills). */
 export function storeUrl(ctx: CommandContext): string | undefined {
@@ -81,6 +87,55 @@ export async function driveIncident(shared: SharedStore | undefined, incidentId:
   const r = await shared.drive(incidentId, actor);
   if (!r.ok) throw new UsageError(`${r.message}: this handrail cannot drive it`, `Watch it with: handrail follow ${incidentId}`);
   return { attach: shared.attach(actor, r.lease), ...(r.previous ? { previous: r.previous } : {}) };
+}
+
+const isPathRef = (ref: string) => ref.includes("/") || ref.endsWith(".jsonl");
+
+/**
+ * Resume on a shared store, before the session opens: take the lease (refused while another
+ * drives), send what the local file holds and the store lacks (a handrail that stopped while
+ * offline), and when the local file is missing (resume on another laptop) or behind the store
+ * (others wrote), write it anew from the store; a file that was behind is kept beside it.
+ * Returns the incident file to resume, or undefined when there is nothing shared to resume.
+ */
+export async function resumeShared(ctx: CommandContext, shared: SharedStore | undefined, ref: string, actor: string, note: (line: string) => void): Promise<{ file: string; driving: NonNullable<Awaited<ReturnType<typeof driveIncident>>> } | undefined> {
+  if (!shared) return undefined;
+  let file: string | undefined;
+  try {
+    file = findIncident(ctx, ref);
+  } catch (e) {
+    if (!(e instanceof UsageError) || isPathRef(ref)) throw e;
+  }
+  const local = file ? readIncidentFile(file).events : [];
+  const opened = local[0];
+  const id = opened?.type === "incident.opened" ? opened.incident : file === undefined ? ref : undefined;
+  // Not an incident file, or an id the store does not have either: the resume says what is wrong.
+  if (id === undefined) return undefined;
+  if (file === undefined && (await shared.events(id, 0)).length === 0) return undefined;
+  const driving = (await driveIncident(shared, id, actor))!;
+  const { sent, behind } = await shared.reconcile(id, local, actor);
+  if (sent > 0) note(`sent ${sent} event(s) of ${file} that the store did not have`);
+  if (file !== undefined && behind === 0) return { file, driving };
+  const events = await shared.events(id);
+  const dir = file ? path.dirname(file) : incidentsDir(ctx);
+  const { writeRebuilt } = await import("../incident/store/rebuild.js");
+  const target = path.join(dir, `${id}.jsonl`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  checkStoreDir(dir);
+  // The lock keeps a handrail that still has the old file open from writing into a file moved away under it.
+  const lock = acquireLock(`${target}.lock`, target);
+  try {
+    if (file !== undefined) {
+      const aside = `${file}.behind-${new Date().toISOString().replace(/[:.]/g, "")}`;
+      renameSync(file, aside);
+      note(`${path.basename(file)} was behind the store (${behind} event(s) written elsewhere): kept as ${path.basename(aside)}`);
+    }
+    writeRebuilt(dir, id, events);
+  } finally {
+    releaseLock(`${target}.lock`, lock.holder);
+  }
+  note(`rebuilt ${target} from the store (${events.length} events; step output files stay on the machine that ran each step)`);
+  return { file: target, driving };
 }
 
 /** How long a run waits at its end for queued events to reach the shared store. */

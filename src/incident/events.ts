@@ -117,6 +117,7 @@ export interface DrillOutcome {
   missed?: string[];
 }
 
-export type IncidentEvent = IncidentEventBody & { seq: number; ts: string };
+/** `eid`: the event's id in a shared store (writer:local seq), so a replay never stores it twice; absent in a file alone. */
+export type IncidentEvent = IncidentEventBody & { seq: number; ts: string; eid?: string };
 export type EventType = IncidentEvent["type"];
 export type EventOf<T extends EventType> = Extract<IncidentEvent, { type: T }>;

@@ -200,6 +200,32 @@ describe("events in the store", () => {
   });
 });
 
+describe("events a handrail could not send before it stopped", () => {
+  it("are in its local file with their ids, and a later reconcile sends exactly those, once", async (t) => {
+    if (!server) return t.skip(skip);
+    const s = await open();
+    const session = IncidentSession.open({ id: "crash-1", dir: tempDir(t.onTestFinished), runbook: runbook(), severity: "high", inputs: {}, mode: "run", dryRun: false, actor: "alice", store: s.attach("alice") });
+    session.note("sent");
+    expect(await session.store.flush(10_000)).toBe(true);
+    await server.stop();
+    try {
+      for (let i = 1; i <= 5; i++) session.note(`unsent ${i}`);
+      await waitFor(() => session.store.status().state === "offline", "the store to go offline");
+    } finally {
+      // The handrail stops with 5 events queued: they are only in its file.
+      session.close();
+      await server.start();
+    }
+    const local = readIncidentFile(session.file).events;
+    expect(local.every((e) => typeof e.eid === "string")).toBe(true);
+    expect(await seqs("crash-1")).toEqual([1, 2]);
+    expect(await s.reconcile("crash-1", local, "alice")).toEqual({ sent: 5, behind: 0 });
+    expect(await s.reconcile("crash-1", local, "alice")).toEqual({ sent: 0, behind: 0 });
+    expect((await s.events("crash-1")).map((e) => e.eid)).toEqual(local.map((e) => e.eid));
+    expect(await seqs("crash-1")).toEqual(range(7));
+  });
+});
+
 describe("one driver at a time", () => {
   it("two would-be drivers at once: exactly one wins, the other is told who drives", async (t) => {
     if (!server) return t.skip(skip);

@@ -20,7 +20,7 @@ export interface Outgoing {
 }
 
 export function outgoingOf(event: IncidentEvent, incidentId: string, eventId: string, actor: string): Outgoing {
-  const { seq: _seq, ts, ...body } = event;
+  const { seq: _seq, ts, eid: _eid, ...body } = event;
   const own = (body as { actor?: unknown }).actor;
   return { eventId, incidentId, ts, type: event.type, actor: typeof own === "string" && own ? own : actor, body };
 }
@@ -94,6 +94,12 @@ export interface StoredEvent {
 
 /** An incident's events in the store after a seq, in order, as incident-file events. */
 export async function fetchEvents(client: Client, incidentId: string, afterSeq = 0, limit = 10_000): Promise<StoredEvent[]> {
-  const r = await client.query<{ seq: number; ts: Date; actor: string; body: Record<string, unknown> }>("SELECT seq::int AS seq, ts, actor, body FROM handrail_events WHERE incident_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [incidentId, afterSeq, limit]);
-  return r.rows.map((row) => ({ event: { seq: row.seq, ts: row.ts.toISOString(), ...row.body } as IncidentEvent, actor: row.actor }));
+  const r = await client.query<{ seq: number; ts: Date; actor: string; body: Record<string, unknown>; event_id: string }>("SELECT seq::int AS seq, ts, actor, body, event_id FROM handrail_events WHERE incident_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [incidentId, afterSeq, limit]);
+  return r.rows.map((row) => ({ event: { seq: row.seq, ts: row.ts.toISOString(), ...row.body, eid: row.event_id } as IncidentEvent, actor: row.actor }));
+}
+
+/** The ids of an incident's events in the store (to find what a local file holds that the store lacks). */
+export async function storedIds(client: Client, incidentId: string): Promise<Set<string>> {
+  const r = await client.query<{ event_id: string }>("SELECT event_id FROM handrail_events WHERE incident_id = $1", [incidentId]);
+  return new Set(r.rows.map((row) => row.event_id));
 }

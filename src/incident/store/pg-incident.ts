@@ -17,6 +17,11 @@ import type { IncidentStore, StartVerdict, StoreStatus } from "./types.js";
 export const RETRY_MIN_MS = 200;
 export const RETRY_MAX_MS = 2_000;
 
+/** The id of an event written before the incident had a store (no eid in the file): stable, so sending it twice stores it once. */
+export function fileEventId(incidentId: string, seq: number): string {
+  return `${incidentId}@file:${seq}`;
+}
+
 interface Item {
   out: Outgoing;
   gate?: (v: StartVerdict) => void;
@@ -52,8 +57,9 @@ export class SharedIncident implements IncidentStore {
   }
 
   append(body: IncidentEventBody): IncidentEvent {
-    const event = this.local.append(body);
-    const item: Item = { out: outgoingOf(event, this.incidentId, `${this.writer}:${event.seq}`, this.actor) };
+    // The id goes into the local file too: a later resume sends what this process could not (see backlog).
+    const event = this.local.append({ ...body, eid: `${this.writer}:${this.local.lastSeq + 1}` } as unknown as IncidentEventBody);
+    const item: Item = { out: outgoingOf(event, this.incidentId, event.eid!, this.actor) };
     if (event.type === "step.started") {
       this.gates.set(
         event.seq,

@@ -7,9 +7,9 @@ import { randomUUID } from "node:crypto";
 import type { IncidentEvent } from "../events.js";
 import type { IncidentLog } from "../log.js";
 import { connectClient, errorText } from "./pg-connect.js";
-import { fetchEvents, type StoredEvent } from "./pg-events.js";
+import { fetchEvents, insertEvent, outgoingOf, storedIds, type StoredEvent } from "./pg-events.js";
 import { Follower, type FollowOptions } from "./follow.js";
-import { SharedIncident } from "./pg-incident.js";
+import { fileEventId, SharedIncident } from "./pg-incident.js";
 import { acquireLease, currentDriver, type AcquireResult, type Holder, type Lease } from "./pg-lease.js";
 import { Link } from "./pg-link.js";
 import { checkSchema, initSchema } from "./pg-schema.js";
@@ -71,6 +71,22 @@ export class SharedStore {
   /** How the session wraps its local file: events replicated here, step starts checked against `lease`. */
   attach(actor: string, lease?: Lease): StoreAttach {
     return (log: IncidentLog, incidentId: string) => new SharedIncident(log, this.link, incidentId, actor, lease);
+  }
+
+  /**
+   * Bring a local incident file and the store together before a resume: the events of the file the
+   * store lacks (a handrail that stopped while offline, or an incident that never had a store) are
+   * sent, in file order; then whether the store holds events the file does not (others wrote).
+   */
+  async reconcile(incidentId: string, local: readonly IncidentEvent[], actor: string): Promise<{ sent: number; behind: number }> {
+    return this.link.run(async (c) => {
+      const stored = await storedIds(c, incidentId);
+      const idOf = (e: IncidentEvent) => e.eid ?? fileEventId(incidentId, e.seq);
+      const missing = local.filter((e) => !stored.has(idOf(e)));
+      for (const e of missing) await insertEvent(c, outgoingOf(e, incidentId, idOf(e), actor));
+      const mine = new Set(local.map(idOf));
+      return { sent: missing.length, behind: [...stored].filter((id) => !mine.has(id)).length };
+    });
   }
 
   async events(incidentId: string, afterSeq = 0): Promise<IncidentEvent[]> {
