@@ -2,7 +2,9 @@
  * `handrail follow <incident>`: a shared incident, read-only and live. Headless: one line per
  * event as it reaches the store (or --json, one event per line), until Ctrl-C.
  */
+import { createInterface } from "node:readline";
 import { UsageError } from "../errors.js";
+import { operatorName } from "../incident/identity.js";
 import type { IncidentEvent } from "../incident/events.js";
 import type { StoredEvent } from "../incident/store/pg-events.js";
 import { StoreError } from "../incident/store/url.js";
@@ -56,7 +58,18 @@ export async function followCommand(ctx: CommandContext, incidentId: string, opt
     });
     if (follower.seq === 0) throw new UsageError(`no incident ${incidentId} in the store at ${store.target.where}`, "handrail incidents --store … lists them");
     const driver = await store.driver(incidentId);
-    process.stderr.write(`following ${incidentId} on ${store.target.shown} (read-only${driver ? `; ${driver.holder} drives` : ""}); Ctrl-C to stop\n`);
+    process.stderr.write(`following ${incidentId} on ${store.target.shown} (read-only${driver ? `; ${driver.holder} drives` : ""}); a line typed is added as a note; Ctrl-C to stop\n`);
+    // Followers may add notes: each line read becomes a note.added by this operator.
+    const lines = createInterface({ input: process.stdin, terminal: false });
+    const actor = operatorName(ctx.env);
+    lines.on("line", (line) => {
+      if (line.trim() === "") return;
+      store.addNote(incidentId, actor, line).then(
+        (seq) => process.stderr.write(`note added (#${seq})\n`),
+        (e: unknown) => process.stderr.write(`note not added: ${e instanceof Error ? e.message : String(e)}\n`),
+      );
+    });
+    ac.signal.addEventListener("abort", () => lines.close(), { once: true });
     if (!ac.signal.aborted) await new Promise<void>((resolve) => ac.signal.addEventListener("abort", () => resolve(), { once: true }));
     return 0;
   } finally {

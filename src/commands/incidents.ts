@@ -21,6 +21,7 @@ import { openLibrary, type CommandContext } from "./context.js";
 import { respondWithinFrom, urgencyOf, type RespondWithin } from "./incident-clock.js";
 import { DRILLS_SUBDIR, findIncident, incidentsDir } from "./incident-files.js";
 import { table } from "./list.js";
+import { storeUrl } from "./store.js";
 
 function readOrRefuse(file: string): ReadResult {
   try {
@@ -229,6 +230,8 @@ function damageCell(problems: readonly string[] | undefined): string {
 
 /** `handrail incidents`: open incidents most urgent first (or all newest first), then the damaged files. */
 export async function incidentsCommand(ctx: CommandContext, opts: { json?: boolean; newest?: boolean }): Promise<void> {
+  // With a shared store, the store's incidents (whoever opened them); the local directory otherwise.
+  if (storeUrl(ctx) !== undefined) return (await import("./store-incidents.js")).storeIncidentsCommand(ctx, opts);
   const dir = incidentsDir(ctx);
   // The runbooks' own response times; a broken runbook on the path is `validate`'s business, not this listing's.
   const lib = await openLibrary(ctx, () => undefined);

@@ -7,6 +7,7 @@ import { execa, type ResultPromise } from "execa";
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MASK } from "../../src/incident/redact.js";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { BIN, NO_NOTIFY_ENV, ROOT, runCli, scratchDir } from "../helpers/cli.js";
 import { startPostgres, type PgServer } from "../helpers/postgres.js";
@@ -107,6 +108,45 @@ describe("handrail follow", () => {
     expect(Math.max(...lags)).toBeLessThan(1_000);
     expect(existsSync(go)).toBe(true);
     process.stdout.write(`follow lag over ${lags.length} live events: max ${Math.max(...lags)} ms, median ${lags.sort((a, b) => a - b)[Math.floor(lags.length / 2)]} ms\n`);
+  });
+
+  it("a follower's typed line is a note in the store, seen live by every follower; incidents lists the store's incidents with their driver", async (t) => {
+    if (!server) return t.skip(skip);
+    const dir = scratchDir(t.onTestFinished);
+    const runbook = path.join(dir, "followed.yaml");
+    writeFileSync(runbook, RUNBOOK);
+    writeFileSync(path.join(dir, "go"), "");
+    const opened = await runCli(["--incidents", path.join(dir, "incidents"), "run", runbook, "--yes", "--severity", "critical"], { env: { HANDRAIL_STORE_URL: server.url, HANDRAIL_OPERATOR: "alice", HR_GO: path.join(dir, "go") } });
+    expect(opened.exitCode).toBe(0);
+    const id = /^incident (\S+)$/m.exec(opened.stdout)![1]!;
+    const env = { HANDRAIL_PATH: undefined, ...NO_NOTIFY_ENV, HANDRAIL_STORE_URL: server.url, HANDRAIL_OPERATOR: "bob" };
+    const follow = execa(process.execPath, [BIN, "follow", id], { cwd: ROOT, env, reject: false, timeout: 30_000 });
+    t.onTestFinished(() => void follow.kill("SIGKILL"));
+    const seen = lines(follow, "stdout");
+    const said = lines(follow, "stderr");
+    await waitFor(() => said.some((l) => l.text.startsWith(`following ${id}`)), "the follower to be listening");
+    const before = seen.length;
+    follow.stdin!.write("db failover looks done, password=hunter2\n");
+    await waitFor(() => seen.length > before, "the note to come back through the store");
+    expect(seen.at(-1)!.text).toMatch(new RegExp(`^#${before + 1} \\d\\d:\\d\\d:\\d\\d bob  note\\.added db failover looks done, password=${MASK}$`));
+    expect(said.map((l) => l.text)).toContain(`note added (#${before + 1})`);
+    follow.kill("SIGINT");
+    expect((await follow).exitCode).toBe(0);
+
+    const listed = await runCli(["incidents", "--json"], { env: { HANDRAIL_STORE_URL: server.url } });
+    expect(listed.exitCode).toBe(0);
+    const row = (JSON.parse(listed.stdout) as Array<Record<string, unknown>>).find((r) => r.id === id);
+    expect(row).toMatchObject({ id, runbook: "followed", severity: "critical", status: "open", events: before + 1 });
+    expect(row!.driver).toBeUndefined();
+    const store = await SharedStore.open(server.url);
+    try {
+      const lease = await store.drive(id, "carol");
+      expect(lease.ok).toBe(true);
+      const text = await runCli(["incidents", "--store", server.url]);
+      expect(text.stdout).toMatch(new RegExp(`^${id}\\s+followed\\s+critical\\s+open\\s+carol \\(since \\d\\d:\\d\\d:\\d\\d UTC\\)\\s+${before + 1}\\s+\\d+s ago$`, "m"));
+    } finally {
+      await store.close();
+    }
   });
 
   it("an incident the store does not have: exit 2", async (t) => {

@@ -12,6 +12,8 @@ import { Follower, type FollowOptions } from "./follow.js";
 import { fileEventId, SharedIncident } from "./pg-incident.js";
 import { acquireLease, currentDriver, type AcquireResult, type Holder, type Lease } from "./pg-lease.js";
 import { Link } from "./pg-link.js";
+import { Redactor } from "../redact.js";
+import { listIncidents, type StoreIncident } from "./pg-incidents.js";
 import { checkSchema, initSchema } from "./pg-schema.js";
 import type { StoreAttach } from "./types.js";
 import { parseStoreUrl, StoreError, type PostgresTarget } from "./url.js";
@@ -20,6 +22,7 @@ export class SharedStore {
   /** This process among the store's writers (leases are held by it, not by a name two laptops may share). */
   readonly holderId = randomUUID();
   private leases = new Set<Lease>();
+  private notes = 0;
 
   private constructor(
     readonly target: PostgresTarget,
@@ -91,6 +94,21 @@ export class SharedStore {
 
   async events(incidentId: string, afterSeq = 0): Promise<IncidentEvent[]> {
     return (await this.link.run((c) => fetchEvents(c, incidentId, afterSeq))).map((s) => s.event);
+  }
+
+  /**
+   * A note from someone who does not drive (a follower): straight into the store, masked, with an
+   * id of its own. A follower has no local file, so when the store is away the note is refused, not queued.
+   */
+  async addNote(incidentId: string, actor: string, text: string): Promise<number | undefined> {
+    const ts = new Date().toISOString();
+    const body = { type: "note.added", text: new Redactor().text(text) };
+    return this.link.run((c) => insertEvent(c, { eventId: `${this.holderId}:note:${++this.notes}`, incidentId, ts, type: "note.added", actor, body }));
+  }
+
+  /** The store's incidents, newest first, with driver and status. */
+  async incidents(): Promise<StoreIncident[]> {
+    return this.link.run((c) => listIncidents(c));
   }
 
   /** Watch an incident live (LISTEN/NOTIFY): see follow.ts. */
