@@ -102,6 +102,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--keep-going", "go on past a step that stops the walk (recorded as skipped), e.g. to see the verification after a failed fix")
     .option("--drill <scenario>", "walk it against a simulated incident (handrail drill --list); exit 0 only when it ends healthy")
     .option("--store-optional", "when the shared store cannot be used at start, warn and go on with the local file alone (instead of exit 2)")
+    .option("--take-over", "with --resume on a shared store: take driving from whoever drives now (agree with them first); logged as driver.changed")
     .action(async (ref: string | undefined, opts: RunOptions, cmd: Command) => {
       exitCodeOverride = await (await import("./commands/run.js")).runCommand(ctxFor(cmd), ref, opts);
     });
@@ -134,7 +135,8 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--impact <text>", "who or what was hurt, and for how long")
     .option("--action-item <text>", 'a follow-up, optionally "… @owner YYYY-MM-DD" (repeatable)', collect)
     .option("--force-unlock", "take the incident's lock even from a handrail that looks alive (recorded in the incident)")
-    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[]; impact?: string; forceUnlock?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
+    .option("--take-over", "on a shared store: take driving from whoever drives now (agree with them first)")
+    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[]; impact?: string; forceUnlock?: boolean; takeOver?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
 
   program
     .command("incidents")

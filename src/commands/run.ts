@@ -49,6 +49,8 @@ export interface RunOptions {
   drill?: string;
   /** A shared store that cannot be used at start: warn and go on with the local file alone. */
   storeOptional?: boolean;
+  /** With --resume on a shared store: take the lease from the driver (after agreeing with them); logged as driver.changed. */
+  takeOver?: boolean;
 }
 
 /** `k=v` pairs from repeated flags; the flag is named in every error. */
@@ -195,7 +197,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
   let runbook: Runbook;
   try {
     if (opts.resume) {
-      const sharedResume = await resumeShared(ctx, shared, opts.resume, actor, (line) => err(`${line}\n`));
+      const sharedResume = await resumeShared(ctx, shared, opts.resume, actor, (line) => err(`${line}\n`), opts.takeOver === true);
       const target = await resumeTarget(ctx, sharedResume?.file ?? opts.resume);
       runbook = target.runbook;
       if (ref !== undefined) {

@@ -66,7 +66,12 @@ const events = (n: number) => `${n} event${n === 1 ? "" : "s"}`;
 export function statusReporter(write: (line: string) => void): (s: StoreStatus) => void {
   let last: StoreStatus["state"] = "online";
   let behind = false;
+  let lost = false;
   return (s) => {
+    if (s.drivenBy !== undefined && !lost) {
+      lost = true;
+      write(`store: ${s.drivenBy} drives this incident now; this handrail runs no further step`);
+    }
     if (s.state !== last) {
       last = s.state;
       if (s.state === "offline") {
@@ -82,10 +87,10 @@ export function statusReporter(write: (line: string) => void): (s: StoreStatus) 
 }
 
 /** Take the lease of an incident (one driver at a time) and say how a session's events reach the store; refused: exit 2 naming the driver. */
-export async function driveIncident(shared: SharedStore | undefined, incidentId: string, actor: string): Promise<{ attach: StoreAttach; previous?: { holder: string; expired: boolean } } | undefined> {
+export async function driveIncident(shared: SharedStore | undefined, incidentId: string, actor: string, takeOver = false): Promise<{ attach: StoreAttach; previous?: { holder: string; expired: boolean } } | undefined> {
   if (!shared) return undefined;
-  const r = await shared.drive(incidentId, actor);
-  if (!r.ok) throw new UsageError(`${r.message}: this handrail cannot drive it`, `Watch it with: handrail follow ${incidentId}`);
+  const r = await shared.drive(incidentId, actor, { force: takeOver });
+  if (!r.ok) throw new UsageError(`${r.message}: this handrail cannot drive it`, `Watch it with: handrail follow ${incidentId}; or, once they agree, take over with --take-over`);
   return { attach: shared.attach(actor, r.lease), ...(r.previous ? { previous: r.previous } : {}) };
 }
 
@@ -98,7 +103,7 @@ const isPathRef = (ref: string) => ref.includes("/") || ref.endsWith(".jsonl");
  * (others wrote), write it anew from the store; a file that was behind is kept beside it.
  * Returns the incident file to resume, or undefined when there is nothing shared to resume.
  */
-export async function resumeShared(ctx: CommandContext, shared: SharedStore | undefined, ref: string, actor: string, note: (line: string) => void): Promise<{ file: string; driving: NonNullable<Awaited<ReturnType<typeof driveIncident>>> } | undefined> {
+export async function resumeShared(ctx: CommandContext, shared: SharedStore | undefined, ref: string, actor: string, note: (line: string) => void, takeOver = false): Promise<{ file: string; driving: NonNullable<Awaited<ReturnType<typeof driveIncident>>> } | undefined> {
   if (!shared) return undefined;
   let file: string | undefined;
   try {
@@ -112,7 +117,7 @@ export async function resumeShared(ctx: CommandContext, shared: SharedStore | un
   // Not an incident file, or an id the store does not have either: the resume says what is wrong.
   if (id === undefined) return undefined;
   if (file === undefined && (await shared.events(id, 0)).length === 0) return undefined;
-  const driving = (await driveIncident(shared, id, actor))!;
+  const driving = (await driveIncident(shared, id, actor, takeOver))!;
   const { sent, behind } = await shared.reconcile(id, local, actor);
   if (sent > 0) note(`sent ${sent} event(s) of ${file} that the store did not have`);
   if (file !== undefined && behind === 0) return { file, driving };

@@ -70,7 +70,7 @@ describe("handrail follow", () => {
     // A second would-be driver of the same incident is told who drives.
     const second = await runCli(["--incidents", path.join(dir, "incidents"), "run", "--resume", id, "--yes"], { env: { HANDRAIL_STORE_URL: server.url, HANDRAIL_OPERATOR: "carol" } });
     expect(second.exitCode).toBe(2);
-    expect(second.stderr).toMatch(new RegExp(`^handrail: alice is driving \\(since \\d\\d:\\d\\d:\\d\\d UTC, lease until \\d\\d:\\d\\d:\\d\\d UTC\\): this handrail cannot drive it\n  Watch it with: handrail follow ${id}$`));
+    expect(second.stderr).toMatch(new RegExp(`^handrail: alice is driving \\(since \\d\\d:\\d\\d:\\d\\d UTC, lease until \\d\\d:\\d\\d:\\d\\d UTC\\): this handrail cannot drive it\n  Watch it with: handrail follow ${id}; or, once they agree, take over with --take-over$`));
 
     const follow = execa(process.execPath, [BIN, "follow", id, "--json"], { cwd: ROOT, env: { ...env, HANDRAIL_OPERATOR: "bob" }, reject: false, timeout: 30_000 });
     t.onTestFinished(() => void follow.kill("SIGKILL"));

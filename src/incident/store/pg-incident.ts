@@ -9,7 +9,7 @@ import type { IncidentEvent, IncidentEventBody } from "../events.js";
 import type { IncidentLog } from "../log.js";
 import { errorText } from "./pg-connect.js";
 import { insertEvent, insertGated, outgoingOf, type Outgoing } from "./pg-events.js";
-import { drivingMessage, type Lease } from "./pg-lease.js";
+import { refusal, type Lease } from "./pg-lease.js";
 import { OfflineError, type Link } from "./pg-link.js";
 import type { IncidentStore, StartVerdict, StoreStatus } from "./types.js";
 
@@ -49,7 +49,12 @@ export class SharedIncident implements IncidentStore {
     private readonly actor: string,
     private readonly lease?: Lease,
   ) {
-    this.unlink = link.onChange(() => this.emit());
+    const offLink = link.onChange(() => this.emit());
+    const offLease = lease?.onChange(() => this.emit());
+    this.unlink = () => {
+      offLink();
+      offLease?.();
+    };
   }
 
   get file(): string {
@@ -107,6 +112,7 @@ export class SharedIncident implements IncidentStore {
       ...(this.offline && error ? { error } : {}),
       where: this.link.target.where,
       ...(this.lease ? { driving: this.lease.held } : {}),
+      ...(this.lease?.lostTo !== undefined ? { drivenBy: this.lease.lostTo } : {}),
     };
   }
 
@@ -130,7 +136,7 @@ export class SharedIncident implements IncidentStore {
           await this.link.run(async (c) => {
             if (item.gate && this.lease) {
               const r = await insertGated(c, item.out, this.lease.holderId);
-              item.gate(r.driving ? { ok: true } : { ok: false, reason: r.lease && r.lease.live ? drivingMessage({ holder: r.lease.holder, since: r.lease.since, expiresAt: r.lease.expires_at }) : "nobody holds the lease (it expired): take it again to drive" });
+              item.gate(r.driving ? { ok: true } : { ok: false, reason: refusal(r.lease, this.lease.holderId) });
               delete item.gate;
             } else {
               if (item.gate) this.judgeLocally(item);

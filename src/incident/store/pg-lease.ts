@@ -34,6 +34,7 @@ export class Lease {
   lostTo: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private released = false;
+  private listeners = new Set<() => void>();
 
   constructor(
     private readonly link: Link,
@@ -42,9 +43,14 @@ export class Lease {
     readonly holderId: string,
     readonly ttlMs: number,
     askedAt: number,
-    private readonly onChange: () => void = () => undefined,
   ) {
     this.localExpiry = askedAt + ttlMs;
+  }
+
+  /** Told when the lease is lost to another driver; returns the unsubscribe. */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
   }
 
   /** Ours now by the local clock (a conservative view: the store's expiry is no earlier). */
@@ -70,7 +76,7 @@ export class Lease {
       const now = await this.link.run((c) => c.query<{ holder: string }>("SELECT holder FROM handrail_leases WHERE incident_id = $1", [this.incidentId]));
       this.lostTo = now.rows[0]?.holder ?? "nobody";
       this.stop();
-      this.onChange();
+      for (const fn of [...this.listeners]) fn();
       return false;
     } catch (e) {
       if (e instanceof OfflineError) return false;
@@ -83,13 +89,13 @@ export class Lease {
     this.timer = undefined;
   }
 
-  /** Give the lease up (the console closes); the next driver need not wait for it to expire. */
+  /** Give the lease up (the console closes): expired at once, so the next driver need not wait; the row keeps who held it last. */
   async release(): Promise<void> {
     this.stop();
     if (this.released) return;
     this.released = true;
     if (this.lostTo !== undefined) return;
-    await this.link.run((c) => c.query("DELETE FROM handrail_leases WHERE incident_id = $1 AND holder_id = $2", [this.incidentId, this.holderId])).catch(() => undefined);
+    await this.link.run((c) => c.query("UPDATE handrail_leases SET expires_at = now() WHERE incident_id = $1 AND holder_id = $2", [this.incidentId, this.holderId])).catch(() => undefined);
   }
 }
 
@@ -102,10 +108,10 @@ interface Row {
 }
 
 /** Take the lease when it is free, expired or already ours; `force` takes a live one (the driver confirmed). */
-export async function acquireLease(link: Link, incidentId: string, holder: string, holderId: string, opts: { ttlMs?: number; force?: boolean; onChange?: () => void } = {}): Promise<AcquireResult> {
+export async function acquireLease(link: Link, incidentId: string, holder: string, holderId: string, opts: { ttlMs?: number; force?: boolean } = {}): Promise<AcquireResult> {
   const ttlMs = opts.ttlMs ?? DEFAULT_LEASE_MS;
   const askedAt = Date.now();
-  const lease = () => new Lease(link, incidentId, holder, holderId, ttlMs, askedAt, opts.onChange);
+  const lease = () => new Lease(link, incidentId, holder, holderId, ttlMs, askedAt);
   return link.run(async (c: Client) => {
     await c.query("BEGIN");
     try {
@@ -129,6 +135,14 @@ export async function acquireLease(link: Link, incidentId: string, holder: strin
       throw e;
     }
   });
+}
+
+/** Why a step start was refused, from the lease row as the start's transaction saw it. */
+export function refusal(row: { holder: string; holder_id: string; since: Date; expires_at: Date; live: boolean } | undefined, holderId: string): string {
+  if (!row) return "nobody drives this incident: resume it to drive";
+  if (row.holder_id === holderId) return "this handrail's lease expired (the store was unreachable too long): resume to drive again";
+  if (row.live) return drivingMessage({ holder: row.holder, since: row.since, expiresAt: row.expires_at });
+  return `${row.holder} took over driving (since ${clock(row.since)}) and has let go since: resume to drive again`;
 }
 
 /** Who drives an incident now, if anyone (an expired lease is nobody). */

@@ -25,6 +25,8 @@ export interface StoreStatus {
   where?: string;
   /** Whether this process drives (holds the lease); undefined without a lease. */
   driving?: boolean;
+  /** Who took the lease from this process, once someone has. */
+  drivenBy?: string;
 }
 
 /** Whether the step just started may run: the lease, checked in the transaction that records its start. */

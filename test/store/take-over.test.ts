@@ -1,0 +1,83 @@
+/**
+ * Taking over a shared incident (the built binary, a real PostgreSQL): while alice's run waits in
+ * a step, carol resolves the incident from another laptop with --take-over. The take-over is logged
+ * as driver.changed, alice's handrail runs no further step (its next start is refused in the
+ * transaction that checks the lease), and the store stays contiguous.
+ */
+import { execa } from "execa";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SharedStore } from "../../src/incident/store/pg-store.js";
+import { BIN, NO_NOTIFY_ENV, ROOT, runCli, scratchDir } from "../helpers/cli.js";
+import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { waitFor } from "../helpers/steps.js";
+
+let server: PgServer | undefined;
+let skip = "";
+beforeAll(async () => {
+  const s = await startPostgres();
+  if ("skip" in s) skip = s.skip;
+  else {
+    server = s.server;
+    await SharedStore.init(server.url);
+  }
+});
+afterAll(async () => server?.destroy());
+
+const RUNBOOK = `apiVersion: handrail/v1
+kind: Runbook
+id: taken
+title: Taken over
+summary: A walk another responder takes over.
+phases:
+  - id: remediate
+    kind: remediate
+    title: Remediate
+    steps:
+      - { id: slow, title: Slow step, run: 'echo waiting; while [ ! -e "$HR_DIR/go" ]; do sleep 0.02; done' }
+      - { id: next, title: Next step, run: 'echo next > "$HR_DIR/next-ran"' }
+`;
+
+describe("taking over", () => {
+  it("carol resolves with --take-over while alice's step runs: driver.changed, alice runs nothing more", async (t) => {
+    if (!server) return t.skip(skip);
+    const dir = scratchDir(t.onTestFinished);
+    writeFileSync(path.join(dir, "taken.yaml"), RUNBOOK);
+    const env = { HANDRAIL_PATH: undefined, ...NO_NOTIFY_ENV, HANDRAIL_STORE_URL: server.url, HR_DIR: dir };
+    const alice = execa(process.execPath, [BIN, "--incidents", path.join(dir, "a"), "run", path.join(dir, "taken.yaml"), "--yes"], { cwd: ROOT, env: { ...env, HANDRAIL_OPERATOR: "alice" }, reject: false, timeout: 30_000 });
+    let out = "";
+    alice.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.includes("waiting"), "alice's slow step to start");
+    const id = /^incident (\S+)$/m.exec(out)![1]!;
+
+    const refused = await runCli(["--incidents", path.join(dir, "b"), "resolve", id, "--root-cause", "bad deploy"], { env: { HANDRAIL_STORE_URL: server.url, HANDRAIL_OPERATOR: "carol" } });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain("alice is driving (since");
+    expect(refused.stderr).toContain("take over with --take-over");
+    const carol = await runCli(["--incidents", path.join(dir, "b"), "resolve", id, "--root-cause", "bad deploy", "--take-over"], { env: { HANDRAIL_STORE_URL: server.url, HANDRAIL_OPERATOR: "carol" } });
+    expect(carol.exitCode).toBe(0);
+    expect(carol.stdout).toContain(`resolved ${id}`);
+
+    writeFileSync(path.join(dir, "go"), "");
+    const done = await alice;
+    expect(done.exitCode).not.toBe(0);
+    // Carol's resolve gave the lease back when it ended: alice is told who took it.
+    expect(done.stdout).toMatch(/✗ cancelled \(0ms\): not run: carol took over driving \(since \d\d:\d\d:\d\d UTC\) and has let go since: resume to drive again/);
+
+    const store = await SharedStore.open(server.url);
+    try {
+      const events = await store.events(id);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      const changed = events.findIndex((e) => e.type === "driver.changed");
+      expect(events[changed]).toMatchObject({ type: "driver.changed", from: "alice", to: "carol", reason: "taken over" });
+      expect(events[changed + 1]).toMatchObject({ type: "incident.resolved", rootCause: "bad deploy", actor: "carol" });
+      const finished = events.filter((e) => e.type === "step.finished").map((e) => (e.type === "step.finished" ? `${e.step}:${e.status}` : ""));
+      expect(finished).toEqual(["slow:passed", "next:cancelled"]);
+    } finally {
+      await store.close();
+    }
+    // The next step's command never ran.
+    await expect(import("node:fs").then((fs) => fs.existsSync(path.join(dir, "next-ran")))).resolves.toBe(false);
+  });
+});
