@@ -23,6 +23,7 @@ import { drillLauncher } from "./drill-console.js";
 import { missingNeeds } from "./drill-session.js";
 import { brokenScenarioLines, loadScenarios } from "./scenarios.js";
 import type { PreparedKube } from "../executors/kubeconfig.js";
+import { storeUrl } from "./store.js";
 
 export interface ConsoleOptions {
   open?: string;
@@ -70,6 +71,8 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   // The console's drill list: a scenario file that cannot be drilled is left out, said on stderr before the screen is drawn.
   const { lib, registry } = await loadScenarios(ctx, { strict: false, warn: () => undefined });
   for (const line of brokenScenarioLines(registry)) process.stderr.write(`warning: skipped scenario: ${line}\n`);
+  // The console does not share incidents yet (README, Working as a team): said, so a team does not believe it does.
+  if (storeUrl(ctx) !== undefined) process.stderr.write("warning: the console does not use the shared store yet: incidents opened or resumed here stay in the local file (handrail run --store … shares a walk)\n");
   const scenarios = registry.scenarios;
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, ...sourceIfReadable(file, ctx.cwd) }));
   const dir = incidentsDir(ctx);
