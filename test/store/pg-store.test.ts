@@ -200,6 +200,34 @@ describe("events in the store", () => {
   });
 });
 
+describe("following", () => {
+  it("a follower survives the server's restart: every event once, in seq order", async (t) => {
+    if (!server) return t.skip(skip);
+    const [driver, watcher] = [await open(), await open()];
+    const session = IncidentSession.open({ id: "follow-1", dir: tempDir(t.onTestFinished), runbook: runbook(), severity: "high", inputs: {}, mode: "run", dryRun: false, actor: "alice", store: driver.attach("alice") });
+    const seen: number[] = [];
+    const connection: Array<string | undefined> = [];
+    const follower = watcher.follow("follow-1", (events) => seen.push(...events.map((e) => e.event.seq)), { pollMs: 100, onConnection: (e) => connection.push(e) });
+    t.onTestFinished(() => follower.stop());
+    await follower.ready;
+    session.note("one");
+    await waitFor(() => seen.length === 2, "the first events");
+    await server.stop();
+    try {
+      for (let i = 0; i < 5; i++) session.note(`offline ${i}`);
+      await waitFor(() => connection.length > 0, "the follower to notice");
+    } finally {
+      await server.start();
+    }
+    for (let i = 0; i < 3; i++) session.note(`after ${i}`);
+    expect(await session.store.flush(20_000)).toBe(true);
+    session.close();
+    await waitFor(() => seen.length >= 10, "every event at the follower", 10_000);
+    expect(seen).toEqual(range(10));
+    expect(connection.at(-1)).toBeUndefined();
+  });
+});
+
 describe("events a handrail could not send before it stopped", () => {
   it("are in its local file with their ids, and a later reconcile sends exactly those, once", async (t) => {
     if (!server) return t.skip(skip);
