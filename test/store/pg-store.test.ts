@@ -300,7 +300,50 @@ describe("one driver at a time", () => {
   });
 });
 
+/** Poll an async check until it gives something (no fixed sleeps: a condition, with a deadline). */
+async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Stop a lease's renewals without releasing it, as a crashed driver would. */
 function clearTimeoutOf(lease: { release(): Promise<void> }): void {
   (lease as unknown as { stop(): void }).stop();
 }
+
+describe("asking the driver to hand over", () => {
+  it("the driver sees who asks and hands over, or declines; no answer is a timeout", async (t) => {
+    if (!server) return t.skip(skip);
+    const [a, b, c] = [await open(), await open(), await open()];
+    const alice = await a.drive("hand-1", "alice", { ttlMs: 60_000 });
+    if (!alice.ok) throw new Error(alice.message);
+    expect(await a.pendingRequest(alice.lease)).toBeUndefined();
+    const asking = b.askToDrive("hand-1", "bob", { timeoutMs: 10_000 });
+    // Alice's console would poll this and ask her.
+    const request = await until(() => a.pendingRequest(alice.lease));
+    expect(request.by).toBe("bob");
+    expect(await a.handOver(alice.lease)).toBe("bob");
+    const bob = await asking;
+    expect(bob.ok && bob.previous).toEqual({ holder: "alice", expired: false });
+    expect(alice.lease.lostTo).toBe("bob");
+    expect(alice.lease.held).toBe(false);
+    expect((await c.driver("hand-1"))?.holder).toBe("bob");
+    if (!bob.ok) return;
+
+    const carol = c.askToDrive("hand-1", "carol", { timeoutMs: 10_000 });
+    expect((await until(() => b.pendingRequest(bob.lease))).by).toBe("carol");
+    await b.decline(bob.lease);
+    expect(await carol).toMatchObject({ ok: false, declined: true, message: "bob declined to hand over" });
+
+    const dave = await c.askToDrive("hand-1", "dave", { timeoutMs: 300 });
+    expect(dave).toMatchObject({ ok: false, declined: false, message: "bob did not answer within 1 s" });
+    // The unanswered request does not linger for bob.
+    expect(await b.pendingRequest(bob.lease)).toBeUndefined();
+    expect((await c.driver("hand-1"))?.holder).toBe("bob");
+  });
+});

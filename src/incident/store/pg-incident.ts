@@ -62,7 +62,7 @@ export class SharedIncident implements IncidentStore {
   }
 
   append(body: IncidentEventBody): IncidentEvent {
-    // The id goes into the local file too: a later resume sends what this process could not (see backlog).
+    // The id goes into the local file too: a later resume sends what this process could not (SharedStore.reconcile).
     const event = this.local.append({ ...body, eid: `${this.writer}:${this.local.lastSeq + 1}` } as unknown as IncidentEventBody);
     const item: Item = { out: outgoingOf(event, this.incidentId, event.eid!, this.actor) };
     if (event.type === "step.started") {

@@ -74,14 +74,20 @@ export class Lease {
         return true;
       }
       const now = await this.link.run((c) => c.query<{ holder: string }>("SELECT holder FROM handrail_leases WHERE incident_id = $1", [this.incidentId]));
-      this.lostTo = now.rows[0]?.holder ?? "nobody";
-      this.stop();
-      for (const fn of [...this.listeners]) fn();
+      this.lost(now.rows[0]?.holder ?? "nobody");
       return false;
     } catch (e) {
       if (e instanceof OfflineError) return false;
       throw e;
     }
+  }
+
+  /** The lease is someone else's now (taken over, or handed over by this process). */
+  lost(to: string): void {
+    if (this.lostTo !== undefined) return;
+    this.lostTo = to;
+    this.stop();
+    for (const fn of [...this.listeners]) fn();
   }
 
   private stop(): void {
@@ -127,7 +133,11 @@ export async function acquireLease(link: Link, incidentId: string, holder: strin
         const h = { holder: row.holder, since: row.since, expiresAt: row.expires_at };
         return { ok: false, message: drivingMessage(h), ...h };
       }
-      await c.query("UPDATE handrail_leases SET holder = $2, holder_id = $3, since = CASE WHEN holder_id = $3 THEN since ELSE now() END, expires_at = now() + $4 * interval '1 millisecond' WHERE incident_id = $1", [incidentId, holder, holderId, ttlMs]);
+      // A new holder starts with no request pending: one made of the last driver is not theirs to answer.
+      await c.query(
+        "UPDATE handrail_leases SET holder = $2, holder_id = $3, since = CASE WHEN holder_id = $3 THEN since ELSE now() END, expires_at = now() + $4 * interval '1 millisecond', request_by = CASE WHEN holder_id = $3 THEN request_by END, request_by_id = CASE WHEN holder_id = $3 THEN request_by_id END, request_at = CASE WHEN holder_id = $3 THEN request_at END WHERE incident_id = $1",
+        [incidentId, holder, holderId, ttlMs],
+      );
       await c.query("COMMIT");
       return { ok: true, lease: lease(), ...(mine ? {} : { previous: { holder: row.holder, expired: !row.live } }) };
     } catch (e) {

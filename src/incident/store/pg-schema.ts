@@ -33,7 +33,11 @@ const MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         holder text NOT NULL,
         holder_id text NOT NULL,
         since timestamptz NOT NULL,
-        expires_at timestamptz NOT NULL
+        expires_at timestamptz NOT NULL,
+        -- Someone asking the driver to hand over (pg-handover.ts): cleared by the driver's answer.
+        request_by text,
+        request_by_id text,
+        request_at timestamptz
       );`,
   },
 ];

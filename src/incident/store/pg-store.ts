@@ -10,7 +10,8 @@ import { connectClient, errorText } from "./pg-connect.js";
 import { fetchEvents, insertEvent, outgoingOf, storedIds, type StoredEvent } from "./pg-events.js";
 import { Follower, type FollowOptions } from "./follow.js";
 import { fileEventId, SharedIncident } from "./pg-incident.js";
-import { acquireLease, currentDriver, type AcquireResult, type Holder, type Lease } from "./pg-lease.js";
+import { acquireLease, currentDriver, DEFAULT_LEASE_MS, type AcquireResult, type Holder, type Lease } from "./pg-lease.js";
+import { askToDrive, decline, handOver, pendingRequest, type AskResult } from "./pg-handover.js";
 import { Link } from "./pg-link.js";
 import { Redactor } from "../redact.js";
 import { listIncidents, type StoreIncident } from "./pg-incidents.js";
@@ -65,6 +66,27 @@ export class SharedStore {
       r.lease.keepAlive();
     }
     return r;
+  }
+
+  /** Ask the driver to hand over (see pg-handover.ts); the lease, once given, is renewed until close(). */
+  async askToDrive(incidentId: string, holder: string, opts: { ttlMs?: number; timeoutMs?: number } = {}): Promise<AskResult> {
+    const r = await askToDrive(this.link, incidentId, holder, this.holderId, { ttlMs: opts.ttlMs ?? DEFAULT_LEASE_MS, timeoutMs: opts.timeoutMs ?? 60_000 });
+    if (r.ok) {
+      this.leases.add(r.lease);
+      r.lease.keepAlive();
+    }
+    return r;
+  }
+
+  /** The driver's side of a hand-over: who asks (poll it), give the lease to them, or say no. */
+  pendingRequest(lease: Lease): Promise<{ by: string; at: Date } | undefined> {
+    return pendingRequest(lease, this.link);
+  }
+  handOver(lease: Lease): Promise<string | undefined> {
+    return handOver(lease, this.link);
+  }
+  decline(lease: Lease): Promise<void> {
+    return decline(lease, this.link);
   }
 
   async driver(incidentId: string): Promise<Holder | undefined> {
