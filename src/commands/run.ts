@@ -175,6 +175,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     parsePairs("--set", opts.set ?? []);
     drill = await launchDrill(ctx, scenario);
   }
+  if (opts.takeOver && !opts.resume) throw new UsageError("--take-over goes with --resume <incident>: a new incident has no driver to take over from");
   // The shared store is opened and checked before anything else is prepared: one line and exit 2 when it cannot be used.
   // A drill's incident stays local (its world does not outlive the run).
   let shared: SharedStore | undefined;

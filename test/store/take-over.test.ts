@@ -5,7 +5,7 @@
  * transaction that checks the lease), and the store stays contiguous.
  */
 import { execa } from "execa";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
@@ -78,6 +78,45 @@ describe("taking over", () => {
       await store.close();
     }
     // The next step's command never ran.
-    await expect(import("node:fs").then((fs) => fs.existsSync(path.join(dir, "next-ran")))).resolves.toBe(false);
+    expect(existsSync(path.join(dir, "next-ran"))).toBe(false);
+  });
+});
+
+describe("two would-be drivers", () => {
+  it("two processes resume one incident at once on two laptops: exactly one drives, the other is told who", async (t) => {
+    if (!server) return t.skip(skip);
+    const dir = scratchDir(t.onTestFinished);
+    writeFileSync(path.join(dir, "taken.yaml"), RUNBOOK);
+    const env = { HANDRAIL_PATH: undefined, ...NO_NOTIFY_ENV, HANDRAIL_STORE_URL: server.url, HR_DIR: dir };
+    // Opened and left at its first step by a run that is stopped (its lease given back).
+    const first = execa(process.execPath, [BIN, "--incidents", path.join(dir, "a"), "run", path.join(dir, "taken.yaml"), "--yes"], { cwd: ROOT, env: { ...env, HANDRAIL_OPERATOR: "alice" }, reject: false, timeout: 30_000 });
+    let out = "";
+    first.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    await waitFor(() => out.includes("waiting"), "the first step to start");
+    first.kill("SIGINT");
+    expect((await first).exitCode).toBe(130);
+    const id = /^incident (\S+)$/m.exec(out)![1]!;
+
+    const resume = (who: string, laptop: string) =>
+      execa(process.execPath, [BIN, "--incidents", path.join(dir, laptop), "--runbooks", dir, "run", "--resume", id, "--yes"], { cwd: ROOT, env: { ...env, HANDRAIL_OPERATOR: who }, reject: false, timeout: 30_000 });
+    const both = [resume("bob", "b"), resume("carol", "c")];
+    // The winner waits in the slow step (offered again after the interrupt), so the loser is refused while it drives.
+    const loser = await Promise.race(both);
+    expect(loser.exitCode).toBe(2);
+    const [loserName, winnerName] = loser.stderr.includes("bob is driving") ? ["carol", "bob"] : ["bob", "carol"];
+    expect(loser.stderr).toMatch(new RegExp(`^handrail: ${winnerName} is driving \\(since \\d\\d:\\d\\d:\\d\\d UTC, lease until \\d\\d:\\d\\d:\\d\\d UTC\\): this handrail cannot drive it`));
+    // The loser wrote nothing: no local file on its laptop.
+    expect(existsSync(path.join(dir, loserName === "bob" ? "b" : "c", `${id}.jsonl`))).toBe(false);
+    writeFileSync(path.join(dir, "go"), "");
+    const winner = await both[loserName === "bob" ? 1 : 0]!;
+    expect(winner.exitCode).toBe(0);
+    const store = await SharedStore.open(server.url);
+    try {
+      const events = await store.events(id);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(events.filter((e) => e.type === "incident.resumed").map((e) => (e.type === "incident.resumed" ? e.actor : ""))).toEqual([winnerName]);
+    } finally {
+      await store.close();
+    }
   });
 });
