@@ -5,6 +5,7 @@
  */
 import { UsageError } from "../errors.js";
 import type { SharedStore } from "../incident/store/pg-store.js";
+import type { Lease } from "../incident/store/pg-lease.js";
 import { StoreError } from "../incident/store/url.js";
 import type { IncidentStore, StoreAttach, StoreStatus } from "../incident/store/types.js";
 import type { CommandContext } from "./context.js";
@@ -87,11 +88,12 @@ export function statusReporter(write: (line: string) => void): (s: StoreStatus) 
 }
 
 /** Take the lease of an incident (one driver at a time) and say how a session's events reach the store; refused: exit 2 naming the driver. */
-export async function driveIncident(shared: SharedStore | undefined, incidentId: string, actor: string, takeOver = false): Promise<{ attach: StoreAttach; previous?: { holder: string; expired: boolean } } | undefined> {
+export async function driveIncident(shared: SharedStore | undefined, incidentId: string, actor: string, takeOver = false): Promise<{ attach: StoreAttach; lease: Lease; previous?: { holder: string; expired: boolean } } | undefined> {
   if (!shared) return undefined;
   const r = await shared.drive(incidentId, actor, { force: takeOver });
   if (!r.ok) throw new UsageError(`${r.message}: this handrail cannot drive it`, `Watch it with: handrail follow ${incidentId}; or, once they agree, take over with --take-over`);
-  return { attach: shared.attach(actor, r.lease), ...(r.previous ? { previous: r.previous } : {}) };
+  // The lease too: the console answers hand-over requests with it (shared.pendingRequest / handOver / decline).
+  return { attach: shared.attach(actor, r.lease), lease: r.lease, ...(r.previous ? { previous: r.previous } : {}) };
 }
 
 const isPathRef = (ref: string) => ref.includes("/") || ref.endsWith(".jsonl");
