@@ -13,7 +13,8 @@ import { stdoutTestsOf } from "../runbooks/conditions.js";
 import { displayCommand, incidentVars, type Shown } from "./display.js";
 import { conditionsOf } from "./gates.js";
 import type { IncidentEvent, IncidentEventBody } from "./events.js";
-import { IncidentLog, type ReadResult } from "./log.js";
+import { IncidentLog, readIncidentFile, type ReadResult } from "./log.js";
+import { lastSeqOf } from "./integrity.js";
 import { initialState, interruptedSteps, reduce, type IncidentState } from "./machine.js";
 import type { PlannedStep } from "./plan.js";
 import { duePolicyEvents } from "./policy.js";
@@ -89,7 +90,11 @@ export class IncidentSession {
   static resume(file: string, runbook: Runbook, opts: ResumeOptions = {}): { session: IncidentSession; read: ReadResult; interrupted: string[] } {
     const { log, read } = IncidentLog.reopen(file, { forceUnlock: opts.forceUnlock === true });
     const id = read.events[0]?.type === "incident.opened" ? read.events[0].incident : "";
-    const session = new IncidentSession((opts.store ?? fileStore)(log, id), runbook, read.events);
+    const store = (opts.store ?? fileStore)(log, id);
+    // What reopen wrote itself (lock.forced) went to the file before the store wrapped it: a shared store sends it first.
+    const before = lastSeqOf(read.events);
+    if (log.lastSeq > before && store.adopt) store.adopt(readIncidentFile(file).events.filter((e) => e.seq > before));
+    const session = new IncidentSession(store, runbook, read.events);
     const interrupted = interruptedSteps(session.state);
     for (const [name, value] of Object.entries(opts.secrets ?? {})) session.setSecret(name, value);
     session.actor = opts.actor ?? operatorName(process.env);

@@ -5,6 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readIncidentFile } from "../../src/incident/log.js";
+import { execa } from "execa";
+import { readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { IncidentSession } from "../../src/incident/session.js";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { insertEvent } from "../../src/incident/store/pg-events.js";
@@ -251,6 +254,34 @@ describe("events a handrail could not send before it stopped", () => {
     expect(await s.reconcile("crash-1", local, "alice")).toEqual({ sent: 0, behind: 0 });
     expect((await s.events("crash-1")).map((e) => e.eid)).toEqual(local.map((e) => e.eid));
     expect(await seqs("crash-1")).toEqual(range(7));
+  });
+});
+
+describe("a resume that forces the lock", () => {
+  it("sends the lock.forced its reopen wrote before the store wrapped the file, in its place", async (t) => {
+    if (!server) return t.skip(skip);
+    const s = await open();
+    const rb = runbook();
+    const first = IncidentSession.open({ id: "forced-1", dir: tempDir(t.onTestFinished), runbook: rb, severity: "high", inputs: {}, mode: "run", dryRun: false, actor: "alice", store: s.attach("alice") });
+    first.note("before");
+    expect(await first.store.flush(10_000)).toBe(true);
+    first.close();
+    // A handrail that looks alive (a live child's pid and start time) holds the lock: the resume forces it.
+    const holder = execa("sleep", ["60"], { reject: false });
+    t.onTestFinished(async () => {
+      holder.kill("SIGKILL");
+      await holder;
+    });
+    const stat = readFileSync(`/proc/${holder.pid}/stat`, "utf8");
+    writeFileSync(`${first.file}.lock`, JSON.stringify({ pid: holder.pid, host: hostname(), start: stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] }));
+    const { session } = IncidentSession.resume(first.file, rb, { forceUnlock: true, actor: "bob", store: s.attach("bob") });
+    session.note("after");
+    expect(await session.store.flush(10_000)).toBe(true);
+    session.close();
+    const local = readIncidentFile(first.file).events;
+    expect(local.map((e) => e.type)).toEqual(["incident.opened", "note.added", "lock.forced", "incident.resumed", "note.added"]);
+    expect((await s.events("forced-1")).map((e) => `${e.seq}:${e.type}`)).toEqual(local.map((e) => `${e.seq}:${e.type}`));
+    expect(await s.reconcile("forced-1", local, "bob")).toEqual({ sent: 0, behind: 0 });
   });
 });
 

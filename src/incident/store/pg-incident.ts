@@ -81,6 +81,12 @@ export class SharedIncident implements IncidentStore {
     return event;
   }
 
+  adopt(events: readonly IncidentEvent[]): void {
+    this.queue.unshift(...events.map((e) => ({ out: outgoingOf(e, this.incidentId, e.eid ?? fileEventId(this.incidentId, e.seq), this.actor) })));
+    this.emit();
+    if (this.retryTimer === undefined) void this.pump();
+  }
+
   async mayRun(started: IncidentEvent): Promise<StartVerdict> {
     const gate = this.gates.get(started.seq);
     this.gates.delete(started.seq);

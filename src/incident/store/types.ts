@@ -38,6 +38,8 @@ export interface IncidentStore extends EventSink {
   readonly local: IncidentLog;
   /** Append (fsync'd locally before returning); a shared store sends it in the background, in order. */
   append(body: IncidentEventBody): IncidentEvent;
+  /** Events the local file got before this store wrapped it (the lock.forced of a reopen): sent first, in order. */
+  adopt?(events: readonly IncidentEvent[]): void;
   /** Called after a step.started was appended: may this process run it? */
   mayRun(started: IncidentEvent): Promise<StartVerdict>;
   status(): StoreStatus;
