@@ -133,6 +133,14 @@ describe("handrail follow", () => {
     follow.kill("SIGINT");
     expect((await follow).exitCode).toBe(0);
 
+    // The report from the store has the follower's note, which the driver's local file does not.
+    const report = await runCli(["report", id, "--format", "json"], { env: { HANDRAIL_STORE_URL: server.url } });
+    expect(report.exitCode).toBe(0);
+    const notes = (JSON.parse(report.stdout) as { notes: Array<{ text: string }> }).notes.map((n) => n.text);
+    expect(notes).toEqual([`db failover looks done, password=${MASK}`]);
+    const fromFile = await runCli(["--incidents", path.join(dir, "incidents"), "report", id, "--format", "json"]);
+    expect((JSON.parse(fromFile.stdout) as { notes: unknown[] }).notes).toEqual([]);
+
     const listed = await runCli(["incidents", "--json"], { env: { HANDRAIL_STORE_URL: server.url } });
     expect(listed.exitCode).toBe(0);
     const row = (JSON.parse(listed.stdout) as Array<Record<string, unknown>>).find((r) => r.id === id);
