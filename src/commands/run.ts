@@ -178,13 +178,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
   if (opts.takeOver && !opts.resume) throw new UsageError("--take-over goes with --resume <incident>: a new incident has no driver to take over from");
   // The shared store is opened and checked before anything else is prepared: one line and exit 2 when it cannot be used.
   // A drill's incident stays local (its world does not outlive the run).
-  let shared: SharedStore | undefined;
-  try {
-    shared = drill ? undefined : await openSharedStore(ctx, { ...(opts.storeOptional ? { optional: true } : {}), warn: (line) => err(`${line}\n`) });
-  } catch (e) {
-    await drill?.drill.stop();
-    throw e;
-  }
+  const shared: SharedStore | undefined = drill ? undefined : await openSharedStore(ctx, { ...(opts.storeOptional ? { optional: true } : {}), warn: (line) => err(`${line}\n`) });
   const actor = operatorName(ctx.env);
   let kube: Awaited<ReturnType<typeof kubeFor>>;
   try {
