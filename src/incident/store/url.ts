@@ -47,10 +47,20 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** A URL's password replaced by *** (what `handrail config` and every message show). */
+/**
+ * A URL's password replaced by *** (what `handrail config` and every message show). Works on text
+ * that is not a valid URL too: everything between the user name and the last @ is the password
+ * (a raw @ or / in it included), and a `password=` parameter is masked as well.
+ */
 export function maskUrl(raw: string): string {
-  const m = /^([a-z]+:\/\/[^:@/]*:)([^@/]*)@/i.exec(raw);
-  return m ? `${m[1]}${MASKED}@${raw.slice(m[0].length)}` : raw;
+  const out = raw.replace(/([?&]password=)[^&#]*/gi, `$1${MASKED}`);
+  const scheme = out.indexOf("://");
+  if (scheme < 0) return out;
+  const rest = out.slice(scheme + 3);
+  const at = rest.lastIndexOf("@");
+  const colon = rest.indexOf(":");
+  if (at < 0 || colon < 0 || colon > at) return out;
+  return `${out.slice(0, scheme + 3)}${rest.slice(0, colon)}:${MASKED}@${rest.slice(at + 1)}`;
 }
 
 function decode(s: string): string {
