@@ -84,6 +84,17 @@ describe("handrail run on a shared store", () => {
     }
   });
 
+  it("a walk that stops says how to continue with the same store, its password masked", async (t) => {
+    if (!server) return t.skip(skip);
+    await SharedStore.init(server.url);
+    const w = workdir(t);
+    writeFileSync(w.runbook, RUNBOOK_TEXT.replace("run: echo later", "run: exit 3"));
+    const r = await runCli(["--incidents", w.incidents, "--store", server.url, "run", w.runbook, "--yes"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`Continue with: handrail run --resume \\S+\\.jsonl --store 'postgres://postgres:\\*\\*\\*@127\\.0\\.0\\.1:${server.port}/postgres' --yes`));
+    expect(r.stderr + r.stdout).not.toContain(PG_PASSWORD);
+  });
+
   it("the store URL may come from HANDRAIL_STORE_URL or the config file's store.url; a wrong password is the server's message, masked", async (t) => {
     if (!server) return t.skip(skip);
     const w = workdir(t);
