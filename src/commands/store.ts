@@ -91,7 +91,11 @@ export function statusReporter(write: (line: string) => void): (s: StoreStatus) 
 export async function driveIncident(shared: SharedStore | undefined, incidentId: string, actor: string, takeOver = false): Promise<{ attach: StoreAttach; lease: Lease; previous?: { holder: string; expired: boolean } } | undefined> {
   if (!shared) return undefined;
   const r = await shared.drive(incidentId, actor, { force: takeOver });
-  if (!r.ok) throw new UsageError(`${r.message}: this handrail cannot drive it`, `Watch it with: handrail follow ${incidentId}; or, once they agree, take over with --take-over`);
+  if (!r.ok) {
+    // The same name is most often the operator's own handrail that ended while the store was away (its lease could not be given back).
+    const hint = r.holder === actor ? `If that is a handrail of yours that has ended, its lease lapses at ${r.expiresAt.toISOString().slice(11, 19)} UTC; or take it now with --take-over` : `Watch it with: handrail follow ${incidentId}; or, once they agree, take over with --take-over`;
+    throw new UsageError(`${r.message}: this handrail cannot drive it`, hint);
+  }
   // The lease too: the console answers hand-over requests with it (shared.pendingRequest / handOver / decline).
   return { attach: shared.attach(actor, r.lease), lease: r.lease, ...(r.previous ? { previous: r.previous } : {}) };
 }

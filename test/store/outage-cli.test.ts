@@ -89,6 +89,51 @@ describe("a run through a database outage", () => {
   });
 });
 
+describe("a run that ends while the store is still down", () => {
+  it("waits a moment, then says how many events are only in the local file; the next resume sends them", async (t) => {
+    if (!server) return t.skip(skip);
+    const dir = scratchDir(t.onTestFinished);
+    writeFileSync(path.join(dir, "outage.yaml"), RUNBOOK);
+    const incidents = path.join(dir, "incidents");
+    const env = { HANDRAIL_PATH: undefined, ...NO_NOTIFY_ENV, HANDRAIL_STORE_URL: server.url, HANDRAIL_OPERATOR: "alice", HR_DIR: dir };
+    const run = execa(process.execPath, [BIN, "--incidents", incidents, "run", path.join(dir, "outage.yaml"), "--yes"], { cwd: ROOT, env, reject: false, timeout: 60_000 });
+    let stdout = "";
+    run.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    await waitFor(() => stdout.includes("before"), "the first step to run");
+    await server.stop();
+    let done: Awaited<typeof run>;
+    try {
+      writeFileSync(path.join(dir, "down"), "");
+      writeFileSync(path.join(dir, "up"), "");
+      done = await run;
+    } finally {
+      await server.start();
+    }
+    expect(done.exitCode).toBe(0);
+    const file = path.join(incidents, readdirSync(incidents).find((f) => f.endsWith(".jsonl"))!);
+    const m = new RegExp(`^warning: (\\d+) events not in the store 127\\.0\\.0\\.1:${server.port}/postgres \\(unreachable\\); they are in ${file.replace(/[.]/g, "\\.")}$`, "m").exec(done.stderr);
+    expect(m).not.toBeNull();
+    const local = readIncidentFile(file).events;
+    const id = local[0]!.type === "incident.opened" ? local[0]!.incident : "";
+    const store = await SharedStore.open(server.url);
+    try {
+      expect((await store.events(id)).length).toBe(local.length - Number(m![1]));
+      // Her handrail could not give its lease back while the store was away: it lapses by itself, or she takes it.
+      const refused = await runCli(["--incidents", incidents, "run", "--resume", id, "--yes"], { env: { HANDRAIL_STORE_URL: server.url, HANDRAIL_OPERATOR: "alice" } });
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toMatch(/^handrail: alice is driving \(since .*\n {2}If that is a handrail of yours that has ended, its lease lapses at \d\d:\d\d:\d\d UTC; or take it now with --take-over$/);
+      const resumed = await runCli(["--incidents", incidents, "run", "--resume", id, "--yes", "--take-over"], { env: { HANDRAIL_STORE_URL: server.url, HANDRAIL_OPERATOR: "alice" } });
+      expect(resumed.exitCode).toBe(0);
+      expect(resumed.stderr).toContain(`sent ${m![1]} event(s) of ${file} that the store did not have`);
+      const stored = await store.events(id);
+      expect(stored.map((e) => e.seq)).toEqual(stored.map((_, i) => i + 1));
+      expect(stored.map((e) => e.eid)).toEqual(readIncidentFile(file).events.map((e) => e.eid));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("a driver that crashed", () => {
   it("its expired lease is taken by a resume, logged as driver.changed in the file and the store", async (t) => {
     if (!server) return t.skip(skip);
