@@ -11,6 +11,7 @@ const uiForbidden = [
   "fs/promises",
   "node:fs/promises",
   "@kubernetes/client-node",
+  "pg",
 ].map((name) => ({ name, message: "src/ui must not do I/O: go through the store and the executors." }));
 
 export default tseslint.config(

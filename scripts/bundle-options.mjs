@@ -24,7 +24,9 @@ export function bundleOptions(define = {}) {
     // lazily and land in chunks of their own that start-up never parses (ENVIRONMENT.md: load client-node
     // lazily). recheck is required synchronously by validation, so scripts/build.mjs builds it apart into
     // dist/vendor/recheck.cjs (its pure-JS backend; the native and Java backends it would install are not used).
-    external: ["recheck"],
+    // pg (only with a shared store) is imported lazily too and lands in its own chunk; pg-native, the libpq
+    // binding pg would try when asked for it, is not installed and never used.
+    external: ["recheck", "pg-native"],
     banner: {
       js: "#!/usr/bin/env node\nimport { createRequire as __handrailRequire } from 'node:module';\nconst require = __handrailRequire(import.meta.url);",
     },

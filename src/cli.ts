@@ -44,6 +44,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--kubeconfig <file>", "the kubeconfig every kubectl step and Kubernetes call uses")
     .option("--context <name>", "the kubeconfig context to use")
     .option("-n, --namespace <name>", "the default namespace for kubectl steps")
+    .option("--store <url>", "the shared incident store, postgres://user:password@host:5432/db (or HANDRAIL_STORE_URL); default: the local file alone")
     .showSuggestionAfterError(true)
     .helpCommand("help [command]", "help for a command, as `handrail help run`")
     .allowExcessArguments(true)
@@ -100,6 +101,8 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--json", "the transcript to stderr, and at the end a JSON summary on stdout (status, steps, outcome, incident file)")
     .option("--keep-going", "go on past a step that stops the walk (recorded as skipped), e.g. to see the verification after a failed fix")
     .option("--drill <scenario>", "walk it against a simulated incident (handrail drill --list); exit 0 only when it ends healthy")
+    .option("--store-optional", "when the shared store cannot be used at start, warn and go on with the local file alone (instead of exit 2)")
+    .option("--take-over", "with --resume on a shared store: take driving from whoever drives now (agree with them first); logged as driver.changed")
     .action(async (ref: string | undefined, opts: RunOptions, cmd: Command) => {
       exitCodeOverride = await (await import("./commands/run.js")).runCommand(ctxFor(cmd), ref, opts);
     });
@@ -132,7 +135,8 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .option("--impact <text>", "who or what was hurt, and for how long")
     .option("--action-item <text>", 'a follow-up, optionally "… @owner YYYY-MM-DD" (repeatable)', collect)
     .option("--force-unlock", "take the incident's lock even from a handrail that looks alive (recorded in the incident)")
-    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[]; impact?: string; forceUnlock?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
+    .option("--take-over", "on a shared store: take driving from whoever drives now (agree with them first)")
+    .action(async (ref: string, opts: { rootCause?: string; actionItem?: string[]; impact?: string; forceUnlock?: boolean; takeOver?: boolean }, cmd: Command) => (await import("./commands/incidents.js")).resolveCommand(ctxFor(cmd), ref, opts));
 
   program
     .command("incidents")
@@ -168,6 +172,21 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .action(async (shell: string) => {
       process.stdout.write((await import("./commands/completion.js")).completionScript(program, shell));
     });
+
+  program
+    .command("follow")
+    .description("a shared incident, read-only and live: every event as it reaches the store, until Ctrl-C (needs --store)")
+    .argument("<incident>", "incident id")
+    .option("--json", "one JSON event a line (with its actor)")
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      exitCodeOverride = await (await import("./commands/follow.js")).followCommand(ctxFor(cmd), id, opts);
+    });
+
+  const store = program.command("store").description("the shared incident store (PostgreSQL): see README, Working as a team");
+  store
+    .command("init")
+    .description("create or migrate the shared store's schema (versioned, idempotent, one transaction)")
+    .action(async (_opts: unknown, cmd: Command) => (await import("./commands/store.js")).storeInitCommand(ctxFor(cmd)));
 
   program
     .command("config")

@@ -27,6 +27,8 @@ export const configSchema = z.strictObject({
   productionPattern: value.optional(),
   operator: value.optional(),
   theme: z.enum(["default", "high-contrast", "no-color"]).optional(),
+  // The shared incident store (HANDRAIL_STORE_URL): postgres://user:password@host:5432/database?sslmode=…
+  store: z.strictObject({ url: value.optional() }).optional(),
 });
 
 export type ConfigData = z.infer<typeof configSchema>;

@@ -13,6 +13,7 @@ import { App } from "../ui/app.js";
 import { glyphsFor } from "../ui/glyphs.js";
 import { createConsoleStore } from "../ui/store.js";
 import type { CommandContext } from "./context.js";
+import { storeUrl } from "./store-url.js";
 
 export interface ConsoleOptions {
   open?: string;
@@ -37,6 +38,8 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     throw new UsageError("TERM=dumb: this terminal cannot move the cursor, which the console needs", "Walk the runbook as plain text instead: handrail run <runbook> --set … (or set TERM to your terminal's type)");
   }
   const glyphs = glyphsFor(ctx.env);
+  // The console does not share incidents yet (README, Working as a team): said before the screen, so a team does not believe it does.
+  if (storeUrl(ctx) !== undefined) process.stderr.write("warning: the console does not use the shared store yet: incidents opened or resumed here stay in the local file (handrail run --store … shares a walk)\n");
   // Home is drawn before the world is read; open, resume and a drill need it for their first screen, and the drill
   // picker (`handrail drill`) is nothing but the list, picked by digit at once.
   const homeFirst = opts.open === undefined && opts.resume === undefined && opts.drill === undefined && opts.drillPicker !== true;

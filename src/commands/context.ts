@@ -14,6 +14,8 @@ export interface GlobalOptions {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
+  /** The shared incident store's URL (postgres://…); HANDRAIL_STORE_URL when absent. */
+  store?: string;
 }
 
 export interface CommandContext {

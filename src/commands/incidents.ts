@@ -20,12 +20,17 @@ import { openLibrary, type CommandContext } from "./context.js";
 import { respondWithinFrom, urgencyOf, type RespondWithin } from "./incident-clock.js";
 import { DRILLS_SUBDIR, findIncident, incidentsDir } from "./incident-files.js";
 import { table } from "./list.js";
+import { flushShared, openSharedStore, resumeShared, storeUrl } from "./store.js";
+import { fileStore } from "../incident/store/file.js";
+import type { SharedStore } from "../incident/store/pg-store.js";
 
 export interface ResolveOptions {
   rootCause?: string;
   actionItem?: string[];
   impact?: string;
   forceUnlock?: boolean;
+  /** On a shared store: take the lease from the driver (after agreeing with them). */
+  takeOver?: boolean;
 }
 
 export async function resolveCommand(ctx: CommandContext, ref: string, opts: ResolveOptions): Promise<void> {
@@ -34,8 +39,20 @@ export async function resolveCommand(ctx: CommandContext, ref: string, opts: Res
     const parsed = parseActionItem(item);
     if (!parsed.ok) throw new UsageError(`--action-item "${item}": ${parsed.problem}`, 'an action item is "text", optionally followed by @owner and a due date: --action-item "pin image digests @alice 2026-12-20"');
   }
-  const file = findIncident(ctx, ref);
   const settings = await loadNotifySettings(ctx.env);
+  // On a shared store, resolving drives the incident for a moment: the lease, then the same file as a resume gets.
+  const shared = await openSharedStore(ctx, { warn: (line) => process.stderr.write(`${line}\n`) });
+  try {
+    await resolveIn(ctx, ref, opts, settings, shared);
+  } finally {
+    await shared?.close();
+  }
+}
+
+async function resolveIn(ctx: CommandContext, ref: string, opts: ResolveOptions, settings: Awaited<ReturnType<typeof loadNotifySettings>>, shared: SharedStore | undefined): Promise<void> {
+  const actor = operatorName(ctx.env);
+  const sharedResume = await resumeShared(ctx, shared, ref, actor, (line) => process.stderr.write(`${line}\n`), opts.takeOver === true);
+  const file = sharedResume?.file ?? findIncident(ctx, ref);
   let log: IncidentLog;
   let events: IncidentEvent[];
   try {
@@ -53,22 +70,25 @@ export async function resolveCommand(ctx: CommandContext, ref: string, opts: Res
     if (e instanceof IncidentFileError) throw new UsageError(e.message);
     throw e;
   }
+  const opened = events[0] as EventOf<"incident.opened">;
+  const sink = sharedResume ? sharedResume.driving.attach(log, opened.incident) : fileStore(log);
+  const previous = sharedResume?.driving.previous;
+  if (previous) sink.append({ type: "driver.changed", from: previous.holder, to: actor, reason: previous.expired ? "expired" : "taken over" });
   let redact = new Redactor();
   let notifier: Notifier | undefined;
   try {
     const impact = opts.impact?.trim() ? { impact: redact.text(opts.impact) } : {};
-    const resolved = log.append({ type: "incident.resolved", rootCause: redact.text(opts.rootCause), actionItems: (opts.actionItem ?? []).map((a) => redact.text(a)), ...impact, actor: operatorName(ctx.env) });
+    const resolved = sink.append({ type: "incident.resolved", rootCause: redact.text(opts.rootCause!), actionItems: (opts.actionItem ?? []).map((a) => redact.text(a)), ...impact, actor });
     events.push(resolved);
     // What was paged is resolved too. The runbook may be gone from the search path: the file knows enough.
     // reopen refused a file whose first event is not incident.opened.
-    const opened = events[0] as EventOf<"incident.opened">;
     const stub = { apiVersion: "handrail/v1", kind: "Runbook", id: opened.runbook.id, title: opened.runbook.title, phases: [] } as unknown as Runbook;
     const state = replay(stub, events);
     notifier = new Notifier({
       state,
       file,
       record: (body) => {
-        const e = log.append(body);
+        const e = sink.append(body);
         const line = e.type === "notify.sent" ? `resolved on ${e.channel} (${e.status ?? "sent"})` : e.type === "notify.failed" ? `could not resolve on ${e.channel}: ${e.reason}` : "";
         if (line) process.stdout.write(`${line}\n`);
         return e;
@@ -83,7 +103,8 @@ export async function resolveCommand(ctx: CommandContext, ref: string, opts: Res
     notifier.resolved(events);
     await notifier.settle();
   } finally {
-    log.close();
+    await flushShared(sink, shared, (line) => process.stderr.write(`${line}\n`));
+    sink.close();
   }
   process.stdout.write(`resolved ${path.basename(file, ".jsonl")}\nreport: handrail report ${path.basename(file, ".jsonl")}\n`);
 }
@@ -181,6 +202,8 @@ function damageCell(problems: readonly string[] | undefined): string {
 
 /** `handrail incidents`: open incidents most urgent first (or all newest first), then the damaged files. */
 export async function incidentsCommand(ctx: CommandContext, opts: { json?: boolean; newest?: boolean }): Promise<void> {
+  // With a shared store, the store's incidents (whoever opened them); the local directory otherwise.
+  if (storeUrl(ctx) !== undefined) return (await import("./store-incidents.js")).storeIncidentsCommand(ctx, opts);
   const dir = incidentsDir(ctx);
   // The runbooks' own response times; a broken runbook on the path is `validate`'s business, not this listing's.
   const lib = await openLibrary(ctx, () => undefined);

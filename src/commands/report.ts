@@ -11,6 +11,7 @@ import { buildReport, renderHtml, renderMarkdown, type IncidentReport } from "..
 import type { CommandContext } from "./context.js";
 import { findIncident } from "./incident-files.js";
 import { REPORT_TARGETS } from "./report-targets.js";
+import { storeUrl } from "./store-url.js";
 
 function readOrRefuse(file: string): ReadResult {
   try {
@@ -21,8 +22,30 @@ function readOrRefuse(file: string): ReadResult {
   }
 }
 
-function reportOf(file: string): { report: IncidentReport; problems: string[] } {
-  const read = readOrRefuse(file);
+/**
+ * With a shared store, the report is built from the store's events (every responder's, followers'
+ * notes included); an incident the store does not have is read from its local file as always.
+ */
+async function reportSource(ctx: CommandContext, ref: string): Promise<ReadResult | string> {
+  if (storeUrl(ctx) === undefined) return findIncident(ctx, ref);
+  const byPath = ref.includes("/") || ref.endsWith(".jsonl");
+  const file = byPath ? findIncident(ctx, ref) : undefined;
+  const opened = file ? readOrRefuse(file).events[0] : undefined;
+  const id = opened?.type === "incident.opened" ? opened.incident : ref;
+  const { openSharedStore } = await import("./store.js");
+  const shared = await openSharedStore(ctx, { warn: (line) => process.stderr.write(`${line}\n`) });
+  try {
+    const events = (await shared?.events(id)) ?? [];
+    if (events.length > 0) return { events, damaged: [], issues: [] };
+  } finally {
+    await shared?.close();
+  }
+  return file ?? findIncident(ctx, ref);
+}
+
+function reportOf(source: ReadResult | string): { report: IncidentReport; problems: string[] } {
+  const file = typeof source === "string" ? source : "the store's copy";
+  const read = typeof source === "string" ? readOrRefuse(source) : source;
   const problems = read.issues.map((i) => i.message);
   if (!read.events.some((e) => e.type === "incident.opened")) {
     for (const p of problems) process.stderr.write(`damage: ${p}\n`);
@@ -35,7 +58,7 @@ export async function reportCommand(ctx: CommandContext, ref: string, opts: { fo
   const format = opts.format ?? "markdown";
   if (opts.to !== undefined && !(REPORT_TARGETS as readonly string[]).includes(opts.to)) throw new UsageError(`--to ${opts.to}: expected ${REPORT_TARGETS.join(" | ")}`);
   if (format !== "markdown" && format !== "md" && format !== "json" && format !== "html") throw new UsageError(`--format ${format}: expected markdown | json | html`);
-  const { report, problems } = reportOf(findIncident(ctx, ref));
+  const { report, problems } = reportOf(await reportSource(ctx, ref));
   if (problems.length > 0) process.stderr.write(`warning: ${problems.length} problem(s) in the incident file, listed in the report (${problems[0]}${problems.length > 1 ? ", ..." : ""})\n`);
   const text = format === "json" ? `${JSON.stringify(report, null, 2)}\n` : format === "html" ? renderHtml(report) : renderMarkdown(report);
   if (opts.to !== undefined) {

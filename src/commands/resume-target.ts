@@ -10,6 +10,7 @@ import type { Runbook } from "../runbooks/schema.js";
 import { sha256Of, type RunbookSource } from "../runbooks/source.js";
 import { openLibrary, type CommandContext } from "./context.js";
 import { findIncident } from "./incident-files.js";
+import { maskUrl } from "../incident/store/url.js";
 
 
 export interface ResumeTarget {
@@ -62,6 +63,8 @@ export function continueCommand(ctx: CommandContext, incidentFile: string, flags
   if (g.kubeconfig) words.push("--kubeconfig", path.resolve(ctx.cwd, g.kubeconfig));
   if (g.context) words.push("--context", g.context);
   if (g.namespace) words.push("--namespace", g.namespace);
+  // The shared store given as a flag must be given again (its password masked here: type it in, or use HANDRAIL_STORE_URL).
+  if (g.store) words.push("--store", maskUrl(g.store));
   for (const [phase, option] of Object.entries(flags.options ?? {})) words.push("--option", `${phase}=${option}`);
   const extra = flags.extra ?? [];
   if (flags.yes && !extra.includes("--yes")) words.push("--yes");

@@ -27,6 +27,9 @@ import { incidentsDir } from "./incident-files.js";
 import { continueCommand, resumeTarget } from "./resume-target.js";
 import { sourceOf } from "../runbooks/source.js";
 import { loadNotifySettings } from "./notify-config.js";
+import { newIncidentId, operatorName } from "../incident/identity.js";
+import type { SharedStore } from "../incident/store/pg-store.js";
+import { driveIncident, flushShared, openSharedStore, resumeShared, statusReporter } from "./store.js";
 
 export interface RunOptions {
   set?: string[];
@@ -45,6 +48,10 @@ export interface RunOptions {
   keepGoing?: boolean;
   /** A drill scenario: its simulated world supplies the cluster and the inputs. */
   drill?: string;
+  /** A shared store that cannot be used at start: warn and go on with the local file alone. */
+  storeOptional?: boolean;
+  /** With --resume on a shared store: take the lease from the driver (after agreeing with them); logged as driver.changed. */
+  takeOver?: boolean;
 }
 
 /** `k=v` pairs from repeated flags; the flag is named in every error. */
@@ -169,13 +176,25 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     parsePairs("--set", opts.set ?? []);
     drill = await launchDrill(ctx, scenario);
   }
-  const kube = drill ? { target: drill.kube, server: drill.server, cleanup: () => undefined } : await kubeFor(ctx);
+  if (opts.takeOver && !opts.resume) throw new UsageError("--take-over goes with --resume <incident>: a new incident has no driver to take over from");
+  // The shared store is opened and checked before anything else is prepared: one line and exit 2 when it cannot be used.
+  // A drill's incident stays local (its world does not outlive the run).
+  const shared: SharedStore | undefined = drill ? undefined : await openSharedStore(ctx, { ...(opts.storeOptional ? { optional: true } : {}), warn: (line) => err(`${line}\n`) });
+  const actor = operatorName(ctx.env);
+  let kube: Awaited<ReturnType<typeof kubeFor>>;
+  try {
+    kube = drill ? { target: drill.kube, server: drill.server, cleanup: () => undefined } : await kubeFor(ctx);
+  } catch (e) {
+    await shared?.close();
+    throw e;
+  }
   const stopDrill = async () => drill?.drill.stop();
   let session: IncidentSession;
   let runbook: Runbook;
   try {
     if (opts.resume) {
-      const target = await resumeTarget(ctx, opts.resume);
+      const sharedResume = await resumeShared(ctx, shared, opts.resume, actor, (line) => err(`${line}\n`), opts.takeOver === true);
+      const target = await resumeTarget(ctx, sharedResume?.file ?? opts.resume);
       runbook = target.runbook;
       if (ref !== undefined) {
         const named = await findRunbook(ctx, ref);
@@ -190,8 +209,11 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       parseOptions(runbook, severity, given);
       const done = new Set(Object.entries(state.steps).filter(([, r]) => r.status === "passed" || r.status === "found" || r.status === "skipped").map(([k]) => k));
       refuseUnlessClear(preflight({ runbook, severity, inputs: state.inputs, chosen: state.chosen, done, options: given, yes, dryRun: opts.dryRun === true || state.opened?.dryRun === true, missingSecrets: state.secrets.filter((n) => secrets[n] === undefined) }));
-      const resumed = IncidentSession.resume(target.file, runbook, { secrets, forceUnlock: opts.forceUnlock === true, ...(target.changed ? { runbookChanged: target.source } : {}) });
+      const driving = sharedResume?.driving;
+      if (shared && !driving) throw new UsageError(`--resume ${opts.resume}: not an incident of the store at ${shared.target.where}`);
+      const resumed = IncidentSession.resume(target.file, runbook, { secrets, forceUnlock: opts.forceUnlock === true, ...(target.changed ? { runbookChanged: target.source } : {}), ...(driving ? { store: driving.attach, actor } : {}) });
       session = resumed.session;
+      if (driving?.previous) session.record({ type: "driver.changed", from: driving.previous.holder, to: actor, reason: driving.previous.expired ? "expired" : "taken over" });
       for (const issue of resumed.read.issues) err(`warning: ${path.basename(target.file)}: ${issue.message}\n`);
       if (resumed.interrupted.length > 0) err(`interrupted when the last handrail stopped: ${resumed.interrupted.join(", ")} (offered again)\n`);
       for (const line of await reapInterrupted(session, resumed.read.events, resumed.interrupted)) err(`${line}\n`);
@@ -208,7 +230,11 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       const inputs = resolveInputs(runbook, drill ? drillInputs(drill.drill, pairs) : pairs, ctx.env, (line) => err(`${line}\n`), kubeDefaults);
       parseOptions(runbook, severity, given);
       refuseUnlessClear(preflight({ runbook, severity, inputs, chosen: {}, done: new Set(), options: given, yes, dryRun: opts.dryRun === true, missingSecrets: [] }));
+      const id = newIncidentId(runbook.id);
+      const driving = await driveIncident(shared, id, actor);
       session = IncidentSession.open({
+        id,
+        ...(driving ? { store: driving.attach, actor } : {}),
         dir: drill?.incidentsDir ?? incidentsDir(ctx),
         runbook,
         source: sourceOf(found.file, ctx.cwd),
@@ -223,13 +249,15 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
   } catch (e) {
     kube.cleanup();
     await stopDrill();
+    await shared?.close();
     // A busy lock or a refused store says what to do itself; only a store that cannot be created needs the hint.
     if (e instanceof IncidentFileError) throw new UsageError(e.message, opts.resume ? undefined : "Choose a writable directory with --incidents DIR.");
     throw e;
   }
 
   const { notifier, detach } = attachNotifier(session, drill ? drill.notify : notify, drill?.env ?? ctx.env);
-  out(`${drill ? `DRILL    ${drill.drill.scenario.id}: ${drill.drill.scenario.title}\n${drill.drill.scenario.briefing}\n` : ""}incident ${session.id}\nfile     ${session.file}\n${opts.dryRun ? "DRY RUN: nothing will be executed\n" : ""}`);
+  const offStatus = session.store.onStatus(statusReporter((line) => err(`${line}\n`)));
+  out(`${drill ? `DRILL    ${drill.drill.scenario.id}: ${drill.drill.scenario.title}\n${drill.drill.scenario.briefing}\n` : ""}incident ${session.id}\nfile     ${session.file}\n${shared ? `store    ${shared.target.shown} (driving as ${actor})\n` : ""}${opts.dryRun ? "DRY RUN: nothing will be executed\n" : ""}`);
   const summarize = (exitCode: number, status: "complete" | "stopped" | "interrupted", message?: string, drill?: DrillOutcome) => {
     if (opts.json) process.stdout.write(`${JSON.stringify(runSummary(session.state, { file: session.file, exitCode, status, ...(message ? { message } : {}), ...(drill ? { drill } : {}) }), null, 2)}\n`);
     return exitCode;
@@ -282,7 +310,10 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     for (const s of signals) process.off(s, onSignal);
     await notifier.settle();
     detach();
+    await flushShared(session.store, shared, (line) => err(`${line}\n`));
+    offStatus();
     session.close();
+    await shared?.close();
     kube.cleanup();
     await stopDrill();
   }

@@ -10,6 +10,7 @@ import { SETTINGS as NOTIFY } from "../executors/notify/settings.js";
 import { UsageError } from "../errors.js";
 import { existsSync } from "node:fs";
 import { configPath } from "./config-path.js";
+import { maskUrl } from "../incident/store/url.js";
 
 /** The config file's data; the YAML parser and the schema load only when there is a file to read. */
 export async function readConfigData(env: Record<string, string | undefined>, home = homedir()): Promise<{ file: string; shown: string; config: Record<string, unknown> }> {
@@ -20,12 +21,15 @@ export async function readConfigData(env: Record<string, string | undefined>, ho
 }
 
 interface Setting {
-  key: "runbooks" | "incidents" | "productionPattern" | "operator" | "theme";
+  /** The config file's key; a dotted one (store.url) is nested. */
+  key: "runbooks" | "incidents" | "productionPattern" | "operator" | "theme" | "store.url";
   env: string;
   what: string;
   /** A directory or directories: `~` expanded, relative ones resolved against the config file's directory. */
   paths?: boolean;
   fallback: string;
+  /** A URL that may carry a password: shown with the password masked. */
+  url?: boolean;
 }
 
 export const SETTING_VARS: readonly Setting[] = [
@@ -34,6 +38,7 @@ export const SETTING_VARS: readonly Setting[] = [
   { key: "productionPattern", env: "HANDRAIL_PRODUCTION_PATTERN", what: "kube context names that mean production (a regular expression)", fallback: "prod" },
   { key: "operator", env: "HANDRAIL_OPERATOR", what: "who you are in incident files and reports", fallback: "user@host" },
   { key: "theme", env: "HANDRAIL_THEME", what: "default | high-contrast | no-color", fallback: "default" },
+  { key: "store.url", env: "HANDRAIL_STORE_URL", what: "the shared incident store (postgres://…), replicated from the local file", fallback: "(none: the local file alone)", url: true },
 ];
 
 export interface EffectiveSetting {
@@ -56,11 +61,12 @@ export async function applySettings(env: NodeJS.ProcessEnv, home = homedir()): P
   for (const s of SETTING_VARS) {
     const set = env[s.env];
     if (s.key === "theme" && set !== undefined && set !== "" && !["default", "high-contrast", "no-color"].includes(set)) throw new UsageError(`HANDRAIL_THEME: expected default | high-contrast | no-color, got "${set}"`);
+    const shownValue = (v: string) => (s.url ? maskUrl(v) : v);
     if (set !== undefined && set !== "") {
-      settings.push({ name: s.key, env: s.env, value: set, source: `$${s.env}` });
+      settings.push({ name: s.key, env: s.env, value: shownValue(set), source: `$${s.env}` });
       continue;
     }
-    const raw = config[s.key];
+    const raw = s.key.split(".").reduce<unknown>((at, k) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[k] : undefined), config);
     if (raw === undefined) {
       settings.push({ name: s.key, env: s.env, value: undefined, source: `default: ${s.fallback}` });
       continue;
@@ -68,7 +74,7 @@ export async function applySettings(env: NodeJS.ProcessEnv, home = homedir()): P
     const list = Array.isArray(raw) ? raw.map(String) : [String(raw)];
     const value = s.paths ? list.map((p) => expand(p, path.dirname(file), home)).join(":") : list.join(":");
     out[s.env] = value;
-    settings.push({ name: s.key, env: s.env, value, source: shown });
+    settings.push({ name: s.key, env: s.env, value: shownValue(value), source: shown });
   }
   first ??= settings;
   return { env: out, settings };

@@ -91,6 +91,8 @@ export type IncidentEventBody =
   | { type: "incident.resumed"; interrupted: string[]; pid: number; runbookChanged?: { file: string; sha256: string }; actor?: string }
   /** The operator took the lock (--force-unlock) from a handrail that did not look dead: `previous` held it. */
   | { type: "lock.forced"; previous: { pid: number; host: string; start?: string }; pid: number }
+  /** Who drives a shared incident changed: the last driver's lease "expired", it was "taken over" (--take-over), or the driver "handed over" when asked. */
+  | { type: "driver.changed"; from: string; to: string; reason: "expired" | "taken over" | "handed over" }
   /** `actionItems` as typed ("text @owner 2026-12-20": owner and due date read by action-items.ts); `impact`: who or what was hurt, and how long. */
   | { type: "incident.resolved"; rootCause: string; actionItems: string[]; impact?: string; actor?: string }
   /** How a drill ended: the scenario's health check and the summary's figures (src/incident/drill-summary.ts). */
@@ -115,6 +117,7 @@ export interface DrillOutcome {
   missed?: string[];
 }
 
-export type IncidentEvent = IncidentEventBody & { seq: number; ts: string };
+/** `eid`: the event's id in a shared store (writer:local seq), so a replay never stores it twice; absent in a file alone. */
+export type IncidentEvent = IncidentEventBody & { seq: number; ts: string; eid?: string };
 export type EventType = IncidentEvent["type"];
 export type EventOf<T extends EventType> = Extract<IncidentEvent, { type: T }>;

@@ -4,6 +4,7 @@ import type { KubeTarget, StepResult } from "../executors/types.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Runbook, Severity } from "../runbooks/schema.js";
 import type { Display, Template } from "../runbooks/template.js";
+import type { StoreAttach } from "./store/types.js";
 
 export interface OpenOptions {
   dir: string;
@@ -19,6 +20,10 @@ export interface OpenOptions {
   kube?: { context?: string; namespace?: string; server?: string };
   /** Who opens it; default HANDRAIL_OPERATOR, else user@host. */
   actor?: string;
+  /** The incident id, when the caller needed it before opening (a shared store's lease); default a new one. */
+  id?: string;
+  /** Wraps the new incident file in a store (a shared one); default the file alone. */
+  store?: StoreAttach;
 }
 
 export interface ResumeOptions {
@@ -30,6 +35,8 @@ export interface ResumeOptions {
   forceUnlock?: boolean;
   /** Who resumes it; default HANDRAIL_OPERATOR, else user@host. */
   actor?: string;
+  /** Wraps the reopened incident file in a store (a shared one); default the file alone. */
+  store?: StoreAttach;
 }
 
 /** Where a step runs. */

@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import { execute } from "../executors/execute.js";
-import type { ExecContext, StepEvent } from "../executors/types.js";
+import type { ExecContext, StepEvent, StepResult } from "../executors/types.js";
 import { inputToEnv, type InputValue } from "../runbooks/inputs.js";
 import type { Runbook, Severity } from "../runbooks/schema.js";
 import { stepKind } from "../runbooks/step-kind.js";
@@ -14,7 +14,8 @@ import { stdoutTestsOf } from "../runbooks/conditions.js";
 import { displayCommand, incidentVars, type Shown } from "./display.js";
 import { conditionsOf } from "./gates.js";
 import type { IncidentEvent, IncidentEventBody } from "./events.js";
-import { IncidentLog, type ReadResult } from "./log.js";
+import { IncidentLog, readIncidentFile, type ReadResult } from "./log.js";
+import { lastSeqOf } from "./integrity.js";
 import { initialState, interruptedSteps, reduce, type IncidentState } from "./machine.js";
 import type { PlannedStep } from "./plan.js";
 import { duePolicyEvents } from "./policy.js";
@@ -24,6 +25,8 @@ import { outlineOf } from "./outline.js";
 import { finishedEvent } from "./step-finished.js";
 import type { OpenOptions, ResumeOptions, RunStepOptions, StepRun, StepWorld } from "./session-types.js";
 import { StepRecorder } from "./step-recorder.js";
+import { fileStore } from "./store/file.js";
+import type { IncidentStore } from "./store/types.js";
 
 declare const HANDRAIL_VERSION: string | undefined;
 
@@ -42,7 +45,8 @@ export class IncidentSession {
   private actor = "";
 
   private constructor(
-    readonly log: IncidentLog,
+    /** Where events go: the local file, and a shared store when there is one. */
+    readonly store: IncidentStore,
     runbook: Runbook,
     events: IncidentEvent[] = [],
   ) {
@@ -53,9 +57,9 @@ export class IncidentSession {
   }
 
   static open(opts: OpenOptions): IncidentSession {
-    const id = newIncidentId(opts.runbook.id);
+    const id = opts.id ?? newIncidentId(opts.runbook.id);
     const log = IncidentLog.create(opts.dir, id);
-    const session = new IncidentSession(log, opts.runbook);
+    const session = new IncidentSession((opts.store ?? fileStore)(log, id), opts.runbook);
     session.actor = opts.actor ?? operatorName(process.env);
     const version = typeof HANDRAIL_VERSION === "string" ? HANDRAIL_VERSION : "0.0.0-dev";
     const specs = opts.runbook.inputs ?? {};
@@ -86,7 +90,12 @@ export class IncidentSession {
   /** Pick an incident up from its file alone; secret values are given again (they are never stored). */
   static resume(file: string, runbook: Runbook, opts: ResumeOptions = {}): { session: IncidentSession; read: ReadResult; interrupted: string[] } {
     const { log, read } = IncidentLog.reopen(file, { forceUnlock: opts.forceUnlock === true });
-    const session = new IncidentSession(log, runbook, read.events);
+    const id = read.events[0]?.type === "incident.opened" ? read.events[0].incident : "";
+    const store = (opts.store ?? fileStore)(log, id);
+    // What reopen wrote itself (lock.forced) went to the file before the store wrapped it: a shared store sends it first.
+    const before = lastSeqOf(read.events);
+    if (log.lastSeq > before && store.adopt) store.adopt(readIncidentFile(file).events.filter((e) => e.seq > before));
+    const session = new IncidentSession(store, runbook, read.events);
     const interrupted = interruptedSteps(session.state);
     for (const [name, value] of Object.entries(opts.secrets ?? {})) session.setSecret(name, value);
     session.actor = opts.actor ?? operatorName(process.env);
@@ -98,7 +107,11 @@ export class IncidentSession {
     return this.state.id ?? "";
   }
   get file(): string {
-    return this.log.file;
+    return this.store.file;
+  }
+  /** The local incident file (the lock, the fsync'd events). */
+  get log(): IncidentLog {
+    return this.store.local;
   }
 
   /** Listeners hear every event in the order it was written, even one recorded by another listener. */
@@ -109,7 +122,7 @@ export class IncidentSession {
 
   /** Append, then apply: nothing is shown as done before it is on disk. */
   record(body: IncidentEventBody): IncidentEvent {
-    const event = this.log.append(body);
+    const event = this.store.append(body);
     this.state = reduce(this.state, event);
     this.queue.push(event);
     if (!this.dispatching) {
@@ -176,7 +189,7 @@ export class IncidentSession {
     const step = edited ? { ...item.step, run: opts.edited } : item.step;
     const command = displayCommand(item.step, this.shown(item.item), edited ? opts.edited : undefined);
     const attempt = (this.state.steps[item.key]?.attempts ?? 0) + 1;
-    this.record({
+    const started = this.record({
       type: "step.started",
       step: item.key,
       phase: item.phaseId,
@@ -188,7 +201,14 @@ export class IncidentSession {
       ...(edited ? { edited: true, original: displayCommand(item.step, this.shown(item.item)) } : {}),
       ...(step.risk ? { risk: step.risk } : {}),
     });
-    const recorder = new StepRecorder(this.log, item.key, attempt, this.redactor);
+    // A shared store checks the lease with the start's insert: a step is never run by two drivers.
+    const verdict = await this.store.mayRun(started);
+    if (!verdict.ok) {
+      const result = notRun(`not run: ${verdict.reason}`);
+      this.record(finishedEvent(item.key, result, undefined, this.redactor, false));
+      return { result, command };
+    }
+    const recorder = new StepRecorder(this.store, item.key, attempt, this.redactor);
     // What later conditions ask of this step's output is judged as it streams, and recorded with its result.
     const tests = stdoutTestsOf(conditionsOf(this.state.runbook), item.step.id);
     const ctx: ExecContext = { vars: this.vars(item.item), env: world.env, cwd: world.cwd, ...(world.kube ? { kube: world.kube } : {}), ...(world.defaultTimeoutMs ? { defaultTimeoutMs: world.defaultTimeoutMs } : {}), ...(opts.notify ? { notify: opts.notify } : {}), ...(tests.length > 0 ? { facts: tests } : {}) };
@@ -257,6 +277,10 @@ export class IncidentSession {
   }
 
   close(): void {
-    this.log.close();
+    this.store.close();
   }
+}
+
+function notRun(error: string): StepResult {
+  return { status: "cancelled", exitCode: null, signal: null, durationMs: 0, expectations: [], output: { tail: [], lines: 0, bytes: 0, truncated: false }, error };
 }

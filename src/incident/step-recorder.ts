@@ -9,7 +9,7 @@ import { closeSync, fdatasync, fsyncSync, writeSync } from "node:fs";
 import path from "node:path";
 import type { StepEvent, Stream } from "../executors/types.js";
 import type { StepOutputFile } from "./events.js";
-import type { IncidentLog } from "./log.js";
+import type { EventSink } from "./store/types.js";
 import type { Redactor } from "./redact.js";
 import { ensurePrivateSubdir, FLAGS, IncidentFileError, openStoreFile, writeFailure } from "./store-file.js";
 
@@ -45,7 +45,7 @@ export class StepRecorder {
   private closeWhenSynced = false;
 
   constructor(
-    private readonly log: IncidentLog,
+    private readonly log: EventSink,
     private readonly step: string,
     attempt: number,
     base: Redactor,

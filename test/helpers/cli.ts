@@ -9,11 +9,11 @@ export const BIN = path.join(ROOT, "dist/handrail.js");
 
 /**
  * A test never reaches the developer's own channels: no config file (XDG_CONFIG_HOME points at
- * nothing) and none of their HANDRAIL_* notification variables. Tests that notify set their own.
+ * nothing) and none of their HANDRAIL_* notification variables, nor their shared store. Tests that notify set their own.
  */
 export const NO_NOTIFY_ENV: Record<string, undefined | string> = {
   XDG_CONFIG_HOME: "/nonexistent/handrail-test-config",
-  ...Object.fromEntries(["HANDRAIL_SLACK_WEBHOOK_URL", "HANDRAIL_PAGERDUTY_ROUTING_KEY", "HANDRAIL_PAGERDUTY_URL", "HANDRAIL_GITHUB_TOKEN", "HANDRAIL_GITHUB_REPO", "HANDRAIL_GITHUB_API_URL", "HANDRAIL_SMTP_URL", "HANDRAIL_EMAIL_FROM", "HANDRAIL_EMAIL_TO", "HANDRAIL_WEBHOOK_URL"].map((k) => [k, undefined])),
+  ...Object.fromEntries(["HANDRAIL_SLACK_WEBHOOK_URL", "HANDRAIL_PAGERDUTY_ROUTING_KEY", "HANDRAIL_PAGERDUTY_URL", "HANDRAIL_GITHUB_TOKEN", "HANDRAIL_GITHUB_REPO", "HANDRAIL_GITHUB_API_URL", "HANDRAIL_SMTP_URL", "HANDRAIL_EMAIL_FROM", "HANDRAIL_EMAIL_TO", "HANDRAIL_WEBHOOK_URL", "HANDRAIL_STORE_URL"].map((k) => [k, undefined])),
 };
 
 export interface CliResult {
