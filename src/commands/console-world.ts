@@ -22,6 +22,10 @@ import { probeServer } from "./cluster-probe.js";
 import { drillLauncher } from "./drill-console.js";
 import { missingNeeds } from "./drill-session.js";
 import { brokenScenarioLines, loadScenarios } from "./scenarios.js";
+import { driveIncident, flushShared, openSharedStore, resumeShared } from "./store.js";
+import type { SharedStore } from "../incident/store/pg-store.js";
+import type { ConsoleShared } from "../console/controller-deps.js";
+import { operatorName } from "../incident/identity.js";
 
 /** Context names that mean production (the frame turns red): HANDRAIL_PRODUCTION_PATTERN, default "prod". */
 export function isProduction(context: string | undefined, pattern: string | undefined): boolean {
@@ -47,7 +51,10 @@ export type ConsoleHooks = Pick<ControllerDeps, "exit" | "clipboard" | "handOver
 
 export interface ConsoleWorld {
   controller: Controller;
-  cleanup: () => void;
+  /** Waits for incidents being closed (their shared-store queue), then closes the store and the kubeconfig copy. */
+  cleanup: () => Promise<void>;
+  /** Lines for the terminal once the screen is put away (what was only flashed on it). */
+  notes: string[];
 }
 
 /**
@@ -57,9 +64,14 @@ export interface ConsoleWorld {
  */
 export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions, store: ConsoleStore, hooks: ConsoleHooks): Promise<ConsoleWorld> {
   const notify = await loadNotifySettings(ctx.env);
-  // The console's drill list: a scenario file that cannot be drilled is left out, said on stderr (after the screen, when home is drawn first).
+  // Said after the screen (home may be drawn already; a line on stderr would tear it), and flashed meanwhile.
+  const notes: string[] = [];
+  const flash: string[] = [];
+  // The console's drill list: a scenario file that cannot be drilled is left out.
   const { lib, registry } = await loadScenarios(ctx, { strict: false, warn: () => undefined });
-  for (const line of brokenScenarioLines(registry)) process.stderr.write(`warning: skipped scenario: ${line}\n`);
+  const broken = brokenScenarioLines(registry);
+  for (const line of broken) notes.push(`warning: skipped scenario: ${line}`);
+  if (broken.length > 0) flash.push(`${broken.length} scenario file(s) skipped (listed when handrail ends; handrail validate shows where)`);
   const scenarios = registry.scenarios;
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, ...sourceIfReadable(file, ctx.cwd) }));
   const dir = incidentsDir(ctx);
@@ -76,12 +88,21 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
     cleanup();
     throw new UsageError(prepared.message, prepared.hint);
   }
+  // The shared store (issue 20), never for a drill: unusable at start, the console goes on with the local file and says so.
+  let shared: SharedStore | undefined;
+  try {
+    shared = drilling ? undefined : await openSharedStore(ctx, { optional: true, warn: (line) => (notes.push(line), flash.push(line.replace(/^warning: /, ""))) });
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
   const target = prepared.target;
   const home = opts.open === undefined && opts.resume === undefined && !drilling;
   store.setState({
     runbooks,
     incidents: listIncidents(),
     loading: false,
+    ...(flash.length > 0 ? { flash: { text: flash.join("; "), tone: "error" as const } } : {}),
     kube: { ...(target.context ? { context: target.context } : {}), ...(target.namespace ? { namespace: target.namespace } : {}), ...(prepared.chosenNamespace ? { chosenNamespace: prepared.chosenNamespace } : {}), ...(prepared.server ? { server: prepared.server } : {}), production: isProduction(target.context, ctx.env.HANDRAIL_PRODUCTION_PATTERN) },
     drills: scenarios.map((s) => ({ id: s.id, runbook: s.runbook, title: s.title, severity: s.severity, needs: [...(s.needs ?? [])], missing: missingNeeds(s, ctx.env) })),
     // With no kubeconfig at all the answer is known now; otherwise the probe reports in under PROBE_TIMEOUT_MS.
@@ -91,6 +112,7 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
     // Behind a proxy-url the server may be reachable only through the proxy: the proxy is what must answer.
     void probeServer(prepared.proxy ?? prepared.server).then((cluster) => store.setState({ cluster }));
   }
+  const sharing = shared ? consoleShared(ctx, shared, notes) : undefined;
   const controller = new Controller({
     store,
     runbooks,
@@ -106,10 +128,21 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
     locate: (file) => resumeTarget(ctx, file),
     listIncidents,
     ...hooks,
+    ...(sharing ? { shared: sharing } : {}),
   });
+  const close = async () => {
+    await controller.settled();
+    await shared?.close();
+    cleanup();
+  };
   try {
     if (opts.drill !== undefined) await controller.startDrill(opts.drill);
-    else if (opts.resume) await controller.resumeIncident((await resumeTarget(ctx, opts.resume, "resume")).file, opts.forceUnlock ? { forceUnlock: true } : {});
+    else if (opts.resume) {
+      // On a shared store the incident may have no file here yet (resume on another laptop): the store writes it; a lease
+      // someone else holds is refused here, before the screen, naming who drives.
+      const fromStore = sharing ? await sharing.resume(opts.resume) : undefined;
+      await controller.resumeIncident(fromStore?.file ?? (await resumeTarget(ctx, opts.resume, "resume")).file, opts.forceUnlock ? { forceUnlock: true } : {});
+    }
     else if (opts.open) {
       const { runbook, file } = await findRunbook(ctx, opts.open);
       // A runbook named by its file may not be on the search path: the console still needs its card.
@@ -120,8 +153,24 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
       controller.begin(runbook.id, { ...(severity ? { severity } : {}), inputs: given });
     }
   } catch (e) {
-    cleanup();
+    await close();
     throw e;
   }
-  return { controller, cleanup };
+  return { controller, cleanup: close, notes };
+}
+
+/** The shared store as the controller uses it: the same lease, reconcile and flush as `handrail run --store`. */
+function consoleShared(ctx: CommandContext, shared: SharedStore, notes: string[]): ConsoleShared {
+  const actor = operatorName(ctx.env);
+  const note = (line: string) => notes.push(line);
+  return {
+    where: shared.target.shown,
+    actor,
+    drive: async (id) => (await driveIncident(shared, id, actor))!.attach,
+    resume: async (file) => {
+      const r = await resumeShared(ctx, shared, file, actor, note);
+      return r ? { file: r.file, attach: r.driving.attach } : undefined;
+    },
+    finish: (incident) => flushShared(incident, shared, note),
+  };
 }

@@ -13,7 +13,6 @@ import { App } from "../ui/app.js";
 import { glyphsFor } from "../ui/glyphs.js";
 import { createConsoleStore } from "../ui/store.js";
 import type { CommandContext } from "./context.js";
-import { storeUrl } from "./store-url.js";
 
 export interface ConsoleOptions {
   open?: string;
@@ -38,8 +37,6 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
     throw new UsageError("TERM=dumb: this terminal cannot move the cursor, which the console needs", "Walk the runbook as plain text instead: handrail run <runbook> --set … (or set TERM to your terminal's type)");
   }
   const glyphs = glyphsFor(ctx.env);
-  // The console does not share incidents yet (README, Working as a team): said before the screen, so a team does not believe it does.
-  if (storeUrl(ctx) !== undefined) process.stderr.write("warning: the console does not use the shared store yet: incidents opened or resumed here stay in the local file (handrail run --store … shares a walk)\n");
   // Home is drawn before the world is read; open, resume and a drill need it for their first screen, and the drill
   // picker (`handrail drill`) is nothing but the list, picked by digit at once.
   const homeFirst = opts.open === undefined && opts.resume === undefined && opts.drill === undefined && opts.drillPicker !== true;
@@ -131,7 +128,8 @@ export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions):
   // A drill left from its walkthrough was judged on the way out: say how it went.
   const summary = store.getState().drillSummary;
   if (summary) process.stdout.write(`${summary.join("\n")}\n`);
-  world.cleanup();
+  await world.cleanup();
+  for (const line of world.notes) process.stderr.write(`${line}\n`);
   // After a hang-up the terminal is gone, and Node's own exit would abort restoring its settings (tcsetattr: EIO).
   // Everything is recorded and the lock released by now: end without that last step.
   if (hungUp) process.kill(process.pid, "SIGKILL");

@@ -1,9 +1,28 @@
 /** What the command layer gives the console's controller: the store, the world steps run in, and the ways out. */
 import type { NotifySettings } from "../executors/notify/settings.js";
 import type { KubeTarget } from "../executors/types.js";
+import type { IncidentStore, StoreAttach } from "../incident/store/types.js";
 import type { ConsoleStore, IncidentCard, RunbookCard } from "../ui/store.js";
 import type { DrillLauncher } from "./drill-run.js";
 import type { LocateRunbook } from "./resume.js";
+
+/** The shared incident store as the console uses it (issue 20); the command layer opens it and owns the lease logic. */
+export interface ConsoleShared {
+  /** Where it is, password masked. */
+  where: string;
+  /** Who this console drives as. */
+  actor: string;
+  /** The lease of a new incident and how its events reach the store; throws, naming who drives, when refused. */
+  drive(incidentId: string): Promise<StoreAttach>;
+  /**
+   * Before a resume: the lease (refused while another drives), what the local file lacks sent, the
+   * file rebuilt from the store when it fell behind. The file to resume and its attach; undefined
+   * when the store does not have the incident (it is resumed from its file alone).
+   */
+  resume(file: string): Promise<{ file: string; attach: StoreAttach } | undefined>;
+  /** Wait (bounded) for what is queued for the store once an incident is left; says what is only in the local file. */
+  finish(store: IncidentStore): Promise<void>;
+}
 
 export interface ControllerDeps {
   store: ConsoleStore;
@@ -26,4 +45,6 @@ export interface ControllerDeps {
   /** Write to the terminal's clipboard (OSC 52); false when the text is too long for it. */
   clipboard?: (text: string) => boolean;
   drills?: DrillLauncher;
+  /** The shared store: incidents opened and resumed here (not drills) are driven through it. */
+  shared?: ConsoleShared;
 }

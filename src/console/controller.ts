@@ -10,9 +10,11 @@ import { readIncidentFile } from "../incident/log.js";
 import { attachNotifier, type Notifier } from "../incident/notifier.js";
 import { buildReport, renderMarkdown } from "../incident/report.js";
 import { decide, type Command, type Intent } from "../incident/runner.js";
-import { safeUser } from "../incident/identity.js";
 import { productionOf } from "../incident/production.js";
 import { IncidentSession } from "../incident/session.js";
+import { newIncidentId, safeUser } from "../incident/identity.js";
+import { UsageError } from "../errors.js";
+import type { StoreStatus } from "../incident/store/types.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Severity } from "../runbooks/schema.js";
 import type { ActResult, ConsoleController } from "../ui/controller.js";
@@ -40,6 +42,8 @@ export class Controller implements ConsoleController {
   private edited: EditedSteps = new Set();
   /** While a drill lasts, every step runs in its world instead of the operator's. */
   private drill: DrillMode | undefined;
+  /** Incidents being closed (close() lets a page and the shared store's queue finish first). */
+  private closing: Promise<void>[] = [];
 
   constructor(private readonly deps: ControllerDeps) {
     this.store = deps.store;
@@ -72,6 +76,13 @@ export class Controller implements ConsoleController {
     const { notifier, detach } = attachNotifier(session, this.drill ? this.drill.run.notify : this.deps.notify, this.world.env);
     this.notifier = notifier;
     this.detach.push(detach, session.subscribe((e) => this.onEvent(e)));
+    // A shared store's state on the status bar: online, offline with its queue, or someone else driving now.
+    const where = this.deps.shared?.where;
+    if (session.store.kind === "postgres" && where !== undefined) {
+      const show = (st: StoreStatus) => this.store.setState({ shared: { where, state: st.state, queued: st.queued, ...(st.drivenBy !== undefined ? { drivenBy: st.drivenBy } : {}) } });
+      show(session.store.status());
+      this.detach.push(session.store.onStatus(show));
+    } else this.store.setState({ shared: undefined });
     this.edited = new Set();
     const history = historyOfAll(readIncidentFile(session.file).events, session.state);
     this.store.setState({ screen: "walk", resuming: undefined, starting: undefined, history, incidentFile: session.file, live: undefined, flash: undefined });
@@ -106,7 +117,20 @@ export class Controller implements ConsoleController {
       const w = this.world;
       const kube = kubeRecord(w);
       const drill = this.drill ? { mode: "drill" as const, scenario: this.drill.run.scenario.id } : { mode: this.deps.mode };
-      this.attach(IncidentSession.open({ dir: w.incidentsDir, runbook: card.runbook, ...(card.source ? { source: card.source } : {}), severity, inputs, ...drill, dryRun: this.deps.dryRun, ...(kube ? { kube } : {}) }));
+      // On a shared store (never for a drill) the lease comes first: the incident is driven from here.
+      const shared = this.drill ? undefined : this.deps.shared;
+      const id = newIncidentId(card.runbook.id);
+      let store = {};
+      let unshared: string | undefined;
+      try {
+        if (shared) store = { store: await shared.drive(id), actor: shared.actor };
+      } catch (e) {
+        // Someone else's lease is a refusal; a store that cannot be reached now must not hold the incident up: local file alone.
+        if (e instanceof UsageError) throw e;
+        unshared = `the shared store cannot be reached (${(e as Error).message}): this incident is on the local file alone; resume it once the store is back to share it`;
+      }
+      this.attach(IncidentSession.open({ id, ...store, dir: w.incidentsDir, runbook: card.runbook, ...(card.source ? { source: card.source } : {}), severity, inputs, ...drill, dryRun: this.deps.dryRun, ...(kube ? { kube } : {}) }));
+      if (unshared) this.flash(unshared, "error");
     } catch (e) {
       this.flash(`cannot open the incident: ${(e as Error).message}`, "error");
     }
@@ -160,7 +184,12 @@ export class Controller implements ConsoleController {
   async resumeIncident(file: string, answers: ResumeAnswers = {}): Promise<void> {
     try {
       if (!this.deps.locate) throw new Error("resuming is not available here");
-      const r = await resumeSession(file, this.deps.locate, answers);
+      const shared = this.deps.shared;
+      const share = shared ? async (f: string) => {
+        const r = await shared.resume(f);
+        return r ? { ...r, actor: shared.actor } : undefined;
+      } : undefined;
+      const r = await resumeSession(file, this.deps.locate, answers, share);
       if ("ask" in r) return this.store.setState({ resuming: r.ask, flash: undefined });
       this.attach(r.session);
       if (r.message) this.flash(r.message);
@@ -275,7 +304,14 @@ export class Controller implements ConsoleController {
     const notifier = this.notifier;
     this.session = undefined;
     this.notifier = undefined;
-    if (s) void (notifier?.settle() ?? Promise.resolve()).finally(() => s.close());
+    this.store.setState({ shared: undefined });
+    // What is queued for a shared store is given its moment (bounded) before the file closes.
+    if (s) this.closing.push((notifier?.settle() ?? Promise.resolve()).then(() => this.deps.shared?.finish(s.store)).catch(() => undefined).finally(() => s.close()));
+  }
+
+  /** Every incident left is closed: its page or resolve delivered, its events in the shared store or said not to be. */
+  async settled(): Promise<void> {
+    await Promise.all(this.closing);
   }
 
   /** The terminal went away (SIGHUP) or handrail was told to stop: the running step is cancelled and recorded first. */

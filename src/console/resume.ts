@@ -8,6 +8,7 @@ import { reapInterrupted } from "../incident/reap.js";
 import { IncidentSession } from "../incident/session.js";
 import type { Runbook } from "../runbooks/schema.js";
 import type { RunbookSource } from "../runbooks/source.js";
+import type { StoreAttach } from "../incident/store/types.js";
 import type { ResumeAsk } from "../ui/store.js";
 
 /** Finds the runbook an incident was opened on (the command layer's resumeTarget). */
@@ -34,10 +35,15 @@ export async function resumeNeeds(file: string, locate: LocateRunbook, answers: 
 }
 
 /** Resume when nothing is left to ask: the session, with a surviving group of an interrupted attempt ended first; or what to ask. */
-export async function resumeSession(file: string, locate: LocateRunbook, answers: ResumeAnswers): Promise<{ ask: ResumeAsk } | { session: IncidentSession; message?: string }> {
+/** A shared store's part in a resume: the lease taken, the file to resume, how its events reach the store. */
+export type ShareResume = (file: string) => Promise<{ file: string; attach: StoreAttach; actor: string } | undefined>;
+
+export async function resumeSession(file: string, locate: LocateRunbook, answers: ResumeAnswers, share?: ShareResume): Promise<{ ask: ResumeAsk } | { session: IncidentSession; message?: string }> {
   const needs = await resumeNeeds(file, locate, answers);
   if (needs.ask) return { ask: needs.ask };
-  const { session, read, interrupted } = IncidentSession.resume(file, needs.runbook, { secrets: answers.secrets ?? {}, forceUnlock: answers.forceUnlock === true, ...(needs.changed ? { runbookChanged: needs.changed } : {}) });
+  // Only once nothing is left to ask: the lease is taken for the resume itself.
+  const shared = share ? await share(file) : undefined;
+  const { session, read, interrupted } = IncidentSession.resume(shared?.file ?? file, needs.runbook, { secrets: answers.secrets ?? {}, forceUnlock: answers.forceUnlock === true, ...(needs.changed ? { runbookChanged: needs.changed } : {}), ...(shared ? { store: shared.attach, actor: shared.actor } : {}) });
   const reaped = await reapInterrupted(session, read.events, interrupted);
   if (interrupted.length === 0) return { session };
   return { session, message: [`interrupted when handrail last stopped: ${interrupted.join(", ")} (offered again)`, ...reaped].join("; ") };

@@ -161,6 +161,17 @@ export interface Banner {
   text: string;
 }
 
+/** Where the shared store stands for the open incident: the status bar's `store: offline (12 events queued)`. */
+export interface SharedView {
+  /** Where it is, password masked. */
+  where: string;
+  state: "online" | "offline";
+  /** Events in the local file not yet in the store. */
+  queued: number;
+  /** Who took the lease from this console, once someone has: it runs no further step. */
+  drivenBy?: string;
+}
+
 export interface ConsoleView {
   screen: Screen;
   runbooks: RunbookCard[];
@@ -182,6 +193,8 @@ export interface ConsoleView {
   /** Response-time clock: when it is due, and the severity it is for. */
   clock?: { dueAt: number; openedAt: number };
   running: boolean;
+  /** The shared incident store of the open incident (issue 20); undefined on the local file alone. */
+  shared?: SharedView;
   /** The cluster panel: pods of the incident's service, live; undefined when hidden. */
   /** `listing`: the list is still arriving; `stale`: the connection is lost, so no pod's status is known. */
   pods?: { selector: string; namespace: string; items: PodView[]; listing?: boolean; stale?: boolean; error?: string };

@@ -9,6 +9,7 @@ import { useView, useGlyphs } from "./context.js";
 import { UNICODE, type Glyphs } from "./glyphs.js";
 import { PhaseRail } from "./phase-rail.js";
 import { Quiet } from "./quiet.js";
+import type { SharedView } from "./store.js";
 
 /** Within this much of the deadline the clock turns amber. */
 export const CLOCK_AMBER_MS = 2 * 60_000;
@@ -48,8 +49,11 @@ export function StatusLine({ columns }: { columns: number }) {
   const now = useView((v) => v.now);
   const dryRun = useView((v) => v.dryRun);
   const drill = useView((v) => v.drill);
+  const shared = useView((v) => v.shared);
   const g = useGlyphs();
   const c = clock && !resolved ? clockText(clock.dueAt, now) : undefined;
+  // Offline or driven by someone else: said on the first line, which every size of terminal shows.
+  const alarm = shared ? storeText(shared) : undefined;
   const marks = [drill ? " DRILL " : "", production ? " PRODUCTION " : "", dryRun ? " DRY RUN " : ""].filter(Boolean);
   const clockPart = c ? `${g.clock} ${c.text}` : resolved ? "resolved" : "";
   const used = marks.reduce((n, m) => n + m.length + 1, 0) + (severity ? severity.length + 1 : 0) + (clockPart ? clockPart.length + 1 : 0);
@@ -63,11 +67,20 @@ export function StatusLine({ columns }: { columns: number }) {
       {dryRun ? " " : null}
       {severity ? <Text bold color={severity === "critical" ? "red" : severity === "high" ? "yellow" : undefined}>{`${severity.toUpperCase()} `}</Text> : null}
       {c ? <Text color={c.color}>{`${clockPart} `}</Text> : resolved ? <Text color="green">{`${clockPart} `}</Text> : null}
+      {alarm?.alarm ? <Text color={alarm.alarm} bold>{`${alarm.text} `}</Text> : null}
       <Text color={production ? "red" : "cyan"} bold={production}>
-        {targetLabel(kube.context, namespace, Math.max(12, columns - used - 4), g)}
+        {targetLabel(kube.context, namespace, Math.max(12, columns - used - (alarm?.alarm ? alarm.text.length + 1 : 0) - 4), g)}
       </Text>
     </Text>
   );
+}
+
+/** The shared store's state in words, and whether it needs the operator's eye (offline, or someone else drives). */
+export function storeText(shared: SharedView): { text: string; alarm?: "yellow" | "red" } {
+  const events = (n: number) => `${n} event${n === 1 ? "" : "s"}`;
+  if (shared.drivenBy !== undefined) return { text: `store: ${shared.drivenBy} drives now; this console runs no further step`, alarm: "red" };
+  if (shared.state === "offline") return { text: `store: offline (${events(shared.queued)} queued)`, alarm: "yellow" };
+  return { text: shared.queued > 0 ? `store: online, sending ${events(shared.queued)}` : "store: online" };
 }
 
 /** Rows the header takes: a framed block when the terminal is big enough, two bare lines when not. */
@@ -82,6 +95,7 @@ export function WalkHeader({ rows, columns }: { rows: number; columns: number })
   const file = useView((v) => v.incidentFile);
   const why = useView((v) => v.production?.why);
   const server = useView((v) => v.kube.server);
+  const shared = useView((v) => v.shared);
   const g = useGlyphs();
   if (headerRows(rows, columns) === "compact") {
     return (
@@ -97,7 +111,7 @@ export function WalkHeader({ rows, columns }: { rows: number; columns: number })
   return (
     <Box flexDirection="column" flexShrink={0} borderStyle={production ? g.border.strong : drill ? g.border.drill : g.border.plain} borderColor={production ? "red" : drill ? "magenta" : "gray"} paddingX={1}>
       <StatusLine columns={columns} />
-      <Quiet wrap="truncate-end">{`${id ?? ""} · ${file ?? ""}${server ? ` · ${server}` : ""}${why ? ` · production: ${why}` : ""}`}</Quiet>
+      <Quiet wrap="truncate-end">{`${id ?? ""} · ${file ?? ""}${shared ? ` · ${storeText(shared).text} at ${shared.where}` : ""}${server ? ` · ${server}` : ""}${why ? ` · production: ${why}` : ""}`}</Quiet>
       <PhaseRail />
     </Box>
   );
