@@ -82,8 +82,9 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .description("pick an incident up where it stopped, in the console")
     .argument("<incident>", "incident id or file")
     .option("--force-unlock", "take the incident's lock even from a handrail that looks alive (recorded in the incident)")
-    .action(async (ref: string, opts: { forceUnlock?: boolean }, cmd: Command) => {
-      exitCodeOverride = await (await import("./commands/console.js")).consoleCommand(ctxFor(cmd), { resume: ref, ...(opts.forceUnlock ? { forceUnlock: true } : {}) });
+    .option("--ask", "on a shared store: ask whoever drives to hand over, wait for their answer (up to a minute), then drive")
+    .action(async (ref: string, opts: { forceUnlock?: boolean; ask?: boolean }, cmd: Command) => {
+      exitCodeOverride = await (await import("./commands/console.js")).consoleCommand(ctxFor(cmd), { resume: ref, ...(opts.forceUnlock ? { forceUnlock: true } : {}), ...(opts.ask ? { ask: true } : {}) });
     });
 
   program

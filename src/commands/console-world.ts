@@ -12,7 +12,7 @@ import { sourceOf } from "../runbooks/source.js";
 import type { ConsoleStore, IncidentCard, RunbookCard } from "../ui/store.js";
 import { findRunbook, type CommandContext } from "./context.js";
 import type { ConsoleOptions } from "./console.js";
-import { incidentsDir } from "./incident-files.js";
+import { findIncident, incidentsDir } from "./incident-files.js";
 import { resumeTarget } from "./resume-target.js";
 import { incidentCards } from "./incidents.js";
 import { respondWithinFrom } from "./incident-clock.js";
@@ -26,6 +26,8 @@ import { driveIncident, flushShared, openSharedStore, resumeShared } from "./sto
 import type { SharedStore } from "../incident/store/pg-store.js";
 import type { ConsoleShared } from "../console/controller-deps.js";
 import { operatorName } from "../incident/identity.js";
+import { readIncidentFile } from "../incident/log.js";
+import type { Lease } from "../incident/store/pg-lease.js";
 
 /** Context names that mean production (the frame turns red): HANDRAIL_PRODUCTION_PATTERN, default "prod". */
 export function isProduction(context: string | undefined, pattern: string | undefined): boolean {
@@ -140,6 +142,8 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
     else if (opts.resume) {
       // On a shared store the incident may have no file here yet (resume on another laptop): the store writes it; a lease
       // someone else holds is refused here, before the screen, naming who drives.
+      if (opts.ask && !sharing) throw new UsageError("--ask needs a shared store: --store postgres://… (or HANDRAIL_STORE_URL)");
+      if (opts.ask && sharing) await sharing.ask(opts.resume);
       const fromStore = sharing ? await sharing.resume(opts.resume) : undefined;
       await controller.resumeIncident(fromStore?.file ?? (await resumeTarget(ctx, opts.resume, "resume")).file, opts.forceUnlock ? { forceUnlock: true } : {});
     }
@@ -159,18 +163,57 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
   return { controller, cleanup: close, notes };
 }
 
+/** How long `resume --ask` waits for the driver's answer. */
+const ASK_TIMEOUT_MS = 60_000;
+
 /** The shared store as the controller uses it: the same lease, reconcile and flush as `handrail run --store`. */
-function consoleShared(ctx: CommandContext, shared: SharedStore, notes: string[]): ConsoleShared {
+function consoleShared(ctx: CommandContext, shared: SharedStore, notes: string[]): ConsoleShared & { ask(ref: string): Promise<void> } {
   const actor = operatorName(ctx.env);
   const note = (line: string) => notes.push(line);
+  // One incident at a time: the lease of the one this console drives.
+  let lease: Lease | undefined;
+  let handedOverBy: string | undefined;
+  let previous: { holder: string; reason: "expired" | "taken over" | "handed over" } | undefined;
   return {
     where: shared.target.shown,
     actor,
-    drive: async (id) => (await driveIncident(shared, id, actor))!.attach,
+    drive: async (id) => {
+      const d = (await driveIncident(shared, id, actor))!;
+      lease = d.lease;
+      previous = undefined;
+      handedOverBy = undefined;
+      return d.attach;
+    },
     resume: async (file) => {
       const r = await resumeShared(ctx, shared, file, actor, note);
-      return r ? { file: r.file, attach: r.driving.attach } : undefined;
+      if (!r) return undefined;
+      lease = r.driving.lease;
+      // Kept across the two calls a console resume makes (the file first, then the session): the lease changed hands once.
+      previous ??= handedOverBy !== undefined ? { holder: handedOverBy, reason: "handed over" } : r.driving.previous ? { holder: r.driving.previous.holder, reason: r.driving.previous.expired ? "expired" : "taken over" } : undefined;
+      return { file: r.file, attach: r.driving.attach, ...(previous ? { previous } : {}) };
     },
+    pendingRequest: async () => (lease ? (await shared.pendingRequest(lease))?.by : undefined),
+    handOver: async () => (lease ? shared.handOver(lease) : undefined),
     finish: (incident) => flushShared(incident, shared, note),
+    // Before the screen: ask whoever drives, and wait for their answer (a refusal or no answer is exit 2, saying which).
+    ask: async (ref) => {
+      const id = incidentIdOf(ctx, ref);
+      process.stderr.write(`asking whoever drives ${id} to hand over; waiting up to ${ASK_TIMEOUT_MS / 1000} s for their answer…\n`);
+      const r = await shared.askToDrive(id, actor, { timeoutMs: ASK_TIMEOUT_MS });
+      if (!r.ok) throw new UsageError(`${id}: ${r.message}`, `Watch it meanwhile: handrail follow ${id}`);
+      lease = r.lease;
+      if (r.previous) handedOverBy = r.previous.holder;
+    },
   };
+}
+
+/** The incident id a resume names: from its local file when there is one, else the reference itself (an id the store has). */
+function incidentIdOf(ctx: CommandContext, ref: string): string {
+  try {
+    const first = readIncidentFile(findIncident(ctx, ref)).events[0];
+    if (first?.type === "incident.opened") return first.incident;
+  } catch {
+    // No local file: the store knows it by id.
+  }
+  return ref;
 }

@@ -26,6 +26,8 @@ export interface ConsoleOptions {
   drillPicker?: boolean;
   /** With resume: take the lock even from a handrail that looks alive. */
   forceUnlock?: boolean;
+  /** With resume on a shared store: ask the driver to hand over and wait for the answer. */
+  ask?: boolean;
 }
 
 export async function consoleCommand(ctx: CommandContext, opts: ConsoleOptions): Promise<number> {

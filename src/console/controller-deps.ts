@@ -19,7 +19,11 @@ export interface ConsoleShared {
    * file rebuilt from the store when it fell behind. The file to resume and its attach; undefined
    * when the store does not have the incident (it is resumed from its file alone).
    */
-  resume(file: string): Promise<{ file: string; attach: StoreAttach } | undefined>;
+  resume(file: string): Promise<{ file: string; attach: StoreAttach; previous?: { holder: string; reason: "expired" | "taken over" | "handed over" } } | undefined>;
+  /** Who asks to drive the incident this console drives, if anyone (polled). */
+  pendingRequest(): Promise<string | undefined>;
+  /** Give the lease to the one who asked: their name, or undefined when nobody asks any more. */
+  handOver(): Promise<string | undefined>;
   /** Wait (bounded) for what is queued for the store once an incident is left; says what is only in the local file. */
   finish(store: IncidentStore): Promise<void>;
 }

@@ -31,6 +31,11 @@ export type { ControllerDeps } from "./controller-deps.js";
 
 const operator = safeUser() ?? "operator";
 
+/** The banner key of a request to hand over driving (not an escalation's). */
+const HANDOVER = "handover";
+/** How often the driver's console looks for someone asking to drive. */
+const HANDOVER_POLL_MS = 1_000;
+
 export class Controller implements ConsoleController {
   private session: IncidentSession | undefined;
   private notifier: Notifier | undefined;
@@ -44,6 +49,8 @@ export class Controller implements ConsoleController {
   private drill: DrillMode | undefined;
   /** Incidents being closed (close() lets a page and the shared store's queue finish first). */
   private closing: Promise<void>[] = [];
+  /** Who asks to drive the open incident (a shared store), until answered. */
+  private handoverAsk: string | undefined;
 
   constructor(private readonly deps: ControllerDeps) {
     this.store = deps.store;
@@ -82,6 +89,23 @@ export class Controller implements ConsoleController {
       const show = (st: StoreStatus) => this.store.setState({ shared: { where, state: st.state, queued: st.queued, ...(st.drivenBy !== undefined ? { drivenBy: st.drivenBy } : {}) } });
       show(session.store.status());
       this.detach.push(session.store.onStatus(show));
+      // Asked to hand over: polled, shown as a banner the operator answers with `a`.
+      const shared = this.deps.shared!;
+      const poll = setInterval(() => {
+        void shared
+          .pendingRequest()
+          .then((by) => {
+            if (by === this.handoverAsk || this.session !== session) return;
+            this.handoverAsk = by;
+            this.refresh();
+          })
+          .catch(() => undefined);
+      }, HANDOVER_POLL_MS);
+      poll.unref();
+      this.detach.push(() => {
+        clearInterval(poll);
+        this.handoverAsk = undefined;
+      });
     } else this.store.setState({ shared: undefined });
     this.edited = new Set();
     const history = historyOfAll(readIncidentFile(session.file).events, session.state);
@@ -107,7 +131,10 @@ export class Controller implements ConsoleController {
     const report = state.resolved ? renderMarkdown(buildReport(readIncidentFile(s.file).events)) : undefined;
     // A drill is never production, whatever its inputs say: its frame is magenta.
     const production = this.drill ? { production: false } : productionOf(state, this.store.getState().kube);
-    this.store.setState({ incident: state, ...viewOf(state, Date.now(), (item) => s.shown(item)), production, report });
+    const view = viewOf(state, Date.now(), (item) => s.shown(item));
+    // Someone asking to drive comes first: it waits on this operator's answer.
+    const banners = this.handoverAsk !== undefined ? [{ key: HANDOVER, kind: "handover" as const, text: `${this.handoverAsk} asks to drive this incident` }, ...view.banners] : view.banners;
+    this.store.setState({ incident: state, ...view, banners, production, report });
   }
 
   async startIncident(runbookId: string, severity: Severity, inputs: Record<string, InputValue>): Promise<void> {
@@ -185,12 +212,16 @@ export class Controller implements ConsoleController {
     try {
       if (!this.deps.locate) throw new Error("resuming is not available here");
       const shared = this.deps.shared;
+      let previous: { holder: string; reason: "expired" | "taken over" | "handed over" } | undefined;
       const share = shared ? async (f: string) => {
         const r = await shared.resume(f);
+        previous = r?.previous;
         return r ? { ...r, actor: shared.actor } : undefined;
       } : undefined;
       const r = await resumeSession(file, this.deps.locate, answers, share);
       if ("ask" in r) return this.store.setState({ resuming: r.ask, flash: undefined });
+      // The lease changed hands: said in the incident, by the one who drives now.
+      if (previous && shared) r.session.record({ type: "driver.changed", from: previous.holder, to: shared.actor, reason: previous.reason });
       this.attach(r.session);
       if (r.message) this.flash(r.message);
     } catch (e) {
@@ -274,6 +305,7 @@ export class Controller implements ConsoleController {
   }
 
   acknowledge(key: string): void {
+    if (key === HANDOVER) return void this.handOver();
     this.guard((s) => s.acknowledge(key));
   }
 
@@ -307,6 +339,20 @@ export class Controller implements ConsoleController {
     this.store.setState({ shared: undefined });
     // What is queued for a shared store is given its moment (bounded) before the file closes.
     if (s) this.closing.push((notifier?.settle() ?? Promise.resolve()).then(() => this.deps.shared?.finish(s.store)).catch(() => undefined).finally(() => s.close()));
+  }
+
+  /** Give driving to the one who asked: this console runs no further step of the incident (the store refuses them). */
+  private async handOver(): Promise<void> {
+    const shared = this.deps.shared;
+    if (!shared || this.handoverAsk === undefined) return;
+    try {
+      const to = await shared.handOver();
+      this.handoverAsk = undefined;
+      this.refresh();
+      this.flash(to ? `handed over to ${to}: they drive now; this console runs no further step (leave with q)` : "nobody asks to drive any more");
+    } catch (e) {
+      this.flash(`could not hand over: ${(e as Error).message}`, "error");
+    }
   }
 
   /** Every incident left is closed: its page or resolve delivered, its events in the shared store or said not to be. */

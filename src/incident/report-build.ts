@@ -50,6 +50,7 @@ export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions
     options: [],
     phases: [],
     resumes: [],
+    driverChanges: [],
     locksForced: [],
     notes: [],
     escalations: [],
@@ -225,6 +226,9 @@ export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions
         if (e.impact) r.impact = e.impact;
         r.actionItems = e.actionItems.map(readActionItem);
         if (e.actor) r.who.resolvedBy = e.actor;
+        break;
+      case "driver.changed":
+        r.driverChanges.push({ at: e.ts, from: e.from, to: e.to, reason: e.reason });
         break;
       default:
         break;

@@ -109,6 +109,8 @@ export interface IncidentReport {
   options: Array<{ at: string; phase: string; phaseTitle: string; option: string; optionTitle: string; by?: string; replaced?: boolean }>;
   phases: Array<{ at: string; phase: string; title: string; jump: boolean }>;
   resumes: Array<{ at: string; by?: string; interrupted: Array<{ step: string; title: string }>; runbookChanged: boolean }>;
+  /** Driving passed between responders on a shared store (handed over, taken over, or an expired lease taken). */
+  driverChanges: Array<{ at: string; from: string; to: string; reason: "expired" | "taken over" | "handed over" }>;
   locksForced: Array<{ at: string; previous: { pid: number; host: string } }>;
   notes: Array<{ at: string; text: string; step?: string; stepTitle?: string }>;
   escalations: Array<{ at: string; to: string; reason?: string; acknowledgedAt?: string; acknowledgedBy?: string }>;

@@ -37,6 +37,7 @@ function summary(r: IncidentReport): Block[] {
   const who = [
     `opened by ${r.who.openedBy ?? "(not recorded)"}`,
     ...(r.who.resumedBy.length ? [`resumed by ${r.who.resumedBy.join(", ")}`] : []),
+    ...(r.driverChanges.length ? [`driven by ${[r.driverChanges[0]!.from, ...r.driverChanges.map((d) => d.to)].join(", then ")}`] : []),
     ...(r.who.acknowledgedBy.length ? [`escalations acknowledged by ${r.who.acknowledgedBy.join(", ")}`] : []),
     ...(r.status === "resolved" ? [`resolved by ${r.who.resolvedBy ?? "(not recorded)"}`] : []),
   ];

@@ -37,6 +37,7 @@ export function timelineRows(r: IncidentReport): Array<{ at: string; text: Inlin
   for (const n of r.notes) rows.push({ at: n.at, text: [`Note${n.stepTitle ? ` on ${n.stepTitle}` : ""}: ${n.text}`] });
   for (const e of r.escalations) rows.push({ at: e.at, text: [`Escalated to ${e.to}${e.reason ? `: ${e.reason}` : ""}${e.acknowledgedAt ? ` (acknowledged ${clockTime(e.acknowledgedAt)}${e.acknowledgedBy ? ` by ${e.acknowledgedBy}` : ""})` : ""}`] });
   for (const x of r.resumes) rows.push({ at: x.at, text: [`Incident resumed${x.by ? ` by ${x.by}` : ""}${x.interrupted.length ? ` (interrupted: ${x.interrupted.map((i) => i.title).join(", ")})` : ""}`] });
+  for (const d of r.driverChanges) rows.push({ at: d.at, text: [`${d.to} drives from here (${d.reason === "handed over" ? `${d.from} handed over` : d.reason === "taken over" ? `taken over from ${d.from}` : `${d.from}'s lease had expired`})`] });
   for (const x of r.locksForced) rows.push({ at: x.at, text: [`Lock forced from handrail pid ${x.previous.pid} on ${x.previous.host}`] });
   if (r.sla.breachedAt) rows.push({ at: r.sla.breachedAt, text: [`Response time ${r.sla.respondWithin ?? ""} breached`] });
   if (r.drill?.finishedAt && r.drill.outcome) rows.push({ at: r.drill.finishedAt, text: [`Drill finished: ${r.drill.outcome.healthy ? "healthy" : "still broken"}`] });

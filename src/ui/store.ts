@@ -159,6 +159,8 @@ export interface PhaseView {
 export interface Banner {
   key: string;
   text: string;
+  /** An escalation (the default), or someone asking this console to hand over driving (a shared store). */
+  kind?: "escalation" | "handover";
 }
 
 /** Where the shared store stands for the open incident: the status bar's `store: offline (12 events queued)`. */

@@ -190,7 +190,7 @@ export function Walkthrough() {
         {mode.name === "help" ? <WalkPrompt mode={mode} dispatch={dispatch} run={run} commands={active} /> : null}
         {mode.name !== "help" ? <HistoryTail rows={historyRows} /> : null}
         {briefing && current?.type !== "resolved" && !compact ? <Text color="magenta" wrap="truncate-end">{`DRILL briefing — ${briefing.title}: ${briefing.text}`}</Text> : null}
-        {banner ? <Text color="red" bold wrap="truncate-end">{`ESCALATE: ${banner.text} — press a to acknowledge`}</Text> : null}
+        {banner ? <Text color={banner.kind === "handover" ? "yellow" : "red"} bold wrap="truncate-end">{banner.kind === "handover" ? `${banner.text} — press a to hand over (or keep driving: they are told after a minute)` : `ESCALATE: ${banner.text} — press a to acknowledge`}</Text> : null}
         {mode.name !== "help" ? <StepCard /> : null}
         {current?.type === "choose" && mode.name === "idle" ? (
           <PickList

@@ -79,4 +79,52 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
       await shared.close();
     }
   }, 90_000);
+
+  it("one console drives, another asks to take over, the first consents, the second finishes; the report names both", async (t) => {
+    if (!server) return t.skip(skip);
+    const dir = scratchDir(t.onTestFinished);
+    writeFileSync(path.join(dir, "shared-drill.yaml"), RUNBOOK_TEXT);
+    const env = { HOME: dir, KUBECONFIG: path.join(dir, "none"), HANDRAIL_STORE_URL: server.url };
+    const alice = await startTerminal(`node ${BIN} --runbooks ${dir} --incidents ${path.join(dir, "a")} open shared-drill --severity low`, { cwd: dir, env: { ...env, HANDRAIL_OPERATOR: "alice" }, width: 140, height: 40 });
+    t.onTestFinished(() => alice.kill());
+    await alice.waitFor("store: online at");
+    await alice.act("r");
+    await alice.waitFor("✓ Say hello");
+    const id = readdirSync(path.join(dir, "a")).find((f) => f.endsWith(".jsonl"))!.replace(/\.jsonl$/, "");
+
+    // Bob, on another laptop (no local file), asks; alice's console asks her.
+    const bob = await startTerminal(`node ${BIN} --runbooks ${dir} --incidents ${path.join(dir, "b")} resume ${id} --ask`, { cwd: dir, env: { ...env, HANDRAIL_OPERATOR: "bob" }, width: 140, height: 40 });
+    t.onTestFinished(() => bob.kill());
+    await bob.waitFor("waiting up to 60 s for their answer");
+    await alice.waitFor("bob asks to drive this incident — press a to hand over");
+    await alice.type("a");
+    const handed = await alice.waitFor("handed over to bob");
+    expect(handed).toContain("store: bob drives now");
+
+    // Bob's console opens on the incident where alice left it, and finishes the walk.
+    await bob.waitFor("Diagnose › Say later", 20_000);
+    await bob.act("r");
+    await bob.waitFor("✓ Say later");
+    await bob.keys("C-c");
+    await bob.waitFor("y / n");
+    await bob.type("y");
+    await bob.waitFor("[exited 0]");
+
+    const shared = await SharedStore.open(server.url);
+    try {
+      const events = await shared.events(id);
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(events.find((e) => e.type === "driver.changed")).toMatchObject({ from: "alice", to: "bob", reason: "handed over" });
+      // Before the change alice ran hello; after it bob ran later, from his own laptop's copy.
+      const types = events.map((e) => (e.type === "step.finished" ? `finished ${(e as { step: string }).step}` : e.type));
+      expect(types.indexOf("finished hello")).toBeLessThan(types.indexOf("driver.changed"));
+      expect(types.indexOf("driver.changed")).toBeLessThan(types.indexOf("finished later"));
+    } finally {
+      await shared.close();
+    }
+    const report = await execa(process.execPath, [BIN, "--incidents", path.join(dir, "b"), "report", id], { env: { ...process.env, ...env }, reject: false });
+    expect(report.exitCode).toBe(0);
+    expect(report.stdout).toContain("driven by alice, then bob");
+    expect(report.stdout).toContain("bob drives from here (alice handed over)");
+  }, 90_000);
 });
