@@ -16,7 +16,10 @@ function drillEvents(cwd: string): IncidentEvent[] {
   if (!existsSync(dir)) return [];
   const name = readdirSync(dir).find((f) => f.endsWith(".jsonl"));
   if (!name) return [];
-  return readFileSync(path.join(dir, name), "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as IncidentEvent);
+  // Read while handrail appends: a last line without its newline is still being written, and is not an event yet.
+  const lines = readFileSync(path.join(dir, name), "utf8").split("\n");
+  lines.pop();
+  return lines.filter(Boolean).map((l) => JSON.parse(l) as IncidentEvent);
 }
 
 const progress = (events: readonly IncidentEvent[]) => events.filter((e) => e.type === "step.finished" || e.type === "step.skipped" || e.type === "option.chosen").length;
