@@ -28,6 +28,8 @@ import type { ConsoleShared } from "../console/controller-deps.js";
 import { operatorName } from "../incident/identity.js";
 import { readIncidentFile } from "../incident/log.js";
 import type { Lease } from "../incident/store/pg-lease.js";
+import type { StoreIncident } from "../incident/store/pg-incidents.js";
+import { formatDuration } from "../runbooks/duration.js";
 
 /** Context names that mean production (the frame turns red): HANDRAIL_PRODUCTION_PATTERN, default "prod". */
 export function isProduction(context: string | undefined, pattern: string | undefined): boolean {
@@ -78,7 +80,24 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, ...(runbook.summary ? { summary: runbook.summary } : {}), tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, ...sourceIfReadable(file, ctx.cwd) }));
   const dir = incidentsDir(ctx);
   // Drill incidents are left out (incidentCards); the runbooks' own response times set the clocks that order the rest.
-  const listIncidents = (): IncidentCard[] => incidentCards(dir, { respondWithin: respondWithinFrom(runbooks) });
+  const localIncidents = (): IncidentCard[] => incidentCards(dir, { respondWithin: respondWithinFrom(runbooks) });
+  // On a shared store, home shows the team's open incidents too, with who drives each: read in the
+  // background (the store is not waited for), merged in when it answers.
+  let team: StoreIncident[] = [];
+  const merged = (): IncidentCard[] => withTeam(localIncidents(), team);
+  const refreshTeam = () => {
+    void shared
+      ?.incidents()
+      .then((rows) => {
+        team = rows;
+        if (store.getState().screen === "home") store.setState({ incidents: merged() });
+      })
+      .catch(() => undefined);
+  };
+  const listIncidents = (): IncidentCard[] => {
+    refreshTeam();
+    return merged();
+  };
 
   const { dir: kubeDir, cleanup } = privateKubeDir();
   const drilling = opts.drill !== undefined || opts.drillPicker === true;
@@ -161,6 +180,23 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
     throw e;
   }
   return { controller, cleanup: close, notes };
+}
+
+/** Local incident cards with the store's word on who drives, then the store's open incidents this machine has no file of. */
+function withTeam(local: IncidentCard[], team: readonly StoreIncident[]): IncidentCard[] {
+  if (team.length === 0) return local;
+  const byId = new Map(team.map((t) => [t.id, t]));
+  const cards = local.map((c) => {
+    const t = byId.get(c.id);
+    return t?.driver ? { ...c, driver: t.driver } : c;
+  });
+  const here = new Set(local.map((c) => c.id));
+  const now = Date.now();
+  for (const t of team) {
+    if (here.has(t.id) || t.status !== "open") continue;
+    cards.push({ id: t.id, file: t.id, runbook: t.runbook, severity: t.severity, status: "open", age: formatDuration(now - Date.parse(t.openedAt)), openedAt: t.openedAt, team: true, ...(t.driver ? { driver: t.driver } : {}) });
+  }
+  return cards;
 }
 
 /** How long `resume --ask` waits for the driver's answer. */

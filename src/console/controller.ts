@@ -14,6 +14,7 @@ import { productionOf } from "../incident/production.js";
 import { IncidentSession } from "../incident/session.js";
 import { newIncidentId, safeUser } from "../incident/identity.js";
 import { UsageError } from "../errors.js";
+import { existsSync } from "node:fs";
 import type { StoreStatus } from "../incident/store/types.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Severity } from "../runbooks/schema.js";
@@ -212,6 +213,12 @@ export class Controller implements ConsoleController {
     try {
       if (!this.deps.locate) throw new Error("resuming is not available here");
       const shared = this.deps.shared;
+      // An incident only in the shared store (home lists the team's): its file is written from the store first.
+      if (shared && !existsSync(file)) {
+        const fromStore = await shared.resume(file);
+        if (!fromStore) throw new Error(`${file}: not in the shared store any more`);
+        file = fromStore.file;
+      }
       let previous: { holder: string; reason: "expired" | "taken over" | "handed over" } | undefined;
       const share = shared ? async (f: string) => {
         const r = await shared.resume(f);

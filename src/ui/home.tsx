@@ -31,7 +31,8 @@ export function incidentItems(cards: readonly IncidentCard[], now: number): Pick
       const rest = m.flags.filter((f) => f !== "DRY RUN");
       // The markers and the facts go in the label, which is never cut; the id may be.
       const label = [...dry, ...(m.clock ? [m.clock] : []), c.severity, c.runbook, ...rest].join("  ");
-      return { id: c.file, label, detail: `${c.id} · opened ${c.age} ago`, ...(m.tone ? { color: m.tone } : {}) };
+      const team = `${c.driver ? ` · ${c.driver} drives` : ""}${c.team ? " · in the shared store" : ""}`;
+      return { id: c.file, label, detail: `${c.id} · opened ${c.age} ago${team}`, ...(m.tone ? { color: m.tone } : {}) };
     });
 }
 

@@ -45,6 +45,10 @@ export interface IncidentCard {
   problems?: string[];
   /** The drill scenario, for a drill's incident (home leaves them out). */
   drill?: string;
+  /** On a shared store: who drives it now (a live lease). */
+  driver?: string;
+  /** Only in the shared store, not in this machine's incident directory (`file` is then its id). */
+  team?: boolean;
 }
 
 /** A drill scenario as home and the drill picker show it. */

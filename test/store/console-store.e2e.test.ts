@@ -6,7 +6,7 @@
  * once, in order. A second console cannot drive the same incident: it is told who does.
  */
 import { execa } from "execa";
-import { readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readIncidentFile } from "../../src/incident/log.js";
@@ -126,5 +126,43 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
     expect(report.exitCode).toBe(0);
     expect(report.stdout).toContain("driven by alice, then bob");
     expect(report.stdout).toContain("bob drives from here (alice handed over)");
+  }, 90_000);
+
+  it("home lists the team's open incidents with who drives; Enter on one nobody drives picks it up from the store", async (t) => {
+    if (!server) return t.skip(skip);
+    const dir = scratchDir(t.onTestFinished);
+    writeFileSync(path.join(dir, "shared-drill.yaml"), RUNBOOK_TEXT);
+    const env = { HOME: dir, KUBECONFIG: path.join(dir, "none"), HANDRAIL_STORE_URL: server.url };
+    const alice = await startTerminal(`node ${BIN} --runbooks ${dir} --incidents ${path.join(dir, "a")} open shared-drill --severity high`, { cwd: dir, env: { ...env, HANDRAIL_OPERATOR: "alice" }, width: 140, height: 40 });
+    t.onTestFinished(() => alice.kill());
+    await alice.waitFor("store: online at");
+    await alice.act("r");
+    await alice.waitFor("✓ Say hello");
+    const id = readdirSync(path.join(dir, "a")).find((f) => f.endsWith(".jsonl"))!.replace(/\.jsonl$/, "");
+
+    const home = (who: string) => startTerminal(`node ${BIN} --runbooks ${dir} --incidents ${path.join(dir, "b")}`, { cwd: dir, env: { ...env, HANDRAIL_OPERATOR: who }, width: 140, height: 40 });
+    let bob = await home("bob");
+    t.onTestFinished(() => bob.kill());
+    const listed = await bob.waitFor(`${id} · opened`);
+    expect(listed).toMatch(new RegExp(`${id} · opened .* ago · alice drives · in the shared store`));
+    // Enter on it: alice drives, so bob is told, and nothing is written on his side.
+    await bob.keys("Enter");
+    await bob.waitFor("alice is driving");
+    expect(existsSync(path.join(dir, "b", `${id}.jsonl`))).toBe(false);
+    await bob.keys("C-c");
+    await bob.waitFor("[exited 0]");
+
+    // Alice leaves; her lease goes with her. Bob's home lists the incident with nobody driving, and Enter picks it up.
+    await alice.keys("C-c");
+    await alice.waitFor("y / n");
+    await alice.type("y");
+    await alice.waitFor("[exited 0]");
+    bob = await home("bob");
+    t.onTestFinished(() => bob.kill());
+    const free = await bob.waitFor(`${id} · opened`);
+    expect(free).not.toContain("alice drives");
+    await bob.keys("Enter");
+    await bob.waitFor("Diagnose › Say later", 20_000);
+    expect(existsSync(path.join(dir, "b", `${id}.jsonl`))).toBe(true);
   }, 90_000);
 });
