@@ -1,2 +1,0 @@
-import { floodRunbook } from "../bench/fixtures.ts";
-floodRunbook("/tmp/flood");
