@@ -141,7 +141,7 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
     const id = readdirSync(path.join(dir, "a")).find((f) => f.endsWith(".jsonl"))!.replace(/\.jsonl$/, "");
 
     const home = (who: string) => startTerminal(`node ${BIN} --runbooks ${dir} --incidents ${path.join(dir, "b")}`, { cwd: dir, env: { ...env, HANDRAIL_OPERATOR: who }, width: 140, height: 40 });
-    let bob = await home("bob");
+    const bob = await home("bob");
     t.onTestFinished(() => bob.kill());
     const listed = await bob.waitFor(`${id} · opened`);
     expect(listed).toMatch(new RegExp(`${id} · opened .* ago · alice drives · in the shared store`));
@@ -157,12 +157,13 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
     await alice.waitFor("y / n");
     await alice.type("y");
     await alice.waitFor("[exited 0]");
-    bob = await home("bob");
-    t.onTestFinished(() => bob.kill());
-    const free = await bob.waitFor(`${id} · opened`);
+    // A terminal of its own, each killed by its own callback (a reassigned variable would leave the first running).
+    const bobAgain = await home("bob");
+    t.onTestFinished(() => bobAgain.kill());
+    const free = await bobAgain.waitFor(`${id} · opened`);
     expect(free).not.toContain("alice drives");
-    await bob.keys("Enter");
-    await bob.waitFor("Diagnose › Say later", 20_000);
+    await bobAgain.keys("Enter");
+    await bobAgain.waitFor("Diagnose › Say later", 20_000);
     expect(existsSync(path.join(dir, "b", `${id}.jsonl`))).toBe(true);
   }, 90_000);
 });
