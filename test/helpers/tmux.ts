@@ -31,12 +31,20 @@ export function armedHint(key: string): RegExp {
   throw new Error(`act(): ${key} is not a key that acts on a step`);
 }
 
+/** One shell word holding `text` as it is. */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 export async function startTerminal(command: string, opts: { cwd: string; env?: Record<string, string>; width?: number; height?: number }): Promise<Terminal> {
   const name = `handrail-test-${randomBytes(4).toString("hex")}`;
   // `env -u` drops the developer's notification variables; the rest is set as given.
   const unset = Object.keys(NO_NOTIFY_ENV).filter((k) => NO_NOTIFY_ENV[k] === undefined && opts.env?.[k] === undefined).map((k) => `-u ${k}`).join(" ");
   const env = `${unset} ${Object.entries({ CI: "false", TERM: "xterm-256color", XDG_CONFIG_HOME: NO_NOTIFY_ENV.XDG_CONFIG_HOME!, ...opts.env }).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}`;
-  await execa("tmux", ["new-session", "-d", "-s", name, "-x", String(opts.width ?? 120), "-y", String(opts.height ?? 40), "-c", opts.cwd, `env ${env} ${command}; echo "[exited $?]"; sleep 600`]);
+  // The command line runs in a shell of its own under `env`, so the environment covers all of it (a command
+  // line like `echo before; node …` would otherwise give the variables to echo alone, and node the runner's CI=true).
+  const shell = `sh -c ${shellQuote(command)}`;
+  await execa("tmux", ["new-session", "-d", "-s", name, "-x", String(opts.width ?? 120), "-y", String(opts.height ?? 40), "-c", opts.cwd, `env ${env} ${shell}; echo "[exited $?]"; sleep 600`]);
   const screen = async () => (await execa("tmux", ["capture-pane", "-p", "-t", name], { reject: false })).stdout;
   const waitUntil = async (check: (screen: string) => boolean, what: string, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
