@@ -15,7 +15,6 @@ import { IncidentSession } from "../incident/session.js";
 import { newIncidentId, safeUser } from "../incident/identity.js";
 import { UsageError } from "../errors.js";
 import { existsSync } from "node:fs";
-import type { StoreStatus } from "../incident/store/types.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Severity } from "../runbooks/schema.js";
 import type { ActResult, ConsoleController } from "../ui/controller.js";
@@ -26,16 +25,12 @@ import { historyOf, historyOfAll, type EditedSteps } from "./history.js";
 import { LiveRun } from "./live-run.js";
 import type { ControllerDeps } from "./controller-deps.js";
 import { resumeSession, type ResumeAnswers } from "./resume.js";
+import { HANDOVER, SharedDriving } from "./shared-driving.js";
 import { viewOf } from "./view.js";
 
 export type { ControllerDeps } from "./controller-deps.js";
 
 const operator = safeUser() ?? "operator";
-
-/** The banner key of a request to hand over driving (not an escalation's). */
-const HANDOVER = "handover";
-/** How often the driver's console looks for someone asking to drive. */
-const HANDOVER_POLL_MS = 1_000;
 
 export class Controller implements ConsoleController {
   private session: IncidentSession | undefined;
@@ -50,14 +45,15 @@ export class Controller implements ConsoleController {
   private drill: DrillMode | undefined;
   /** Incidents being closed (close() lets a page and the shared store's queue finish first). */
   private closing: Promise<void>[] = [];
-  /** Who asks to drive the open incident (a shared store), until answered. */
-  private handoverAsk: string | undefined;
+  /** The shared store's part: status bar, requests to drive, resuming through it. */
+  private readonly shared: SharedDriving;
 
   constructor(private readonly deps: ControllerDeps) {
     this.store = deps.store;
     this.ticker = setInterval(() => this.tick(), 1000).unref();
     this.panel = new ClusterPanel(deps.store);
     this.live = new LiveRun(deps.store);
+    this.shared = new SharedDriving(deps.shared, deps.store);
   }
 
   private get world(): StepWorld {
@@ -83,31 +79,8 @@ export class Controller implements ConsoleController {
     for (const d of this.detach.splice(0)) d();
     const { notifier, detach } = attachNotifier(session, this.drill ? this.drill.run.notify : this.deps.notify, this.world.env);
     this.notifier = notifier;
-    this.detach.push(detach, session.subscribe((e) => this.onEvent(e)));
-    // A shared store's state on the status bar: online, offline with its queue, or someone else driving now.
-    const where = this.deps.shared?.where;
-    if (session.store.kind === "postgres" && where !== undefined) {
-      const show = (st: StoreStatus) => this.store.setState({ shared: { where, state: st.state, queued: st.queued, ...(st.drivenBy !== undefined ? { drivenBy: st.drivenBy } : {}) } });
-      show(session.store.status());
-      this.detach.push(session.store.onStatus(show));
-      // Asked to hand over: polled, shown as a banner the operator answers with `a`.
-      const shared = this.deps.shared!;
-      const poll = setInterval(() => {
-        void shared
-          .pendingRequest()
-          .then((by) => {
-            if (by === this.handoverAsk || this.session !== session) return;
-            this.handoverAsk = by;
-            this.refresh();
-          })
-          .catch(() => undefined);
-      }, HANDOVER_POLL_MS);
-      poll.unref();
-      this.detach.push(() => {
-        clearInterval(poll);
-        this.handoverAsk = undefined;
-      });
-    } else this.store.setState({ shared: undefined });
+    // A shared store's state on the status bar (online, offline with its queue, someone else driving), and requests to drive.
+    this.detach.push(detach, session.subscribe((e) => this.onEvent(e)), this.shared.watch(session, () => this.refresh()));
     this.edited = new Set();
     const history = historyOfAll(readIncidentFile(session.file).events, session.state);
     this.store.setState({ screen: "walk", resuming: undefined, starting: undefined, history, incidentFile: session.file, live: undefined, flash: undefined });
@@ -133,8 +106,7 @@ export class Controller implements ConsoleController {
     // A drill is never production, whatever its inputs say: its frame is magenta.
     const production = this.drill ? { production: false } : productionOf(state, this.store.getState().kube);
     const view = viewOf(state, Date.now(), (item) => s.shown(item));
-    // Someone asking to drive comes first: it waits on this operator's answer.
-    const banners = this.handoverAsk !== undefined ? [{ key: HANDOVER, kind: "handover" as const, text: `${this.handoverAsk} asks to drive this incident` }, ...view.banners] : view.banners;
+    const banners = [...this.shared.banners(), ...view.banners];
     this.store.setState({ incident: state, ...view, banners, production, report });
   }
 
@@ -146,12 +118,11 @@ export class Controller implements ConsoleController {
       const kube = kubeRecord(w);
       const drill = this.drill ? { mode: "drill" as const, scenario: this.drill.run.scenario.id } : { mode: this.deps.mode };
       // On a shared store (never for a drill) the lease comes first: the incident is driven from here.
-      const shared = this.drill ? undefined : this.deps.shared;
       const id = newIncidentId(card.runbook.id);
       let store = {};
       let unshared: string | undefined;
       try {
-        if (shared) store = { store: await shared.drive(id), actor: shared.actor };
+        if (!this.drill) store = await this.shared.drive(id);
       } catch (e) {
         // Someone else's lease is a refusal; a store that cannot be reached now must not hold the incident up: local file alone.
         if (e instanceof UsageError) throw e;
@@ -175,7 +146,7 @@ export class Controller implements ConsoleController {
   }
 
   changeInput(name: string, value: InputValue): void {
-    this.guard((s) => s.changeInput(name, value));
+    this.driverOnly((s) => s.changeInput(name, value));
   }
 
   async startDrill(scenarioId: string): Promise<void> {
@@ -212,23 +183,13 @@ export class Controller implements ConsoleController {
   async resumeIncident(file: string, answers: ResumeAnswers = {}): Promise<void> {
     try {
       if (!this.deps.locate) throw new Error("resuming is not available here");
-      const shared = this.deps.shared;
       // An incident only in the shared store (home lists the team's): its file is written from the store first.
-      if (shared && !existsSync(file)) {
-        const fromStore = await shared.resume(file);
-        if (!fromStore) throw new Error(`${file}: not in the shared store any more`);
-        file = fromStore.file;
-      }
-      let previous: { holder: string; reason: "expired" | "taken over" | "handed over" } | undefined;
-      const share = shared ? async (f: string) => {
-        const r = await shared.resume(f);
-        previous = r?.previous;
-        return r ? { ...r, actor: shared.actor } : undefined;
-      } : undefined;
-      const r = await resumeSession(file, this.deps.locate, answers, share);
+      const via = await this.shared.resume(file, existsSync(file));
+      const r = await resumeSession(via.file, this.deps.locate, answers, via.share);
       if ("ask" in r) return this.store.setState({ resuming: r.ask, flash: undefined });
       // The lease changed hands: said in the incident, by the one who drives now.
-      if (previous && shared) r.session.record({ type: "driver.changed", from: previous.holder, to: shared.actor, reason: previous.reason });
+      const previous = via.previous();
+      if (previous) r.session.record({ type: "driver.changed", from: previous.holder, to: this.shared.actor!, reason: previous.reason });
       this.attach(r.session);
       if (r.message) this.flash(r.message);
     } catch (e) {
@@ -265,7 +226,8 @@ export class Controller implements ConsoleController {
 
   private async apply(s: IncidentSession, cmd: Command): Promise<void> {
     try {
-      await perform(s, cmd, this.io());
+      const done = await perform(s, cmd, this.io());
+      if (done.type === "refused") this.flash(`${done.reason}: only the one who drives can do that`, "error");
       this.refresh();
     } catch (e) {
       this.flash((e as Error).message, "error");
@@ -287,6 +249,20 @@ export class Controller implements ConsoleController {
     }
   }
 
+  /**
+   * What only the driver may do (severity, an input, resolving): on a shared store, asked of the store
+   * first; refused with who drives. The file store has one driver, this console, and acts at once.
+   */
+  private driverOnly(fn: (s: IncidentSession) => void): void {
+    const s = this.session;
+    if (!s) return;
+    if (s.store.kind === "file") return this.guard(fn);
+    void s.mayAct().then(
+      (v) => (v.ok ? this.guard(fn) : this.flash(`${v.reason}: only the one who drives can do that`, "error")),
+      (e: unknown) => this.flash((e as Error).message, "error"),
+    );
+  }
+
   note(text: string): void {
     this.guard((s) => s.note(text, this.live.runningKey));
   }
@@ -305,7 +281,7 @@ export class Controller implements ConsoleController {
   }
 
   changeSeverity(to: Severity): void {
-    this.guard((s) => {
+    this.driverOnly((s) => {
       s.changeSeverity(to, `changed by ${operator}`);
       s.checkPolicy();
     });
@@ -317,9 +293,11 @@ export class Controller implements ConsoleController {
   }
 
   resolve(rootCause: string, actionItems: string[], impact?: string): void {
-    this.guard((s) => s.resolve(rootCause, actionItems, impact));
-    // The closing screen of a drill: how the operator did, and the report with its Drill section.
-    if (this.drill && this.session?.state.resolved) void this.finishDrill();
+    this.driverOnly((s) => {
+      s.resolve(rootCause, actionItems, impact);
+      // The closing screen of a drill: how the operator did, and the report with its Drill section.
+      if (this.drill && s.state.resolved) void this.finishDrill();
+    });
   }
 
   leave(): void {
@@ -343,23 +321,16 @@ export class Controller implements ConsoleController {
     const notifier = this.notifier;
     this.session = undefined;
     this.notifier = undefined;
-    this.store.setState({ shared: undefined });
     // What is queued for a shared store is given its moment (bounded) before the file closes.
-    if (s) this.closing.push((notifier?.settle() ?? Promise.resolve()).then(() => this.deps.shared?.finish(s.store)).catch(() => undefined).finally(() => s.close()));
+    if (s) this.closing.push((notifier?.settle() ?? Promise.resolve()).then(() => this.shared.finish(s)).catch(() => undefined).finally(() => s.close()));
   }
 
   /** Give driving to the one who asked: this console runs no further step of the incident (the store refuses them). */
   private async handOver(): Promise<void> {
-    const shared = this.deps.shared;
-    if (!shared || this.handoverAsk === undefined) return;
-    try {
-      const to = await shared.handOver();
-      this.handoverAsk = undefined;
-      this.refresh();
-      this.flash(to ? `handed over to ${to}: they drive now; this console runs no further step (leave with q)` : "nobody asks to drive any more");
-    } catch (e) {
-      this.flash(`could not hand over: ${(e as Error).message}`, "error");
-    }
+    const said = await this.shared.handOver();
+    if (!said) return;
+    this.refresh();
+    this.flash(said.text, said.tone);
   }
 
   /** Every incident left is closed: its page or resolve delivered, its events in the shared store or said not to be. */

@@ -23,6 +23,8 @@ export type Performed =
   | { type: "ran"; result: StepResult; command: Display }
   /** A dry run of a notify step: the request it would have sent. */
   | { type: "skipped"; command?: Display; payload?: string }
+  /** Not this process's to do: someone else drives the incident (a shared store). Nothing was recorded but the refused start. */
+  | { type: "refused"; reason: string }
   | { type: "done" };
 
 /** Carry out one command (run, confirm, skip, choose, jump); the others change nothing here. */
@@ -45,17 +47,21 @@ export async function perform(session: IncidentSession, cmd: Command, io: Effect
       else await run();
       return ran;
     }
-    case "confirm":
-      session.confirmManual(cmd.item, cmd.by);
-      return { type: "done" };
+    case "confirm": {
+      const verdict = await session.confirmManual(cmd.item, cmd.by);
+      return verdict.ok ? { type: "done" } : { type: "refused", reason: verdict.reason };
+    }
     case "skip":
-      return skipItem(session, cmd, io.notifier);
     case "choose":
-      session.choose(cmd.phase, cmd.option, cmd.by);
+    case "jump": {
+      // The driver's alone to make: asked of the shared store before anything is recorded.
+      const verdict = await session.mayAct();
+      if (!verdict.ok) return { type: "refused", reason: verdict.reason };
+      if (cmd.type === "skip") return skipItem(session, cmd, io.notifier);
+      if (cmd.type === "choose") session.choose(cmd.phase, cmd.option, cmd.by);
+      else session.jumpTo(cmd.phase, cmd.passedOver);
       return { type: "done" };
-    case "jump":
-      session.jumpTo(cmd.phase, cmd.passedOver);
-      return { type: "done" };
+    }
     default:
       return { type: "done" };
   }

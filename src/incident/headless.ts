@@ -61,6 +61,13 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
     const c = clock(session.state, Date.now());
     return { exitCode, message: `${reason}; the incident stays open${c ? `, ${describeClock(c)}` : ""}.\nContinue with: ${opts.continueWith(extra)}` };
   };
+  // Someone else drives the incident now (a shared store): this run stops where it is, nothing more is done.
+  let refused: string | undefined;
+  const act = async (cmd: Command, io: EffectIO) => {
+    const done = await perform(session, cmd, io);
+    if (done.type === "refused") refused = done.reason;
+    return done;
+  };
   /** A step's command, printed as the operator reads it: header, command, output, result. */
   const stepCommand = async (cmd: Extract<Command, { type: "run" | "confirm" | "skip" }>): Promise<void> => {
     const item = cmd.item!;
@@ -68,8 +75,9 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
     const header = `\n▶ ${item.phaseId} › ${step.title}${item.item !== undefined ? ` [${item.item}]` : ""}${(session.state.steps[item.key]?.attempts ?? 0) > 0 ? " (again)" : ""}`;
     const shown = displayCommand(step, session.shown(item.item), cmd.type === "run" ? cmd.edited : undefined);
     opts.out(cmd.type === "confirm" || (cmd.type === "skip" && step.manual !== undefined) ? `${header}\n  ${indent(shown, "  ")}\n` : `${header}\n$ ${indent(shown, "  ")}\n`);
-    const done = await perform(session, cmd, { ...opts.io, onLines: (stream, lines) => (stream === "stderr" ? opts.err : opts.out)(lines.map((l) => `${l}\n`).join("")), onSkipped: (n) => opts.out(`  … ${n} lines not shown here (all kept in the incident)\n`) });
-    if (cmd.type === "confirm") opts.out("  ✓ acknowledged (--yes)\n");
+    const done = await act(cmd, { ...opts.io, onLines: (stream, lines) => (stream === "stderr" ? opts.err : opts.out)(lines.map((l) => `${l}\n`).join("")), onSkipped: (n) => opts.out(`  … ${n} lines not shown here (all kept in the incident)\n`) });
+    if (done.type === "refused") opts.out(`  ✗ not done: ${done.reason}\n`);
+    else if (cmd.type === "confirm") opts.out("  ✓ acknowledged (--yes)\n");
     else if (cmd.type === "skip") {
       if (done.type === "skipped" && done.payload !== undefined) opts.out(`  would send:\n    ${indent(done.payload, "    ")}\n`);
       opts.out(cmd.dryRun ? "  – dry run: not executed\n" : `  – skipped: ${cmd.reason}${cmd.condition ? ` (${cmd.condition})` : ""}\n`);
@@ -77,6 +85,7 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
   };
   try {
     for (;;) {
+      if (refused !== undefined) return await stopped(`stopped: ${refused}`, 1);
       session.checkPolicy();
       const cmd = decide(session.state, { type: "next" }, mode);
       // A halted step is run again once, on resume; after that a stop is a stop.
@@ -90,13 +99,12 @@ export async function runHeadless(session: IncidentSession, opts: HeadlessOption
           // The preflight refuses all of these before anything runs; one reached mid-walk (a goto) stops the walk.
           return await stopped(`stopped: ${cmd.reason}`, 1, cmd.reason.includes("--yes") ? ["--yes"] : undefined);
         case "choose":
-          await perform(session, cmd, opts.io);
-          opts.out(`\n== ${cmd.phase}: option ${cmd.option}\n`);
+          if ((await act(cmd, opts.io)).type === "done") opts.out(`\n== ${cmd.phase}: option ${cmd.option}\n`);
           continue;
         case "skip":
           // A choice whose options do not apply now is passed over as a whole.
           if (!cmd.item) {
-            await perform(session, cmd, opts.io);
+            if ((await act(cmd, opts.io)).type === "refused") continue;
             opts.out(`\n– ${cmd.key.replace(/^choose:/, "")}: passed over (${cmd.reason}${cmd.condition ? `: ${cmd.condition}` : ""})\n`);
             continue;
           }

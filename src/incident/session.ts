@@ -26,7 +26,7 @@ import { finishedEvent } from "./step-finished.js";
 import type { OpenOptions, ResumeOptions, RunStepOptions, StepRun, StepWorld } from "./session-types.js";
 import { StepRecorder } from "./step-recorder.js";
 import { fileStore } from "./store/file.js";
-import type { IncidentStore } from "./store/types.js";
+import type { IncidentStore, StartVerdict } from "./store/types.js";
 
 declare const HANDRAIL_VERSION: string | undefined;
 
@@ -225,12 +225,23 @@ export class IncidentSession {
     return { result, command };
   }
 
-  /** A manual step confirmed by the operator (or acknowledged by --yes in a headless run). */
-  confirmManual(item: PlannedStep, by: string): void {
+  /**
+   * A manual step confirmed by the operator (or acknowledged by --yes in a headless run). On a shared
+   * store its start is checked against the lease like a command's: one not the driver's is recorded not run.
+   */
+  async confirmManual(item: PlannedStep, by: string): Promise<StartVerdict> {
     this.enterPhase(item.phaseId);
     const attempt = (this.state.steps[item.key]?.attempts ?? 0) + 1;
-    this.record({ type: "step.started", step: item.key, phase: item.phaseId, kind: "manual", command: displayCommand(item.step, this.shown(item.item)), attempt, ...(item.optionId ? { option: item.optionId } : {}) });
-    this.record({ type: "step.finished", step: item.key, status: "passed", exitCode: null, durationMs: 0, expectations: [], acknowledged: by });
+    const started = this.record({ type: "step.started", step: item.key, phase: item.phaseId, kind: "manual", command: displayCommand(item.step, this.shown(item.item)), attempt, ...(item.optionId ? { option: item.optionId } : {}) });
+    const verdict = await this.store.mayRun(started);
+    if (!verdict.ok) this.record(finishedEvent(item.key, notRun(`not run: ${verdict.reason}`), undefined, this.redactor, false));
+    else this.record({ type: "step.finished", step: item.key, status: "passed", exitCode: null, durationMs: 0, expectations: [], acknowledged: by });
+    return verdict;
+  }
+
+  /** Whether this process drives the incident now (always, on the file store): asked before a choice, a jump, a resolve. */
+  mayAct(): Promise<StartVerdict> {
+    return this.store.mayAct();
   }
 
   skip(key: string, reason: string, command?: Display, condition?: string): void {

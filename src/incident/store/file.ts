@@ -13,6 +13,7 @@ export function fileStore(log: IncidentLog): IncidentStore {
     },
     append: (body) => log.append(body),
     mayRun: async () => ({ ok: true }),
+    mayAct: async () => ({ ok: true }),
     status: () => STATUS,
     onStatus: () => () => undefined,
     flush: async () => true,

@@ -93,6 +93,12 @@ export class SharedIncident implements IncidentStore {
     return gate ?? { ok: true };
   }
 
+  async mayAct(): Promise<StartVerdict> {
+    // A renewal is the fresh look: it extends a lease that is ours and learns of one someone else took.
+    if (this.lease && !this.offline) await this.lease.renew().catch(() => false);
+    return this.localVerdict();
+  }
+
   private get offline(): boolean {
     return !this.link.isOnline || this.retryTimer !== undefined || this.refused !== undefined;
   }

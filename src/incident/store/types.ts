@@ -42,6 +42,11 @@ export interface IncidentStore extends EventSink {
   adopt?(events: readonly IncidentEvent[]): void;
   /** Called after a step.started was appended: may this process run it? */
   mayRun(started: IncidentEvent): Promise<StartVerdict>;
+  /**
+   * May this process act as the driver now (choose an option, jump, skip, change severity or an input,
+   * resolve)? Asked of the store itself when it can be reached, of the lease as last known when not.
+   */
+  mayAct(): Promise<StartVerdict>;
   status(): StoreStatus;
   /** Told on every change of status (online/offline, queue length); returns the unsubscribe. */
   onStatus(fn: (s: StoreStatus) => void): () => void;
