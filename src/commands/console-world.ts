@@ -19,7 +19,7 @@ import { respondWithinFrom } from "./incident-clock.js";
 import { loadNotifySettings } from "./notify-config.js";
 import { givenInputs, parsePairs, parseSeverity } from "./run.js";
 import { probeServer } from "./cluster-probe.js";
-import { drillLauncher } from "./drill-console.js";
+import { attachedDrill, drillLauncher } from "./drill-console.js";
 import { missingNeeds } from "./drill-session.js";
 import { brokenScenarioLines, loadScenarios } from "./scenarios.js";
 import { driveIncident, flushShared, openSharedStore, resumeShared } from "./store.js";
@@ -109,10 +109,10 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
     cleanup();
     throw new UsageError(prepared.message, prepared.hint);
   }
-  // The shared store (issue 20), never for a drill: unusable at start, the console goes on with the local file and says so.
+  // The shared store (issue 20), drills included: unusable at start, the console goes on with the local file and says so.
   let shared: SharedStore | undefined;
   try {
-    shared = drilling ? undefined : await openSharedStore(ctx, { optional: true, warn: (line) => (notes.push(line), flash.push(line.replace(/^warning: /, ""))) });
+    shared = await openSharedStore(ctx, { optional: true, warn: (line) => (notes.push(line), flash.push(line.replace(/^warning: /, ""))) });
   } catch (e) {
     cleanup();
     throw e;
@@ -146,7 +146,11 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
     mode: "console",
     notify,
     drills: drillLauncher(ctx, scenarios),
-    locate: (file) => resumeTarget(ctx, file),
+    // A drill another handrail on this machine runs the world of: its steps go there (drill-console.ts).
+    locate: async (file) => {
+      const t = await resumeTarget(ctx, file);
+      return { runbook: t.runbook, source: t.source, ...(t.changed ? { changed: t.changed } : {}), ...(t.runningDrill ? { drill: attachedDrill(ctx, t.runningDrill, t.runbook, scenarios) } : {}) };
+    },
     listIncidents,
     ...hooks,
     ...(sharing ? { shared: sharing } : {}),

@@ -27,7 +27,7 @@ export interface CommandDrill extends DrillTarget {
 }
 
 /** Channel settings that send every notification of a drill to its inbox, whatever the operator has configured. */
-export function drillNotifySettings(inbox: NotifyInbox): NotifySettings {
+export function drillNotifySettings(inbox: Pick<NotifyInbox, "url" | "smtpUrl">): NotifySettings {
   const settings = emptySettings("(drill: every channel goes to the drill's own inbox)");
   return {
     ...settings,
@@ -73,7 +73,7 @@ export function drillInputs(drill: Drill, given: Record<string, string>): Record
 }
 
 /** Check the scenario's health, compute the summary and record it as drill.finished (once per incident). */
-export async function finishDrill(session: IncidentSession, drill: Drill, runbook: Runbook): Promise<DrillSummary> {
+export async function finishDrill(session: IncidentSession, drill: Pick<Drill, "scenario" | "health" | "healthyAt">, runbook: Runbook): Promise<DrillSummary> {
   const health = await drill.health();
   const events = readIncidentFile(session.file).events;
   const healthyAt = drill.healthyAt();

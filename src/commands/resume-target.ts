@@ -11,6 +11,7 @@ import { sha256Of, type RunbookSource } from "../runbooks/source.js";
 import { openLibrary, type CommandContext } from "./context.js";
 import { findIncident } from "./incident-files.js";
 import { maskUrl } from "../incident/store/url.js";
+import type { DrillAttach } from "../sandbox/drill-attach.js";
 
 
 export interface ResumeTarget {
@@ -20,6 +21,8 @@ export interface ResumeTarget {
   source: RunbookSource;
   /** The runbook's text is not the one the incident was opened on. */
   changed?: { was: string; now: string };
+  /** A drill whose world a live handrail on this machine runs (handed over on a shared store). */
+  runningDrill?: DrillAttach;
 }
 
 /** The incident file, and the runbook it was opened on: its recorded file, else its id on the search path. */
@@ -27,7 +30,9 @@ export async function resumeTarget(ctx: CommandContext, ref: string, flag = "--r
   const file = findIncident(ctx, ref);
   const opened = readIncidentFile(file).events[0];
   if (opened?.type !== "incident.opened") throw new UsageError(`${flag}: ${file} is not an incident file (its first event is not incident.opened)`);
-  if (opened.mode === "drill") throw new UsageError(`${flag}: ${path.basename(file)} is a drill; its simulated world ended with its run`, `Start it again: handrail drill ${opened.scenario ?? ""}`.trimEnd());
+  // A drill's world lives in the handrail that started it: it goes on only while that one runs, on this machine.
+  const drill = opened.mode === "drill" ? (await import("../sandbox/drill-attach.js")).findDrill(opened.incident) : undefined;
+  if (opened.mode === "drill" && !drill) throw new UsageError(`${flag}: ${path.basename(file)} is a drill; its simulated world ended with the handrail that ran it (a drill can be handed over only while that handrail runs, on the same machine)`, `Start it again: handrail drill ${opened.scenario ?? ""}`.trimEnd());
   const recorded = opened.runbook.file !== undefined ? path.resolve(ctx.cwd, opened.runbook.file) : undefined;
   let found: { runbook: Runbook; file: string } | undefined;
   if (recorded !== undefined) {
@@ -47,7 +52,7 @@ export async function resumeTarget(ctx: CommandContext, ref: string, flag = "--r
   }
   const source = { file: found.file, sha256: sha256Of(found.file) };
   const was = opened.runbook.sha256;
-  return { file, opened, runbook: found.runbook, source, ...(was !== undefined && was !== source.sha256 ? { changed: { was, now: source.sha256 } } : {}) };
+  return { file, opened, runbook: found.runbook, source, ...(was !== undefined && was !== source.sha256 ? { changed: { was, now: source.sha256 } } : {}), ...(drill ? { runningDrill: drill } : {}) };
 }
 
 /** A word as a POSIX shell reads it back. */

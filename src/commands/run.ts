@@ -195,6 +195,8 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     if (opts.resume) {
       const sharedResume = await resumeShared(ctx, shared, opts.resume, actor, (line) => err(`${line}\n`), opts.takeOver === true);
       const target = await resumeTarget(ctx, sharedResume?.file ?? opts.resume);
+      // A drill another handrail runs the world of is driven in the console (where its end is judged), never headless.
+      if (target.runningDrill) throw new UsageError(`--resume ${opts.resume}: a drill whose world another handrail runs (pid ${target.runningDrill.pid}) is continued in the console`, `handrail resume ${target.opened.incident} --ask`);
       runbook = target.runbook;
       if (ref !== undefined) {
         const named = await findRunbook(ctx, ref);

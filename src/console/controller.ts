@@ -45,6 +45,8 @@ export class Controller implements ConsoleController {
   private drill: DrillMode | undefined;
   /** Incidents being closed (close() lets a page and the shared store's queue finish first). */
   private closing: Promise<void>[] = [];
+  /** Leaving a drill someone else drives in this handrail's world was warned about once. */
+  private leaveWarned = false;
   /** The shared store's part: status bar, requests to drive, resuming through it. */
   private readonly shared: SharedDriving;
 
@@ -117,18 +119,21 @@ export class Controller implements ConsoleController {
       const w = this.world;
       const kube = kubeRecord(w);
       const drill = this.drill ? { mode: "drill" as const, scenario: this.drill.run.scenario.id } : { mode: this.deps.mode };
-      // On a shared store (never for a drill) the lease comes first: the incident is driven from here.
+      // On a shared store the lease comes first: the incident (a drill too: it can be handed over on this machine) is driven from here.
       const id = newIncidentId(card.runbook.id);
       let store = {};
       let unshared: string | undefined;
       try {
-        if (!this.drill) store = await this.shared.drive(id);
+        store = await this.shared.drive(id);
       } catch (e) {
         // Someone else's lease is a refusal; a store that cannot be reached now must not hold the incident up: local file alone.
         if (e instanceof UsageError) throw e;
         unshared = `the shared store cannot be reached (${(e as Error).message}): this incident is on the local file alone; resume it once the store is back to share it`;
       }
-      this.attach(IncidentSession.open({ id, ...store, dir: w.incidentsDir, runbook: card.runbook, ...(card.source ? { source: card.source } : {}), severity, inputs, ...drill, dryRun: this.deps.dryRun, ...(kube ? { kube } : {}) }));
+      const session = IncidentSession.open({ id, ...store, dir: w.incidentsDir, runbook: card.runbook, ...(card.source ? { source: card.source } : {}), severity, inputs, ...drill, dryRun: this.deps.dryRun, ...(kube ? { kube } : {}) });
+      // A drill on a shared store may be handed to another handrail on this machine: it is told where the world is.
+      if (session.store.kind === "postgres") this.drill?.run.publish?.(session.id);
+      this.attach(session);
       if (unshared) this.flash(unshared, "error");
     } catch (e) {
       this.flash(`cannot open the incident: ${(e as Error).message}`, "error");
@@ -165,9 +170,9 @@ export class Controller implements ConsoleController {
     }
   }
 
-  /** Judge the drill and record its end, once (when resolved, left or quit). */
+  /** Judge the drill and record its end, once (when resolved, left or quit); not when someone else drives it now: they judge it. */
   private async finishDrill(): Promise<void> {
-    if (this.drill && this.session) await this.drill.judge(this.session, this.store, () => this.refresh());
+    if (this.drill && this.session && this.session.store.status().drivenBy === undefined) await this.drill.judge(this.session, this.store, () => this.refresh());
   }
 
   /** Stop the drill's world and give the console back the operator's own cluster. */
@@ -189,6 +194,11 @@ export class Controller implements ConsoleController {
       if ("ask" in r) return this.store.setState({ resuming: r.ask, flash: undefined });
       // The lease changed hands: said in the incident, by the one who drives now.
       const previous = via.previous();
+      // A drill handed over from another handrail on this machine: its steps go to the world that one runs.
+      if (r.drill && !this.drill) {
+        this.drill = new DrillMode(r.drill, this.store.getState().kube);
+        this.store.setState(this.drill.view);
+      }
       if (previous) r.session.record({ type: "driver.changed", from: previous.holder, to: this.shared.actor!, reason: previous.reason });
       this.attach(r.session);
       if (r.message) this.flash(r.message);
@@ -301,6 +311,13 @@ export class Controller implements ConsoleController {
   }
 
   leave(): void {
+    // The drill's world runs in this handrail: leaving ends it under the one who drives it now. Said once; q again leaves.
+    const drivenBy = this.session?.store.status().drivenBy;
+    if (this.drill?.run.publish && drivenBy !== undefined && !this.leaveWarned) {
+      this.leaveWarned = true;
+      return this.flash(`${drivenBy} drives this drill in the world this handrail runs: leaving ends it under them — q again to leave`, "error");
+    }
+    this.leaveWarned = false;
     const home = () => {
       this.close();
       this.store.setState({ screen: "home", resuming: undefined, starting: undefined, production: undefined, incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, drillSummary: undefined, incidents: this.deps.listIncidents() });

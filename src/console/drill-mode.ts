@@ -51,6 +51,7 @@ export class DrillMode {
     const namespace = typeof d.inputs.namespace === "string" ? d.inputs.namespace : d.kube.namespace;
     return {
       drill: true,
+      drillHost: d.publish !== undefined,
       kube: { ...(d.kube.context ? { context: d.kube.context } : {}), ...(namespace ? { namespace } : {}), server: d.server, production: false },
       briefing: { scenario: d.scenario.id, title: d.scenario.title, text: d.scenario.briefing },
       drillSummary: undefined,
@@ -78,6 +79,6 @@ export class DrillMode {
   /** Stop the world; returns the view to go back to. */
   async stop(): Promise<Partial<ConsoleView>> {
     await this.run.stop();
-    return { drill: false, kube: this.before, briefing: undefined };
+    return { drill: false, drillHost: false, kube: this.before, briefing: undefined };
   }
 }

@@ -24,8 +24,10 @@ export interface DrillRun extends DrillTarget {
   inputs: Record<string, InputValue>;
   /** Check the scenario's health, record drill.finished and return the summary's lines. */
   finish(session: IncidentSession): Promise<string[]>;
-  /** Stop the drill's world (idempotent). */
+  /** Stop the drill's world (idempotent); nothing for a drill another handrail runs. */
   stop(): Promise<void>;
+  /** Say where this world is, for another handrail on this machine the incident is handed to (a shared store). */
+  publish?(incident: string): void;
 }
 
 /** Starts drills on request (the command layer owns the sandbox and the files). */

@@ -10,9 +10,10 @@ import type { Runbook } from "../runbooks/schema.js";
 import type { RunbookSource } from "../runbooks/source.js";
 import type { StoreAttach } from "../incident/store/types.js";
 import type { ResumeAsk } from "../ui/store.js";
+import type { DrillRun } from "./drill-run.js";
 
 /** Finds the runbook an incident was opened on (the command layer's resumeTarget). */
-export type LocateRunbook = (file: string) => Promise<{ runbook: Runbook; source: RunbookSource; changed?: { was: string; now: string } }>;
+export type LocateRunbook = (file: string) => Promise<{ runbook: Runbook; source: RunbookSource; changed?: { was: string; now: string }; drill?: DrillRun }>;
 
 export interface ResumeAnswers {
   secrets?: Record<string, string>;
@@ -21,7 +22,7 @@ export interface ResumeAnswers {
   forceUnlock?: boolean;
 }
 
-export type ResumeNeeds = { ask: ResumeAsk } | { ask?: undefined; runbook: Runbook; changed?: RunbookSource };
+export type ResumeNeeds = { ask: ResumeAsk } | { ask?: undefined; runbook: Runbook; changed?: RunbookSource; drill?: DrillRun };
 
 /** Either what to ask the operator, or the runbook to resume with. */
 export async function resumeNeeds(file: string, locate: LocateRunbook, answers: ResumeAnswers): Promise<ResumeNeeds> {
@@ -31,20 +32,21 @@ export async function resumeNeeds(file: string, locate: LocateRunbook, answers: 
   const secrets = state.secrets.filter((n) => answers.secrets?.[n] === undefined).map((name) => ({ name, prompt: specs[name]?.prompt ?? name }));
   const changed = target.changed && !answers.acceptChanged ? { file: target.source.file, was: target.changed.was, now: target.changed.now } : undefined;
   if (secrets.length > 0 || changed) return { ask: { file, incident: state.id ?? file, secrets, ...(changed ? { changed } : {}), answers: { secrets: answers.secrets ?? {}, acceptChanged: answers.acceptChanged === true, forceUnlock: answers.forceUnlock === true } } };
-  return { runbook: target.runbook, ...(target.changed ? { changed: target.source } : {}) };
+  return { runbook: target.runbook, ...(target.changed ? { changed: target.source } : {}), ...(target.drill ? { drill: target.drill } : {}) };
 }
 
 /** Resume when nothing is left to ask: the session, with a surviving group of an interrupted attempt ended first; or what to ask. */
 /** A shared store's part in a resume: the lease taken, the file to resume, how its events reach the store. */
 export type ShareResume = (file: string) => Promise<{ file: string; attach: StoreAttach; actor: string } | undefined>;
 
-export async function resumeSession(file: string, locate: LocateRunbook, answers: ResumeAnswers, share?: ShareResume): Promise<{ ask: ResumeAsk } | { session: IncidentSession; message?: string }> {
+export async function resumeSession(file: string, locate: LocateRunbook, answers: ResumeAnswers, share?: ShareResume): Promise<{ ask: ResumeAsk } | { session: IncidentSession; message?: string; drill?: DrillRun }> {
   const needs = await resumeNeeds(file, locate, answers);
   if (needs.ask) return { ask: needs.ask };
   // Only once nothing is left to ask: the lease is taken for the resume itself.
   const shared = share ? await share(file) : undefined;
   const { session, read, interrupted } = IncidentSession.resume(shared?.file ?? file, needs.runbook, { secrets: answers.secrets ?? {}, forceUnlock: answers.forceUnlock === true, ...(needs.changed ? { runbookChanged: needs.changed } : {}), ...(shared ? { store: shared.attach, actor: shared.actor } : {}) });
   const reaped = await reapInterrupted(session, read.events, interrupted);
-  if (interrupted.length === 0) return { session };
-  return { session, message: [`interrupted when handrail last stopped: ${interrupted.join(", ")} (offered again)`, ...reaped].join("; ") };
+  const drill = needs.drill ? { drill: needs.drill } : {};
+  if (interrupted.length === 0) return { session, ...drill };
+  return { session, ...drill, message: [`interrupted when handrail last stopped: ${interrupted.join(", ")} (offered again)`, ...reaped].join("; ") };
 }

@@ -45,6 +45,13 @@ export interface Drill {
   health(): Promise<DrillHealth>;
   /** When the scenario's health condition first held during the drill (ms since the epoch): the moment of mitigation. */
   healthyAt(): number | undefined;
+  /**
+   * The same verdict over HTTP on 127.0.0.1 (GET → `{ health, healthyAt }`): another handrail on this
+   * machine that drives the drill (a hand-over on a shared store) judges it without its world.
+   */
+  judgeUrl: string;
+  /** The drill's own directory (its working directory is `work` in it; removed by stop()). */
+  root: string;
   /** Stop every server of the drill and remove its directory; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -76,7 +83,7 @@ function close(server: Server): Promise<void> {
  * The per-user directory drills are made in. A drill whose process was killed (a closed
  * terminal, kill -9) cannot clean up after itself: its directory is swept by the next drill.
  */
-function drillsRoot(base: string): string {
+export function drillsRoot(base: string = tmpdir()): string {
   const root = path.join(base, `handrail-${process.getuid?.() ?? 0}`);
   mkdirSync(root, { recursive: true, mode: 0o700 });
   for (const name of readdirSync(root)) {
@@ -197,8 +204,21 @@ export async function startDrill(scenario: Scenario, opts: DrillOptions = {}): P
     };
     const inputs = await scenario.setup(world);
     const health = () => settledHealth(scenario, world, opts.settleMs ?? DRILL_SETTLE_MS);
-    watch = watchHealth(scenario, world);
-    return { scenario, world, kubeconfig, context, inputs, inbox, health, healthyAt: watch.healthyAt, stop };
+    const w = watchHealth(scenario, world);
+    watch = w;
+    const judgeUrl = await world.serve("judge", (_req, res) => {
+      void health().then(
+        (h) => {
+          res.writeHead(200, { "Content-Type": "application/json" });
+          res.end(JSON.stringify({ health: h, healthyAt: w.healthyAt() ?? null }));
+        },
+        (e: unknown) => {
+          res.writeHead(500, { "Content-Type": "text/plain" });
+          res.end(`the drill could not be judged: ${(e as Error).message}\n`);
+        },
+      );
+    });
+    return { scenario, world, kubeconfig, context, inputs, inbox, health, healthyAt: w.healthyAt, judgeUrl, root, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -213,6 +213,8 @@ export interface ConsoleView {
   flash?: { text: string; tone: "info" | "error" };
   dryRun: boolean;
   drill: boolean;
+  /** The drill's world runs in this handrail (not in another one that handed the drill over): leaving ends it. */
+  drillHost?: boolean;
   drills: DrillCard[];
   cluster?: ClusterReach;
   /** "drills": home is the drill picker (`handrail drill` without a scenario). */

@@ -28,6 +28,8 @@ export function WalkPrompt({ mode, dispatch, run, commands }: WalkPromptProps): 
   const incident = useView((v) => v.incident);
   const phases = useView((v) => v.phases);
   const kube = useView((v) => v.kube);
+  const drivenBy = useView((v) => v.shared?.drivenBy);
+  const drillHost = useView((v) => v.drillHost === true);
   const close = () => dispatch({ type: "close" });
   switch (mode.name) {
     case "confirm":
@@ -128,6 +130,8 @@ export function WalkPrompt({ mode, dispatch, run, commands }: WalkPromptProps): 
         />
       );
     case "quit-confirm":
+      // Someone else drives a drill whose world this handrail runs: quitting ends that world under them.
+      if (drillHost && drivenBy !== undefined) return <Text color="red">{`Quit handrail? ${drivenBy} drives this drill in the world this handrail runs: quitting ends it under them. y / n`}</Text>;
       return <Text color="yellow">Quit handrail? The incident stays open in its file. y / n</Text>;
     case "help":
       return <HelpOverlay commands={commands} />;
