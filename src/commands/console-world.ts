@@ -20,6 +20,7 @@ import { loadNotifySettings } from "./notify-config.js";
 import { givenInputs, parsePairs, parseSeverity } from "./run.js";
 import { probeServer } from "./cluster-probe.js";
 import { attachedDrill, drillLauncher } from "./drill-console.js";
+import { followLine } from "./follow.js";
 import { missingNeeds } from "./drill-session.js";
 import { brokenScenarioLines, loadScenarios } from "./scenarios.js";
 import { driveIncident, flushShared, openSharedStore, resumeShared } from "./store.js";
@@ -214,7 +215,7 @@ function consoleShared(ctx: CommandContext, shared: SharedStore, notes: string[]
   let lease: Lease | undefined;
   let handedOverBy: string | undefined;
   let previous: { holder: string; reason: "expired" | "taken over" | "handed over" } | undefined;
-  return {
+  const sharing: ConsoleShared = {
     where: shared.target.shown,
     actor,
     drive: async (id) => {
@@ -235,14 +236,36 @@ function consoleShared(ctx: CommandContext, shared: SharedStore, notes: string[]
     pendingRequest: async () => (lease ? (await shared.pendingRequest(lease))?.by : undefined),
     handOver: async () => (lease ? shared.handOver(lease) : undefined),
     finish: (incident) => flushShared(incident, shared, note),
+    follow: (id, on) => {
+      const follower = shared.follow(id, (stored) => {
+        const changed = stored.map((s) => s.event).filter((e) => e.type === "driver.changed").at(-1);
+        on({ lines: stored.map((s) => followLine(s.event, s.actor)), ...(changed?.type === "driver.changed" ? { driver: changed.to } : {}) });
+      });
+      void follower.ready.then(
+        () => shared.driver(id).then((d) => on({ lines: [], ...(d ? { driver: d.holder } : {}) })),
+        (e: unknown) => on({ lines: [`store: ${(e as Error).message}`] }),
+      );
+      return () => follower.stop();
+    },
+    note: async (id, text) => {
+      await shared.addNote(id, actor, text);
+    },
+    askToDrive: async (id) => {
+      const r = await shared.askToDrive(id, actor, { timeoutMs: ASK_TIMEOUT_MS });
+      if (!r.ok) return r.message;
+      lease = r.lease;
+      if (r.previous) handedOverBy = r.previous.holder;
+      return undefined;
+    },
+  };
+  return {
+    ...sharing,
     // Before the screen: ask whoever drives, and wait for their answer (a refusal or no answer is exit 2, saying which).
     ask: async (ref) => {
       const id = incidentIdOf(ctx, ref);
       process.stderr.write(`asking whoever drives ${id} to hand over; waiting up to ${ASK_TIMEOUT_MS / 1000} s for their answer…\n`);
-      const r = await shared.askToDrive(id, actor, { timeoutMs: ASK_TIMEOUT_MS });
-      if (!r.ok) throw new UsageError(`${id}: ${r.message}`, `Watch it meanwhile: handrail follow ${id}`);
-      lease = r.lease;
-      if (r.previous) handedOverBy = r.previous.holder;
+      const refused = await sharing.askToDrive(id);
+      if (refused !== undefined) throw new UsageError(`${id}: ${refused}`, `Watch it meanwhile: handrail follow ${id}`);
     },
   };
 }

@@ -26,6 +26,12 @@ export interface ConsoleShared {
   handOver(): Promise<string | undefined>;
   /** Wait (bounded) for what is queued for the store once an incident is left; says what is only in the local file. */
   finish(store: IncidentStore): Promise<void>;
+  /** Follow an incident read-only and live: its events as lines, and who drives when that changes; returns the stop. */
+  follow(incidentId: string, on: (update: { lines: string[]; driver?: string }) => void): () => Promise<void>;
+  /** A note on an incident this console does not drive. */
+  note(incidentId: string, text: string): Promise<void>;
+  /** Ask whoever drives to hand over and wait for the answer: undefined once the lease is this console's, else why not. */
+  askToDrive(incidentId: string): Promise<string | undefined>;
 }
 
 export interface ControllerDeps {

@@ -184,8 +184,30 @@ export class Controller implements ConsoleController {
     this.store.setState(await d.stop());
   }
 
-  /** Resume from the incident alone; secrets and a changed runbook are asked on the resume screen first. */
+  /**
+   * Resume from the incident alone; secrets and a changed runbook are asked on the resume screen first.
+   * One someone else drives (home lists who, on a shared store) is followed instead, read-only.
+   */
   async resumeIncident(file: string, answers: ResumeAnswers = {}): Promise<void> {
+    const card = this.store.getState().incidents.find((c) => c.file === file);
+    if (card?.driver !== undefined && card.driver !== this.shared.actor && Object.keys(answers).length === 0) return this.follow(card.id);
+    return this.resume(file, answers);
+  }
+
+  follow(incidentId: string): void {
+    const problem = this.shared.follow(incidentId);
+    if (problem) this.flash(problem, "error");
+  }
+
+  followNote(text: string): void {
+    void this.shared.followNote(text).then((said) => this.flash(said.text, said.tone));
+  }
+
+  askToDrive(): void {
+    void this.shared.askToDrive().then((r) => ("refused" in r ? this.flash(r.refused, "error") : this.resume(r.incident)));
+  }
+
+  private async resume(file: string, answers: ResumeAnswers = {}): Promise<void> {
     try {
       if (!this.deps.locate) throw new Error("resuming is not available here");
       // An incident only in the shared store (home lists the team's): its file is written from the store first.
@@ -311,6 +333,7 @@ export class Controller implements ConsoleController {
   }
 
   leave(): void {
+    this.shared.unfollow();
     // The drill's world runs in this handrail: leaving ends it under the one who drives it now. Said once; q again leaves.
     const drivenBy = this.session?.store.status().drivenBy;
     if (this.drill?.run.publish && drivenBy !== undefined && !this.leaveWarned) {
@@ -320,7 +343,7 @@ export class Controller implements ConsoleController {
     this.leaveWarned = false;
     const home = () => {
       this.close();
-      this.store.setState({ screen: "home", resuming: undefined, starting: undefined, production: undefined, incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, drillSummary: undefined, incidents: this.deps.listIncidents() });
+      this.store.setState({ screen: "home", resuming: undefined, starting: undefined, production: undefined, incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, drillSummary: undefined, follow: undefined, incidents: this.deps.listIncidents() });
     };
     if (!this.drill) return home();
     // The drill's end is recorded in the incident before the session closes.
@@ -364,6 +387,7 @@ export class Controller implements ConsoleController {
 
   quit(): void {
     clearInterval(this.ticker);
+    this.shared.unfollow();
     // A drill is judged and its world stopped before the console goes.
     void this.endDrill()
       .catch((e: unknown) => this.flash((e as Error).message, "error"))

@@ -78,6 +78,15 @@ export class DeferredController implements ConsoleController {
   resolve(rootCause: string, actionItems: string[], impact?: string): void {
     this.call((c) => c.resolve(rootCause, actionItems, impact));
   }
+  follow(incidentId: string): void {
+    this.call((c) => c.follow(incidentId));
+  }
+  followNote(text: string): void {
+    this.call((c) => c.followNote(text));
+  }
+  askToDrive(): void {
+    this.call((c) => c.askToDrive());
+  }
   leave(): void {
     this.call((c) => c.leave());
   }

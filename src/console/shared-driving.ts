@@ -13,6 +13,8 @@ import type { ShareResume } from "./resume.js";
 export const HANDOVER = "handover";
 /** How often the driver's console looks for someone asking to drive. */
 const HANDOVER_POLL_MS = 1_000;
+/** Lines the follow screen keeps. */
+const FOLLOW_LINES = 200;
 
 /** Whose lease this resume took over, for the `driver.changed` the new driver records. */
 export type PreviousDriver = { holder: string; reason: "expired" | "taken over" | "handed over" };
@@ -20,6 +22,8 @@ export type PreviousDriver = { holder: string; reason: "expired" | "taken over" 
 export class SharedDriving {
   /** Who asks to drive the open incident, until answered. */
   private asking: string | undefined;
+  /** The follow screen's subscription. */
+  private stopFollow: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly shared: ConsoleShared | undefined,
@@ -99,6 +103,49 @@ export class SharedDriving {
       return r ? { ...r, actor: shared.actor } : undefined;
     };
     return { file: taken?.file ?? file, share, previous: () => previous };
+  }
+
+  /** The follow screen on an incident someone else drives; why not, when there is no shared store. */
+  follow(incidentId: string): string | undefined {
+    if (!this.shared) return "following an incident needs a shared store (--store postgres://… or HANDRAIL_STORE_URL)";
+    this.unfollow();
+    this.store.setState({ screen: "follow", follow: { incident: incidentId, lines: [] }, flash: undefined });
+    this.stopFollow = this.shared.follow(incidentId, ({ lines, driver }) =>
+      this.store.setState((v) => (v.follow?.incident === incidentId ? { follow: { ...v.follow, lines: [...v.follow.lines, ...lines].slice(-FOLLOW_LINES), ...(driver !== undefined ? { driver } : {}) } } : {})),
+    );
+    return undefined;
+  }
+
+  unfollow(): void {
+    const stop = this.stopFollow;
+    this.stopFollow = undefined;
+    void stop?.().catch(() => undefined);
+  }
+
+  /** A note on the followed incident; what to tell the operator. */
+  async followNote(text: string): Promise<{ text: string; tone: "info" | "error" }> {
+    const id = this.store.getState().follow?.incident;
+    if (!this.shared || id === undefined) return { text: "no incident is followed", tone: "error" };
+    try {
+      await this.shared.note(id, text);
+      return { text: "note added", tone: "info" };
+    } catch (e) {
+      return { text: `note not added: ${(e as Error).message}`, tone: "error" };
+    }
+  }
+
+  /** Ask the followed incident's driver to hand over (waits for the answer): the incident to resume, or why not. */
+  async askToDrive(): Promise<{ incident: string } | { refused: string }> {
+    const follow = this.store.getState().follow;
+    if (!this.shared || !follow) return { refused: "no incident is followed" };
+    this.store.setState({ follow: { ...follow, asking: true }, flash: { text: `asked ${follow.driver ?? "the driver"} to hand over; waiting up to a minute for the answer…`, tone: "info" } });
+    const refused = await this.shared.askToDrive(follow.incident).catch((e: unknown) => (e as Error).message);
+    if (refused !== undefined) {
+      this.store.setState((v) => (v.follow ? { follow: { ...v.follow, asking: false } } : {}));
+      return { refused };
+    }
+    this.unfollow();
+    return { incident: follow.incident };
   }
 
   /** Wait (bounded) for what the left incident queued for the store. */

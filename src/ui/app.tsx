@@ -3,6 +3,7 @@ import { Box } from "ink";
 import { ConsoleProvider, useController, useView } from "./context.js";
 import type { ConsoleController } from "./controller.js";
 import type { Glyphs } from "./glyphs.js";
+import { Follow } from "./follow.js";
 import { Home } from "./home.js";
 import { ResumeIncident } from "./resume.js";
 import { StartIncident } from "./start.js";
@@ -15,6 +16,7 @@ function Screens() {
   const resuming = useView((v) => v.resuming !== undefined);
   const starting = useView((v) => v.starting);
   if (screen === "walk") return <Walkthrough />;
+  if (screen === "follow") return <Follow />;
   if (resuming) return <ResumeIncident />;
   if (starting) return <StartIncident key={starting.card.id} card={starting.card} severity={starting.severity} given={starting.inputs} onCancel={() => controller.leave()} />;
   return <Home onStart={(card: RunbookCard) => controller.begin(card.id)} />;

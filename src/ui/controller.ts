@@ -36,6 +36,12 @@ export interface ConsoleController {
   copy(text: string, what: string): void;
   acknowledge(key: string): void;
   resolve(rootCause: string, actionItems: string[], impact?: string): void;
+  /** Follow an incident someone else drives, read-only and live (a shared store). */
+  follow(incidentId: string): void;
+  /** A note on the followed incident, as this operator. */
+  followNote(text: string): void;
+  /** Ask the driver of the followed incident to hand over; drives it once they do. */
+  askToDrive(): void;
   /** Back to home; the incident stays open in its file. */
   leave(): void;
   quit(): void;

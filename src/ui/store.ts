@@ -106,7 +106,18 @@ export interface KubeView {
   production: boolean;
 }
 
-export type Screen = "home" | "start" | "walk";
+export type Screen = "home" | "start" | "walk" | "follow";
+
+/** An incident someone else drives, followed read-only and live (a shared store): its events as lines. */
+export interface FollowView {
+  incident: string;
+  /** Who drives it, as last heard. */
+  driver?: string;
+  /** The latest lines, oldest first (bounded). */
+  lines: string[];
+  /** Asking the driver to hand over: the answer is awaited. */
+  asking?: boolean;
+}
 
 /** What the walkthrough asks of the operator now, already rendered by the controller. */
 export interface CurrentView {
@@ -184,6 +195,8 @@ export interface ConsoleView {
   incidents: IncidentCard[];
   /** Home is drawn before the library and the incidents are read: their lists say so until they are. */
   loading?: boolean;
+  /** The incident followed on the follow screen. */
+  follow?: FollowView;
   /** An incident being resumed that needs answers first (the resume screen). */
   resuming?: ResumeAsk;
   /** The runbook being started: the start screen asks what `open` was not given (severity, inputs). */

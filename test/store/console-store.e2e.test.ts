@@ -117,8 +117,9 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
       expect(events.find((e) => e.type === "driver.changed")).toMatchObject({ from: "alice", to: "bob", reason: "handed over" });
       // Before the change alice ran hello; after it bob ran later, from his own laptop's copy.
       const types = events.map((e) => (e.type === "step.finished" ? `finished ${(e as { step: string }).step}` : e.type));
-      expect(types.indexOf("finished hello")).toBeLessThan(types.indexOf("driver.changed"));
-      expect(types.indexOf("driver.changed")).toBeLessThan(types.indexOf("finished later"));
+      const at = ["finished hello", "driver.changed", "finished later"].map((x) => types.indexOf(x));
+      expect(at.every((i) => i >= 0), types.join(", ")).toBe(true);
+      expect([...at].sort((a, b) => a - b)).toEqual(at);
     } finally {
       await shared.close();
     }
@@ -128,7 +129,7 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
     expect(report.stdout).toContain("bob drives from here (alice handed over)");
   }, 90_000);
 
-  it("home lists the team's open incidents with who drives; Enter on one nobody drives picks it up from the store", async (t) => {
+  it("home lists the team's open incidents with who drives; Enter follows one alice drives (live, a note), and picks up one nobody drives", async (t) => {
     if (!server) return t.skip(skip);
     const dir = scratchDir(t.onTestFinished);
     writeFileSync(path.join(dir, "shared-drill.yaml"), RUNBOOK_TEXT);
@@ -145,10 +146,22 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
     t.onTestFinished(() => bob.kill());
     const listed = await bob.waitFor(`${id} · opened`);
     expect(listed).toMatch(new RegExp(`${id} · opened .* ago · alice drives · in the shared store`));
-    // Enter on it: alice drives, so bob is told, and nothing is written on his side.
+    // Enter on it: alice drives, so bob follows it, read-only and live; his note reaches the store; nothing is written on his side.
     await bob.keys("Enter");
-    await bob.waitFor("alice is driving");
+    const following = await bob.waitFor(`following ${id} — read-only, live · alice drives`);
+    expect(following).toMatch(/alice {2}step\.finished hello: passed \(exit 0\)/);
+    await bob.type("n");
+    await bob.waitFor("Note:");
+    await bob.type("watching the error rate");
+    await bob.keys("Enter");
+    await bob.waitFor("note added");
+    await bob.waitFor(/bob {2}note\.added watching the error rate/);
+    // Alice's next step appears on bob's screen as it happens.
+    await alice.act("r");
+    await bob.waitFor(/alice {2}step\.finished later: passed/);
     expect(existsSync(path.join(dir, "b", `${id}.jsonl`))).toBe(false);
+    await bob.type("q");
+    await bob.waitFor(`${id} · opened`);
     await bob.keys("C-c");
     await bob.waitFor("[exited 0]");
 
@@ -163,7 +176,7 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
     const free = await bobAgain.waitFor(`${id} · opened`);
     expect(free).not.toContain("alice drives");
     await bobAgain.keys("Enter");
-    await bobAgain.waitFor("Diagnose › Say later", 20_000);
+    await bobAgain.waitFor("Every step is done", 20_000);
     expect(existsSync(path.join(dir, "b", `${id}.jsonl`))).toBe(true);
   }, 90_000);
 });
