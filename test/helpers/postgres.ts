@@ -55,6 +55,8 @@ export interface PgOptions {
   tls?: { cert: string; key: string; ca: string };
   /** pg_hba.conf lines put before the default ones (first match wins), e.g. client-certificate auth. */
   hba?: string[];
+  /** More than the default 100 connections (each follower holds two). */
+  maxConnections?: number;
 }
 
 /** Start the server, or say why it cannot start here; under CI=true not starting is a failure. */
@@ -103,7 +105,7 @@ export async function startPostgres(opts: PgOptions = {}): Promise<PgStart> {
   const ctl = (args: string[]) => asPostgres("pg_ctl", ["-D", data, ...args]);
   let running = false;
   const start = async () => {
-    const r = await ctl(["-l", path.join(dir, "server.log"), "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off${tlsFlags}`, "-w", "-t", "30", "start"]);
+    const r = await ctl(["-l", path.join(dir, "server.log"), "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off${opts.maxConnections ? ` -c max_connections=${opts.maxConnections}` : ""}${tlsFlags}`, "-w", "-t", "30", "start"]);
     if (r.exitCode !== 0) throw new Error(`pg_ctl start failed: ${r.stderr || r.stdout}`);
     running = true;
   };
