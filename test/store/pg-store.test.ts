@@ -240,8 +240,8 @@ describe("events a handrail could not send before it stopped", () => {
     const local = readIncidentFile(session.file).events;
     expect(local.every((e) => typeof e.eid === "string")).toBe(true);
     expect(await seqs("crash-1")).toEqual([1, 2]);
-    expect(await s.reconcile("crash-1", local, "alice")).toEqual({ sent: 5, behind: 0 });
-    expect(await s.reconcile("crash-1", local, "alice")).toEqual({ sent: 0, behind: 0 });
+    expect(await s.reconcile("crash-1", local, "alice")).toEqual({ sent: 5, behind: 0, stale: 0 });
+    expect(await s.reconcile("crash-1", local, "alice")).toEqual({ sent: 0, behind: 0, stale: 0 });
     expect((await s.events("crash-1")).map((e) => e.eid)).toEqual(local.map((e) => e.eid));
     expect(await seqs("crash-1")).toEqual(range(7));
   });
@@ -271,7 +271,7 @@ describe("a resume that forces the lock", () => {
     const local = readIncidentFile(first.file).events;
     expect(local.map((e) => e.type)).toEqual(["incident.opened", "note.added", "lock.forced", "incident.resumed", "note.added"]);
     expect((await s.events("forced-1")).map((e) => `${e.seq}:${e.type}`)).toEqual(local.map((e) => `${e.seq}:${e.type}`));
-    expect(await s.reconcile("forced-1", local, "bob")).toEqual({ sent: 0, behind: 0 });
+    expect(await s.reconcile("forced-1", local, "bob")).toEqual({ sent: 0, behind: 0, stale: 0 });
   });
 });
 
