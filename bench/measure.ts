@@ -23,6 +23,19 @@ export function cleanup(): void {
   for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/** What a suite started that must stop even when the run is interrupted (a private PostgreSQL, follower processes). */
+const stoppers = new Set<() => Promise<void>>();
+export function stopOnExit(stop: () => Promise<void>): () => Promise<void> {
+  stoppers.add(stop);
+  return async () => {
+    if (stoppers.delete(stop)) await stop();
+  };
+}
+export async function stopAll(): Promise<void> {
+  for (const stop of [...stoppers]) await stop().catch(() => undefined);
+  stoppers.clear();
+}
+
 export interface Timed {
   ms: number;
   /** Peak resident set size of the command (GNU time's %M), when /usr/bin/time exists. */

@@ -6,30 +6,33 @@
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { cleanup, hasTmux, stopTmux } from "./measure.js";
+import { cleanup, hasTmux, stopAll, stopTmux } from "./measure.js";
 import { formatFigure, type Figure } from "./stats.js";
 import { clusterPanel } from "./suites/cluster.js";
 import { streamingConsole } from "./suites/console.js";
 import { library, report } from "./suites/files.js";
 import { startup } from "./suites/startup.js";
 import { streamingHeadless } from "./suites/streaming.js";
+import { storeFollowers } from "./suites/store.js";
 
 const only = process.argv.slice(2);
 const tmux = await hasTmux();
-const suites: Array<{ name: string; needsTmux?: boolean; run: () => Promise<Figure[]> }> = [
+// A suite that cannot run here (no PostgreSQL) says why instead of figures.
+const suites: Array<{ name: string; needsTmux?: boolean; run: () => Promise<Figure[] | { skip: string }> }> = [
   { name: "startup", run: () => startup(7) },
   { name: "headless", run: () => streamingHeadless([{ lines: 1_000_000, rounds: 5 }, { lines: 10_000_000, rounds: 3 }]) },
   { name: "console", needsTmux: true, run: () => streamingConsole(10_000_000, Number(process.env.BENCH_ROUNDS ?? 3)) },
   { name: "library", run: () => library(3) },
   { name: "report", run: () => report(5) },
   { name: "cluster", needsTmux: true, run: () => clusterPanel(5_000, 3, 3) },
+  { name: "store", run: () => storeFollowers({ lines: 1_000_000, followers: 50, rounds: Number(process.env.BENCH_ROUNDS ?? 3) }) },
 ];
 
-// Interrupted: still remove the temp dirs and the bench's own tmux server.
+// Interrupted: still remove the temp dirs, the bench's own tmux server and what the suites started (a private PostgreSQL).
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     cleanup();
-    void stopTmux().finally(() => process.exit(130));
+    void Promise.all([stopTmux(), stopAll()]).finally(() => process.exit(130));
   });
 }
 
@@ -46,7 +49,13 @@ try {
       console.log(`${s.name}: skipped, tmux is not installed`);
       continue;
     }
-    for (const f of await s.run()) {
+    const out = await s.run();
+    if ("skip" in out) {
+      skipped.push(s.name);
+      console.log(`${s.name}: skipped, ${out.skip}`);
+      continue;
+    }
+    for (const f of out) {
       figures.push(f);
       console.log(formatFigure(f));
     }
@@ -54,6 +63,7 @@ try {
 } finally {
   cleanup();
   await stopTmux();
+  await stopAll();
 }
 const machine = { nproc: os.availableParallelism(), memoryGB: Math.round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? "?", node: process.version, platform: `${os.type()} ${os.release()}`, loadavg: { before: loadBefore, after: os.loadavg()[0]! } };
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), machine, seconds: Math.round((performance.now() - started) / 1000), skipped, figures }, null, 2)}\n`);

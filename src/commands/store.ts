@@ -121,7 +121,7 @@ export async function resumeShared(ctx: CommandContext, shared: SharedStore | un
   if (id === undefined) return undefined;
   if (file === undefined && (await shared.events(id, 0)).length === 0) return undefined;
   const driving = (await driveIncident(shared, id, actor, takeOver))!;
-  const { sent, behind } = await shared.reconcile(id, local, actor);
+  const { sent, behind, stale } = await shared.reconcile(id, local, actor);
   if (sent > 0) note(`sent ${sent} event(s) of ${file} that the store did not have`);
   if (file !== undefined && behind === 0) return { file, driving };
   const events = await shared.events(id);
@@ -137,6 +137,7 @@ export async function resumeShared(ctx: CommandContext, shared: SharedStore | un
       const aside = `${file}.behind-${new Date().toISOString().replace(/[:.]/g, "")}`;
       renameSync(file, aside);
       note(`${path.basename(file)} was behind the store (${behind} event(s) written elsewhere): kept as ${path.basename(aside)}`);
+      if (stale > 0) note(`its last ${stale} event(s) never reached the store, and the incident was resumed elsewhere since: not sent (they would reopen steps the walk has moved past); they stay in ${path.basename(aside)}`);
     }
     writeRebuilt(dir, id, events);
   } finally {

@@ -2,12 +2,15 @@
  * A private PostgreSQL server for tests (ENVIRONMENT.md): initdb into a temp directory owned by the
  * postgres user (initdb and postgres refuse root), password auth over TCP, 127.0.0.1 and a free
  * port only, the socket inside the temp directory. stop() and start() again for outage tests;
- * destroy() in afterAll stops it and removes the directory.
+ * destroy() in afterAll stops it and removes the directory. A test file takes one through
+ * sharedPostgres(), which registers those hooks; the benchmarks call startPostgres() themselves.
  */
 import { execa } from "execa";
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
+import { afterAll, beforeAll, type TestContext } from "vitest";
+import { SharedStore } from "../../src/incident/store/pg-store.js";
 
 export const PG_PASSWORD = "hr-test-Secret-42";
 
@@ -52,6 +55,8 @@ export interface PgOptions {
   tls?: { cert: string; key: string; ca: string };
   /** pg_hba.conf lines put before the default ones (first match wins), e.g. client-certificate auth. */
   hba?: string[];
+  /** More than the default 100 connections (each follower holds two). */
+  maxConnections?: number;
 }
 
 /** Start the server, or say why it cannot start here; under CI=true not starting is a failure. */
@@ -100,7 +105,7 @@ export async function startPostgres(opts: PgOptions = {}): Promise<PgStart> {
   const ctl = (args: string[]) => asPostgres("pg_ctl", ["-D", data, ...args]);
   let running = false;
   const start = async () => {
-    const r = await ctl(["-l", path.join(dir, "server.log"), "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off${tlsFlags}`, "-w", "-t", "30", "start"]);
+    const r = await ctl(["-l", path.join(dir, "server.log"), "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off${opts.maxConnections ? ` -c max_connections=${opts.maxConnections}` : ""}${tlsFlags}`, "-w", "-t", "30", "start"]);
     if (r.exitCode !== 0) throw new Error(`pg_ctl start failed: ${r.stderr || r.stdout}`);
     running = true;
   };
@@ -139,6 +144,41 @@ export async function startPostgres(opts: PgOptions = {}): Promise<PgStart> {
           rmSync(dir, { recursive: true, force: true });
         }
       },
+    },
+  };
+}
+
+export interface SharedPostgres {
+  /** The server for the calling test, or the test skipped with why there is none. */
+  need(t: Pick<TestContext, "skip">): PgServer;
+  /** The server, for a helper called from a test that already has it; throws when there is none. */
+  readonly server: PgServer;
+}
+
+/**
+ * One private server for the whole test file: started in beforeAll (with `store init` on its
+ * default database unless `init: false`, then `setup`), destroyed in afterAll. `options` is called
+ * in beforeAll, so it may make the files it names (a test PKI).
+ */
+export function sharedPostgres(opts: { init?: boolean; options?: () => PgOptions | Promise<PgOptions>; setup?: (server: PgServer) => Promise<void> } = {}): SharedPostgres {
+  let server: PgServer | undefined;
+  let skip = "PostgreSQL has not started (beforeAll failed)";
+  beforeAll(async () => {
+    const s = await startPostgres(await opts.options?.());
+    if ("skip" in s) {
+      skip = s.skip;
+      return;
+    }
+    server = s.server;
+    if (opts.init !== false) await SharedStore.init(server.url);
+    await opts.setup?.(server);
+  });
+  afterAll(async () => server?.destroy());
+  return {
+    need: (t) => server ?? t.skip(skip),
+    get server() {
+      if (!server) throw new Error(`no PostgreSQL: ${skip}`);
+      return server;
     },
   };
 }

@@ -4,19 +4,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatSummary, importMarkdown } from "../../src/runbooks/import/index.js";
 import { loadRunbookText } from "../../src/runbooks/load.js";
+import { rng } from "../helpers/random.js";
 import { FIXTURES, fixture, importFixture } from "./helpers.js";
-
-/** A small seeded generator, so a failure names a case that can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ["Diagnosis", "Mitigation", "Option 1", "Approach B", "Step 2:", "Severity", "critical", "Rollback", "Verify", "the", "pod", "item", "severity", "incident_id", "$", "<", ">", "{{", "}}", "|", "`", "'", '"', "\\", "#", "**", "- [ ]", "1.", "—", "ü", "\t"];
 const SHELL = [

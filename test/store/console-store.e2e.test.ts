@@ -8,30 +8,20 @@
 import { execa } from "execa";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readIncidentFile } from "../../src/incident/log.js";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { BIN, scratchDir } from "../helpers/cli.js";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { sharedPostgres } from "../helpers/postgres.js";
 import { startTerminal } from "../helpers/tmux.js";
 import { RUNBOOK_TEXT } from "./fixtures.js";
 
 const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
-let server: PgServer | undefined;
-let skip = "";
-beforeAll(async () => {
-  const s = await startPostgres();
-  if ("skip" in s) skip = s.skip;
-  else {
-    server = s.server;
-    await SharedStore.init(server.url);
-  }
-});
-afterAll(async () => server?.destroy());
+const pg = sharedPostgres();
 
 describe.skipIf(!hasTmux)("the console on a shared store", () => {
   it("drives through the store, shows offline with its queue on the first line, and loses nothing", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     writeFileSync(path.join(dir, "shared-drill.yaml"), RUNBOOK_TEXT);
     const incidents = path.join(dir, "incidents");
@@ -81,7 +71,7 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
   }, 90_000);
 
   it("one console drives, another asks to take over, the first consents, the second finishes; the report names both", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     writeFileSync(path.join(dir, "shared-drill.yaml"), RUNBOOK_TEXT);
     const env = { HOME: dir, KUBECONFIG: path.join(dir, "none"), HANDRAIL_STORE_URL: server.url };
@@ -130,7 +120,7 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
   }, 90_000);
 
   it("home lists the team's open incidents with who drives; Enter follows one alice drives (live, a note), and picks up one nobody drives", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     writeFileSync(path.join(dir, "shared-drill.yaml"), RUNBOOK_TEXT);
     const env = { HOME: dir, KUBECONFIG: path.join(dir, "none"), HANDRAIL_STORE_URL: server.url };

@@ -8,29 +8,19 @@
 import { execa } from "execa";
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { findDrill } from "../../src/sandbox/drill-attach.js";
 import { BIN, scratchDir } from "../helpers/cli.js";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { sharedPostgres } from "../helpers/postgres.js";
 import { startTerminal } from "../helpers/tmux.js";
 
 const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
-let server: PgServer | undefined;
-let skip = "";
-beforeAll(async () => {
-  const s = await startPostgres();
-  if ("skip" in s) skip = s.skip;
-  else {
-    server = s.server;
-    await SharedStore.init(server.url);
-  }
-});
-afterAll(async () => server?.destroy());
+const pg = sharedPostgres();
 
 describe.skipIf(!hasTmux)("a drill on a shared store, handed over", () => {
   it("alice drives a drill, hands it to bob with consent, bob finishes it in her drill's world; judged once, the report names both", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     // One machine, one user: the same HOME and temp directory (where the drill's world says where it is); two incident directories.
     const env = { HOME: dir, KUBECONFIG: path.join(dir, "none"), HANDRAIL_STORE_URL: server.url };

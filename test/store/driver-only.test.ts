@@ -4,30 +4,20 @@
  * it, and recorded not run) and chooses no option — the same refusal a command
  * step gets. Before the take-over the same acts go through.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { perform } from "../../src/incident/effects.js";
 import { readIncidentFile } from "../../src/incident/log.js";
 import { attachNotifier } from "../../src/incident/notifier.js";
 import { IncidentSession } from "../../src/incident/session.js";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { loadRunbookText } from "../../src/runbooks/load.js";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { sharedPostgres } from "../helpers/postgres.js";
 import { tempDir } from "./fixtures.js";
 
-let server: PgServer | undefined;
-let skip = "";
 const opened: SharedStore[] = [];
-beforeAll(async () => {
-  const s = await startPostgres();
-  if ("skip" in s) skip = s.skip;
-  else {
-    server = s.server;
-    await SharedStore.init(server.url);
-  }
-});
+const pg = sharedPostgres();
 afterAll(async () => {
   for (const s of opened) await s.close();
-  await server?.destroy();
 });
 
 const RUNBOOK = `apiVersion: handrail/v1
@@ -57,14 +47,14 @@ phases:
 `;
 
 async function open(): Promise<SharedStore> {
-  const s = await SharedStore.open(server!.url);
+  const s = await SharedStore.open(pg.server.url);
   opened.push(s);
   return s;
 }
 
 describe("what only the driver may do", () => {
   it("after a take-over: a manual step is recorded not run and a choice is refused, naming who drives", async (t) => {
-    if (!server) return t.skip(skip);
+    pg.need(t);
     const loaded = loadRunbookText(RUNBOOK, "driver-only.yaml");
     if (!loaded.runbook) throw new Error(JSON.stringify(loaded.problems));
     const rb = loaded.runbook;

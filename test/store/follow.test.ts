@@ -6,24 +6,14 @@
 import { execa, type ResultPromise } from "execa";
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MASK } from "../../src/incident/redact.js";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { BIN, NO_NOTIFY_ENV, ROOT, runCli, scratchDir } from "../helpers/cli.js";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { sharedPostgres } from "../helpers/postgres.js";
 import { waitFor } from "../helpers/steps.js";
 
-let server: PgServer | undefined;
-let skip = "";
-beforeAll(async () => {
-  const s = await startPostgres();
-  if ("skip" in s) skip = s.skip;
-  else {
-    server = s.server;
-    await SharedStore.init(server.url);
-  }
-});
-afterAll(async () => server?.destroy());
+const pg = sharedPostgres();
 
 // The first step waits for the test to say go, so the follower is listening before the walk goes on.
 const RUNBOOK = `apiVersion: handrail/v1
@@ -56,7 +46,7 @@ function lines(child: ResultPromise, stream: "stdout" | "stderr"): Array<{ at: n
 
 describe("handrail follow", () => {
   it("a follower in another process sees every event of a run in order, each within a second", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     const runbook = path.join(dir, "followed.yaml");
     writeFileSync(runbook, RUNBOOK);
@@ -111,7 +101,7 @@ describe("handrail follow", () => {
   });
 
   it("a follower's typed line is a note in the store, seen live by every follower; incidents lists the store's incidents with their driver", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     const runbook = path.join(dir, "followed.yaml");
     writeFileSync(runbook, RUNBOOK);
@@ -158,7 +148,7 @@ describe("handrail follow", () => {
   });
 
   it("an incident the store does not have: exit 2", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const r = await runCli(["follow", "no-such-incident", "--store", server.url]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe(`handrail: no incident no-such-incident in the store at 127.0.0.1:${server.port}/postgres\n  handrail incidents --store … lists them`);

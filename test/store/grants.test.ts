@@ -5,21 +5,14 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { IncidentSession } from "../../src/incident/session.js";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { ROOT } from "../helpers/cli.js";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { sharedPostgres } from "../helpers/postgres.js";
 import { planned, runbook, tempDir } from "./fixtures.js";
 
-let server: PgServer | undefined;
-let skip = "";
-beforeAll(async () => {
-  const s = await startPostgres();
-  if ("skip" in s) skip = s.skip;
-  else server = s.server;
-});
-afterAll(async () => server?.destroy());
+const pg = sharedPostgres({ init: false });
 
 /** The README's SQL block of the section, split at its "-- then:" line into the superuser part and the owner's grants. */
 function readmeSql(): { superuser: string; grants: string } {
@@ -33,7 +26,7 @@ function readmeSql(): { superuser: string; grants: string } {
 
 describe("least privilege, as the README says", () => {
   it("the owner inits, the responder walks an incident and cannot rewrite events", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const sql = readmeSql();
     await server.psql("create database team");
     await server.psql(sql.superuser, "team");

@@ -7,24 +7,14 @@
 import { execa } from "execa";
 import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readIncidentFile } from "../../src/incident/log.js";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { BIN, NO_NOTIFY_ENV, ROOT, runCli, scratchDir } from "../helpers/cli.js";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { sharedPostgres } from "../helpers/postgres.js";
 import { waitFor } from "../helpers/steps.js";
 
-let server: PgServer | undefined;
-let skip = "";
-beforeAll(async () => {
-  const s = await startPostgres();
-  if ("skip" in s) skip = s.skip;
-  else {
-    server = s.server;
-    await SharedStore.init(server.url);
-  }
-});
-afterAll(async () => server?.destroy());
+const pg = sharedPostgres();
 
 // The walk pauses twice on files the test creates: once the server is down, once it is back.
 const RUNBOOK = `apiVersion: handrail/v1
@@ -45,7 +35,7 @@ phases:
 
 describe("a run through a database outage", () => {
   it("goes on offline, then every event is in the store once, in order, seq contiguous", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     writeFileSync(path.join(dir, "outage.yaml"), RUNBOOK);
     const incidents = path.join(dir, "incidents");
@@ -91,7 +81,7 @@ describe("a run through a database outage", () => {
 
 describe("a run that ends while the store is still down", () => {
   it("waits a moment, then says how many events are only in the local file; the next resume sends them", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     writeFileSync(path.join(dir, "outage.yaml"), RUNBOOK);
     const incidents = path.join(dir, "incidents");
@@ -136,7 +126,7 @@ describe("a run that ends while the store is still down", () => {
 
 describe("a driver that crashed", () => {
   it("its expired lease is taken by a resume, logged as driver.changed in the file and the store", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     writeFileSync(path.join(dir, "outage.yaml"), RUNBOOK);
     writeFileSync(path.join(dir, "down"), "");

@@ -3,7 +3,7 @@
  * checks, bad input as one masked line, contiguous seq with racing writers, idempotent replay,
  * an outage mid-walk, and one driver at a time.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { readIncidentFile } from "../../src/incident/log.js";
 import { execa } from "execa";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -13,28 +13,18 @@ import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { insertEvent } from "../../src/incident/store/pg-events.js";
 import { StoreError } from "../../src/incident/store/url.js";
 import type { StoreStatus } from "../../src/incident/store/types.js";
-import { freePort, PG_PASSWORD, startPostgres, type PgServer } from "../helpers/postgres.js";
+import { freePort, PG_PASSWORD, sharedPostgres } from "../helpers/postgres.js";
 import { waitFor } from "../helpers/steps.js";
 import { planned, runbook, tempDir } from "./fixtures.js";
 
-let server: PgServer | undefined;
-let skip = "";
+const pg = sharedPostgres();
 const opened: SharedStore[] = [];
-beforeAll(async () => {
-  const s = await startPostgres();
-  if ("skip" in s) {
-    skip = s.skip;
-    return;
-  }
-  server = s.server;
-  await SharedStore.init(server.url);
-});
+// Registered after the server's hooks, so it runs before the server is destroyed.
 afterAll(async () => {
   for (const s of opened) await s.close();
-  await server?.destroy();
 });
 
-async function open(url = server!.url): Promise<SharedStore> {
+async function open(url = pg.server.url): Promise<SharedStore> {
   const s = await SharedStore.open(url);
   opened.push(s);
   return s;
@@ -50,14 +40,14 @@ async function failure(p: Promise<unknown>): Promise<StoreError> {
 }
 
 async function seqs(incident: string): Promise<number[]> {
-  return (await server!.psql(`select seq from handrail_events where incident_id = '${incident}' order by seq`)).split("\n").filter(Boolean).map(Number);
+  return (await pg.server.psql(`select seq from handrail_events where incident_id = '${incident}' order by seq`)).split("\n").filter(Boolean).map(Number);
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describe("the schema", () => {
   it("store init is idempotent: a second run migrates nothing and the tables are there", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     await server.psql("create database init_twice");
     const url = server.urlFor({ database: "init_twice" });
     expect((await SharedStore.init(url)).from).toBe(0);
@@ -68,7 +58,7 @@ describe("the schema", () => {
   });
 
   it("a store without the schema, or an older one, is refused with 'run handrail store init'; a newer one asks for an upgrade", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     await server.psql("create database no_schema");
     const bare = await failure(SharedStore.open(server.urlFor({ database: "no_schema" })));
     expect(bare.message).toMatch(/^the store at 127\.0\.0\.1:\d+\/no_schema has no handrail schema: run handrail store init --store 'postgres:\/\/postgres:\*\*\*@/);
@@ -88,7 +78,7 @@ describe("the schema", () => {
 
 describe("bad input at start", () => {
   it("a wrong password: the server's message, the password masked", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const e = await failure(SharedStore.open(server.urlFor({ password: "Wrong-Pass-123" })));
     expect(e.kind).toBe("refused");
     expect(e.message).toContain('password authentication failed for user "postgres"');
@@ -98,7 +88,7 @@ describe("bad input at start", () => {
   });
 
   it("nothing listening: one line naming host, port and the error", async (t) => {
-    if (!server) return t.skip(skip);
+    pg.need(t);
     const port = await freePort();
     const e = await failure(SharedStore.open(`postgres://u:Hidden-Pw@127.0.0.1:${port}/db`));
     expect(e.kind).toBe("unreachable");
@@ -113,7 +103,7 @@ describe("bad input at start", () => {
   });
 
   it("sslmode=require against a server without TLS is refused, not silently downgraded", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const e = await failure(SharedStore.open(`${server.url}?sslmode=require`));
     expect(e.message).toContain("The server does not support SSL connections");
     expect(e.message).not.toContain(PG_PASSWORD);
@@ -122,7 +112,7 @@ describe("bad input at start", () => {
 
 describe("events in the store", () => {
   it("two writers racing on one incident: every event once, seq contiguous, each writer's order kept", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const rb = runbook();
     const [a, b] = [await open(), await open()];
     const id = "race-1";
@@ -151,7 +141,7 @@ describe("events in the store", () => {
   });
 
   it("insertEvent itself retries a seq another connection took", async (t) => {
-    if (!server) return t.skip(skip);
+    pg.need(t);
     const [a, b] = [await open(), await open()];
     const writer = (s: SharedStore, w: string) =>
       s.link.run(async (c) => {
@@ -164,7 +154,7 @@ describe("events in the store", () => {
   });
 
   it("a replayed event (same event id) inserts nothing and keeps seq contiguous", async (t) => {
-    if (!server) return t.skip(skip);
+    pg.need(t);
     const s = await open();
     const out = { eventId: "w-replay:1", incidentId: "replay-1", ts: new Date().toISOString(), type: "note.added", actor: "alice", body: { type: "note.added", text: "once" } };
     const first = await s.link.run((c) => insertEvent(c, out));
@@ -175,7 +165,7 @@ describe("events in the store", () => {
   });
 
   it("the database stopped mid-walk: the walk goes on offline, 12 queued events arrive once, in order, seq contiguous", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const s = await open();
     const statuses: StoreStatus[] = [];
     const session = IncidentSession.open({ id: "outage-1", dir: tempDir(t.onTestFinished), runbook: runbook(), severity: "high", inputs: {}, mode: "run", dryRun: false, actor: "alice", store: s.attach("alice") });
@@ -205,7 +195,7 @@ describe("events in the store", () => {
 
 describe("following", () => {
   it("a follower survives the server's restart: every event once, in seq order", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const [driver, watcher] = [await open(), await open()];
     const session = IncidentSession.open({ id: "follow-1", dir: tempDir(t.onTestFinished), runbook: runbook(), severity: "high", inputs: {}, mode: "run", dryRun: false, actor: "alice", store: driver.attach("alice") });
     const seen: number[] = [];
@@ -233,7 +223,7 @@ describe("following", () => {
 
 describe("events a handrail could not send before it stopped", () => {
   it("are in its local file with their ids, and a later reconcile sends exactly those, once", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const s = await open();
     const session = IncidentSession.open({ id: "crash-1", dir: tempDir(t.onTestFinished), runbook: runbook(), severity: "high", inputs: {}, mode: "run", dryRun: false, actor: "alice", store: s.attach("alice") });
     session.note("sent");
@@ -250,8 +240,8 @@ describe("events a handrail could not send before it stopped", () => {
     const local = readIncidentFile(session.file).events;
     expect(local.every((e) => typeof e.eid === "string")).toBe(true);
     expect(await seqs("crash-1")).toEqual([1, 2]);
-    expect(await s.reconcile("crash-1", local, "alice")).toEqual({ sent: 5, behind: 0 });
-    expect(await s.reconcile("crash-1", local, "alice")).toEqual({ sent: 0, behind: 0 });
+    expect(await s.reconcile("crash-1", local, "alice")).toEqual({ sent: 5, behind: 0, stale: 0 });
+    expect(await s.reconcile("crash-1", local, "alice")).toEqual({ sent: 0, behind: 0, stale: 0 });
     expect((await s.events("crash-1")).map((e) => e.eid)).toEqual(local.map((e) => e.eid));
     expect(await seqs("crash-1")).toEqual(range(7));
   });
@@ -259,7 +249,7 @@ describe("events a handrail could not send before it stopped", () => {
 
 describe("a resume that forces the lock", () => {
   it("sends the lock.forced its reopen wrote before the store wrapped the file, in its place", async (t) => {
-    if (!server) return t.skip(skip);
+    pg.need(t);
     const s = await open();
     const rb = runbook();
     const first = IncidentSession.open({ id: "forced-1", dir: tempDir(t.onTestFinished), runbook: rb, severity: "high", inputs: {}, mode: "run", dryRun: false, actor: "alice", store: s.attach("alice") });
@@ -281,13 +271,13 @@ describe("a resume that forces the lock", () => {
     const local = readIncidentFile(first.file).events;
     expect(local.map((e) => e.type)).toEqual(["incident.opened", "note.added", "lock.forced", "incident.resumed", "note.added"]);
     expect((await s.events("forced-1")).map((e) => `${e.seq}:${e.type}`)).toEqual(local.map((e) => `${e.seq}:${e.type}`));
-    expect(await s.reconcile("forced-1", local, "bob")).toEqual({ sent: 0, behind: 0 });
+    expect(await s.reconcile("forced-1", local, "bob")).toEqual({ sent: 0, behind: 0, stale: 0 });
   });
 });
 
 describe("one driver at a time", () => {
   it("two would-be drivers at once: exactly one wins, the other is told who drives", async (t) => {
-    if (!server) return t.skip(skip);
+    pg.need(t);
     const [a, b] = [await open(), await open()];
     const results = await Promise.all([a.drive("lease-1", "alice"), b.drive("lease-1", "bob")]);
     const won = results.filter((r) => r.ok);
@@ -300,7 +290,7 @@ describe("one driver at a time", () => {
   });
 
   it("an expired lease can be taken; a live one only with force; the old driver's next step is not run", async (t) => {
-    if (!server) return t.skip(skip);
+    pg.need(t);
     const [a, b] = [await open(), await open()];
     const rb = runbook();
     const first = await a.drive("lease-2", "alice", { ttlMs: 60_000 });
@@ -349,7 +339,7 @@ function clearTimeoutOf(lease: { release(): Promise<void> }): void {
 
 describe("asking the driver to hand over", () => {
   it("the driver sees who asks and hands over, or declines; no answer is a timeout", async (t) => {
-    if (!server) return t.skip(skip);
+    pg.need(t);
     const [a, b, c] = [await open(), await open(), await open()];
     const alice = await a.drive("hand-1", "alice", { ttlMs: 60_000 });
     if (!alice.ok) throw new Error(alice.message);

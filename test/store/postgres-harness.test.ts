@@ -1,16 +1,9 @@
 /** The test server itself: it starts, answers SQL over TCP with a password, stops and starts again. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import net from "node:net";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { sharedPostgres } from "../helpers/postgres.js";
 
-let server: PgServer | undefined;
-let skip = "";
-beforeAll(async () => {
-  const s = await startPostgres();
-  if ("skip" in s) skip = s.skip;
-  else server = s.server;
-});
-afterAll(async () => server?.destroy());
+const pg = sharedPostgres({ init: false });
 
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -21,7 +14,7 @@ const listening = (port: number) =>
 
 describe("the private PostgreSQL server", () => {
   it("listens on 127.0.0.1, runs SQL, and stops and starts on the same port", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     expect(await server.psql("select 40 + 2")).toBe("42");
     expect(await server.psql("show listen_addresses")).toBe("127.0.0.1");
     expect(await listening(server.port)).toBe(true);

@@ -6,24 +6,14 @@
  */
 import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { IncidentEvent } from "../../src/incident/events.js";
 import { readIncidentFile } from "../../src/incident/log.js";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { runCli, scratchDir } from "../helpers/cli.js";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { sharedPostgres } from "../helpers/postgres.js";
 
-let server: PgServer | undefined;
-let skip = "";
-beforeAll(async () => {
-  const s = await startPostgres();
-  if ("skip" in s) skip = s.skip;
-  else {
-    server = s.server;
-    await SharedStore.init(server.url);
-  }
-});
-afterAll(async () => server?.destroy());
+const pg = sharedPostgres();
 
 // `fix` fails until its file exists: the walk stops there and is resumed later.
 const RUNBOOK = `apiVersion: handrail/v1
@@ -45,12 +35,12 @@ const shape = (e: IncidentEvent) => `${e.type}:${"step" in e ? e.step : ""}:${e.
 
 describe("resume on a shared store", () => {
   it("sends what was left unsent, resumes on another laptop, and rebuilds a file that fell behind", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     writeFileSync(path.join(dir, "resumable.yaml"), RUNBOOK);
     const laptopA = path.join(dir, "a");
     const laptopB = path.join(dir, "b");
-    const env = (who: string) => ({ HANDRAIL_STORE_URL: server!.url, HANDRAIL_OPERATOR: who, HR_DIR: dir });
+    const env = (who: string) => ({ HANDRAIL_STORE_URL: server.url, HANDRAIL_OPERATOR: who, HR_DIR: dir });
     const store = await SharedStore.open(server.url);
     t.onTestFinished(() => store.close());
 

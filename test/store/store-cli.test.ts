@@ -5,21 +5,14 @@
  */
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readIncidentFile } from "../../src/incident/log.js";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { runCli, scratchDir } from "../helpers/cli.js";
-import { freePort, PG_PASSWORD, startPostgres, type PgServer } from "../helpers/postgres.js";
+import { freePort, PG_PASSWORD, sharedPostgres } from "../helpers/postgres.js";
 import { RUNBOOK_TEXT } from "./fixtures.js";
 
-let server: PgServer | undefined;
-let skip = "";
-beforeAll(async () => {
-  const s = await startPostgres();
-  if ("skip" in s) skip = s.skip;
-  else server = s.server;
-});
-afterAll(async () => server?.destroy());
+const pg = sharedPostgres({ init: false });
 
 function workdir(t: { onTestFinished: (fn: () => void) => void }): { dir: string; runbook: string; incidents: string } {
   const dir = scratchDir(t.onTestFinished);
@@ -38,7 +31,7 @@ const incidentFiles = (dir: string) => {
 
 describe("handrail store init", () => {
   it("creates the schema, then says there is nothing to do; the password is never printed", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     await server.psql("create database cli_init");
     const url = server.urlFor({ database: "cli_init" });
     const first = await runCli(["store", "init", "--store", url]);
@@ -59,7 +52,7 @@ describe("handrail store init", () => {
 
 describe("handrail run on a shared store", () => {
   it("every event of the walk is in the store, in the local file's order, seq contiguous", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     await server.psql("create database cli_run");
     const url = server.urlFor({ database: "cli_run" });
     expect((await runCli(["store", "init", "--store", url])).exitCode).toBe(0);
@@ -85,7 +78,7 @@ describe("handrail run on a shared store", () => {
   });
 
   it("a walk that stops says how to continue with the same store, its password masked", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     await SharedStore.init(server.url);
     const w = workdir(t);
     writeFileSync(w.runbook, RUNBOOK_TEXT.replace("run: echo later", "run: exit 3"));
@@ -96,7 +89,7 @@ describe("handrail run on a shared store", () => {
   });
 
   it("the store URL may come from HANDRAIL_STORE_URL or the config file's store.url; a wrong password is the server's message, masked", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const w = workdir(t);
     const bad = server.urlFor({ password: "Not-The-Pw-9" });
     const fromEnv = await runCli(["--incidents", w.incidents, "run", w.runbook, "--yes"], { env: { HANDRAIL_STORE_URL: bad } });
@@ -117,7 +110,7 @@ describe("handrail run on a shared store", () => {
   });
 
   it("an unreachable store: one line with host, port and the error, exit 2, nothing run; --store-optional goes on with the local file", async (t) => {
-    if (!server) return t.skip(skip);
+    pg.need(t);
     const w = workdir(t);
     const port = await freePort();
     const url = `postgres://bob:Hush-77@127.0.0.1:${port}/team`;
@@ -134,7 +127,7 @@ describe("handrail run on a shared store", () => {
   });
 
   it("a store without the schema: 'run handrail store init', exit 2, and opening it did not migrate it", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     await server.psql("create database cli_bare");
     const w = workdir(t);
     const r = await runCli(["--incidents", w.incidents, "run", w.runbook, "--yes", "--store", server.urlFor({ database: "cli_bare" })]);

@@ -7,23 +7,13 @@
 import { execa } from "execa";
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { BIN, NO_NOTIFY_ENV, ROOT, runCli, scratchDir } from "../helpers/cli.js";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { sharedPostgres } from "../helpers/postgres.js";
 import { waitFor } from "../helpers/steps.js";
 
-let server: PgServer | undefined;
-let skip = "";
-beforeAll(async () => {
-  const s = await startPostgres();
-  if ("skip" in s) skip = s.skip;
-  else {
-    server = s.server;
-    await SharedStore.init(server.url);
-  }
-});
-afterAll(async () => server?.destroy());
+const pg = sharedPostgres();
 
 const RUNBOOK = `apiVersion: handrail/v1
 kind: Runbook
@@ -41,7 +31,7 @@ phases:
 
 describe("taking over", () => {
   it("carol resolves with --take-over while alice's step runs: driver.changed, alice runs nothing more", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     writeFileSync(path.join(dir, "taken.yaml"), RUNBOOK);
     const env = { HANDRAIL_PATH: undefined, ...NO_NOTIFY_ENV, HANDRAIL_STORE_URL: server.url, HR_DIR: dir };
@@ -84,7 +74,7 @@ describe("taking over", () => {
 
 describe("two would-be drivers", () => {
   it("two processes resume one incident at once on two laptops: exactly one drives, the other is told who", async (t) => {
-    if (!server) return t.skip(skip);
+    const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     writeFileSync(path.join(dir, "taken.yaml"), RUNBOOK);
     const env = { HANDRAIL_PATH: undefined, ...NO_NOTIFY_ENV, HANDRAIL_STORE_URL: server.url, HR_DIR: dir };

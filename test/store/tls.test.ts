@@ -6,35 +6,34 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, type TestContext } from "vitest";
 import { SharedStore } from "../../src/incident/store/pg-store.js";
 import { StoreError } from "../../src/incident/store/url.js";
 import { makePki, type TestPki } from "../helpers/pki.js";
-import { startPostgres, type PgServer } from "../helpers/postgres.js";
+import { sharedPostgres } from "../helpers/postgres.js";
 
-let server: PgServer | undefined;
-let pki: TestPki | undefined;
-let skip = "";
+let madePki: TestPki | undefined;
 let pkiDir = "";
-beforeAll(async () => {
-  pkiDir = mkdtempSync(path.join(tmpdir(), "handrail-pg-pki-"));
-  pki = await makePki(pkiDir);
-  // The client certificate's CN (oncall) is the role; no password: the certificate is the credential.
-  const s = await startPostgres({ tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert }, hba: ["hostssl all oncall 127.0.0.1/32 cert", "hostnossl all oncall 127.0.0.1/32 reject"] });
-  if ("skip" in s) skip = s.skip;
-  else {
-    server = s.server;
+const pg = sharedPostgres({
+  options: async () => {
+    pkiDir = mkdtempSync(path.join(tmpdir(), "handrail-pg-pki-"));
+    const pki = await makePki(pkiDir);
+    madePki = pki;
+    // The client certificate's CN (oncall) is the role; no password: the certificate is the credential.
+    return { tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert }, hba: ["hostssl all oncall 127.0.0.1/32 cert", "hostnossl all oncall 127.0.0.1/32 reject"] };
+  },
+  setup: async (server) => {
     await server.psql("create role oncall login");
-    await SharedStore.init(server.url);
     await server.psql("grant select on handrail_schema to oncall");
-  }
+  },
 });
-afterAll(async () => {
-  await server?.destroy();
-  rmSync(pkiDir, { recursive: true, force: true });
+afterAll(() => {
+  if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
 });
+/** The test's PKI once the server is up (it is made before the server starts), or the test skipped. */
+const ready = (t: TestContext): TestPki => (pg.need(t), madePki!);
 
-const urlOf = (params: string) => `postgres://oncall@127.0.0.1:${server!.port}/postgres?${params}`;
+const urlOf = (params: string) => `postgres://oncall@127.0.0.1:${pg.server.port}/postgres?${params}`;
 
 async function opens(url: string): Promise<string> {
   try {
@@ -49,28 +48,28 @@ async function opens(url: string): Promise<string> {
 
 describe("TLS and client certificates", () => {
   it("verify-full with the CA and a client certificate logs in as the certificate's role", async (t) => {
-    if (!server || !pki) return t.skip(skip);
+    const pki = ready(t);
     expect(await opens(urlOf(`sslmode=verify-full&sslrootcert=${pki.caCert}&sslcert=${pki.clientCert}&sslkey=${pki.clientKey}`))).toBe("ok");
     // require encrypts without checking the server (libpq's meaning): the client certificate still logs in.
     expect(await opens(urlOf(`sslmode=require&sslcert=${pki.clientCert}&sslkey=${pki.clientKey}`))).toBe("ok");
   });
 
   it("without the client certificate, or without TLS, the server says no", async (t) => {
-    if (!server || !pki) return t.skip(skip);
+    const pki = ready(t);
     expect(await opens(urlOf(`sslmode=verify-full&sslrootcert=${pki.caCert}`))).toMatch(/^the store at 127\.0\.0\.1:\d+\/postgres refused the connection: connection requires a valid client certificate/);
     expect(await opens(urlOf("sslmode=disable"))).toMatch(/refused the connection: pg_hba\.conf rejects connection for host "127\.0\.0\.1", user "oncall", database "postgres", no encryption/);
   });
 
   it("verify-ca checks the CA but not the name; verify-full checks both", async (t) => {
-    if (!server || !pki) return t.skip(skip);
+    const pki = ready(t);
     // The server certificate names IP 127.0.0.1 only, not localhost.
-    const byName = (mode: string) => `postgres://oncall@localhost:${server!.port}/postgres?sslmode=${mode}&sslrootcert=${pki!.caCert}&sslcert=${pki!.clientCert}&sslkey=${pki!.clientKey}`;
+    const byName = (mode: string) => `postgres://oncall@localhost:${pg.server.port}/postgres?sslmode=${mode}&sslrootcert=${pki.caCert}&sslcert=${pki.clientCert}&sslkey=${pki.clientKey}`;
     expect(await opens(byName("verify-ca"))).toBe("ok");
     expect(await opens(byName("verify-full"))).toMatch(/TLS failed: Hostname\/IP does not match certificate's altnames/);
   });
 
   it("verify-full does not trust a server its CA did not sign", async (t) => {
-    if (!server || !pki) return t.skip(skip);
+    const pki = ready(t);
     // No sslrootcert: the system's CAs, which never signed the test CA.
     const msg = await opens(urlOf(`sslmode=verify-full&sslcert=${pki.clientCert}&sslkey=${pki.clientKey}`));
     expect(msg).toMatch(/^the store at 127\.0\.0\.1:\d+\/postgres: TLS failed: (self[- ]signed certificate in certificate chain|unable to get local issuer certificate)/);

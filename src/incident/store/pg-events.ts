@@ -98,8 +98,8 @@ export async function fetchEvents(client: Client, incidentId: string, afterSeq =
   return r.rows.map((row) => ({ event: { seq: row.seq, ts: row.ts.toISOString(), ...row.body, eid: row.event_id } as IncidentEvent, actor: row.actor }));
 }
 
-/** The ids of an incident's events in the store (to find what a local file holds that the store lacks). */
-export async function storedIds(client: Client, incidentId: string): Promise<Set<string>> {
-  const r = await client.query<{ event_id: string }>("SELECT event_id FROM handrail_events WHERE incident_id = $1", [incidentId]);
-  return new Set(r.rows.map((row) => row.event_id));
+/** The ids of an incident's events in the store, each with its type (to find what a local file holds that the store lacks, and who drove since). */
+export async function storedIds(client: Client, incidentId: string): Promise<Map<string, string>> {
+  const r = await client.query<{ event_id: string; type: string }>("SELECT event_id, type FROM handrail_events WHERE incident_id = $1", [incidentId]);
+  return new Map(r.rows.map((row) => [row.event_id, row.type]));
 }

@@ -102,15 +102,20 @@ export class SharedStore {
    * Bring a local incident file and the store together before a resume: the events of the file the
    * store lacks (a handrail that stopped while offline, or an incident that never had a store) are
    * sent, in file order; then whether the store holds events the file does not (others wrote).
+   * Unless someone else drove since (a resume or a change of driver the file does not have: this
+   * handrail died and another picked the incident up): then those events are stale, sent now they
+   * would reopen steps the walk has moved past, and they stay in the file only (`stale`).
    */
-  async reconcile(incidentId: string, local: readonly IncidentEvent[], actor: string): Promise<{ sent: number; behind: number }> {
+  async reconcile(incidentId: string, local: readonly IncidentEvent[], actor: string): Promise<{ sent: number; behind: number; stale: number }> {
     return this.link.run(async (c) => {
       const stored = await storedIds(c, incidentId);
       const idOf = (e: IncidentEvent) => e.eid ?? fileEventId(incidentId, e.seq);
       const missing = local.filter((e) => !stored.has(idOf(e)));
-      for (const e of missing) await insertEvent(c, outgoingOf(e, incidentId, idOf(e), actor));
       const mine = new Set(local.map(idOf));
-      return { sent: missing.length, behind: [...stored].filter((id) => !mine.has(id)).length };
+      const others = [...stored].filter(([id]) => !mine.has(id));
+      if (missing.length > 0 && others.some(([, type]) => type === "incident.resumed" || type === "driver.changed")) return { sent: 0, behind: others.length, stale: missing.length };
+      for (const e of missing) await insertEvent(c, outgoingOf(e, incidentId, idOf(e), actor));
+      return { sent: missing.length, behind: others.length, stale: 0 };
     });
   }
 
