@@ -32,6 +32,9 @@ declare const HANDRAIL_VERSION: string | undefined;
 
 export type { OpenOptions, ResumeOptions, RunStepOptions, StepRun, StepWorld } from "./session-types.js";
 
+/** How long a step's result may wait to reach a shared store before the walk moves on (none while the store is away). */
+const RESULT_SENT_MS = 2_000;
+
 export class IncidentSession {
   state: IncidentState;
   private redactor: Redactor;
@@ -222,6 +225,7 @@ export class IncidentSession {
     const output = recorder.finish(result.output.lines);
     opts.beforeFinish?.(result);
     this.record(finishedEvent(item.key, result, output, this.redactor, step.notify !== undefined, tests, item.step.evidence === true || item.step.found !== undefined));
+    await this.store.sent(RESULT_SENT_MS);
     return { result, command };
   }
 
@@ -236,6 +240,7 @@ export class IncidentSession {
     const verdict = await this.store.mayRun(started);
     if (!verdict.ok) this.record(finishedEvent(item.key, notRun(`not run: ${verdict.reason}`), undefined, this.redactor, false));
     else this.record({ type: "step.finished", step: item.key, status: "passed", exitCode: null, durationMs: 0, expectations: [], acknowledged: by });
+    await this.store.sent(RESULT_SENT_MS);
     return verdict;
   }
 

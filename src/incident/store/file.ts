@@ -16,6 +16,7 @@ export function fileStore(log: IncidentLog): IncidentStore {
     mayAct: async () => ({ ok: true }),
     status: () => STATUS,
     onStatus: () => () => undefined,
+    sent: async () => true,
     flush: async () => true,
     close: () => log.close(),
   };

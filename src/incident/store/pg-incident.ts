@@ -182,6 +182,23 @@ export class SharedIncident implements IncidentStore {
     this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2);
   }
 
+  async sent(timeoutMs: number): Promise<boolean> {
+    if (this.queue.length === 0) return true;
+    if (this.offline) return false;
+    return new Promise<boolean>((resolve) => {
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        off();
+        resolve(ok);
+      };
+      const timer = setTimeout(() => done(this.queue.length === 0), timeoutMs);
+      const off = this.onStatus((s) => {
+        if (s.queued === 0) done(true);
+        else if (s.state === "offline") done(false);
+      });
+    });
+  }
+
   async flush(timeoutMs: number): Promise<boolean> {
     if (this.queue.length === 0) return true;
     if (this.retryTimer !== undefined) {

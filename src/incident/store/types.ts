@@ -50,6 +50,12 @@ export interface IncidentStore extends EventSink {
   status(): StoreStatus;
   /** Told on every change of status (online/offline, queue length); returns the unsubscribe. */
   onStatus(fn: (s: StoreStatus) => void): () => void;
+  /**
+   * Wait (up to timeoutMs) until what was appended so far is in the shared store; at once (false)
+   * while the store is away. A step's result waits for it before the walk moves on: a result shown
+   * is one the next laptop sees (a kill -9 after it does not make another laptop run it again).
+   */
+  sent(timeoutMs: number): Promise<boolean>;
   /** Wait (up to timeoutMs) until every queued event is in the shared store; true when none is left. */
   flush(timeoutMs: number): Promise<boolean>;
   close(): void;
