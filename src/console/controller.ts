@@ -20,7 +20,8 @@ import type { Severity } from "../runbooks/schema.js";
 import type { ActResult, ConsoleController } from "../ui/controller.js";
 import type { ConsoleStore } from "../ui/store.js";
 import { ClusterPanel } from "./cluster-panel.js";
-import { DrillMode, kubeRecord, type StepWorld } from "./drill-mode.js";
+import { kubeRecord, type StepWorld } from "./drill-mode.js";
+import { DrillSeat } from "./drill-seat.js";
 import { historyOf, historyOfAll, type EditedSteps } from "./history.js";
 import { LiveRun } from "./live-run.js";
 import type { ControllerDeps } from "./controller-deps.js";
@@ -42,7 +43,7 @@ export class Controller implements ConsoleController {
   private detach: Array<() => void> = [];
   private edited: EditedSteps = new Set();
   /** While a drill lasts, every step runs in its world instead of the operator's. */
-  private drill: DrillMode | undefined;
+  private readonly drills: DrillSeat;
   /** Incidents being closed (close() lets a page and the shared store's queue finish first). */
   private closing: Promise<void>[] = [];
   /** Leaving a drill someone else drives in this handrail's world was warned about once. */
@@ -56,6 +57,12 @@ export class Controller implements ConsoleController {
     this.panel = new ClusterPanel(deps.store);
     this.live = new LiveRun(deps.store);
     this.shared = new SharedDriving(deps.shared, deps.store);
+    this.drills = new DrillSeat(deps.store, deps.drills);
+  }
+
+  /** The drill on now, if any. */
+  private get drill() {
+    return this.drills.current;
   }
 
   private get world(): StepWorld {
@@ -155,33 +162,23 @@ export class Controller implements ConsoleController {
   }
 
   async startDrill(scenarioId: string): Promise<void> {
-    if (this.drill) return this.flash(`the drill ${this.drill.run.scenario.id} is still running`, "error");
-    this.flash(`starting the drill ${scenarioId}: a simulated cluster on 127.0.0.1…`);
-    const started = await DrillMode.launch(this.deps.drills, scenarioId, this.store.getState().kube);
-    if (typeof started === "string") return this.flash(started, "error");
-    this.drill = started;
-    this.store.setState({ ...started.view, flash: undefined });
-    await this.startIncident(started.run.scenario.runbook, started.run.scenario.severity, started.run.inputs);
+    if (!this.drill) this.flash(`starting the drill ${scenarioId}: a simulated cluster on 127.0.0.1…`);
+    const problem = await this.drills.start(scenarioId);
+    if (problem) return this.flash(problem, "error");
+    const { scenario, inputs } = this.drill!.run;
+    await this.startIncident(scenario.runbook, scenario.severity, inputs);
     // No incident, no drill: its world is not left running behind home.
-    if (!this.session) {
-      const d = this.drill;
-      this.drill = undefined;
-      this.store.setState(await d.stop());
-    }
+    if (!this.session) await this.drills.end(undefined, () => undefined);
   }
 
-  /** Judge the drill and record its end, once (when resolved, left or quit); not when someone else drives it now: they judge it. */
+  /** Judge the drill and record its end, once (when resolved, left or quit). */
   private async finishDrill(): Promise<void> {
-    if (this.drill && this.session && this.session.store.status().drivenBy === undefined) await this.drill.judge(this.session, this.store, () => this.refresh());
+    await this.drills.judge(this.session, () => this.refresh());
   }
 
   /** Stop the drill's world and give the console back the operator's own cluster. */
   private async endDrill(): Promise<void> {
-    const d = this.drill;
-    if (!d) return;
-    await this.finishDrill();
-    this.drill = undefined;
-    this.store.setState(await d.stop());
+    await this.drills.end(this.session, () => this.refresh());
   }
 
   /**
@@ -217,10 +214,7 @@ export class Controller implements ConsoleController {
       // The lease changed hands: said in the incident, by the one who drives now.
       const previous = via.previous();
       // A drill handed over from another handrail on this machine: its steps go to the world that one runs.
-      if (r.drill && !this.drill) {
-        this.drill = new DrillMode(r.drill, this.store.getState().kube);
-        this.store.setState(this.drill.view);
-      }
+      if (r.drill) this.drills.adopt(r.drill);
       if (previous) r.session.record({ type: "driver.changed", from: previous.holder, to: this.shared.actor!, reason: previous.reason });
       this.attach(r.session);
       if (r.message) this.flash(r.message);
@@ -335,8 +329,8 @@ export class Controller implements ConsoleController {
   leave(): void {
     this.shared.unfollow();
     // The drill's world runs in this handrail: leaving ends it under the one who drives it now. Said once; q again leaves.
-    const drivenBy = this.session?.store.status().drivenBy;
-    if (this.drill?.run.publish && drivenBy !== undefined && !this.leaveWarned) {
+    const drivenBy = this.drills.drivenElsewhere(this.session);
+    if (drivenBy !== undefined && !this.leaveWarned) {
       this.leaveWarned = true;
       return this.flash(`${drivenBy} drives this drill in the world this handrail runs: leaving ends it under them — q again to leave`, "error");
     }
