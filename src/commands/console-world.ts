@@ -193,13 +193,13 @@ function withTeam(local: IncidentCard[], team: readonly StoreIncident[]): Incide
   const byId = new Map(team.map((t) => [t.id, t]));
   const cards = local.map((c) => {
     const t = byId.get(c.id);
-    return t?.driver ? { ...c, driver: t.driver } : c;
+    return t ? { ...c, ...(t.driver ? { driver: t.driver } : {}), ...(t.followers.length > 0 ? { followers: t.followers } : {}) } : c;
   });
   const here = new Set(local.map((c) => c.id));
   const now = Date.now();
   for (const t of team) {
     if (here.has(t.id) || t.status !== "open") continue;
-    cards.push({ id: t.id, file: t.id, runbook: t.runbook, severity: t.severity, status: "open", age: formatDuration(now - Date.parse(t.openedAt)), openedAt: t.openedAt, team: true, ...(t.driver ? { driver: t.driver } : {}) });
+    cards.push({ id: t.id, file: t.id, runbook: t.runbook, severity: t.severity, status: "open", age: formatDuration(now - Date.parse(t.openedAt)), openedAt: t.openedAt, team: true, ...(t.driver ? { driver: t.driver } : {}), ...(t.followers.length > 0 ? { followers: t.followers } : {}) });
   }
   return cards;
 }
@@ -237,10 +237,14 @@ function consoleShared(ctx: CommandContext, shared: SharedStore, notes: string[]
     handOver: async () => (lease ? shared.handOver(lease) : undefined),
     finish: (incident) => flushShared(incident, shared, note),
     follow: (id, on) => {
-      const follower = shared.follow(id, (stored) => {
-        const changed = stored.map((s) => s.event).filter((e) => e.type === "driver.changed").at(-1);
-        on({ lines: stored.map((s) => followLine(s.event, s.actor)), ...(changed?.type === "driver.changed" ? { driver: changed.to } : {}) });
-      });
+      const follower = shared.follow(
+        id,
+        (stored) => {
+          const changed = stored.map((s) => s.event).filter((e) => e.type === "driver.changed").at(-1);
+          on({ lines: stored.map((s) => followLine(s.event, s.actor)), ...(changed?.type === "driver.changed" ? { driver: changed.to } : {}) });
+        },
+        { actor },
+      );
       void follower.ready.then(
         () => shared.driver(id).then((d) => on({ lines: [], ...(d ? { driver: d.holder } : {}) })),
         (e: unknown) => on({ lines: [`store: ${(e as Error).message}`] }),

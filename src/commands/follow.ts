@@ -51,7 +51,8 @@ export async function followCommand(ctx: CommandContext, incidentId: string, opt
   process.once("SIGINT", stopOn);
   process.once("SIGTERM", stopOn);
   signal?.addEventListener("abort", stopOn);
-  const follower = store.follow(incidentId, write, { onConnection: (error) => process.stderr.write(error ? `store: offline (${error}); following again when it returns\n` : "store: online again\n") });
+  const actor = operatorName(ctx.env);
+  const follower = store.follow(incidentId, write, { actor, onConnection: (error) => process.stderr.write(error ? `store: offline (${error}); following again when it returns\n` : "store: online again\n") });
   try {
     await follower.ready.catch((e: unknown) => {
       throw e instanceof StoreError ? new UsageError(e.message) : e;
@@ -61,7 +62,6 @@ export async function followCommand(ctx: CommandContext, incidentId: string, opt
     process.stderr.write(`following ${incidentId} on ${store.target.shown} (read-only${driver ? `; ${driver.holder} drives` : ""}); a line typed is added as a note; Ctrl-C to stop\n`);
     // Followers may add notes: each line read becomes a note.added by this operator.
     const lines = createInterface({ input: process.stdin, terminal: false });
-    const actor = operatorName(ctx.env);
     lines.on("line", (line) => {
       if (line.trim() === "") return;
       store.addNote(incidentId, actor, line).then(

@@ -1,4 +1,4 @@
-/** `handrail incidents` on a shared store: every incident in it, newest first, with who drives it. */
+/** `handrail incidents` on a shared store: every incident in it, newest first, with who drives it, who follows, and its age. */
 import type { CommandContext } from "./context.js";
 import { table } from "./list.js";
 import { requireSharedStore } from "./store.js";
@@ -24,8 +24,8 @@ export async function storeIncidentsCommand(ctx: CommandContext, opts: { json?: 
       return;
     }
     const now = Date.now();
-    const head = ["ID", "RUNBOOK", "SEVERITY", "STATUS", "DRIVER", "EVENTS", "LAST EVENT"];
-    const body = rows.map((r) => [r.id, r.runbook, r.severity, r.status, r.driver ? `${r.driver} (since ${r.driverSince!.slice(11, 19)} UTC)` : "-", String(r.events), ago(r.lastEventAt, now)]);
+    const head = ["ID", "RUNBOOK", "SEVERITY", "STATUS", "DRIVER", "FOLLOWERS", "EVENTS", "OPENED", "LAST EVENT"];
+    const body = rows.map((r) => [r.id, r.runbook, r.severity, r.status, r.driver ? `${r.driver} (since ${r.driverSince!.slice(11, 19)} UTC)` : "-", r.followers.length > 0 ? r.followers.join(", ") : "-", String(r.events), ago(r.openedAt, now), ago(r.lastEventAt, now)]);
     process.stdout.write(`store ${store.target.shown}\n${table([head, ...body])}`);
   } finally {
     await store.close();

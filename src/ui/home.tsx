@@ -31,7 +31,7 @@ export function incidentItems(cards: readonly IncidentCard[], now: number): Pick
       const rest = m.flags.filter((f) => f !== "DRY RUN");
       // The markers and the facts go in the label, which is never cut; the id may be.
       const label = [...dry, ...(m.clock ? [m.clock] : []), c.severity, c.runbook, ...rest].join("  ");
-      const team = `${c.driver ? ` · ${c.driver} drives` : ""}${c.team ? " · in the shared store" : ""}`;
+      const team = `${c.driver ? ` · ${c.driver} drives` : ""}${c.followers?.length ? ` · ${c.followers.join(", ")} follow${c.followers.length === 1 ? "s" : ""}` : ""}${c.team ? " · in the shared store" : ""}`;
       return { id: c.file, label, detail: `${c.id} · opened ${c.age} ago${team}`, ...(m.tone ? { color: m.tone } : {}) };
     });
 }

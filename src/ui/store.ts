@@ -47,6 +47,8 @@ export interface IncidentCard {
   drill?: string;
   /** On a shared store: who drives it now (a live lease). */
   driver?: string;
+  /** On a shared store: who follows it now. */
+  followers?: string[];
   /** Only in the shared store, not in this machine's incident directory (`file` is then its id). */
   team?: boolean;
 }

@@ -100,7 +100,7 @@ describe("handrail follow", () => {
     process.stdout.write(`follow lag over ${lags.length} live events: max ${Math.max(...lags)} ms, median ${lags.sort((a, b) => a - b)[Math.floor(lags.length / 2)]} ms\n`);
   });
 
-  it("a follower's typed line is a note in the store, seen live by every follower; incidents lists the store's incidents with their driver", async (t) => {
+  it("a follower's typed line is a note in the store, seen live by every follower; incidents lists the store's incidents with their driver and who follows", async (t) => {
     const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     const runbook = path.join(dir, "followed.yaml");
@@ -120,8 +120,14 @@ describe("handrail follow", () => {
     await waitFor(() => seen.length > before, "the note to come back through the store");
     expect(seen.at(-1)!.text).toMatch(new RegExp(`^#${before + 1} \\d\\d:\\d\\d:\\d\\d bob  note\\.added db failover looks done, password=${MASK}$`));
     expect(said.map((l) => l.text)).toContain(`note added (#${before + 1})`);
+    // While bob follows, the team's list says so; once he stops, it does not.
+    const followers = async () => ((JSON.parse((await runCli(["incidents", "--json"], { env: { HANDRAIL_STORE_URL: server.url } })).stdout) as Array<{ id: string; followers: string[] }>).find((r) => r.id === id)?.followers);
+    expect(await followers()).toEqual(["bob"]);
     follow.kill("SIGINT");
     expect((await follow).exitCode).toBe(0);
+    for (const deadline = Date.now() + 10_000; (await followers())?.length !== 0; await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > deadline) throw new Error("bob is still listed as following after his follow ended");
+    }
 
     // The report from the store has the follower's note, which the driver's local file does not.
     const report = await runCli(["report", id, "--format", "json"], { env: { HANDRAIL_STORE_URL: server.url } });
@@ -141,7 +147,7 @@ describe("handrail follow", () => {
       const lease = await store.drive(id, "carol");
       expect(lease.ok).toBe(true);
       const text = await runCli(["incidents", "--store", server.url]);
-      expect(text.stdout).toMatch(new RegExp(`^${id}\\s+followed\\s+critical\\s+open\\s+carol \\(since \\d\\d:\\d\\d:\\d\\d UTC\\)\\s+${before + 1}\\s+\\d+s ago$`, "m"));
+      expect(text.stdout).toMatch(new RegExp(`^${id}\\s+followed\\s+critical\\s+open\\s+carol \\(since \\d\\d:\\d\\d:\\d\\d UTC\\)\\s+-\\s+${before + 1}\\s+\\d+s ago\\s+\\d+s ago$`, "m"));
     } finally {
       await store.close();
     }

@@ -34,6 +34,12 @@ describe("home's incident lines", () => {
     expect(items[0]).toMatchObject({ id: "/store/late.jsonl", detail: "late · opened 20m ago", color: "red" });
   });
 
+  it("a team incident says who drives and who follows", () => {
+    const [one, two] = incidentItems([card("shared", -3, { dueIn: 10 }, { driver: "alice", followers: ["bob"], team: true }), card("watched", -2, { dueIn: 20 }, { followers: ["bob", "carol"] })], NOW);
+    expect(one!.detail).toBe("shared · opened 20m ago · alice drives · bob follows · in the shared store");
+    expect(two!.detail).toBe("watched · opened 20m ago · bob, carol follow");
+  });
+
   it("the lists shrink to the terminal so the incidents on top are never scrolled away, the incidents served first", () => {
     // 24 rows, 12 of them headers, drills and footer.
     expect(urgentRows(24, 7, 12)).toEqual({ incidents: 7, runbooks: 5 });

@@ -4,6 +4,7 @@
  * in seq order, each once, whoever wrote them. A poll (and a reconnect after an outage) catches
  * whatever a lost notification would have missed.
  */
+import { createHash } from "node:crypto";
 import type { Client } from "pg";
 import { connectClient, errorText } from "./pg-connect.js";
 import { CHANNEL, fetchEvents, type StoredEvent } from "./pg-events.js";
@@ -17,6 +18,20 @@ export interface FollowOptions {
   pollMs?: number;
   /** Told when the follower loses and regains the store (an error text, or undefined when back). */
   onConnection?: (error: string | undefined) => void;
+  /** Who follows: the team's view lists them while this follower is connected (followerTag). */
+  actor?: string;
+}
+
+/** The LISTEN connection's application name: the incident (hashed, to fit PostgreSQL's 63 bytes) and who follows. */
+export const FOLLOW_TAG = "hr-follow:";
+
+export function followerTag(incidentId: string, actor: string): string {
+  return `${FOLLOW_TAG}${incidentKey(incidentId)}:${actor}`.slice(0, 63);
+}
+
+/** A short, fixed-length key for an incident id in an application name. */
+export function incidentKey(incidentId: string): string {
+  return createHash("sha256").update(incidentId).digest("hex").slice(0, 16);
 }
 
 export class Follower {
@@ -45,7 +60,7 @@ export class Follower {
   }
 
   private async connect(): Promise<void> {
-    const client = await connectClient(this.target, (e) => this.lost(e));
+    const client = await connectClient(this.target, (e) => this.lost(e), this.opts.actor !== undefined ? followerTag(this.incidentId, this.opts.actor) : undefined);
     if (this.stopped) {
       await client.end().catch(() => undefined);
       return;

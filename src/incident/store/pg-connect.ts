@@ -42,7 +42,7 @@ function sslOf(target: PostgresTarget): ClientConfig["ssl"] {
   return { ...tls, rejectUnauthorized: true };
 }
 
-export function clientConfig(target: PostgresTarget): ClientConfig {
+export function clientConfig(target: PostgresTarget, applicationName = "handrail"): ClientConfig {
   return {
     host: target.host,
     port: target.port,
@@ -54,7 +54,7 @@ export function clientConfig(target: PostgresTarget): ClientConfig {
     // A network that drops packets silently must not hang an append: the query fails, the store goes offline.
     query_timeout: 10_000,
     keepAlive: true,
-    application_name: "handrail",
+    application_name: applicationName,
   };
 }
 
@@ -88,9 +88,9 @@ export function connectFailure(e: unknown, target: PostgresTarget): StoreError {
 }
 
 /** A connected client; errors after connecting are reported to onLost instead of crashing the process. */
-export async function connectClient(target: PostgresTarget, onLost: (e: Error) => void): Promise<Client> {
+export async function connectClient(target: PostgresTarget, onLost: (e: Error) => void, applicationName?: string): Promise<Client> {
   const pg = await loadPg();
-  const client = new pg.Client(clientConfig(target));
+  const client = new pg.Client(clientConfig(target, applicationName));
   // pg emits 'error' on an idle client when the server goes away; without a listener that would throw.
   client.on("error", onLost);
   try {

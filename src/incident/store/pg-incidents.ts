@@ -1,5 +1,6 @@
 /** The store's incidents with their driver and status, newest first (`handrail incidents --store`). */
 import type { Client } from "pg";
+import { FOLLOW_TAG, incidentKey } from "./follow.js";
 
 export interface StoreIncident {
   id: string;
@@ -10,6 +11,8 @@ export interface StoreIncident {
   status: "open" | "resolved";
   /** Who drives now (a live lease); absent when nobody does. */
   driver?: string;
+  /** Who follows it now (connected followers), each once. */
+  followers: string[];
   driverSince?: string;
   openedAt: string;
   lastEventAt: string;
@@ -45,8 +48,24 @@ interface Row {
   driver_since: Date | null;
 }
 
+/** Followers connected now, by incident key (follow.ts names each LISTEN connection after its incident and follower). */
+async function followersByKey(client: Client): Promise<Map<string, string[]>> {
+  const r = await client.query<{ name: string }>("SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE application_name LIKE $1", [`${FOLLOW_TAG}%`]);
+  const by = new Map<string, string[]>();
+  for (const { name } of r.rows) {
+    const [key, ...who] = name.slice(FOLLOW_TAG.length).split(":");
+    const actor = who.join(":");
+    if (!key || actor === "") continue;
+    const list = by.get(key) ?? [];
+    if (!list.includes(actor)) list.push(actor);
+    by.set(key, list);
+  }
+  return by;
+}
+
 export async function listIncidents(client: Client, limit = 500): Promise<StoreIncident[]> {
   const r = await client.query<Row>(LIST, [limit]);
+  const followers = await followersByKey(client);
   return r.rows.map((row) => ({
     id: row.id,
     runbook: row.runbook,
@@ -55,6 +74,7 @@ export async function listIncidents(client: Client, limit = 500): Promise<StoreI
     status: row.resolved ? "resolved" : "open",
     ...(row.driver ? { driver: row.driver } : {}),
     ...(row.driver_since ? { driverSince: row.driver_since.toISOString() } : {}),
+    followers: (followers.get(incidentKey(row.id)) ?? []).sort(),
     openedAt: row.opened_at.toISOString(),
     lastEventAt: row.last_at.toISOString(),
     events: row.events,
