@@ -15,7 +15,7 @@ import type { ConsoleOptions } from "./console.js";
 import { findIncident, incidentsDir } from "./incident-files.js";
 import { resumeTarget } from "./resume-target.js";
 import { incidentCards } from "./incidents.js";
-import { respondWithinFrom } from "./incident-clock.js";
+import { clockOf, respondWithinFrom, type RespondWithin } from "./incident-clock.js";
 import { loadNotifySettings } from "./notify-config.js";
 import { givenInputs, parsePairs, parseSeverity } from "./run.js";
 import { probeServer } from "./cluster-probe.js";
@@ -85,7 +85,7 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
   // On a shared store, home shows the team's open incidents too, with who drives each: read in the
   // background (the store is not waited for), merged in when it answers.
   let team: StoreIncident[] = [];
-  const merged = (): IncidentCard[] => withTeam(localIncidents(), team);
+  const merged = (): IncidentCard[] => withTeam(localIncidents(), team, respondWithinFrom(runbooks));
   const refreshTeam = () => {
     void shared
       ?.incidents()
@@ -188,7 +188,7 @@ export async function loadConsoleWorld(ctx: CommandContext, opts: ConsoleOptions
 }
 
 /** Local incident cards with the store's word on who drives, then the store's open incidents this machine has no file of. */
-function withTeam(local: IncidentCard[], team: readonly StoreIncident[]): IncidentCard[] {
+function withTeam(local: IncidentCard[], team: readonly StoreIncident[], lookup: RespondWithin): IncidentCard[] {
   if (team.length === 0) return local;
   const byId = new Map(team.map((t) => [t.id, t]));
   const cards = local.map((c) => {
@@ -199,7 +199,9 @@ function withTeam(local: IncidentCard[], team: readonly StoreIncident[]): Incide
   const now = Date.now();
   for (const t of team) {
     if (here.has(t.id) || t.status !== "open") continue;
-    cards.push({ id: t.id, file: t.id, runbook: t.runbook, severity: t.severity, status: "open", age: formatDuration(now - Date.parse(t.openedAt)), openedAt: t.openedAt, team: true, ...(t.driver ? { driver: t.driver } : {}), ...(t.followers.length > 0 ? { followers: t.followers } : {}) });
+    // Its clock as this machine's runbooks (or the defaults) set it, from when it opened.
+    const urgency = { ...clockOf({ runbook: t.runbook, severity: t.severity, openedAt: t.openedAt }, now, lookup), interrupted: false, dryRun: false };
+    cards.push({ id: t.id, file: t.id, runbook: t.runbook, severity: t.severity, status: "open", age: formatDuration(now - Date.parse(t.openedAt)), openedAt: t.openedAt, team: true, urgency, ...(t.driver ? { driver: t.driver } : {}), ...(t.followers.length > 0 ? { followers: t.followers } : {}) });
   }
   return cards;
 }

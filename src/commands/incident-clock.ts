@@ -56,15 +56,19 @@ export interface ClockFacts {
   dryRun: boolean;
 }
 
-/** The urgency of one incident file, at `now`. */
-export function urgencyOf(file: string, events: readonly IncidentEvent[], facts: ClockFacts, now: number, lookup?: RespondWithin): Urgency {
-  const recorded = events.findLast((e): e is EventOf<"sla.breached"> => e.type === "sla.breached");
+/** The response-time clock of an incident at `now`: when it is due (the runbook's time for its severity, else the default) and whether that passed. */
+export function clockOf(facts: Pick<ClockFacts, "runbook" | "severity" | "openedAt" | "endedAt">, now: number, lookup?: RespondWithin, recordedDueAt?: string): { breached: boolean; dueAt?: string } {
   const within = isSeverity(facts.severity) ? (lookup?.(facts.runbook, facts.severity) ?? DEFAULT_RESPONSE_TIMES[facts.severity]) : undefined;
   const span = within !== undefined ? parseDuration(within) : undefined;
-  // The running handrail knew the runbook: the deadline it recorded as breached wins over a default.
-  const dueAt = recorded?.dueAt ?? (span !== undefined ? new Date(Date.parse(facts.openedAt) + span).toISOString() : undefined);
+  const dueAt = recordedDueAt ?? (span !== undefined ? new Date(Date.parse(facts.openedAt) + span).toISOString() : undefined);
   const end = facts.endedAt !== undefined ? Date.parse(facts.endedAt) : now;
-  const breached = recorded !== undefined || (dueAt !== undefined && end > Date.parse(dueAt));
+  return { breached: recordedDueAt !== undefined || (dueAt !== undefined && end > Date.parse(dueAt)), ...(dueAt !== undefined ? { dueAt } : {}) };
+}
+
+/** The urgency of one incident file, at `now`. */
+export function urgencyOf(file: string, events: readonly IncidentEvent[], facts: ClockFacts, now: number, lookup?: RespondWithin): Urgency {
+  // The running handrail knew the runbook: the deadline it recorded as breached wins over a default.
+  const recorded = events.findLast((e): e is EventOf<"sla.breached"> => e.type === "sla.breached");
   const interrupted = facts.open && stepLeftHalfDone(events) && !lockHeld(file);
-  return { breached, ...(dueAt !== undefined ? { dueAt } : {}), interrupted, dryRun: facts.dryRun };
+  return { ...clockOf(facts, now, lookup, recorded?.dueAt), interrupted, dryRun: facts.dryRun };
 }
