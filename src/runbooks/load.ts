@@ -76,11 +76,11 @@ export function quickParse(src: string): unknown {
     return undefined;
   }
   // Aliases (conditions a runbook reuses: `when: *gate-failed`): js-yaml shares the node, and a walk of the
-  // data (the schema's) would visit it once per path to it, or forever when it contains itself. Expanded
-  // when what they add is small; a cycle or an alias bomb is left to the located parse, which says where.
+  // data (the schema's) visits it once per path to it, or forever when it contains itself. Kept shared when
+  // what they add is small (the schema's output is a tree of its own, and copying 22 MB of runbooks cost
+  // ~0.2 s); a cycle or an alias bomb is left to the located parse, which says where.
   if (!sharesNodes(data)) return data;
-  const size = expandedSize(data, MAX_ALIAS_NODES);
-  return size === undefined ? undefined : (JSON.parse(JSON.stringify(data)) as unknown);
+  return expandedSize(data, MAX_ALIAS_NODES) === undefined ? undefined : data;
 }
 
 /** Nodes the data holds once every alias is written out; undefined past `limit` or for a cycle. */
