@@ -7,6 +7,7 @@ import type { RunbookProblem } from "./problems.js";
 import { readDefinition } from "./read-definition.js";
 import { salvageModel } from "./salvage.js";
 import { explainIssues } from "./schema-issues.js";
+import { quickRunbook } from "./quick-schema.js";
 import { runbookSchema, type Runbook } from "./schema.js";
 import { firstBadByte } from "./text-bytes.js";
 import { checkScenarioData, isScenarioData, type ScenarioDoc } from "./scenario-load.js";
@@ -145,8 +146,9 @@ export function loadRunbookText(src: string, file: string): LoadResult {
 function quickLoad(src: string, file: string): LoadResult | undefined {
   const quick = quickParse(src);
   if (quick === null || typeof quick !== "object" || Array.isArray(quick)) return undefined;
-  const parsed = runbookSchema.safeParse(quick);
-  return parsed.success && lintRunbook(parsed.data).length === 0 ? { file, kind: "Runbook", runbook: parsed.data, problems: [] } : undefined;
+  // zod only when the fast check is not sure: a valid library never runs it.
+  const runbook = quickRunbook(quick) ?? runbookSchema.safeParse(quick).data;
+  return runbook !== undefined && lintRunbook(runbook).length === 0 ? { file, kind: "Runbook", runbook, problems: [] } : undefined;
 }
 
 const EMPTY = "the file is empty; a runbook starts with apiVersion: handrail/v1";
