@@ -2,17 +2,14 @@
  * Check many runbook files on every core: `handrail validate` of a large library. The calling
  * thread checks batches too, workers pull the next batch when done, and each result lands at its
  * file's index, so the output order is the files' order whatever thread finished first. Batches
- * and the choice to start workers go by bytes, not file count: the work is the text's.
+ * and the choice to start workers go by bytes, not file count: the work is the text's. This module
+ * loads no parser: the workers start before this thread loads its own (check-batch.ts).
  */
-import { existsSync } from "node:fs";
-import { stat } from "node:fs/promises";
+import { existsSync, statSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { underOneDeadline } from "../util/regex-deadline.js";
-import { loadRunbookBytes } from "./load.js";
 import type { RunbookProblem } from "./problems.js";
-import { readDefinition } from "./read-definition.js";
 
 /** What validate needs of a checked file: its problems, and its id when it is valid. */
 export interface CheckedFile {
@@ -49,26 +46,6 @@ const MAX_WORKERS = 3;
 // and the files are checked on this thread alone.
 const WORKER_FILE = fileURLToPath(new URL("./check-worker.js", import.meta.url));
 
-/**
- * Check a batch of files, keeping only what validate reports. The files are read first, then
- * checked under one regex deadline (src/util/regex-deadline.ts): a deadline costs a watchdog
- * thread's start and stop, ~0.1 ms idle and over 1 ms on a busy machine, which a deadline per
- * runbook paid a thousand times. Should the batch's run out, it is checked again with a deadline
- * per runbook, so the slow pattern is the one reported, as it would have been.
- */
-export async function checkBatch(files: readonly FileToCheck[]): Promise<CheckedFile[]> {
-  const read = await Promise.all(files.map((f) => readDefinition(f.path, f.shownAs)));
-  return underOneDeadline(() => read.map((bytes, i) => (Buffer.isBuffer(bytes) ? checked(loadRunbookBytes(bytes, files[i]!.shownAs)) : { file: files[i]!.shownAs, problems: [bytes] })));
-}
-
-function checked(r: ReturnType<typeof loadRunbookBytes>): CheckedFile {
-  const kind = r.kind !== undefined ? { kind: r.kind } : {};
-  const more = r.moreProblems !== undefined ? { moreProblems: r.moreProblems } : {};
-  if (r.runbook) return { file: r.file, ...kind, id: r.runbook.id, problems: r.problems };
-  if (r.scenario) return { file: r.file, ...kind, id: r.scenario.spec.id, problems: r.problems, ...more };
-  return { file: r.file, ...kind, problems: r.problems, ...more };
-}
-
 /** Consecutive runs of files of about BATCH_BYTES each (a larger file is a batch of its own). */
 export function batchesBySize(sizes: readonly number[], batchBytes = BATCH_BYTES): Array<{ from: number; to: number }> {
   const batches: Array<{ from: number; to: number }> = [];
@@ -86,12 +63,18 @@ export function batchesBySize(sizes: readonly number[], batchBytes = BATCH_BYTES
   return batches;
 }
 
-/** A file's size for batching; one that cannot be stat'ed counts as empty (reading it says why). */
-const sizeOf = (file: string) => stat(file).then((s) => s.size, () => 0);
+/** A file's size for batching (a stat on this thread: ~10 µs, where an asynchronous one costs several times that); one that cannot be stat'ed counts as empty (reading it says why). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
 
 /** Every file checked, in the order given. */
 export async function checkFiles(files: readonly FileToCheck[]): Promise<CheckedFile[]> {
-  const sizes = await Promise.all(files.map((f) => sizeOf(f.path)));
+  const sizes = files.map((f) => sizeOf(f.path));
   const total = sizes.reduce((a, b) => a + b, 0);
   const workerCount = total < MIN_BYTES_FOR_WORKERS || !existsSync(WORKER_FILE) ? 0 : Math.min(MAX_WORKERS, os.availableParallelism() - 1);
   const batches = batchesBySize(sizes);
@@ -131,9 +114,12 @@ export async function checkFiles(files: readonly FileToCheck[]): Promise<Checked
       worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`a validate worker exited with code ${code}`))));
     }),
   );
-  // This thread works through batches as well; each await lets the workers' messages in.
+  // This thread works through batches as well, once the parsers and checks are loaded: the workers load theirs meanwhile.
+  const { checkBatch } = await import("./check-batch.js");
   for (let batch = take(); batch !== undefined; batch = take()) {
-    (await checkBatch(batch.files)).forEach((r, i) => (results[batch.from + i] = r));
+    checkBatch(batch.files).forEach((r, i) => (results[batch.from + i] = r));
+    // Workers' results and requests for their next batch come in here.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await Promise.all(workers);
   return results;

@@ -1,8 +1,10 @@
 /** validate's batches: cut by bytes, read then checked under one regex deadline, each file's own problems kept. */
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { batchesBySize, checkBatch, checkFiles } from "../../src/runbooks/check-files.js";
+import { checkBatch } from "../../src/runbooks/check-batch.js";
+import { batchesBySize, checkFiles } from "../../src/runbooks/check-files.js";
 import { loadRunbookFile } from "../../src/runbooks/load.js";
 import { ROOT, scratchDir } from "../helpers/cli.js";
 
@@ -42,19 +44,22 @@ describe("checkBatch and checkFiles", () => {
   it("a default that runs away under its pattern is reported as on its own, and the batch's other files are checked as usual", async () => {
     const dir = scratchDir(onTestFinished);
     const list = files(dir, 4, 2);
-    const results = await checkBatch(list);
+    const results = checkBatch(list);
     const alone = await Promise.all(list.map((f) => loadRunbookFile(f.path, f.shownAs)));
     expect(results.map((r) => r.problems)).toEqual(alone.map((r) => r.problems));
     expect(results[2]!.problems.map((p) => p.message)).toContainEqual("bad default: the pattern /(a+)+$/ took more than 1 s on this value and was stopped (catastrophic backtracking?)");
     expect(results.filter((r) => r.problems.length === 0).map((r) => r.id)).toEqual(["emergency-rollback-0", "emergency-rollback-1", "emergency-rollback-3"]);
   });
 
-  it("an unreadable file is a problem at 1:1 among files that are checked", async () => {
+  it("a file it cannot read is a problem at 1:1 among files that are checked; a FIFO is not waited on", async () => {
     const dir = scratchDir(onTestFinished);
-    const list = [...files(dir, 2, -1), { path: path.join(dir, "gone.yaml"), shownAs: "gone.yaml" }];
+    const fifo = path.join(dir, "fifo.yaml");
+    execFileSync("mkfifo", [fifo]);
+    const list = [...files(dir, 2, -1), { path: path.join(dir, "gone.yaml"), shownAs: "gone.yaml" }, { path: fifo, shownAs: "fifo.yaml" }];
     const results = await checkFiles(list);
-    expect(results.map((r) => r.file)).toEqual(["0.yaml", "1.yaml", "gone.yaml"]);
+    expect(results.map((r) => r.file)).toEqual(["0.yaml", "1.yaml", "gone.yaml", "fifo.yaml"]);
     expect(results[2]!.problems).toEqual([{ file: "gone.yaml", line: 1, column: 1, path: "", message: "cannot read the file: no such file" }]);
+    expect(results[3]!.problems).toEqual([{ file: "fifo.yaml", line: 1, column: 1, path: "", message: "cannot read the file: not a regular file (a FIFO)" }]);
     expect(results[0]!.problems).toEqual([]);
   });
 });
