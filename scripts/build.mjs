@@ -3,6 +3,15 @@
 import { build } from "esbuild";
 import { chmodSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { bundleOptions } from "./bundle-options.mjs";
+import { runbookJsonCheckModule } from "./runbook-json-check.mjs";
+
+// The loader's JSON Schema check as ajv's standalone code, in place of the module that compiles it when run from the sources.
+const precompiledChecks = {
+  name: "precompiled-json-checks",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]runbooks[\\/]runbook-json-check\.ts$/ }, () => ({ contents: runbookJsonCheckModule(), loader: "js", resolveDir: "node_modules/ajv" }));
+  },
+};
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 // Chunk names carry a hash: old chunks would pile up.
@@ -16,6 +25,7 @@ await build({
   outdir: "dist",
   splitting: true,
   chunkNames: "[name]-[hash]",
+  plugins: [precompiledChecks],
 });
 chmodSync("dist/handrail.js", 0o755);
 // recheck and what it requires, as one CommonJS file src/runbooks/patterns.ts requires when it runs from dist/.

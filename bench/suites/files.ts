@@ -1,5 +1,5 @@
 /** The library and the report: validating 1,000 runbooks, and 100,000 events to Markdown. */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { largeIncident, runbookLibrary } from "../fixtures.js";
 import { BIN, tempDir, timeProcess } from "../measure.js";
@@ -9,6 +9,7 @@ const NODE_E0 = [process.execPath, ["-e", "0"]] as const;
 
 export async function library(rounds: number): Promise<Figure[]> {
   const dir = runbookLibrary(tempDir("library"), 1000);
+  const mb = (readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0) / 1e6).toFixed(0);
   // Its own cache directory: the cold runs bypass it (--no-cache), the warm ones read what the first filled.
   const env = { ...process.env, XDG_CACHE_HOME: tempDir("validate-cache") };
   await timeProcess(process.execPath, [BIN, "validate", dir], { env });
@@ -21,7 +22,7 @@ export async function library(rounds: number): Promise<Figure[]> {
     warm.push((await timeProcess(process.execPath, [BIN, "validate", dir], { env })).ms);
   }
   return [
-    figure({ name: "validate 1,000 runbooks, cold (--no-cache)", unit: "ms", subject: cold, baselineName: "node -e 0", baseline: base, target: { max: 1000 } }),
+    figure({ name: `validate 1,000 runbooks (${mb} MB), cold (--no-cache)`, unit: "ms", subject: cold, baselineName: "node -e 0", baseline: base, target: { max: 1000 } }),
     figure({ name: "validate 1,000 runbooks, nothing changed (cache)", unit: "ms", subject: warm, baselineName: "node -e 0", baseline: base, target: { max: 200 } }),
   ];
 }

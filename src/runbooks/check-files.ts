@@ -1,13 +1,14 @@
 /**
  * Check many runbook files on every core: `handrail validate` of a large library. The calling
  * thread checks batches too, workers pull the next batch when done, and each result lands at its
- * file's index, so the output order is the files' order whatever thread finished first.
+ * file's index, so the output order is the files' order whatever thread finished first. Batches
+ * and the choice to start workers go by bytes, not file count: the work is the text's. This module
+ * loads no parser: the workers start before this thread loads its own (check-batch.ts).
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { loadRunbookFile } from "./load.js";
 import type { RunbookProblem } from "./problems.js";
 
 /** What validate needs of a checked file: its problems, and its id when it is valid. */
@@ -34,57 +35,91 @@ export interface FromWorker {
   results: CheckedFile[];
 }
 
-// Below this a worker's start (≈ 0.1 s to load the parsers) costs more than it saves.
-const MIN_FILES_FOR_WORKERS = 100;
-const BATCH = 20;
+// Below this much text a worker's start (≈ 0.1 s to load the parsers) costs more than it saves (~2 MB is ~0.3 s of checks).
+const MIN_BYTES_FOR_WORKERS = 2_000_000;
+// A batch is ~30 ms of checks once warm: no thread waits long on another's last one, and the first,
+// checked while the code is still cold, stays well inside its one deadline on a busy machine.
+const BATCH_BYTES = 200_000;
 const MAX_WORKERS = 3;
 
 // The bundle has dist/check-worker.js beside its chunks; run from source (tests) there is none,
 // and the files are checked on this thread alone.
 const WORKER_FILE = fileURLToPath(new URL("./check-worker.js", import.meta.url));
 
-/** Check one file, keeping only what validate reports. */
-export async function checkFile(f: FileToCheck): Promise<CheckedFile> {
-  const r = await loadRunbookFile(f.path, f.shownAs);
-  const kind = r.kind !== undefined ? { kind: r.kind } : {};
-  if (r.runbook) return { file: r.file, ...kind, id: r.runbook.id, problems: r.problems };
-  if (r.scenario) return { file: r.file, ...kind, id: r.scenario.spec.id, problems: r.problems, ...(r.moreProblems !== undefined ? { moreProblems: r.moreProblems } : {}) };
-  return { file: r.file, ...kind, problems: r.problems, ...(r.moreProblems !== undefined ? { moreProblems: r.moreProblems } : {}) };
+/** Consecutive runs of files of about BATCH_BYTES each (a larger file is a batch of its own). */
+export function batchesBySize(sizes: readonly number[], batchBytes = BATCH_BYTES): Array<{ from: number; to: number }> {
+  const batches: Array<{ from: number; to: number }> = [];
+  let from = 0;
+  let bytes = 0;
+  sizes.forEach((size, i) => {
+    bytes += size;
+    if (bytes >= batchBytes) {
+      batches.push({ from, to: i + 1 });
+      from = i + 1;
+      bytes = 0;
+    }
+  });
+  if (from < sizes.length) batches.push({ from, to: sizes.length });
+  return batches;
+}
+
+/** A file's size for batching (a stat on this thread: ~10 µs, where an asynchronous one costs several times that); one that cannot be stat'ed counts as empty (reading it says why). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** Every file checked, in the order given. */
 export async function checkFiles(files: readonly FileToCheck[]): Promise<CheckedFile[]> {
-  const workerCount = files.length < MIN_FILES_FOR_WORKERS || !existsSync(WORKER_FILE) ? 0 : Math.min(MAX_WORKERS, os.availableParallelism() - 1);
-  if (workerCount <= 0) return Promise.all(files.map(checkFile));
-
+  const sizes = files.map((f) => sizeOf(f.path));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const workerCount = total < MIN_BYTES_FOR_WORKERS || !existsSync(WORKER_FILE) ? 0 : Math.min(MAX_WORKERS, os.availableParallelism() - 1);
+  const batches = batchesBySize(sizes);
   const results = new Array<CheckedFile>(files.length);
   let next = 0;
   const take = (): { from: number; files: FileToCheck[] } | undefined => {
-    if (next >= files.length) return undefined;
-    const from = next;
-    next = Math.min(files.length, next + BATCH);
-    return { from, files: files.slice(from, next) };
+    const batch = batches[next++];
+    return batch && { from: batch.from, files: files.slice(batch.from, batch.to) };
   };
 
-  const workers = Array.from({ length: workerCount }, () =>
+  const workers = Array.from({ length: Math.max(0, workerCount) }, () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(WORKER_FILE);
+      let pending = 0;
+      let done = false;
       const send = () => {
-        const batch = take();
-        worker.postMessage(batch ?? ({ done: true } satisfies ToWorker));
+        const batch = done ? undefined : take();
+        if (batch !== undefined) {
+          pending++;
+          worker.postMessage(batch);
+        } else if (pending === 0 && !done) {
+          done = true;
+          worker.postMessage({ done: true } satisfies ToWorker);
+        }
       };
       worker.on("message", (m: FromWorker) => {
         m.results.forEach((r, i) => (results[m.from + i] = r));
+        pending--;
         send();
       });
-      worker.once("online", send);
+      // Two batches ahead: the next is there when one is done, even while this thread is busy with its own.
+      worker.once("online", () => {
+        send();
+        send();
+      });
       worker.once("error", reject);
       worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`a validate worker exited with code ${code}`))));
     }),
   );
-  // This thread works through batches as well; each await lets the workers' messages in.
+  // This thread works through batches as well, once the parsers and checks are loaded: the workers load theirs meanwhile.
+  const { checkBatch } = await import("./check-batch.js");
   for (let batch = take(); batch !== undefined; batch = take()) {
-    for (let i = 0; i < batch.files.length; i++) results[batch.from + i] = await checkFile(batch.files[i]!);
+    checkBatch(batch.files).forEach((r, i) => (results[batch.from + i] = r));
+    // Workers' results and requests for their next batch come in here.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await Promise.all(workers);
   return results;

@@ -1,6 +1,7 @@
 /** A worker thread of check-files.ts: checks the batches it is sent and posts the results back. */
 import { parentPort } from "node:worker_threads";
-import { checkFile, type FromWorker, type ToWorker } from "./check-files.js";
+import { checkBatch } from "./check-batch.js";
+import type { FromWorker, ToWorker } from "./check-files.js";
 
 const port = parentPort;
 if (port === null) throw new Error("check-worker.js runs as a worker thread of handrail validate");
@@ -9,5 +10,5 @@ port.on("message", (m: ToWorker) => {
     port.close();
     return;
   }
-  void Promise.all(m.files.map(checkFile)).then((results) => port.postMessage({ from: m.from, results } satisfies FromWorker));
+  port.postMessage({ from: m.from, results: checkBatch(m.files) } satisfies FromWorker);
 });

@@ -158,13 +158,14 @@ function checkSteps(model: LintModel, out: LintProblem[]): void {
   };
   for (const phase of model.phases) checkForEach(phase.forEach, phase.reverse, phase.path, phase.looped);
 
-  // The names a step may use depend only on whether it loops and whether it notifies: four sets, built once.
-  const knownSets = new Map<string, Set<string>>();
-  const knownFor = (looped: boolean, notify: boolean): Set<string> => {
+  // The names a step may use depend only on whether it loops and whether it notifies: four sets, built once,
+  // each with the nearest known name of the unknown ones met so far (a script's own $pod recurs step after step).
+  const knownSets = new Map<string, { names: Set<string>; nearest: Map<string, string | undefined> }>();
+  const knownFor = (looped: boolean, notify: boolean) => {
     const key = `${looped}/${notify}`;
     let known = knownSets.get(key);
     if (known === undefined) {
-      known = new Set<string>([...names, ...BUILTIN_VARIABLES.filter((v) => v !== "item" || looped), ...(notify ? NOTIFY_VARIABLES : [])]);
+      known = { names: new Set<string>([...names, ...BUILTIN_VARIABLES.filter((v) => v !== "item" || looped), ...(notify ? NOTIFY_VARIABLES : [])]), nearest: new Map() };
       knownSets.set(key, known);
     }
     return known;
@@ -194,9 +195,11 @@ function checkSteps(model: LintModel, out: LintProblem[]): void {
     const looped = stepLoops || phase.looped;
     const known = knownFor(looped, step.notify !== undefined || broken.has("notify"));
     const misspelt = (name: string): string | undefined => {
-      if (known.has(name) || name === name.toUpperCase()) return undefined;
+      if (known.names.has(name) || name === name.toUpperCase()) return undefined;
       if (name === "item") return "item";
-      return model.inputNamesKnown ? closest(name, known) : undefined;
+      if (!model.inputNamesKnown) return undefined;
+      if (!known.nearest.has(name)) known.nearest.set(name, closest(name, known.names));
+      return known.nearest.get(name);
     };
     const report = (name: string, token: string, where: PathSegment[]) => {
       const hint = misspelt(name);

@@ -1,5 +1,5 @@
 /** Reading a file that may turn out to be a FIFO or a device named `x.yaml`: never block, never read forever. */
-import { constants, type Dirent, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Dirent, type Stats } from "node:fs";
 import { open } from "node:fs/promises";
 
 /** What a path is when it is not a regular file, in words; undefined for a regular file. */
@@ -21,14 +21,31 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
   // the open file, so a swap between a check and the open cannot get past it.
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const st = await handle.stat();
-    const why = notRegular(st);
-    if (why !== undefined) throw Object.assign(new Error(why), { code: "ENOTREG" });
-    if (st.size > maxBytes) throw Object.assign(new Error(`${megabytes(st.size)} is more than the ${megabytes(maxBytes)} a runbook may be`), { code: "EFBIG" });
+    refuseUnlessRegular(await handle.stat(), maxBytes);
     return await handle.readFile();
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * readRegularFile without the event loop, for a thread that has nothing else to do (validate's
+ * batches): a 20 kB file is read in ~20 µs, where four asynchronous calls cost ~100 µs.
+ */
+export function readRegularFileSync(path: string, maxBytes: number): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    refuseUnlessRegular(fstatSync(fd), maxBytes);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function refuseUnlessRegular(st: Stats, maxBytes: number): void {
+  const why = notRegular(st);
+  if (why !== undefined) throw Object.assign(new Error(why), { code: "ENOTREG" });
+  if (st.size > maxBytes) throw Object.assign(new Error(`${megabytes(st.size)} is more than the ${megabytes(maxBytes)} a runbook may be`), { code: "EFBIG" });
 }
 
 const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(bytes < 10_000_000 ? 1 : 0)} MB`;

@@ -39,9 +39,12 @@ const boundedDuration = (minMs: number) =>
     .string()
     .regex(DURATION_PATTERN, { error: 'expected a duration such as "30s", "5m", "1h30m"' })
     .refine((text) => durationRangeProblem(text, minMs) === undefined, { error: (issue) => durationRangeProblem(String(issue.input), minMs) });
-const duration = boundedDuration(1).describe("A duration such as 500ms, 30s, 5m, 1h30m or 2d, from 1ms to 24d (the longest a timer can wait).");
+/** The least a duration (a timeout, a response time) and a delay (an escalation's `after`) may be, in ms. */
+export const DURATION_MIN_MS = 1;
+export const DELAY_MIN_MS = 0;
+const duration = boundedDuration(DURATION_MIN_MS).describe("A duration such as 500ms, 30s, 5m, 1h30m or 2d, from 1ms to 24d (the longest a timer can wait).");
 // An escalation may be due at once (after: 0s); a timeout or a response time of 0 would be over before it starts.
-const delay = boundedDuration(0).describe("How long after the incident opened, such as 0s, 15m or 1h, at most 24d.");
+const delay = boundedDuration(DELAY_MIN_MS).describe("How long after the incident opened, such as 0s, 15m or 1h, at most 24d.");
 const severityList = z.array(z.enum(SEVERITIES)).min(1, { error: "list at least one severity" });
 const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema).min(1)]);
 
@@ -195,13 +198,22 @@ export const stepSchema = z
     reverse: z.boolean().optional(),
   })
   .superRefine((step, ctx) => {
-    const kinds = STEP_KINDS.filter((k) => step[k] !== undefined);
-    if (kinds.length === 0) {
-      ctx.addIssue({ code: "custom", message: `a step needs one of: ${STEP_KINDS.join(", ")}` });
-    } else if (kinds.length > 1) {
-      ctx.addIssue({ code: "custom", path: [kinds[1]!], message: `a step has one kind; this one has ${kinds.join(" and ")}` });
-    }
+    const issue = stepKindIssue(step);
+    if (issue) ctx.addIssue({ code: "custom", ...issue });
   });
+
+/** A step does exactly one thing: what is wrong when it has no kind or several (the schema's refinement, and quick-schema.ts's). */
+export function stepKindIssue(step: Partial<Record<(typeof STEP_KINDS)[number], unknown>>): { path?: string[]; message: string } | undefined {
+  const kinds = STEP_KINDS.filter((k) => step[k] !== undefined);
+  if (kinds.length === 0) return { message: `a step needs one of: ${STEP_KINDS.join(", ")}` };
+  if (kinds.length > 1) return { path: [kinds[1]!], message: `a step has one kind; this one has ${kinds.join(" and ")}` };
+  return undefined;
+}
+
+/** A phase walks steps or offers options (the schema's refinement, and quick-schema.ts's). */
+export function phaseIssue(phase: { steps?: unknown[] | undefined; options?: unknown }): string | undefined {
+  return (phase.steps?.length ?? 0) === 0 && phase.options === undefined ? "a phase needs steps or options" : undefined;
+}
 
 const optionSchema = z.strictObject({
   id,
@@ -232,9 +244,8 @@ export const phaseSchema = z
     options: z.array(optionSchema).min(1).optional(),
   })
   .superRefine((phase, ctx) => {
-    if ((phase.steps?.length ?? 0) === 0 && phase.options === undefined) {
-      ctx.addIssue({ code: "custom", message: "a phase needs steps or options" });
-    }
+    const message = phaseIssue(phase);
+    if (message !== undefined) ctx.addIssue({ code: "custom", message });
   });
 
 export const runbookSchema = z.strictObject({

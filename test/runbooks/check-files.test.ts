@@ -1,0 +1,65 @@
+/** validate's batches: cut by bytes, read then checked under one regex deadline, each file's own problems kept. */
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { checkBatch } from "../../src/runbooks/check-batch.js";
+import { batchesBySize, checkFiles } from "../../src/runbooks/check-files.js";
+import { loadRunbookFile } from "../../src/runbooks/load.js";
+import { ROOT, scratchDir } from "../helpers/cli.js";
+
+const RUNAWAY = `inputs:\n  name: { type: string, pattern: "(a+)+$", default: "${"a".repeat(40)}!" }\n`;
+
+/** Copies of a shipped runbook with new ids; the one at `runaway` has a default its pattern takes forever on. */
+function files(dir: string, count: number, runaway: number) {
+  const shipped = readFileSync(path.join(ROOT, "runbooks", "emergency-rollback.yaml"), "utf8");
+  return Array.from({ length: count }, (_, i) => {
+    let text = shipped.replace(/^id: (\S+)$/m, `id: $1-${i}`);
+    if (i === runaway) text = text.replace(/^inputs:\n/m, RUNAWAY);
+    const file = path.join(dir, `${i}.yaml`);
+    writeFileSync(file, text);
+    return { path: file, shownAs: `${i}.yaml` };
+  });
+}
+
+describe("batchesBySize", () => {
+  it("cuts consecutive runs at the byte size, a large file alone, every file once and in order", () => {
+    expect(batchesBySize([100, 100, 100, 100, 100], 250)).toEqual([
+      { from: 0, to: 3 },
+      { from: 3, to: 5 },
+    ]);
+    expect(batchesBySize([10, 1000, 10, 10], 250)).toEqual([
+      { from: 0, to: 2 },
+      { from: 2, to: 4 },
+    ]);
+    expect(batchesBySize([1000, 1000], 250)).toEqual([
+      { from: 0, to: 1 },
+      { from: 1, to: 2 },
+    ]);
+    expect(batchesBySize([], 250)).toEqual([]);
+  });
+});
+
+describe("checkBatch and checkFiles", () => {
+  it("a default that runs away under its pattern is reported as on its own, and the batch's other files are checked as usual", async () => {
+    const dir = scratchDir(onTestFinished);
+    const list = files(dir, 4, 2);
+    const results = checkBatch(list);
+    const alone = await Promise.all(list.map((f) => loadRunbookFile(f.path, f.shownAs)));
+    expect(results.map((r) => r.problems)).toEqual(alone.map((r) => r.problems));
+    expect(results[2]!.problems.map((p) => p.message)).toContainEqual("bad default: the pattern /(a+)+$/ took more than 1 s on this value and was stopped (catastrophic backtracking?)");
+    expect(results.filter((r) => r.problems.length === 0).map((r) => r.id)).toEqual(["emergency-rollback-0", "emergency-rollback-1", "emergency-rollback-3"]);
+  });
+
+  it("a file it cannot read is a problem at 1:1 among files that are checked; a FIFO is not waited on", async () => {
+    const dir = scratchDir(onTestFinished);
+    const fifo = path.join(dir, "fifo.yaml");
+    execFileSync("mkfifo", [fifo]);
+    const list = [...files(dir, 2, -1), { path: path.join(dir, "gone.yaml"), shownAs: "gone.yaml" }, { path: fifo, shownAs: "fifo.yaml" }];
+    const results = await checkFiles(list);
+    expect(results.map((r) => r.file)).toEqual(["0.yaml", "1.yaml", "gone.yaml", "fifo.yaml"]);
+    expect(results[2]!.problems).toEqual([{ file: "gone.yaml", line: 1, column: 1, path: "", message: "cannot read the file: no such file" }]);
+    expect(results[3]!.problems).toEqual([{ file: "fifo.yaml", line: 1, column: 1, path: "", message: "cannot read the file: not a regular file (a FIFO)" }]);
+    expect(results[0]!.problems).toEqual([]);
+  });
+});
