@@ -136,6 +136,8 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
     t.onTestFinished(() => bob.kill());
     const listed = await bob.waitFor(`${id} · opened`);
     expect(listed).toMatch(new RegExp(`${id} · opened .* ago · alice drives · in the shared store`));
+    // Its clock too: high, 15 minutes from when alice opened it (the default), counting down on bob's machine.
+    expect(listed).toMatch(/⏱ 1[45]m left {2}high {2}shared-drill/);
     // Enter on it: alice drives, so bob follows it, read-only and live; his note reaches the store; nothing is written on his side.
     await bob.keys("Enter");
     const following = await bob.waitFor(`following ${id} — read-only, live · alice drives`);
