@@ -2,7 +2,7 @@
 import { formatDuration } from "../runbooks/duration.js";
 import type { Block, Inline, ListItem } from "./report-doc.js";
 import { drillSection } from "./report-drill.js";
-import { QUOTE_LINES } from "./report-build.js";
+import { QUOTE_LINES } from "./report-quote.js";
 import { lastAttempts } from "./report-derive.js";
 import { ganttMermaid, ganttSvg } from "./report-gantt.js";
 import type { IncidentReport, KeyTime, ReportStep } from "./report-model.js";
