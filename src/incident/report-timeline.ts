@@ -22,16 +22,73 @@ export function skipReason(k: ReportSkip): string {
 
 const id = (key: string): Inline[] => [" · ", { code: key }];
 
-/** The timeline rows, oldest first (a tie keeps the order below: opened, severity, options, steps, …). */
-export function timelineRows(r: IncidentReport): Array<{ at: string; text: Inline[] }> {
-  type Row = { at: string; text: Inline[] };
+/** Runs of at least this many steps that passed one after another fold into one timeline row. */
+export const FOLD_MIN = 10;
+
+export interface TimelineRow {
+  at: string;
+  text: Inline[];
+  /** Set on a row that stands for this many passed steps in a row (every one of them named by count, first and last). */
+  folded?: number;
+}
+
+/** A step attempt on the timeline; `routine` when it passed with nothing to say (no edit, no hand confirmation, no failure before it). */
+type StepRow = { at: string; step: ReportStep; routine: boolean };
+type Row = TimelineRow | StepRow;
+
+const stepText = (s: ReportStep): Inline[] => [`${s.phaseTitle} › ${s.title}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}: ${resultOf(s)}`, ...id(s.step)];
+
+/** One row for a run of passed steps: how many, of which phases, the first and the last, and when the last began. */
+function foldedText(run: readonly ReportStep[]): Inline[] {
+  const first = run[0]!;
+  const last = run.at(-1)!;
+  const until = `the last at ${clockTime(last.startedAt)}`;
+  if (run.every((s) => s.step === first.step)) return [`${first.phaseTitle} › ${first.title}: passed ${run.length} times in a row (attempts ${first.attempt}–${last.attempt}), ${until}`, ...id(first.step)];
+  const phases = new Map<string, number>();
+  for (const s of run) phases.set(s.phaseTitle, (phases.get(s.phaseTitle) ?? 0) + 1);
+  const of = phases.size > 1 ? ` (${[...phases].map(([title, n]) => `${title} ${n}`).join(", ")})` : ` in ${first.phaseTitle}`;
+  return [`${run.length} steps passed in a row${of}: ${first.title} … ${last.title}, ${until}`, " · ", { code: first.step }, " … ", { code: last.step }];
+}
+
+/** Runs of FOLD_MIN or more routine passes become one row each; every other row stays as it is. */
+function fold(rows: readonly Row[]): TimelineRow[] {
+  const out: TimelineRow[] = [];
+  for (let i = 0; i < rows.length; ) {
+    const row = rows[i]!;
+    if (!("step" in row)) {
+      out.push(row);
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < rows.length && "step" in rows[j]! && (rows[j] as StepRow).routine) j++;
+    if (j - i >= FOLD_MIN) {
+      out.push({ at: row.at, text: foldedText(rows.slice(i, j).map((r) => (r as StepRow).step)), folded: j - i });
+      i = j;
+    } else {
+      for (const r of rows.slice(i, Math.max(j, i + 1)) as StepRow[]) out.push({ at: r.at, text: stepText(r.step) });
+      i = Math.max(j, i + 1);
+    }
+  }
+  return out;
+}
+
+/**
+ * The timeline rows, oldest first (a tie keeps the order below: opened, severity, options, steps, …).
+ * Long runs of steps that passed fold into one row that says how many; a failure, a retry, a note,
+ * a severity change, an escalation or a change of driver is never folded: each breaks a run.
+ */
+export function timelineRows(r: IncidentReport): TimelineRow[] {
   const rows: Row[] = [{ at: r.openedAt, text: [`Incident opened (${r.severity.initial})${r.who.openedBy ? ` by ${r.who.openedBy}` : ""}`] }];
   for (const c of r.severity.changes) rows.push({ at: c.at, text: [`Severity ${c.from} → ${c.to}${c.reason ? `: ${c.reason}` : ""}`] });
   for (const c of r.inputChanges) rows.push({ at: c.at, text: [`Input ${c.name} changed from `, { code: show(c.from) }, " to ", { code: show(c.to) }] });
   for (const o of r.options) rows.push({ at: o.at, text: ["Chose ", { strong: o.optionTitle }, ` in ${o.phaseTitle}${o.by ? ` (${o.by})` : ""}`, ...id(`${o.phase}=${o.option}`)] });
+  // The status of each step's attempt before: a pass right after a failure is a recovery, worth its own row.
+  const before = new Map<string, string>();
   for (const s of r.steps) {
-    const notes = `${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}`;
-    rows.push({ at: s.startedAt, text: [`${s.phaseTitle} › ${s.title}${notes}: ${resultOf(s)}`, ...id(s.step)] });
+    const previous = before.get(s.step);
+    before.set(s.step, s.status);
+    rows.push({ at: s.startedAt, step: s, routine: s.status === "passed" && !s.edited && !s.acknowledged && (previous === undefined || previous === "passed") });
   }
   for (const k of r.skipped) rows.push({ at: k.at, text: [`Skipped ${k.title}: ${skipReason(k)}`, ...id(k.step)] });
   for (const n of r.notes) rows.push({ at: n.at, text: [`Note${n.stepTitle ? ` on ${n.stepTitle}` : ""}: ${n.text}`] });
@@ -43,7 +100,8 @@ export function timelineRows(r: IncidentReport): Array<{ at: string; text: Inlin
   if (r.drill?.finishedAt && r.drill.outcome) rows.push({ at: r.drill.finishedAt, text: [`Drill finished: ${r.drill.outcome.healthy ? "healthy" : "still broken"}`] });
   if (r.resolvedAt) rows.push({ at: r.resolvedAt, text: [`Incident resolved${r.who.resolvedBy ? ` by ${r.who.resolvedBy}` : ""}`] });
   for (const n of r.notifications) rows.push({ at: n.at, text: [`Notification ${n.outcome}: ${n.channel}${n.action === "resolve" ? " resolve" : ""} (${n.origin})`] });
-  return rows.sort((a, b) => a.at.localeCompare(b.at));
+  // ISO-8601 UTC times of one format sort as text; a plain comparison, not a locale-aware one (tens of thousands of rows).
+  return fold(rows.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)));
 }
 
 /** The timeline as Markdown list items (the report, and a GitHub issue opened mid-incident). */
