@@ -41,7 +41,11 @@ export function deriveReport(r: IncidentReport, ix: OutlineIndex, end: string): 
   const isVerify = (phase: string) => (ix.known ? ix.phaseKind(phase) === "verify" : /verif/.test(phase));
   if (diagnosedAt) {
     const byPhase = new Map<string, ReportStep[]>();
-    for (const s of lastAttempts(r.steps.filter((s) => s.startedAt >= diagnosedAt && isVerify(s.phase)))) byPhase.set(s.phase, [...(byPhase.get(s.phase) ?? []), s]);
+    for (const s of lastAttempts(r.steps.filter((s) => s.startedAt >= diagnosedAt && isVerify(s.phase)))) {
+      const steps = byPhase.get(s.phase);
+      if (steps) steps.push(s);
+      else byPhase.set(s.phase, [s]);
+    }
     const jumpedOver = new Set(r.skipped.filter((k) => k.at >= diagnosedAt && k.reason !== "condition").map((k) => k.step));
     const passedAt = [...byPhase.values()]
       .filter((steps) => steps.every((s) => isOk(s) && !jumpedOver.has(s.step)))
