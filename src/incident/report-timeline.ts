@@ -32,42 +32,48 @@ export interface TimelineRow {
   folded?: number;
 }
 
-/** A step attempt on the timeline; `routine` when it passed with nothing to say (no edit, no hand confirmation, no failure before it). */
-type StepRow = { at: string; step: ReportStep; routine: boolean };
-type Row = TimelineRow | StepRow;
+/** A row before folding; a step attempt's text is written only if it is not folded. `routine`: it passed with nothing to say (no edit, no hand confirmation, no failure before it). */
+interface Row {
+  at: string;
+  text?: Inline[];
+  step?: ReportStep;
+  routine?: boolean;
+}
 
 const stepText = (s: ReportStep): Inline[] => [`${s.phaseTitle} › ${s.title}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}: ${resultOf(s)}`, ...id(s.step)];
 
-/** One row for a run of passed steps: how many, of which phases, the first and the last, and when the last began. */
-function foldedText(run: readonly ReportStep[]): Inline[] {
-  const first = run[0]!;
-  const last = run.at(-1)!;
+/** One row for the passed steps of rows[from..to): how many, of which phases, the first and the last, and when the last began. */
+function foldedText(rows: readonly Row[], from: number, to: number): Inline[] {
+  const first = rows[from]!.step!;
+  const last = rows[to - 1]!.step!;
   const until = `the last at ${clockTime(last.startedAt)}`;
-  if (run.every((s) => s.step === first.step)) return [`${first.phaseTitle} › ${first.title}: passed ${run.length} times in a row (attempts ${first.attempt}–${last.attempt}), ${until}`, ...id(first.step)];
   const phases = new Map<string, number>();
-  for (const s of run) phases.set(s.phaseTitle, (phases.get(s.phaseTitle) ?? 0) + 1);
+  let oneStep = true;
+  for (let i = from; i < to; i++) {
+    const s = rows[i]!.step!;
+    phases.set(s.phaseTitle, (phases.get(s.phaseTitle) ?? 0) + 1);
+    oneStep &&= s.step === first.step;
+  }
+  if (oneStep) return [`${first.phaseTitle} › ${first.title}: passed ${to - from} times in a row (attempts ${first.attempt}–${last.attempt}), ${until}`, ...id(first.step)];
   const of = phases.size > 1 ? ` (${[...phases].map(([title, n]) => `${title} ${n}`).join(", ")})` : ` in ${first.phaseTitle}`;
-  return [`${run.length} steps passed in a row${of}: ${first.title} … ${last.title}, ${until}`, " · ", { code: first.step }, " … ", { code: last.step }];
+  return [`${to - from} steps passed in a row${of}: ${first.title} … ${last.title}, ${until}`, " · ", { code: first.step }, " … ", { code: last.step }];
 }
 
 /** Runs of FOLD_MIN or more routine passes become one row each; every other row stays as it is. */
 function fold(rows: readonly Row[]): TimelineRow[] {
   const out: TimelineRow[] = [];
   for (let i = 0; i < rows.length; ) {
-    const row = rows[i]!;
-    if (!("step" in row)) {
-      out.push(row);
-      i++;
+    let j = i;
+    while (j < rows.length && rows[j]!.routine) j++;
+    if (j - i >= FOLD_MIN) {
+      out.push({ at: rows[i]!.at, text: foldedText(rows, i, j), folded: j - i });
+      i = j;
       continue;
     }
-    let j = i;
-    while (j < rows.length && "step" in rows[j]! && (rows[j] as StepRow).routine) j++;
-    if (j - i >= FOLD_MIN) {
-      out.push({ at: row.at, text: foldedText(rows.slice(i, j).map((r) => (r as StepRow).step)), folded: j - i });
-      i = j;
-    } else {
-      for (const r of rows.slice(i, Math.max(j, i + 1)) as StepRow[]) out.push({ at: r.at, text: stepText(r.step) });
-      i = Math.max(j, i + 1);
+    // Too few to fold, and the row that ended the run.
+    for (const end = Math.min(j + 1, rows.length); i < end; i++) {
+      const row = rows[i]!;
+      out.push({ at: row.at, text: row.text ?? stepText(row.step!) });
     }
   }
   return out;
