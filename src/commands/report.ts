@@ -6,16 +6,17 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { EXIT, ReportedError, UsageError } from "../errors.js";
-import { IncidentFileError, readIncidentFile, type ReadResult } from "../incident/log.js";
-import { buildReport, renderHtml, renderMarkdown, type IncidentReport } from "../incident/report.js";
+import type { IncidentEvent } from "../incident/events.js";
+import { IncidentFileError, readIncidentFile, scanIncidentFile, type ReadResult } from "../incident/log.js";
+import { renderHtml, renderMarkdown, ReportBuilder, type IncidentReport } from "../incident/report.js";
 import type { CommandContext } from "./context.js";
 import { findIncident } from "./incident-files.js";
 import { REPORT_TARGETS } from "./report-targets.js";
 import { storeUrl } from "./store-url.js";
 
-function readOrRefuse(file: string): ReadResult {
+function refuseUnreadable<T>(read: () => T): T {
   try {
-    return readIncidentFile(file);
+    return read();
   } catch (e) {
     if (e instanceof IncidentFileError) throw new UsageError(e.message);
     throw e;
@@ -30,7 +31,7 @@ async function reportSource(ctx: CommandContext, ref: string): Promise<ReadResul
   if (storeUrl(ctx) === undefined) return findIncident(ctx, ref);
   const byPath = ref.includes("/") || ref.endsWith(".jsonl");
   const file = byPath ? findIncident(ctx, ref) : undefined;
-  const opened = file ? readOrRefuse(file).events[0] : undefined;
+  const opened = file ? refuseUnreadable(() => readIncidentFile(file)).events[0] : undefined;
   const id = opened?.type === "incident.opened" ? opened.incident : ref;
   const { openSharedStore } = await import("./store.js");
   const shared = await openSharedStore(ctx, { warn: (line) => process.stderr.write(`${line}\n`) });
@@ -43,15 +44,19 @@ async function reportSource(ctx: CommandContext, ref: string): Promise<ReadResul
   return file ?? findIncident(ctx, ref);
 }
 
+/** The report in one pass over the source: a file is read as it streams into the report, never held whole. */
 function reportOf(source: ReadResult | string): { report: IncidentReport; problems: string[] } {
   const file = typeof source === "string" ? source : "the store's copy";
-  const read = typeof source === "string" ? readOrRefuse(source) : source;
+  const builder = new ReportBuilder();
+  const add = (e: IncidentEvent) => builder.add(e);
+  const read = typeof source === "string" ? refuseUnreadable(() => scanIncidentFile(source, add)) : source;
+  if (typeof source !== "string") source.events.forEach(add);
   const problems = read.issues.map((i) => i.message);
-  if (!read.events.some((e) => e.type === "incident.opened")) {
+  if (!builder.opened) {
     for (const p of problems) process.stderr.write(`damage: ${p}\n`);
     throw new UsageError(`${file}: no report can be built, its incident.opened event is lost (${problems.length} problem(s), listed above)`);
   }
-  return { report: buildReport(read.events, { damagedLines: read.damaged.length, integrity: problems }), problems };
+  return { report: builder.finish({ damagedLines: read.damaged.length, integrity: problems }), problems };
 }
 
 export async function reportCommand(ctx: CommandContext, ref: string, opts: { format?: string; output?: string; to?: string }): Promise<void> {

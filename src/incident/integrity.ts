@@ -1,7 +1,8 @@
 /**
  * What is wrong with an incident file, line by line: seq numbers missing or repeated, lines
- * duplicated, lines that are not JSON or not events, a torn last line. Pure: the file's text in,
- * the events and one sentence per problem out, so report, incidents and resume say the same.
+ * duplicated, lines that are not JSON or not events, a torn last line. Pure: the file's lines in
+ * (all at once, or one by one as a file is read), the events and one sentence per problem out,
+ * so report, incidents and resume say the same.
  */
 import type { IncidentEvent } from "./events.js";
 
@@ -47,56 +48,103 @@ function excerpt(raw: string): string {
   return raw.length > 80 ? `${raw.slice(0, 77)}...` : raw;
 }
 
+/** A line that is no event, judged once the next event is known (a resume's fence is told by what follows it). */
+interface Pending {
+  line: number;
+  kind: "blank" | "not-json" | "not-event";
+  seqLike: boolean;
+}
+
+/**
+ * The integrity check one line at a time: each event is handed on as soon as it is judged, and
+ * nothing of a line is kept but where its seq first appeared, so a file of any size is checked
+ * in one pass. `rawOf` gives an earlier line's text back (0-based), asked only when a seq repeats.
+ */
+export class IntegrityScanner {
+  readonly issues: IntegrityIssue[] = [];
+  readonly damaged: ParsedIncident["damaged"] = [];
+  private lines = 0;
+  private kept = 0;
+  private maxSeq = 0;
+  // seq → the index of the line that first held it: one number per event, not its text.
+  private readonly seen = new Map<number, number>();
+  private pending: Pending[] = [];
+
+  constructor(
+    private readonly onEvent: (e: IncidentEvent) => void,
+    private readonly rawOf: (index: number) => string,
+  ) {}
+
+  /** The next line of the file, without its newline. */
+  line(raw: string): void {
+    const index = this.lines++;
+    const line = index + 1;
+    const p = raw === "" ? "blank" : asEvent(raw);
+    if (typeof p === "string") {
+      if (p !== "blank") this.damaged.push({ line, text: excerpt(raw) });
+      this.pending.push({ line, kind: p, seqLike: raw.startsWith('{"seq":') });
+      return;
+    }
+    this.settle(p.type, false);
+    const before = this.seen.get(p.seq);
+    if (before !== undefined) {
+      if (this.rawOf(before) === raw) this.issue(line, "duplicate", `duplicate of seq ${p.seq}`);
+      else {
+        this.issue(line, "repeat", `seq ${p.seq} again (line ${before + 1} holds another event with seq ${p.seq})`);
+        this.emit(p);
+      }
+      return;
+    }
+    this.seen.set(p.seq, index);
+    if (this.kept === 0 && p.type !== "incident.opened") this.issue(line, "not-opened", `the first event is ${p.type}, not incident.opened`);
+    if (p.seq > this.maxSeq + 1) this.issue(line, "gap", this.maxSeq === 0 ? `starts at seq ${p.seq} (${missing(1, p.seq - 1)})` : `seq ${p.seq} follows ${this.maxSeq} (${missing(this.maxSeq + 1, p.seq - 1)})`);
+    else if (p.seq <= this.maxSeq) this.issue(line, "out-of-order", `seq ${p.seq} follows ${this.maxSeq} (out of order)`);
+    this.maxSeq = Math.max(this.maxSeq, p.seq);
+    this.emit(p);
+  }
+
+  /** The file has ended; `complete` when its last line ended with a newline. */
+  end(complete: boolean): void {
+    this.settle(undefined, !complete);
+    if (this.lines === 0) this.issues.push({ line: 1, kind: "empty", message: "line 1: the file is empty (no incident.opened)" });
+  }
+
+  private emit(e: IncidentEvent): void {
+    this.kept++;
+    this.onEvent(e);
+  }
+
+  private issue(line: number, kind: IssueKind, what: string): void {
+    this.issues.push({ line, kind, message: `line ${line}: ${what}` });
+  }
+
+  /** The lines that were no event, now that the event after them (or the end) is known. */
+  private settle(nextType: string | undefined, unterminated: boolean): void {
+    for (const d of this.pending) {
+      if (d.kind === "blank") this.issue(d.line, "blank", "empty line");
+      else if (unterminated && d.line === this.lines && d.kind === "not-json") this.issue(d.line, "torn", "torn last line (a crash mid-write)");
+      else if (d.kind === "not-json" && d.seqLike && nextType !== undefined && AFTER_FENCE.has(nextType)) {
+        this.issue(d.line, "fenced", "torn line (a crash mid-write, fenced off by the resume after it)");
+      } else this.issue(d.line, d.kind, d.kind === "not-json" ? "not JSON" : "not an incident event (no seq or type)");
+    }
+    if (this.pending.length) this.pending = [];
+  }
+}
+
 /** Parse an incident file's text and name every problem in it by line number. */
 export function parseIncidentText(text: string): ParsedIncident {
   const lines = text.split("\n");
   // A file that ends with a newline splits into a last empty string: not a line.
   const complete = lines.at(-1) === "";
   if (complete) lines.pop();
-  const parsed = lines.map(asEvent);
   const events: IncidentEvent[] = [];
-  const issues: IntegrityIssue[] = [];
-  const damaged: ParsedIncident["damaged"] = [];
-  // seq → the index of the line that first held it (its text is lines[index]): one number per event, not an object.
-  const seen = new Map<number, number>();
-  let maxSeq = 0;
-  const issue = (line: number, kind: IssueKind, what: string) => issues.push({ line, kind, message: `line ${line}: ${what}` });
-
-  parsed.forEach((p, i) => {
-    const line = i + 1;
-    const raw = lines[i]!;
-    if (typeof p === "string") {
-      if (raw === "") {
-        issue(line, "blank", "empty line");
-        return;
-      }
-      damaged.push({ line, text: excerpt(raw) });
-      const last = i === lines.length - 1;
-      const next = parsed.slice(i + 1).find((q) => typeof q !== "string");
-      if (last && !complete && p === "not-json") issue(line, "torn", "torn last line (a crash mid-write)");
-      else if (p === "not-json" && raw.startsWith('{"seq":') && next !== undefined && AFTER_FENCE.has(next.type)) {
-        issue(line, "fenced", "torn line (a crash mid-write, fenced off by the resume after it)");
-      } else issue(line, p, p === "not-json" ? "not JSON" : "not an incident event (no seq or type)");
-      return;
-    }
-    const before = seen.get(p.seq);
-    if (before !== undefined) {
-      if (lines[before] === raw) issue(line, "duplicate", `duplicate of seq ${p.seq}`);
-      else {
-        issue(line, "repeat", `seq ${p.seq} again (line ${before + 1} holds another event with seq ${p.seq})`);
-        events.push(p);
-      }
-      return;
-    }
-    seen.set(p.seq, i);
-    if (events.length === 0 && p.type !== "incident.opened") issue(line, "not-opened", `the first event is ${p.type}, not incident.opened`);
-    if (p.seq > maxSeq + 1) issue(line, "gap", maxSeq === 0 ? `starts at seq ${p.seq} (${missing(1, p.seq - 1)})` : `seq ${p.seq} follows ${maxSeq} (${missing(maxSeq + 1, p.seq - 1)})`);
-    else if (p.seq <= maxSeq) issue(line, "out-of-order", `seq ${p.seq} follows ${maxSeq} (out of order)`);
-    maxSeq = Math.max(maxSeq, p.seq);
-    events.push(p);
-  });
-  if (lines.length === 0) issues.push({ line: 1, kind: "empty", message: "line 1: the file is empty (no incident.opened)" });
-  return { events, issues, damaged };
+  const scan = new IntegrityScanner(
+    (e) => events.push(e),
+    (i) => lines[i]!,
+  );
+  for (const line of lines) scan.line(line);
+  scan.end(complete);
+  return { events, issues: scan.issues, damaged: scan.damaged };
 }
 
 /** The highest seq in the file: the next event takes the one after it. */

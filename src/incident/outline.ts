@@ -50,7 +50,8 @@ export function outlineOf(runbook: Runbook): RunbookOutline {
 }
 
 /** The id a step key was repeated from: `deploy[curve]` → `deploy`. */
-export const baseStepId = (key: string): string => key.replace(/\[.*\]$/, "");
+// Asked for every step of every event: most keys have no item, and a test of the last character is cheaper than the regex.
+export const baseStepId = (key: string): string => (key.endsWith("]") ? key.replace(/\[.*\]$/, "") : key);
 
 /** Lookups over an outline; every one falls back to the id when the file has no outline (written before it was recorded). */
 export class OutlineIndex {

@@ -9,9 +9,7 @@ import { OutlineIndex } from "./outline.js";
 import type { IncidentReport, ReportStep } from "./report-model.js";
 import { deriveReport } from "./report-derive.js";
 import type { ReportDrill } from "./report-drill.js";
-
-/** Lines of a step's output quoted from each end. */
-export const QUOTE_LINES = 8;
+import { OutputWindow, quoteEnded } from "./report-quote.js";
 
 export interface BuildOptions {
   /** Lines of the file that are not events. */
@@ -22,14 +20,10 @@ export interface BuildOptions {
 
 const actorOf = (o: EventOf<"incident.opened">): string | undefined => o.actor ?? (o.user ? `${o.user}${o.host ? `@${o.host}` : ""}` : undefined);
 
-/** One pass over the events; a report of 100,000 events costs one loop. */
-export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions | number = {}): IncidentReport {
-  const options = typeof opts === "number" ? { damagedLines: opts } : opts;
-  const opened = events.find((e): e is EventOf<"incident.opened"> => e.type === "incident.opened");
-  if (!opened) throw new Error("the file has no incident.opened event");
-  const ix = new OutlineIndex(opened.outline);
+/** The report's start, from the incident.opened event: who, where, what, at what severity. */
+function openedReport(opened: EventOf<"incident.opened">): IncidentReport {
   const openedBy = actorOf(opened);
-  const r: IncidentReport = {
+  return {
     incident: opened.incident,
     runbook: { id: opened.runbook.id, title: opened.runbook.title },
     mode: opened.mode,
@@ -60,14 +54,67 @@ export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions
     links: [],
     actionItems: [],
     dryRun: opened.dryRun,
-    damagedLines: options.damagedLines ?? 0,
-    ...(options.integrity?.length ? { integrity: [...options.integrity] } : {}),
+    damagedLines: 0,
     ...(opened.mode === "drill" ? { drill: { scenario: opened.scenario ?? "unknown" } } : {}),
   };
-  const running = new Map<string, ReportStep>();
-  const escalations = new Map<string, IncidentReport["escalations"][number]>();
-  const chosen = new Map<string, IncidentReport["options"][number]>();
-  for (const e of events) {
+}
+
+interface Running {
+  s: ReportStep;
+  out?: OutputWindow;
+}
+
+/** What the builder holds once incident.opened is known. */
+interface Gathering {
+  r: IncidentReport;
+  ix: OutlineIndex;
+  /** Attempts started and not finished yet, by step key, with their output so far. */
+  running: Map<string, Running>;
+  escalations: Map<string, IncidentReport["escalations"][number]>;
+  chosen: Map<string, IncidentReport["options"][number]>;
+}
+
+/**
+ * The report gathered one event at a time, as a file is read or a store answers: the events
+ * themselves are not kept. Events before incident.opened (a damaged first line) wait for it.
+ */
+export class ReportBuilder {
+  private g: Gathering | undefined;
+  private early: IncidentEvent[] = [];
+  private lastTs: string | undefined;
+
+  /** Whether incident.opened was seen: without it no report can be built. */
+  get opened(): boolean {
+    return this.g !== undefined;
+  }
+
+  add(e: IncidentEvent): void {
+    this.lastTs = e.ts;
+    if (this.g) return this.gather(this.g, e);
+    if (e.type !== "incident.opened") {
+      this.early.push(e);
+      return;
+    }
+    const g: Gathering = { r: openedReport(e), ix: new OutlineIndex(e.outline), running: new Map(), escalations: new Map(), chosen: new Map() };
+    this.g = g;
+    for (const x of this.early.splice(0)) this.gather(g, x);
+  }
+
+  /** The report: what the events amount to, with the file's problems. */
+  finish(opts: BuildOptions = {}): IncidentReport {
+    if (!this.g) throw new Error("the file has no incident.opened event");
+    const { r, ix, running } = this.g;
+    for (const { s, out } of running.values()) quoteEnded(s, out);
+    running.clear();
+    r.damagedLines = opts.damagedLines ?? 0;
+    if (opts.integrity?.length) r.integrity = [...opts.integrity];
+    const end = r.resolvedAt ?? this.lastTs ?? r.openedAt;
+    r.durationMs = Date.parse(end) - Date.parse(r.openedAt);
+    deriveReport(r, ix, end);
+    return r;
+  }
+
+  private gather({ r, ix, running, escalations, chosen }: Gathering, e: IncidentEvent): void {
     switch (e.type) {
       case "input.set":
         r.inputs[e.name] = e.value;
@@ -84,7 +131,7 @@ export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions
         r.phases.push({ at: e.ts, phase: e.phase, title: ix.phaseTitle(e.phase), jump: e.jump === true });
         break;
       case "step.started": {
-        r.timeToFirstActionMs ??= Date.parse(e.ts) - Date.parse(opened.ts);
+        r.timeToFirstActionMs ??= Date.parse(e.ts) - Date.parse(r.openedAt);
         const s: ReportStep = {
           step: e.step,
           title: ix.stepTitle(e.step),
@@ -102,29 +149,24 @@ export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions
           ...(e.edited ? { edited: true } : {}),
           ...(ix.isEvidence(e.step) ? { evidence: true } : {}),
         };
-        running.set(e.step, s);
+        const before = running.get(e.step);
+        if (before) quoteEnded(before.s, before.out);
+        running.set(e.step, { s });
         r.steps.push(s);
         break;
       }
       case "step.output": {
-        const s = running.get(e.step);
-        if (!s) break;
-        // The first lines are kept as they came; the last ones in a window, for output that never got a tail.
-        s.recordedLines = (s.recordedLines ?? 0) + e.lines.length;
-        const head = (s.head ??= []);
-        for (const line of e.lines) {
-          if (head.length < QUOTE_LINES) head.push(line);
-        }
-        // In place: a long step has tens of thousands of output events, and a copy per event showed in profiles.
-        const tail = (s.tail ??= []);
-        for (let i = Math.max(0, e.lines.length - QUOTE_LINES); i < e.lines.length; i++) tail.push(e.lines[i]!);
-        if (tail.length > QUOTE_LINES) tail.splice(0, tail.length - QUOTE_LINES);
+        const run = running.get(e.step);
+        if (!run) break;
+        run.s.recordedLines = (run.s.recordedLines ?? 0) + e.lines.length;
+        (run.out ??= new OutputWindow()).add(e.lines);
         break;
       }
       case "step.finished": {
-        const s = running.get(e.step);
-        if (!s) break;
+        const run = running.get(e.step);
+        if (!run) break;
         running.delete(e.step);
+        const s = run.s;
         s.status = e.status;
         s.exitCode = e.exitCode;
         s.durationMs = e.durationMs;
@@ -137,9 +179,9 @@ export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions
           const held = e.found.filter((x) => x.passed).map((x) => x.check);
           if (held.length) s.found = held;
         }
-        if (e.tail?.length) s.tail = e.tail;
         if (e.output) s.output = e.output;
         if (e.acknowledged) s.acknowledged = e.acknowledged;
+        quoteEnded(s, run.out, e.tail);
         break;
       }
       case "step.skipped": {
@@ -186,8 +228,10 @@ export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions
       }
       case "incident.resumed":
         for (const key of e.interrupted) {
-          const s = running.get(key);
-          if (s) s.endedAt = e.ts;
+          const run = running.get(key);
+          if (!run) continue;
+          run.s.endedAt = e.ts;
+          quoteEnded(run.s, run.out);
           running.delete(key);
         }
         r.resumes.push({ at: e.ts, ...(e.actor ? { by: e.actor } : {}), interrupted: e.interrupted.map((step) => ({ step, title: ix.stepTitle(step) })), runbookChanged: e.runbookChanged !== undefined });
@@ -233,11 +277,15 @@ export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions
       default:
         break;
     }
+
   }
-  const end = r.resolvedAt ?? events.at(-1)?.ts ?? opened.ts;
-  r.durationMs = Date.parse(end) - Date.parse(opened.ts);
-  deriveReport(r, ix, end);
-  return r;
+}
+
+/** One pass over the events; a report of 100,000 events costs one loop. */
+export function buildReport(events: readonly IncidentEvent[], opts: BuildOptions | number = {}): IncidentReport {
+  const builder = new ReportBuilder();
+  for (const e of events) builder.add(e);
+  return builder.finish(typeof opts === "number" ? { damagedLines: opts } : opts);
 }
 
 function drillOutcomeOf(e: EventOf<"drill.finished">): NonNullable<ReportDrill["outcome"]> {

@@ -11,14 +11,19 @@ import type { IncidentReport, KeyTime, RemedyPhase, ReportStep } from "./report-
 const OK = new Set(["passed", "found"]);
 const isOk = (s: ReportStep) => OK.has(s.status);
 
-/** The last attempt of each step, in the order of their first start. */
+/** The last attempt of each step, in the order they started. */
 export function lastAttempts(steps: readonly ReportStep[]): ReportStep[] {
-  const last = new Map<string, ReportStep>();
-  for (const s of steps) {
-    last.delete(s.step);
-    last.set(s.step, s);
+  // From the end: the first attempt met of each step is its last. (A map moved to its end on every attempt
+  // deletes and re-adds each of tens of thousands of keys.)
+  const seen = new Set<string>();
+  const out: ReportStep[] = [];
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i]!;
+    if (seen.has(s.step)) continue;
+    seen.add(s.step);
+    out.push(s);
   }
-  return [...last.values()];
+  return out.reverse();
 }
 
 export function deriveReport(r: IncidentReport, ix: OutlineIndex, end: string): void {
@@ -41,7 +46,11 @@ export function deriveReport(r: IncidentReport, ix: OutlineIndex, end: string): 
   const isVerify = (phase: string) => (ix.known ? ix.phaseKind(phase) === "verify" : /verif/.test(phase));
   if (diagnosedAt) {
     const byPhase = new Map<string, ReportStep[]>();
-    for (const s of lastAttempts(r.steps.filter((s) => s.startedAt >= diagnosedAt && isVerify(s.phase)))) byPhase.set(s.phase, [...(byPhase.get(s.phase) ?? []), s]);
+    for (const s of lastAttempts(r.steps.filter((s) => s.startedAt >= diagnosedAt && isVerify(s.phase)))) {
+      const steps = byPhase.get(s.phase);
+      if (steps) steps.push(s);
+      else byPhase.set(s.phase, [s]);
+    }
     const jumpedOver = new Set(r.skipped.filter((k) => k.at >= diagnosedAt && k.reason !== "condition").map((k) => k.step));
     const passedAt = [...byPhase.values()]
       .filter((steps) => steps.every((s) => isOk(s) && !jumpedOver.has(s.step)))

@@ -25,6 +25,8 @@ export type Block =
 
 /** The longest run of backticks in a text. */
 function longestRun(text: string, ch: string): number {
+  // Most commands and titles hold none: a search is cheaper than a walk over every character.
+  if (!text.includes(ch)) return 0;
   let best = 0;
   let run = 0;
   for (const c of text) {
@@ -36,7 +38,7 @@ function longestRun(text: string, ch: string): number {
 
 /** A code span that holds any text: more backticks than the text's longest run, padded when it starts or ends with one. */
 export function codeSpan(text: string): string {
-  const flat = text.replace(/\r?\n/g, " ");
+  const flat = text.includes("\n") ? text.replace(/\r?\n/g, " ") : text;
   const ticks = "`".repeat(longestRun(flat, "`") + 1);
   const pad = flat.startsWith("`") || flat.endsWith("`") || (flat.startsWith(" ") && flat.endsWith(" ") && flat.trim() !== "") ? " " : "";
   return `${ticks}${pad}${flat}${pad}${ticks}`;
@@ -46,7 +48,8 @@ export function codeSpan(text: string): string {
 export function fenced(text: string, lang = ""): string[] {
   const ticks = "`".repeat(Math.max(3, longestRun(text, "`") + 1));
   // A script's last newline is not a line of it.
-  return [`${ticks}${lang}`, ...text.replace(/(\r?\n)+$/, "").split(/\r?\n/), ticks];
+  const lines = text.includes("\n") ? text.replace(/(\r?\n)+$/, "").split(/\r?\n/) : [text];
+  return [`${ticks}${lang}`, ...lines, ticks];
 }
 
 /** Text outside code: only what would change the structure is escaped (a leading list or heading marker, table pipes, HTML). */

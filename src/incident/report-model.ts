@@ -25,9 +25,9 @@ export interface ReportStep {
   diagnosis?: string;
   /** The found: checks that held (what the diagnosis saw). */
   found?: string[];
-  /** First lines of the output recorded in the incident file (this attempt). */
+  /** First lines of the output recorded in the incident file (this attempt), for the attempts the report quotes: evidence, and those that did not pass. */
   head?: string[];
-  /** Last lines: the step.finished tail, else the last recorded lines. */
+  /** Last lines: the step.finished tail, else the last recorded lines (the same attempts). */
   tail?: string[];
   /** Lines of output recorded in the incident file itself. */
   recordedLines?: number;

@@ -2,11 +2,11 @@
 import { formatDuration } from "../runbooks/duration.js";
 import type { Block, Inline, ListItem } from "./report-doc.js";
 import { drillSection } from "./report-drill.js";
-import { QUOTE_LINES } from "./report-build.js";
+import { QUOTE_LINES } from "./report-quote.js";
 import { lastAttempts } from "./report-derive.js";
 import { ganttMermaid, ganttSvg } from "./report-gantt.js";
 import type { IncidentReport, KeyTime, ReportStep } from "./report-model.js";
-import { clockTime, resultOf, timelineRows, whatHappened } from "./report-timeline.js";
+import { clockTime, FOLD_MIN, resultOf, timelineRows, whatHappened } from "./report-timeline.js";
 
 const OK = new Set(["passed", "found"]);
 const show = (v: string | string[]) => (Array.isArray(v) ? v.join(", ") : v);
@@ -147,6 +147,19 @@ function failedSteps(r: IncidentReport): Block[] {
   return out;
 }
 
+function timeline(r: IncidentReport): Block[] {
+  const rows = timelineRows(r);
+  let runs = 0;
+  let steps = 0;
+  for (const row of rows) {
+    if (row.folded === undefined) continue;
+    runs++;
+    steps += row.folded;
+  }
+  const folded: Block[] = runs ? [{ p: [{ quiet: `Runs of ${FOLD_MIN} or more steps that passed one after another are one line each (${runs} line${runs === 1 ? "" : "s"} for ${steps} steps); every failure, retry, note, severity change, escalation and change of driver keeps its own line.` }] }] : [];
+  return [{ h: 2, text: ["Timeline"] }, ...folded, { list: rows.map((row) => [`${clockTime(row.at)}: `, ...row.text]) }];
+}
+
 function notifications(r: IncidentReport): Block[] {
   const out: Block[] = [{ h: 2, text: ["Notifications"] }];
   if (r.notifications.length === 0) return [...out, { p: [{ quiet: "No notifications." }] }];
@@ -188,8 +201,7 @@ export function reportBlocks(r: IncidentReport): Block[] {
     ...evidence(r),
     ...(r.links.length ? [{ h: 2, text: ["Links"] } as Block, { list: r.links.map((l): Inline[] => [{ link: l.title, href: l.url }, ...(l.step ? [" · ", { code: l.step } as Inline] : [])]) } as Block] : []),
     ...failedSteps(r),
-    { h: 2, text: ["Timeline"] },
-    { list: timelineRows(r).map((row) => [`${clockTime(row.at)}: `, ...row.text]) },
+    ...timeline(r),
     ...whatHappened(r),
     ...notifications(r),
     ...(r.steps.length ? [{ h: 2, text: ["Phases Over Time"] } as Block, { diagram: "gantt", mermaid: ganttMermaid(r), svg: ganttSvg(r) } as Block] : []),

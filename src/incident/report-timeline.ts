@@ -22,16 +22,79 @@ export function skipReason(k: ReportSkip): string {
 
 const id = (key: string): Inline[] => [" · ", { code: key }];
 
-/** The timeline rows, oldest first (a tie keeps the order below: opened, severity, options, steps, …). */
-export function timelineRows(r: IncidentReport): Array<{ at: string; text: Inline[] }> {
-  type Row = { at: string; text: Inline[] };
+/** Runs of at least this many steps that passed one after another fold into one timeline row. */
+export const FOLD_MIN = 10;
+
+export interface TimelineRow {
+  at: string;
+  text: Inline[];
+  /** Set on a row that stands for this many passed steps in a row (every one of them named by count, first and last). */
+  folded?: number;
+}
+
+/** A row before folding; a step attempt's text is written only if it is not folded. `routine`: it passed with nothing to say (no edit, no hand confirmation, no failure before it). */
+interface Row {
+  at: string;
+  text?: Inline[];
+  step?: ReportStep;
+  routine?: boolean;
+}
+
+const stepText = (s: ReportStep): Inline[] => [`${s.phaseTitle} › ${s.title}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}: ${resultOf(s)}`, ...id(s.step)];
+
+/** One row for the passed steps of rows[from..to): how many, of which phases, the first and the last, and when the last began. */
+function foldedText(rows: readonly Row[], from: number, to: number): Inline[] {
+  const first = rows[from]!.step!;
+  const last = rows[to - 1]!.step!;
+  const until = `the last at ${clockTime(last.startedAt)}`;
+  const phases = new Map<string, number>();
+  let oneStep = true;
+  for (let i = from; i < to; i++) {
+    const s = rows[i]!.step!;
+    phases.set(s.phaseTitle, (phases.get(s.phaseTitle) ?? 0) + 1);
+    oneStep &&= s.step === first.step;
+  }
+  if (oneStep) return [`${first.phaseTitle} › ${first.title}: passed ${to - from} times in a row (attempts ${first.attempt}–${last.attempt}), ${until}`, ...id(first.step)];
+  const of = phases.size > 1 ? ` (${[...phases].map(([title, n]) => `${title} ${n}`).join(", ")})` : ` in ${first.phaseTitle}`;
+  return [`${to - from} steps passed in a row${of}: ${first.title} … ${last.title}, ${until}`, " · ", { code: first.step }, " … ", { code: last.step }];
+}
+
+/** Runs of FOLD_MIN or more routine passes become one row each; every other row stays as it is. */
+function fold(rows: readonly Row[]): TimelineRow[] {
+  const out: TimelineRow[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j < rows.length && rows[j]!.routine) j++;
+    if (j - i >= FOLD_MIN) {
+      out.push({ at: rows[i]!.at, text: foldedText(rows, i, j), folded: j - i });
+      i = j;
+      continue;
+    }
+    // Too few to fold, and the row that ended the run.
+    for (const end = Math.min(j + 1, rows.length); i < end; i++) {
+      const row = rows[i]!;
+      out.push({ at: row.at, text: row.text ?? stepText(row.step!) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The timeline rows, oldest first (a tie keeps the order below: opened, severity, options, steps, …).
+ * Long runs of steps that passed fold into one row that says how many; a failure, a retry, a note,
+ * a severity change, an escalation or a change of driver is never folded: each breaks a run.
+ */
+export function timelineRows(r: IncidentReport): TimelineRow[] {
   const rows: Row[] = [{ at: r.openedAt, text: [`Incident opened (${r.severity.initial})${r.who.openedBy ? ` by ${r.who.openedBy}` : ""}`] }];
   for (const c of r.severity.changes) rows.push({ at: c.at, text: [`Severity ${c.from} → ${c.to}${c.reason ? `: ${c.reason}` : ""}`] });
   for (const c of r.inputChanges) rows.push({ at: c.at, text: [`Input ${c.name} changed from `, { code: show(c.from) }, " to ", { code: show(c.to) }] });
   for (const o of r.options) rows.push({ at: o.at, text: ["Chose ", { strong: o.optionTitle }, ` in ${o.phaseTitle}${o.by ? ` (${o.by})` : ""}`, ...id(`${o.phase}=${o.option}`)] });
+  // The status of each step's attempt before: a pass right after a failure is a recovery, worth its own row.
+  const before = new Map<string, string>();
   for (const s of r.steps) {
-    const notes = `${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}`;
-    rows.push({ at: s.startedAt, text: [`${s.phaseTitle} › ${s.title}${notes}: ${resultOf(s)}`, ...id(s.step)] });
+    const previous = before.get(s.step);
+    before.set(s.step, s.status);
+    rows.push({ at: s.startedAt, step: s, routine: s.status === "passed" && !s.edited && !s.acknowledged && (previous === undefined || previous === "passed") });
   }
   for (const k of r.skipped) rows.push({ at: k.at, text: [`Skipped ${k.title}: ${skipReason(k)}`, ...id(k.step)] });
   for (const n of r.notes) rows.push({ at: n.at, text: [`Note${n.stepTitle ? ` on ${n.stepTitle}` : ""}: ${n.text}`] });
@@ -43,7 +106,8 @@ export function timelineRows(r: IncidentReport): Array<{ at: string; text: Inlin
   if (r.drill?.finishedAt && r.drill.outcome) rows.push({ at: r.drill.finishedAt, text: [`Drill finished: ${r.drill.outcome.healthy ? "healthy" : "still broken"}`] });
   if (r.resolvedAt) rows.push({ at: r.resolvedAt, text: [`Incident resolved${r.who.resolvedBy ? ` by ${r.who.resolvedBy}` : ""}`] });
   for (const n of r.notifications) rows.push({ at: n.at, text: [`Notification ${n.outcome}: ${n.channel}${n.action === "resolve" ? " resolve" : ""} (${n.origin})`] });
-  return rows.sort((a, b) => a.at.localeCompare(b.at));
+  // ISO-8601 UTC times of one format sort as text; a plain comparison, not a locale-aware one (tens of thousands of rows).
+  return fold(rows.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)));
 }
 
 /** The timeline as Markdown list items (the report, and a GitHub issue opened mid-incident). */

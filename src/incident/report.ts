@@ -9,7 +9,7 @@ import { toHtml } from "./report-html.js";
 import type { IncidentReport } from "./report-model.js";
 import { reportBlocks } from "./report-sections.js";
 
-export { buildReport, type BuildOptions } from "./report-build.js";
+export { buildReport, ReportBuilder, type BuildOptions } from "./report-build.js";
 export type { IncidentReport, ReportNotification, ReportStep } from "./report-model.js";
 export { timelineLines } from "./report-timeline.js";
 
