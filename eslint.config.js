@@ -15,7 +15,7 @@ const uiForbidden = [
 ].map((name) => ({ name, message: "src/ui must not do I/O: go through the store and the executors." }));
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "incidents/"] },
+  { ignores: ["dist/", "node_modules/", "coverage/", "incidents/", ".scratch/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
