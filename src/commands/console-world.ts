@@ -239,11 +239,18 @@ function consoleShared(ctx: CommandContext, shared: SharedStore, notes: string[]
     handOver: async () => (lease ? shared.handOver(lease) : undefined),
     finish: (incident) => flushShared(incident, shared, note),
     follow: (id, on) => {
+      // Escalations raised and not yet acknowledged, across every batch of events.
+      const open = new Map<string, string>();
       const follower = shared.follow(
         id,
         (stored) => {
-          const changed = stored.map((s) => s.event).filter((e) => e.type === "driver.changed").at(-1);
-          on({ lines: stored.map((s) => followLine(s.event, s.actor)), ...(changed?.type === "driver.changed" ? { driver: changed.to } : {}) });
+          const events = stored.map((s) => s.event);
+          for (const e of events) {
+            if (e.type === "escalation.raised") open.set(e.key, e.to);
+            else if (e.type === "escalation.acknowledged") open.delete(e.key);
+          }
+          const changed = events.filter((e) => e.type === "driver.changed").at(-1);
+          on({ lines: stored.map((s) => followLine(s.event, s.actor)), ...(changed?.type === "driver.changed" ? { driver: changed.to } : {}), escalations: [...open].map(([key, to]) => ({ key, to })) });
         },
         { actor },
       );
@@ -255,6 +262,9 @@ function consoleShared(ctx: CommandContext, shared: SharedStore, notes: string[]
     },
     note: async (id, text) => {
       await shared.addNote(id, actor, text);
+    },
+    acknowledge: async (id, key) => {
+      await shared.acknowledge(id, actor, key);
     },
     askToDrive: async (id) => {
       const r = await shared.askToDrive(id, actor, { timeoutMs: ASK_TIMEOUT_MS });

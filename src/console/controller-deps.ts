@@ -27,9 +27,11 @@ export interface ConsoleShared {
   /** Wait (bounded) for what is queued for the store once an incident is left; says what is only in the local file. */
   finish(store: IncidentStore): Promise<void>;
   /** Follow an incident read-only and live: its events as lines, and who drives when that changes; returns the stop. */
-  follow(incidentId: string, on: (update: { lines: string[]; driver?: string }) => void): () => Promise<void>;
+  follow(incidentId: string, on: (update: { lines: string[]; driver?: string; escalations?: Array<{ key: string; to: string }> }) => void): () => Promise<void>;
   /** A note on an incident this console does not drive. */
   note(incidentId: string, text: string): Promise<void>;
+  /** Acknowledge an escalation of an incident this console follows. */
+  acknowledge(incidentId: string, key: string): Promise<void>;
   /** Ask whoever drives to hand over and wait for the answer: undefined once the lease is this console's, else why not. */
   askToDrive(incidentId: string): Promise<string | undefined>;
 }

@@ -102,7 +102,8 @@ export class Controller implements ConsoleController {
     // The step is over the moment its result is on disk: keys for the next step count from here.
     const ended = e.type === "step.finished" ? { running: false } : {};
     if (h) this.store.setState((v) => ({ history: [...v.history, h], ...ended }));
-    if (e.type === "step.finished") this.refresh();
+    // A step's end, or an escalation acknowledged (here or by a follower): what the screen shows moves on.
+    if (e.type === "step.finished" || e.type === "escalation.acknowledged") this.refresh();
   }
 
   /** Derive what the operator sees from the incident state, after passing over what the runbook's conditions rule out. */
@@ -198,6 +199,10 @@ export class Controller implements ConsoleController {
 
   followNote(text: string): void {
     void this.shared.followNote(text).then((said) => this.flash(said.text, said.tone));
+  }
+
+  followAcknowledge(): void {
+    void this.shared.followAcknowledge().then((said) => this.flash(said.text, said.tone));
   }
 
   askToDrive(): void {

@@ -87,6 +87,9 @@ export class DeferredController implements ConsoleController {
   askToDrive(): void {
     this.call((c) => c.askToDrive());
   }
+  followAcknowledge(): void {
+    this.call((c) => c.followAcknowledge());
+  }
   leave(): void {
     this.call((c) => c.leave());
   }

@@ -52,7 +52,7 @@ export function historyOf(e: IncidentEvent, state: IncidentState | undefined, ed
       if (e.step) return undefined;
       return { id: e.seq, key: e.escalation ?? "notify", title: `notify ${e.channel}${e.action === "resolve" ? " resolve" : ""}`, status: e.type === "notify.failed" ? "failed" : e.dryRun ? "skipped" : "passed", exitCode: null, durationMs: e.latencyMs, ...(e.type === "notify.failed" ? { detail: e.reason } : {}) };
     case "note.added":
-      return { id: e.seq, key: "note", title: `note: ${e.text}`, status: "note", exitCode: null, durationMs: 0 };
+      return { id: e.seq, key: "note", title: `note${e.actor ? ` (${e.actor})` : ""}: ${e.text}`, status: "note", exitCode: null, durationMs: 0 };
     default:
       return undefined;
   }

@@ -110,8 +110,8 @@ export class SharedDriving {
     if (!this.shared) return "following an incident needs a shared store (--store postgres://… or HANDRAIL_STORE_URL)";
     this.unfollow();
     this.store.setState({ screen: "follow", follow: { incident: incidentId, lines: [] }, flash: undefined });
-    this.stopFollow = this.shared.follow(incidentId, ({ lines, driver }) =>
-      this.store.setState((v) => (v.follow?.incident === incidentId ? { follow: { ...v.follow, lines: [...v.follow.lines, ...lines].slice(-FOLLOW_LINES), ...(driver !== undefined ? { driver } : {}) } } : {})),
+    this.stopFollow = this.shared.follow(incidentId, ({ lines, driver, escalations }) =>
+      this.store.setState((v) => (v.follow?.incident === incidentId ? { follow: { ...v.follow, lines: [...v.follow.lines, ...lines].slice(-FOLLOW_LINES), ...(driver !== undefined ? { driver } : {}), ...(escalations ? { escalations } : {}) } } : {})),
     );
     return undefined;
   }
@@ -131,6 +131,19 @@ export class SharedDriving {
       return { text: "note added", tone: "info" };
     } catch (e) {
       return { text: `note not added: ${(e as Error).message}`, tone: "error" };
+    }
+  }
+
+  /** Acknowledge the followed incident's oldest open escalation; what to tell the operator. */
+  async followAcknowledge(): Promise<{ text: string; tone: "info" | "error" }> {
+    const follow = this.store.getState().follow;
+    const first = follow?.escalations?.[0];
+    if (!this.shared || !follow || !first) return { text: "no escalation waits for an acknowledgement", tone: "error" };
+    try {
+      await this.shared.acknowledge(follow.incident, first.key);
+      return { text: `acknowledged: escalate to ${first.to}`, tone: "info" };
+    } catch (e) {
+      return { text: `not acknowledged: ${(e as Error).message}`, tone: "error" };
     }
   }
 

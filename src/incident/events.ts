@@ -80,7 +80,8 @@ export type IncidentEventBody =
     }
   /** `reason` is the operator's words, or "jumped" (with `to`, the phase jumped to), "condition" (with `condition`: what it saw), "dry run", … */
   | { type: "step.skipped"; step: string; reason: string; command?: string; to?: string; condition?: string }
-  | { type: "note.added"; text: string; step?: string }
+  /** `actor`: set on a note someone other than the driver added (a follower), as the driver's file records it. */
+  | { type: "note.added"; text: string; step?: string; actor?: string }
   | { type: "sla.breached"; severity: Severity; respondWithin: string; dueAt: string }
   | { type: "escalation.raised"; key: string; to: string; reason?: string; after: string; severity: Severity }
   | { type: "escalation.acknowledged"; key: string; actor?: string }

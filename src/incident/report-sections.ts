@@ -156,7 +156,7 @@ function timeline(r: IncidentReport): Block[] {
     runs++;
     steps += row.folded;
   }
-  const folded: Block[] = runs ? [{ p: [{ quiet: `Runs of ${FOLD_MIN} or more steps that passed one after another are one line each (${runs} line${runs === 1 ? "" : "s"} for ${steps} steps); every failure, retry, note, severity change, escalation and change of driver keeps its own line.` }] }] : [];
+  const folded: Block[] = runs ? [{ p: [{ quiet: `A long timeline: runs of ${FOLD_MIN} or more steps that passed one after another are one line each (${runs} line${runs === 1 ? "" : "s"} for ${steps} steps); every failure, retry, note, severity change, escalation and change of driver keeps its own line.` }] }] : [];
   return [{ h: 2, text: ["Timeline"] }, ...folded, { list: rows.map((row) => [`${clockTime(row.at)}: `, ...row.text]) }];
 }
 

@@ -22,8 +22,10 @@ export function skipReason(k: ReportSkip): string {
 
 const id = (key: string): Inline[] => [" · ", { code: key }];
 
-/** Runs of at least this many steps that passed one after another fold into one timeline row. */
+/** Runs of at least this many steps that passed one after another fold into one timeline row… */
 export const FOLD_MIN = 10;
+/** …in a timeline of more rows than this (a long incident's); a shorter one lists every step run, one row each. */
+export const FOLD_ABOVE = 300;
 
 export interface TimelineRow {
   at: string;
@@ -59,13 +61,14 @@ function foldedText(rows: readonly Row[], from: number, to: number): Inline[] {
   return [`${to - from} steps passed in a row${of}: ${first.title} … ${last.title}, ${until}`, " · ", { code: first.step }, " … ", { code: last.step }];
 }
 
-/** Runs of FOLD_MIN or more routine passes become one row each; every other row stays as it is. */
+/** In a timeline longer than FOLD_ABOVE, runs of FOLD_MIN or more routine passes become one row each; every other row stays as it is. */
 function fold(rows: readonly Row[]): TimelineRow[] {
   const out: TimelineRow[] = [];
+  const folding = rows.length > FOLD_ABOVE;
   for (let i = 0; i < rows.length; ) {
     let j = i;
     while (j < rows.length && rows[j]!.routine) j++;
-    if (j - i >= FOLD_MIN) {
+    if (folding && j - i >= FOLD_MIN) {
       out.push({ at: rows[i]!.at, text: foldedText(rows, i, j), folded: j - i });
       i = j;
       continue;

@@ -46,6 +46,8 @@ export class IncidentSession {
   private secretInputs: Record<string, string> = {};
   /** Who drives this session: recorded on the events that name a person (opened, resumed, acknowledged, resolved). */
   private actor = "";
+  /** Stops taking in what others add in a shared store. */
+  private stopOthers: () => void = () => undefined;
 
   private constructor(
     /** Where events go: the local file, and a shared store when there is one. */
@@ -64,6 +66,7 @@ export class IncidentSession {
     const log = IncidentLog.create(opts.dir, id);
     const session = new IncidentSession((opts.store ?? fileStore)(log, id), opts.runbook);
     session.actor = opts.actor ?? operatorName(process.env);
+    session.takeOthers();
     const version = typeof HANDRAIL_VERSION === "string" ? HANDRAIL_VERSION : "0.0.0-dev";
     const specs = opts.runbook.inputs ?? {};
     // Secret values are masked from the very first event on.
@@ -103,6 +106,7 @@ export class IncidentSession {
     for (const [name, value] of Object.entries(opts.secrets ?? {})) session.setSecret(name, value);
     session.actor = opts.actor ?? operatorName(process.env);
     session.record({ type: "incident.resumed", interrupted, pid: process.pid, ...(opts.runbookChanged ? { runbookChanged: opts.runbookChanged } : {}), actor: session.actor });
+    session.takeOthers();
     return { session, read, interrupted };
   }
 
@@ -292,7 +296,13 @@ export class IncidentSession {
     this.record({ type: "incident.resolved", rootCause: this.redactor.text(rootCause), actionItems: actionItems.map((a) => this.redactor.text(a)), ...(impact?.trim() ? { impact: this.redactor.text(impact) } : {}), actor: this.actor });
   }
 
+  /** On a shared store: a follower's note or acknowledgement is recorded here too, as it arrives (the driver's file and screen have it). */
+  private takeOthers(): void {
+    if (this.store.onOthers) this.stopOthers = this.store.onOthers((body) => this.record(body));
+  }
+
   close(): void {
+    this.stopOthers();
     this.store.close();
   }
 }

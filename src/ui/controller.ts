@@ -42,6 +42,8 @@ export interface ConsoleController {
   followNote(text: string): void;
   /** Ask the driver of the followed incident to hand over; drives it once they do. */
   askToDrive(): void;
+  /** Acknowledge the followed incident's oldest escalation not yet acknowledged. */
+  followAcknowledge(): void;
   /** Back to home; the incident stays open in its file. */
   leave(): void;
   quit(): void;

@@ -17,6 +17,7 @@ export function Follow() {
     (input, key) => {
       if (input === "n") setNoting(true);
       else if (input === "t" && !follow?.asking) controller.askToDrive();
+      else if (input === "a" && follow?.escalations?.length) controller.followAcknowledge();
       else if (input === "q" || key.escape) controller.leave();
     },
     { isActive: interactive && !noting },
@@ -27,6 +28,7 @@ export function Follow() {
   return (
     <Box flexDirection="column">
       <Text bold>{`following ${follow.incident} — read-only, live${follow.driver ? ` · ${follow.driver} drives` : " · nobody drives"}`}</Text>
+      {follow.escalations?.[0] ? <Text color="red" bold wrap="truncate-end">{`ESCALATE: to ${follow.escalations[0].to} — press a to acknowledge`}</Text> : null}
       {follow.lines.length === 0 ? <Quiet>waiting for the store…</Quiet> : follow.lines.slice(-rows).map((line, i) => <Text key={i} wrap="truncate-end">{line}</Text>)}
       {flash ? <Text color={flash.tone === "error" ? "red" : "green"} wrap="truncate-end">{flash.text}</Text> : null}
       {noting ? (
@@ -40,7 +42,7 @@ export function Follow() {
           onCancel={() => setNoting(false)}
         />
       ) : (
-        <Quiet>{follow.asking ? `asking ${follow.driver ?? "the driver"} to hand over… · q back` : "n note · t ask to drive · q back"}</Quiet>
+        <Quiet>{follow.asking ? `asking ${follow.driver ?? "the driver"} to hand over… · q back` : `n note${follow.escalations?.length ? " · a acknowledge" : ""} · t ask to drive · q back`}</Quiet>
       )}
     </Box>
   );

@@ -119,6 +119,8 @@ export interface FollowView {
   lines: string[];
   /** Asking the driver to hand over: the answer is awaited. */
   asking?: boolean;
+  /** Escalations raised and not yet acknowledged, oldest first: a follower may acknowledge them. */
+  escalations?: Array<{ key: string; to: string }>;
 }
 
 /** What the walkthrough asks of the operator now, already rendered by the controller. */

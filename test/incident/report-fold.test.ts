@@ -10,23 +10,25 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { IncidentEventBody } from "../../src/incident/events.js";
 import { scanIncidentFile } from "../../src/incident/log.js";
 import { buildReport, renderMarkdown, ReportBuilder } from "../../src/incident/report.js";
-import { FOLD_MIN } from "../../src/incident/report-timeline.js";
+import { FOLD_ABOVE, FOLD_MIN } from "../../src/incident/report-timeline.js";
 import { events, finished, opened, started } from "./report-fixture.js";
 
 type Body = IncidentEventBody & { at?: number };
 const passes = (from: number, n: number, phase = "assess"): Body[] => Array.from({ length: n }, (_, i) => [started(`check-${from + i}`, phase), finished(`check-${from + i}`, "passed")]).flat();
+/** After the part under test: enough rows that never fold (failures) to make it a long timeline, which folds. */
+const LONG: Body[] = Array.from({ length: FOLD_ABOVE }, (_, i) => [started(`late-${i}`, "review"), finished(`late-${i}`, "failed")]).flat();
 const timeline = (md: string) => md.split("## Timeline\n")[1]!.split("\n## ")[0]!;
 const rows = (md: string) => timeline(md).split("\n").filter((l) => l.startsWith("- "));
 
 describe("the timeline of a long incident", () => {
   it("a run of passes folds into one line naming how many, where, the first and the last; the run before a failure, the failure and the run after each stand", () => {
-    const md = renderMarkdown(buildReport(events([opened(), ...passes(1, 25), started("pool", "diagnose"), finished("pool", "failed"), ...passes(26, 12, "verify"), { type: "incident.resolved", rootCause: "x", actionItems: [] }])));
+    const md = renderMarkdown(buildReport(events([opened(), ...passes(1, 25), started("pool", "diagnose"), finished("pool", "failed"), ...passes(26, 12, "verify"), ...LONG, { type: "incident.resolved", rootCause: "x", actionItems: [] }])));
     const r = rows(md);
-    expect(r).toHaveLength(5);
+    expect(r).toHaveLength(5 + FOLD_ABOVE);
     expect(r[1]).toMatch(/^- 03:00:01 UTC: 25 steps passed in a row in Assess: check-1 … check-25, the last at 03:00:49 UTC · `check-1` … `check-25`$/);
     expect(r[2]).toBe("- 03:00:51 UTC: Diagnose › Connection pool: failed, exit 1, 500ms · `pool`");
     expect(r[3]).toContain("12 steps passed in a row in Verify: check-26 … check-37");
-    expect(timeline(md)).toContain(`_Runs of ${FOLD_MIN} or more steps that passed one after another are one line each (2 lines for 37 steps)`);
+    expect(timeline(md)).toContain(`_A long timeline: runs of ${FOLD_MIN} or more steps that passed one after another are one line each (2 lines for 37 steps)`);
   });
 
   it(`fewer than ${FOLD_MIN} passes in a row keep a line each, and a short report says nothing about folding`, () => {
@@ -34,6 +36,12 @@ describe("the timeline of a long incident", () => {
     expect(rows(md)).toHaveLength(FOLD_MIN);
     expect(rows(md)[1]).toBe("- 03:00:01 UTC: Assess › check-1: passed, exit 0, 500ms · `check-1`");
     expect(timeline(md)).not.toContain("one after another");
+  });
+
+  it(`a timeline of ${FOLD_ABOVE} rows or fewer lists every step run, however many passed in a row`, () => {
+    const md = renderMarkdown(buildReport(events([opened(), ...passes(1, 60)])));
+    expect(rows(md)).toHaveLength(61);
+    expect(timeline(md)).not.toContain("in a row");
   });
 
   it("notes, severity changes, escalations, changes of driver, edits and skips break a run and keep their own lines", () => {
@@ -44,7 +52,7 @@ describe("the timeline of a long incident", () => {
       { type: "driver.changed", from: "alice@laptop", to: "bob@desk", reason: "taken over" },
       { type: "step.skipped", step: "extra", reason: "condition", condition: "pods found" },
     ];
-    const md = renderMarkdown(buildReport(events([opened(), ...breakers.flatMap((b, i) => [...passes(i * 20, 12), b]), started("edit", "assess", { edited: true, original: "echo a" }), finished("edit", "passed")])));
+    const md = renderMarkdown(buildReport(events([opened(), ...breakers.flatMap((b, i) => [...passes(i * 20, 12), b]), started("edit", "assess", { edited: true, original: "echo a" }), finished("edit", "passed"), ...LONG])));
     const text = timeline(md);
     for (const line of ["Note on check-3: pool at 50/50", "Severity high → critical: checkout down", "Escalated to VP Engineering: Production down", "bob@desk drives from here (taken over from alice@laptop)", "Skipped Extra check: not needed", "Assess › edit (command edited): passed"]) expect(text).toContain(line);
     expect(rows(md).filter((l) => l.includes("12 steps passed in a row"))).toHaveLength(5);
@@ -52,12 +60,12 @@ describe("the timeline of a long incident", () => {
 
   it("a step run again and again folds as one step passed so many times; its recovery after a failure stands", () => {
     const again = (attempt: number, status: "passed" | "failed"): Body[] => [started("health", "verify", { attempt }), finished("health", status)];
-    const md = renderMarkdown(buildReport(events([opened(), ...again(1, "failed"), ...Array.from({ length: 11 }, (_, i) => again(i + 2, "passed")).flat()])));
+    const md = renderMarkdown(buildReport(events([opened(), ...again(1, "failed"), ...Array.from({ length: 11 }, (_, i) => again(i + 2, "passed")).flat(), ...LONG])));
     const r = rows(md);
     expect(r[1]).toContain("Verify › Health: 200 #1: failed");
     expect(r[2]).toContain("Verify › Health: 200 #1 (attempt 2): passed");
     expect(r[3]).toMatch(/Verify › Health: 200 #1: passed 10 times in a row \(attempts 3–12\), the last at .* · `health`$/);
-    expect(r).toHaveLength(4);
+    expect(r).toHaveLength(4 + FOLD_ABOVE);
   });
 });
 

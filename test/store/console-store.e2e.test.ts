@@ -172,3 +172,50 @@ describe.skipIf(!hasTmux)("the console on a shared store", () => {
     expect(existsSync(path.join(dir, "b", `${id}.jsonl`))).toBe(true);
   }, 90_000);
 });
+
+const ESCALATING = `apiVersion: handrail/v1
+kind: Runbook
+id: escalating
+title: Escalating
+summary: An escalation raised at once, for a follower to acknowledge.
+escalations:
+  - { after: 0s, severities: [high], to: Duty manager, reason: Paged at once for the test }
+phases:
+  - id: diagnose
+    kind: diagnose
+    title: Diagnose
+    steps:
+      - { id: look, title: Look, run: echo looking }
+`;
+
+describe.skipIf(!hasTmux)("a follower's part", () => {
+  it("bob, following, acknowledges the escalation alice's console shows: her banner goes, her history has his note", async (t) => {
+    const server = pg.need(t);
+    const dir = scratchDir(t.onTestFinished);
+    writeFileSync(path.join(dir, "escalating.yaml"), ESCALATING);
+    const env = { HOME: dir, KUBECONFIG: path.join(dir, "none"), HANDRAIL_STORE_URL: server.url };
+    const alice = await startTerminal(`node ${BIN} --runbooks ${dir} --incidents ${path.join(dir, "a")} open escalating --severity high`, { cwd: dir, env: { ...env, HANDRAIL_OPERATOR: "alice" }, width: 140, height: 40 });
+    t.onTestFinished(() => alice.kill());
+    await alice.waitFor("ESCALATE: ", 20_000);
+    const id = readdirSync(path.join(dir, "a")).find((f) => f.endsWith(".jsonl"))!.replace(/\.jsonl$/, "");
+
+    const bob = await startTerminal(`node ${BIN} --runbooks ${dir} --incidents ${path.join(dir, "b")}`, { cwd: dir, env: { ...env, HANDRAIL_OPERATOR: "bob" }, width: 140, height: 40 });
+    t.onTestFinished(() => bob.kill());
+    await bob.waitFor(`${id} · opened`);
+    await bob.keys("Enter");
+    await bob.waitFor("ESCALATE: to Duty manager — press a to acknowledge");
+    await bob.type("n");
+    await bob.waitFor("Note:");
+    await bob.type("I called the duty manager");
+    await bob.keys("Enter");
+    await bob.waitFor("note added");
+    await bob.type("a");
+    await bob.waitFor("acknowledged: escalate to Duty manager");
+    await bob.waitUntil((s) => !s.includes("ESCALATE:"), "the escalation to leave bob's screen");
+    // Alice's console records both as they arrive: the banner goes, the note is in her history, by bob.
+    await alice.waitUntil((s) => !s.includes("ESCALATE:"), "the escalation banner to leave alice's screen", 15_000);
+    await alice.waitFor("note (bob): I called the duty manager");
+    const local = readIncidentFile(path.join(dir, "a", `${id}.jsonl`)).events;
+    expect(local.find((e) => e.type === "escalation.acknowledged")).toMatchObject({ actor: "bob" });
+  }, 60_000);
+});

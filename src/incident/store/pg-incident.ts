@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import type { IncidentEvent, IncidentEventBody } from "../events.js";
 import type { IncidentLog } from "../log.js";
 import { errorText } from "./pg-connect.js";
-import { insertEvent, insertGated, outgoingOf, type Outgoing } from "./pg-events.js";
+import { insertEvent, insertGated, outgoingOf, type Outgoing, type StoredEvent } from "./pg-events.js";
+import { readIncidentFile } from "../log.js";
 import { refusal, type Lease } from "./pg-lease.js";
 import { OfflineError, type Link } from "./pg-link.js";
 import type { IncidentStore, StartVerdict, StoreStatus } from "./types.js";
@@ -48,6 +49,8 @@ export class SharedIncident implements IncidentStore {
     readonly incidentId: string,
     private readonly actor: string,
     private readonly lease?: Lease,
+    /** Watch the incident in the store (a follower of its own), for what others add. */
+    private readonly watch?: (onEvents: (events: StoredEvent[]) => void) => { stop(): Promise<void> },
   ) {
     const offLink = link.onChange(() => this.emit());
     const offLease = lease?.onChange(() => this.emit());
@@ -63,7 +66,9 @@ export class SharedIncident implements IncidentStore {
 
   append(body: IncidentEventBody): IncidentEvent {
     // The id goes into the local file too: a later resume sends what this process could not (SharedStore.reconcile).
-    const event = this.local.append({ ...body, eid: `${this.writer}:${this.local.lastSeq + 1}` } as unknown as IncidentEventBody);
+    // An event another wrote (onOthers) keeps its own id: sent back, it is stored once.
+    const given = (body as { eid?: string }).eid;
+    const event = this.local.append({ ...body, eid: given ?? `${this.writer}:${this.local.lastSeq + 1}` } as unknown as IncidentEventBody);
     const item: Item = { out: outgoingOf(event, this.incidentId, event.eid!, this.actor) };
     if (event.type === "step.started") {
       this.gates.set(
@@ -91,6 +96,21 @@ export class SharedIncident implements IncidentStore {
     const gate = this.gates.get(started.seq);
     this.gates.delete(started.seq);
     return gate ?? { ok: true };
+  }
+
+  onOthers(fn: (body: IncidentEventBody & { eid: string }) => void): () => void {
+    if (!this.watch) return () => undefined;
+    // What the file has already (its own, and what a resume wrote from the store) is not delivered again.
+    const known = new Set(readIncidentFile(this.local.file).events.map((e) => e.eid).filter((id): id is string => id !== undefined));
+    const follower = this.watch((events) => {
+      for (const { event, actor } of events) {
+        if (event.eid === undefined || known.has(event.eid) || event.eid.startsWith(`${this.writer}:`)) continue;
+        known.add(event.eid);
+        if (event.type === "note.added") fn({ type: "note.added", text: event.text, ...(event.step ? { step: event.step } : {}), actor, eid: event.eid });
+        else if (event.type === "escalation.acknowledged") fn({ type: "escalation.acknowledged", key: event.key, actor: event.actor ?? actor, eid: event.eid });
+      }
+    });
+    return () => void follower.stop().catch(() => undefined);
   }
 
   async mayAct(): Promise<StartVerdict> {

@@ -95,7 +95,7 @@ export class SharedStore {
 
   /** How the session wraps its local file: events replicated here, step starts checked against `lease`. */
   attach(actor: string, lease?: Lease): StoreAttach {
-    return (log: IncidentLog, incidentId: string) => new SharedIncident(log, this.link, incidentId, actor, lease);
+    return (log: IncidentLog, incidentId: string) => new SharedIncident(log, this.link, incidentId, actor, lease, (onEvents) => this.follow(incidentId, onEvents));
   }
 
   /**
@@ -128,9 +128,17 @@ export class SharedStore {
    * id of its own. A follower has no local file, so when the store is away the note is refused, not queued.
    */
   async addNote(incidentId: string, actor: string, text: string): Promise<number | undefined> {
+    return this.addEvent(incidentId, actor, { type: "note.added", text: new Redactor().text(text) });
+  }
+
+  /** A follower acknowledges an escalation (the driver's handrail records it too, and its banner goes). */
+  async acknowledge(incidentId: string, actor: string, key: string): Promise<number | undefined> {
+    return this.addEvent(incidentId, actor, { type: "escalation.acknowledged", key, actor });
+  }
+
+  private async addEvent(incidentId: string, actor: string, body: { type: "note.added" | "escalation.acknowledged" } & Record<string, unknown>): Promise<number | undefined> {
     const ts = new Date().toISOString();
-    const body = { type: "note.added", text: new Redactor().text(text) };
-    return this.link.run((c) => insertEvent(c, { eventId: `${this.holderId}:note:${++this.notes}`, incidentId, ts, type: "note.added", actor, body }));
+    return this.link.run((c) => insertEvent(c, { eventId: `${this.holderId}:${body.type === "note.added" ? "note" : "ack"}:${++this.notes}`, incidentId, ts, type: body.type, actor, body }));
   }
 
   /** The store's incidents, newest first, with driver and status. */

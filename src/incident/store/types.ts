@@ -47,6 +47,12 @@ export interface IncidentStore extends EventSink {
    * resolve)? Asked of the store itself when it can be reached, of the lease as last known when not.
    */
   mayAct(): Promise<StartVerdict>;
+  /**
+   * Events others added to the incident in the shared store (a follower's note, an acknowledged
+   * escalation), each once, for the driver to record in its own file under the same event id (so
+   * sending it back stores nothing twice). Returns the stop.
+   */
+  onOthers?(fn: (body: IncidentEventBody & { eid: string }) => void): () => void;
   status(): StoreStatus;
   /** Told on every change of status (online/offline, queue length); returns the unsubscribe. */
   onStatus(fn: (s: StoreStatus) => void): () => void;
