@@ -193,7 +193,11 @@ describe.skipIf(!hasTmux)("a follower's part", () => {
     const server = pg.need(t);
     const dir = scratchDir(t.onTestFinished);
     writeFileSync(path.join(dir, "escalating.yaml"), ESCALATING);
-    const env = { HOME: dir, KUBECONFIG: path.join(dir, "none"), HANDRAIL_STORE_URL: server.url };
+    // A database of its own: bob's home lists the team's incidents, and this one must be the only one.
+    await server.psql("create database follower_part");
+    const url = server.urlFor({ database: "follower_part" });
+    await SharedStore.init(url);
+    const env = { HOME: dir, KUBECONFIG: path.join(dir, "none"), HANDRAIL_STORE_URL: url };
     const alice = await startTerminal(`node ${BIN} --runbooks ${dir} --incidents ${path.join(dir, "a")} open escalating --severity high`, { cwd: dir, env: { ...env, HANDRAIL_OPERATOR: "alice" }, width: 140, height: 40 });
     t.onTestFinished(() => alice.kill());
     await alice.waitFor("ESCALATE: ", 20_000);

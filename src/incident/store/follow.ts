@@ -20,6 +20,12 @@ export interface FollowOptions {
   onConnection?: (error: string | undefined) => void;
   /** Who follows: the team's view lists them while this follower is connected (followerTag). */
   actor?: string;
+  /**
+   * Only these event types, read on the follower's own connection (never the shared link): the
+   * driver watching for what others add must not queue its reads behind its own sending, nor
+   * change what the sender believes about the store being online.
+   */
+  only?: readonly string[];
 }
 
 /** The LISTEN connection's application name: the incident (hashed, to fit PostgreSQL's 63 bytes) and who follows. */
@@ -52,6 +58,8 @@ export class Follower {
     private readonly opts: FollowOptions = {},
   ) {
     this.ready = this.connect();
+    // A first connection that fails is tried again by the poll; whoever awaits `ready` still sees why (a driver watching for others does not).
+    this.ready.catch(() => undefined);
     this.timer = setInterval(() => void this.tick(), opts.pollMs ?? 2_000);
   }
 
@@ -110,7 +118,10 @@ export class Follower {
     try {
       do {
         this.again = false;
-        const events = await this.link.run((c) => fetchEvents(c, this.incidentId, this.lastSeq, FETCH_PAGE));
+        const only = this.opts.only;
+        const listener = this.listener;
+        if (only && !listener) return;
+        const events = only ? await fetchEvents(listener!, this.incidentId, this.lastSeq, FETCH_PAGE, only) : await this.link.run((c) => fetchEvents(c, this.incidentId, this.lastSeq, FETCH_PAGE));
         if (events.length > 0 && !this.stopped) {
           this.lastSeq = events.at(-1)!.event.seq;
           this.onEvents(events);

@@ -93,8 +93,9 @@ export interface StoredEvent {
 }
 
 /** An incident's events in the store after a seq, in order, as incident-file events. */
-export async function fetchEvents(client: Client, incidentId: string, afterSeq = 0, limit = 10_000): Promise<StoredEvent[]> {
-  const r = await client.query<{ seq: number; ts: Date; actor: string; body: Record<string, unknown>; event_id: string }>("SELECT seq::int AS seq, ts, actor, body, event_id FROM handrail_events WHERE incident_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [incidentId, afterSeq, limit]);
+export async function fetchEvents(client: Client, incidentId: string, afterSeq = 0, limit = 10_000, types?: readonly string[]): Promise<StoredEvent[]> {
+  const only = types ? " AND type = ANY($4)" : "";
+  const r = await client.query<{ seq: number; ts: Date; actor: string; body: Record<string, unknown>; event_id: string }>(`SELECT seq::int AS seq, ts, actor, body, event_id FROM handrail_events WHERE incident_id = $1 AND seq > $2${only} ORDER BY seq LIMIT $3`, types ? [incidentId, afterSeq, limit, types] : [incidentId, afterSeq, limit]);
   return r.rows.map((row) => ({ event: { seq: row.seq, ts: row.ts.toISOString(), ...row.body, eid: row.event_id } as IncidentEvent, actor: row.actor }));
 }
 

@@ -19,6 +19,9 @@ import { checkSchema, initSchema } from "./pg-schema.js";
 import type { StoreAttach } from "./types.js";
 import { parseStoreUrl, StoreError, type PostgresTarget } from "./url.js";
 
+/** What others (followers) add to an incident that its driver records too. */
+const OTHERS_ADD = ["note.added", "escalation.acknowledged"] as const;
+
 export class SharedStore {
   /** This process among the store's writers (leases are held by it, not by a name two laptops may share). */
   readonly holderId = randomUUID();
@@ -95,7 +98,7 @@ export class SharedStore {
 
   /** How the session wraps its local file: events replicated here, step starts checked against `lease`. */
   attach(actor: string, lease?: Lease): StoreAttach {
-    return (log: IncidentLog, incidentId: string) => new SharedIncident(log, this.link, incidentId, actor, lease, (onEvents) => this.follow(incidentId, onEvents));
+    return (log: IncidentLog, incidentId: string) => new SharedIncident(log, this.link, incidentId, actor, lease, (onEvents) => this.follow(incidentId, onEvents, { only: OTHERS_ADD }));
   }
 
   /**
