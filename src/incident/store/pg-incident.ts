@@ -205,18 +205,7 @@ export class SharedIncident implements IncidentStore {
   async sent(timeoutMs: number): Promise<boolean> {
     if (this.queue.length === 0) return true;
     if (this.offline) return false;
-    return new Promise<boolean>((resolve) => {
-      const done = (ok: boolean) => {
-        clearTimeout(timer);
-        off();
-        resolve(ok);
-      };
-      const timer = setTimeout(() => done(this.queue.length === 0), timeoutMs);
-      const off = this.onStatus((s) => {
-        if (s.queued === 0) done(true);
-        else if (s.state === "offline") done(false);
-      });
-    });
+    return this.drained(timeoutMs, true);
   }
 
   async flush(timeoutMs: number): Promise<boolean> {
@@ -226,6 +215,11 @@ export class SharedIncident implements IncidentStore {
       this.retryTimer = undefined;
     }
     void this.pump();
+    return this.drained(timeoutMs, false);
+  }
+
+  /** Until the queue is empty (true), the time is up (whether it is empty then), or, with `orOffline`, the store goes away (false). */
+  private drained(timeoutMs: number, orOffline: boolean): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       const done = (ok: boolean) => {
         clearTimeout(timer);
@@ -235,6 +229,7 @@ export class SharedIncident implements IncidentStore {
       const timer = setTimeout(() => done(this.queue.length === 0), timeoutMs);
       const off = this.onStatus((s) => {
         if (s.queued === 0) done(true);
+        else if (orOffline && s.state === "offline") done(false);
       });
     });
   }
