@@ -1,9 +1,10 @@
 /** How the benchmarks time things: real processes, a pseudo-terminal (`script`), tmux, and peak RSS. */
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { StringDecoder } from "node:string_decoder";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -136,9 +137,36 @@ export interface Tmux {
   screen(): Promise<string>;
   /** Resolves with the time (performance.now()) at which the screen first matched, polling at ~5 ms. */
   waitFor(match: string | RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<{ at: number; screen: string }>;
+  /**
+   * What the command writes to the terminal from now on, read from `tmux pipe-pane` in this
+   * process: waiting on it spawns nothing. (`waitFor` polls `capture-pane`, a tmux client process
+   * every 5 ms; during a flood on 2 cores those took ~80 ms from the step being measured.) The
+   * match is tried on the newest output with colour and cursor codes removed, then checked on
+   * the screen, untimed.
+   */
+  output(): Promise<{ waitFor(match: RegExp, timeoutMs?: number): Promise<{ at: number; screen: string }> }>;
   keys(...names: string[]): Promise<void>;
   type(text: string): Promise<void>;
   kill(): Promise<void>;
+}
+
+// CSI, OSC and two-character escapes: what Ink writes besides text.
+// eslint-disable-next-line no-control-regex -- escapes are control characters.
+const ESCAPES = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+/** The newest output a match is tried on: a few full frames of a 120×40 screen. */
+const OUTPUT_WINDOW = 64 * 1024;
+
+/** Bytes appended to a file, read as they come (no process spawned per look). */
+function follow(file: string, fds: number[]): () => string {
+  const fd = openSync(file, "r");
+  fds.push(fd);
+  const decoder = new StringDecoder("utf8");
+  const buf = Buffer.alloc(64 * 1024);
+  let text = "";
+  return () => {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) text = (text + decoder.write(buf.subarray(0, n))).slice(-OUTPUT_WINDOW);
+    return text;
+  };
 }
 
 export const hasTmux = async (): Promise<boolean> => run("tmux", ["-V"]).then(() => true, () => false);
@@ -164,20 +192,42 @@ export async function startTmux(command: string, opts: { cwd: string; width?: nu
   await tmux(["new-session", "-d", "-s", name, "-x", String(opts.width ?? 120), "-y", String(opts.height ?? 40), "-c", opts.cwd, `exec env ${env} ${command}`]);
   const pid = Number((await tmux(["display-message", "-p", "-t", name, "#{pane_pid}"])).stdout.trim());
   const screen = async () => (await tmux(["capture-pane", "-p", "-t", name]).catch(() => ({ stdout: "" }))).stdout;
+  const fds: number[] = [];
   const matches = (m: string | RegExp | ((s: string) => boolean), s: string) => (typeof m === "string" ? s.includes(m) : m instanceof RegExp ? m.test(s) : m(s));
+  const waitFor: Tmux["waitFor"] = async (match, timeoutMs = 30_000) => {
+    const deadline = performance.now() + timeoutMs;
+    let last = "";
+    for (;;) {
+      last = await screen();
+      const at = performance.now();
+      if (matches(match, last)) return { at, screen: last };
+      if (at > deadline) throw new Error(`timed out waiting for ${String(match)}; the screen was:\n${last}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
   return {
     pid,
     screen,
-    waitFor: async (match, timeoutMs = 30_000) => {
-      const deadline = performance.now() + timeoutMs;
-      let last = "";
-      for (;;) {
-        last = await screen();
-        const at = performance.now();
-        if (matches(match, last)) return { at, screen: last };
-        if (at > deadline) throw new Error(`timed out waiting for ${String(match)}; the screen was:\n${last}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
+    waitFor,
+    output: async () => {
+      const file = path.join(tempDir("pane"), "out");
+      writeFileSync(file, "");
+      const newest = follow(file, fds);
+      await tmux(["pipe-pane", "-O", "-t", name, `cat >> ${file}`]);
+      return {
+        waitFor: async (match, timeoutMs = 30_000) => {
+          const deadline = performance.now() + timeoutMs;
+          let seen = "";
+          for (;;) {
+            const text = newest();
+            const at = performance.now();
+            if (text !== seen && match.test(text.replace(ESCAPES, ""))) return { at, screen: (await waitFor(match, 2_000)).screen };
+            seen = text;
+            if (at > deadline) throw new Error(`timed out waiting for ${String(match)} in the output; the screen was:\n${await screen()}`);
+            await new Promise((r) => setTimeout(r, 2));
+          }
+        },
+      };
     },
     keys: async (...names) => {
       for (const n of names) await tmux(["send-keys", "-t", name, n]);
@@ -187,6 +237,7 @@ export async function startTmux(command: string, opts: { cwd: string; width?: nu
     },
     kill: async () => {
       await tmux(["kill-session", "-t", name]).catch(() => undefined);
+      for (const fd of fds.splice(0)) closeSync(fd);
     },
   };
 }

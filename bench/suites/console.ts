@@ -54,9 +54,11 @@ export async function streamingConsole(lines: number, rounds: number): Promise<F
     // Completion: nothing but the run key, so no key handling slows the flood.
     let term = await openConsole(dir, path.join(dir, `console-${i}`), lines);
     try {
+      // Watched through the pane's output, not by polling the screen: a tmux client every 5 ms took the step's CPU.
+      const output = await term.output();
       const t0 = performance.now();
       await term.keys("r");
-      const done = await term.waitFor(FINISHED, 120_000);
+      const done = await output.waitFor(FINISHED, 120_000);
       toFrame.push(done.at - t0);
       rss.push(peakRssMB(term.pid));
     } finally {
