@@ -7,6 +7,7 @@ import type { IncidentState } from "../incident/machine.js";
 import type { Runbook, Severity } from "../runbooks/schema.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Display } from "../runbooks/template.js";
+import { oncePerTurn } from "./once-per-turn.js";
 import type { Urgency } from "./urgency.js";
 
 export interface RunbookCard {
@@ -249,7 +250,7 @@ export const LIVE_LINES = 2_000;
 export type ConsoleStore = StoreApi<ConsoleView>;
 
 export function createConsoleStore(initial: Partial<ConsoleView> = {}): ConsoleStore {
-  return together(createStore<ConsoleView>(() => ({
+  return oncePerTurn(createStore<ConsoleView>(() => ({
     screen: "home",
     runbooks: [],
     incidents: [],
@@ -264,37 +265,6 @@ export function createConsoleStore(initial: Partial<ConsoleView> = {}): ConsoleS
     now: Date.now(),
     ...initial,
   })));
-}
-
-type Listener = (state: ConsoleView, previous: ConsoleView) => void;
-
-/**
- * The screen hears of changes once per turn of the event loop, after the work that made them.
- * React merges the setStates of one synchronous run, but commits at every await between them, and
- * Ink draws the whole screen at every commit: a step's end (its last lines, the file written, its
- * result, the next step) was three commits and two full frames of 10–25 ms before the frame that
- * shows it (issue 18).
- */
-function together(store: ConsoleStore): ConsoleStore {
-  const listeners = new Set<Listener>();
-  let before: ConsoleView | undefined;
-  store.subscribe((_, previous) => {
-    if (before) return;
-    before = previous;
-    setImmediate(() => {
-      const from = before!;
-      before = undefined;
-      const now = store.getState();
-      for (const listener of listeners) listener(now, from);
-    });
-  });
-  return {
-    ...store,
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
 }
 
 /** Append a batch of lines to the live pane without growing it past LIVE_LINES. */
