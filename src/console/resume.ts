@@ -35,10 +35,10 @@ export async function resumeNeeds(file: string, locate: LocateRunbook, answers: 
   return { runbook: target.runbook, ...(target.changed ? { changed: target.source } : {}), ...(target.drill ? { drill: target.drill } : {}) };
 }
 
-/** Resume when nothing is left to ask: the session, with a surviving group of an interrupted attempt ended first; or what to ask. */
 /** A shared store's part in a resume: the lease taken, the file to resume, how its events reach the store. */
 export type ShareResume = (file: string) => Promise<{ file: string; attach: StoreAttach; actor: string } | undefined>;
 
+/** Resume when nothing is left to ask: the session, with a surviving group of an interrupted attempt ended first; or what to ask. */
 export async function resumeSession(file: string, locate: LocateRunbook, answers: ResumeAnswers, share?: ShareResume): Promise<{ ask: ResumeAsk } | { session: IncidentSession; message?: string; drill?: DrillRun }> {
   const needs = await resumeNeeds(file, locate, answers);
   if (needs.ask) return { ask: needs.ask };
