@@ -59,6 +59,30 @@ function openedReport(opened: EventOf<"incident.opened">): IncidentReport {
   };
 }
 
+/**
+ * A step attempt as step.started records it. Optional fields are assigned one by one in the
+ * order the report (and its JSON) has always listed them: object spreads of optional parts cost
+ * a runtime call each, and a long incident starts tens of thousands of attempts.
+ */
+function stepOf(ix: OutlineIndex, e: EventOf<"step.started">): ReportStep {
+  const s: ReportStep = { step: e.step, title: ix.stepTitle(e.step), phase: e.phase, phaseTitle: ix.phaseTitle(e.phase) } as ReportStep;
+  if (e.option) {
+    s.option = e.option;
+    s.optionTitle = ix.optionTitle(e.phase, e.option);
+  }
+  s.kind = e.kind;
+  if (e.command !== undefined) s.command = e.command;
+  if (e.original !== undefined) s.original = e.original;
+  s.startedAt = e.ts;
+  s.status = "interrupted";
+  s.exitCode = null;
+  s.reasons = [];
+  s.attempt = e.attempt;
+  if (e.edited) s.edited = true;
+  if (ix.isEvidence(e.step)) s.evidence = true;
+  return s;
+}
+
 interface Running {
   s: ReportStep;
   out?: OutputWindow;
@@ -132,23 +156,7 @@ export class ReportBuilder {
         break;
       case "step.started": {
         r.timeToFirstActionMs ??= Date.parse(e.ts) - Date.parse(r.openedAt);
-        const s: ReportStep = {
-          step: e.step,
-          title: ix.stepTitle(e.step),
-          phase: e.phase,
-          phaseTitle: ix.phaseTitle(e.phase),
-          ...(e.option ? { option: e.option, optionTitle: ix.optionTitle(e.phase, e.option) } : {}),
-          kind: e.kind,
-          ...(e.command !== undefined ? { command: e.command } : {}),
-          ...(e.original !== undefined ? { original: e.original } : {}),
-          startedAt: e.ts,
-          status: "interrupted",
-          exitCode: null,
-          reasons: [],
-          attempt: e.attempt,
-          ...(e.edited ? { edited: true } : {}),
-          ...(ix.isEvidence(e.step) ? { evidence: true } : {}),
-        };
+        const s = stepOf(ix, e);
         const before = running.get(e.step);
         if (before) quoteEnded(before.s, before.out);
         running.set(e.step, { s });
