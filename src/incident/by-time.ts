@@ -6,33 +6,40 @@
 
 /** A list oldest first: itself when it already is (a tie keeps its order), else a sorted copy (stable). */
 export function oldestFirst<T>(xs: readonly T[], at: (x: T) => string): readonly T[] {
-  for (let i = 1; i < xs.length; i++) {
+  let previous = "";
+  for (let i = 0; i < xs.length; i++) {
+    const t = at(xs[i]!);
     // ISO-8601 UTC times of one format order as text: a plain comparison, not a locale-aware one.
-    if (at(xs[i]!) < at(xs[i - 1]!)) return [...xs].sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
+    if (i > 0 && t < previous) return [...xs].sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
+    previous = t;
   }
   return xs;
 }
 
 /**
  * Lists, each oldest first, merged oldest first: a tie goes to the earlier list, then to the earlier
- * row of its list, which is where a stable sort of the lists one after another puts it.
+ * row of its list, which is where a stable sort of the lists one after another puts it. Each row's
+ * time is asked once (the head of each list is kept).
  */
 export function mergeOldestFirst<T>(lists: ReadonlyArray<readonly T[]>, at: (x: T) => string): T[] {
   const out: T[] = [];
-  const next = lists.map(() => 0);
+  const next: number[] = [];
+  const heads: Array<string | undefined> = [];
+  for (const list of lists) {
+    next.push(0);
+    heads.push(list.length ? at(list[0]!) : undefined);
+  }
   for (;;) {
     let best = -1;
-    let bestAt = "";
     for (let k = 0; k < lists.length; k++) {
-      const x = lists[k]![next[k]!];
-      if (x === undefined) continue;
-      const t = at(x);
-      if (best === -1 || t < bestAt) {
-        best = k;
-        bestAt = t;
-      }
+      const t = heads[k];
+      if (t !== undefined && (best === -1 || t < heads[best]!)) best = k;
     }
     if (best === -1) return out;
-    out.push(lists[best]![next[best]!++]!);
+    const list = lists[best]!;
+    const i = next[best]!;
+    out.push(list[i]!);
+    next[best] = i + 1;
+    heads[best] = i + 1 < list.length ? at(list[i + 1]!) : undefined;
   }
 }

@@ -63,11 +63,12 @@ function foldedText(run: readonly ReportStep[]): Inline[] {
 function routineSteps(steps: readonly ReportStep[]): Uint8Array {
   const before = new Map<string, string>();
   const routine = new Uint8Array(steps.length);
-  steps.forEach((s, i) => {
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
     const previous = before.get(s.step);
     before.set(s.step, s.status);
     if (s.status === "passed" && !s.edited && !s.acknowledged && (previous === undefined || previous === "passed")) routine[i] = 1;
-  });
+  }
   return routine;
 }
 
@@ -97,7 +98,7 @@ export function timelineRows(r: IncidentReport): TimelineRow[] {
   // Steps by index: whether one is routine is known by its place in r.steps (a set of 20,000 attempts cost more than the merge).
   const steps = r.steps;
   const atOf = (x: Row | number): string => (typeof x === "number" ? steps[x]!.startedAt : x.at);
-  const rows = mergeOldestFirst<Row | number>([oldestFirst(before, atOf), oldestFirst(Array.from(steps.keys()), atOf), oldestFirst(after, atOf)], atOf);
+  const rows = mergeOldestFirst<Row | number>([oldestFirst(before, atOf), oldestFirst(steps.map((_, i) => i), atOf), oldestFirst(after, atOf)], atOf);
   const routine = routineSteps(steps);
   const folding = rows.length > FOLD_ABOVE;
   const out: TimelineRow[] = [];
