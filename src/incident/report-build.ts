@@ -6,9 +6,10 @@
 import { readActionItem } from "./action-items.js";
 import type { EventOf, IncidentEvent } from "./events.js";
 import { OutlineIndex } from "./outline.js";
-import type { IncidentReport, ReportStep } from "./report-model.js";
+import type { IncidentReport } from "./report-model.js";
 import { deriveReport } from "./report-derive.js";
 import type { ReportDrill } from "./report-drill.js";
+import { stepOf, type Running } from "./report-attempts.js";
 import { OutputWindow, quoteEnded } from "./report-quote.js";
 
 export interface BuildOptions {
@@ -59,40 +60,11 @@ function openedReport(opened: EventOf<"incident.opened">): IncidentReport {
   };
 }
 
-/**
- * A step attempt as step.started records it. Optional fields are assigned one by one in the
- * order the report (and its JSON) has always listed them: object spreads of optional parts cost
- * a runtime call each, and a long incident starts tens of thousands of attempts.
- */
-function stepOf(ix: OutlineIndex, e: EventOf<"step.started">): ReportStep {
-  const s: ReportStep = { step: e.step, title: ix.stepTitle(e.step), phase: e.phase, phaseTitle: ix.phaseTitle(e.phase) } as ReportStep;
-  if (e.option) {
-    s.option = e.option;
-    s.optionTitle = ix.optionTitle(e.phase, e.option);
-  }
-  s.kind = e.kind;
-  if (e.command !== undefined) s.command = e.command;
-  if (e.original !== undefined) s.original = e.original;
-  s.startedAt = e.ts;
-  s.status = "interrupted";
-  s.exitCode = null;
-  s.reasons = [];
-  s.attempt = e.attempt;
-  if (e.edited) s.edited = true;
-  if (ix.isEvidence(e.step)) s.evidence = true;
-  return s;
-}
-
-interface Running {
-  s: ReportStep;
-  out?: OutputWindow;
-}
-
 /** What the builder holds once incident.opened is known. */
 interface Gathering {
   r: IncidentReport;
   ix: OutlineIndex;
-  /** Attempts started and not finished yet, by step key, with their output so far. */
+  /** Attempts started and not finished yet, by step key. */
   running: Map<string, Running>;
   escalations: Map<string, IncidentReport["escalations"][number]>;
   chosen: Map<string, IncidentReport["options"][number]>;
