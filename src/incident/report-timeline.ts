@@ -2,7 +2,7 @@
 import { formatDuration } from "../runbooks/duration.js";
 import type { Block, Inline, ListItem } from "./report-doc.js";
 import { toMarkdown } from "./report-doc.js";
-import { mergeOldestFirst, oldestFirst } from "./by-time.js";
+import { oldestFirst } from "./by-time.js";
 import type { IncidentReport, ReportSkip, ReportStep } from "./report-model.js";
 
 export const clockTime = (iso: string) => `${iso.slice(11, 19)} UTC`;
@@ -72,6 +72,8 @@ function routineSteps(steps: readonly ReportStep[]): Uint8Array {
   return routine;
 }
 
+const rowAt = (row: Row) => row.at;
+
 /**
  * The timeline rows, oldest first (a tie keeps the order below: opened, severity, inputs, options, steps, …).
  * In a timeline longer than FOLD_ABOVE, runs of FOLD_MIN or more routine passes fold into one row
@@ -95,12 +97,13 @@ export function timelineRows(r: IncidentReport): TimelineRow[] {
   if (r.resolvedAt) after.push({ at: r.resolvedAt, text: [`Incident resolved${r.who.resolvedBy ? ` by ${r.who.resolvedBy}` : ""}`] });
   for (const n of r.notifications) after.push({ at: n.at, text: [`Notification ${n.outcome}: ${n.channel}${n.action === "resolve" ? " resolve" : ""} (${n.origin})`] });
 
-  // Steps by index: whether one is routine is known by its place in r.steps (a set of 20,000 attempts cost more than the merge).
+  // Steps by index: whether one is routine is known by its place in r.steps.
   const steps = r.steps;
-  const atOf = (x: Row | number): string => (typeof x === "number" ? steps[x]!.startedAt : x.at);
-  const rows = mergeOldestFirst<Row | number>([oldestFirst(before, atOf), oldestFirst(steps.map((_, i) => i), atOf), oldestFirst(after, atOf)], atOf);
+  const order = oldestFirst(steps.map((_, i) => i), (i) => steps[i]!.startedAt);
+  const early = oldestFirst(before, rowAt);
+  const late = oldestFirst(after, rowAt);
   const routine = routineSteps(steps);
-  const folding = rows.length > FOLD_ABOVE;
+  const folding = early.length + steps.length + late.length > FOLD_ABOVE;
   const out: TimelineRow[] = [];
   let run: ReportStep[] = [];
   const endRun = () => {
@@ -108,15 +111,34 @@ export function timelineRows(r: IncidentReport): TimelineRow[] {
     else for (const s of run) out.push({ at: s.startedAt, text: stepText(s) });
     run = [];
   };
-  for (const row of rows) {
-    if (typeof row === "number" && routine[row]) {
-      run.push(steps[row]!);
-      continue;
+  // The rows of other kinds that come before a step started at `t` (with none, all that are left), each
+  // ending a run: on a tie, those of the kinds listed before the steps come first, the others after.
+  let b = 0;
+  let a = 0;
+  const othersUntil = (t: string | undefined) => {
+    for (;;) {
+      const x = early[b];
+      const y = late[a];
+      let row: Row;
+      if (x !== undefined && (t === undefined || x.at <= t) && (y === undefined || x.at <= y.at)) row = early[b++]!;
+      else if (y !== undefined && (t === undefined || y.at < t)) row = late[a++]!;
+      else return;
+      if (run.length) endRun();
+      out.push(row);
     }
-    // The row that ends a run keeps its own line.
-    if (run.length) endRun();
-    out.push(typeof row === "number" ? { at: steps[row]!.startedAt, text: stepText(steps[row]!) } : row);
+  };
+  // One pass in time order, the rows of other kinds merged in as it goes (each kind is in order already).
+  for (const i of order) {
+    const s = steps[i]!;
+    othersUntil(s.startedAt);
+    if (routine[i]) run.push(s);
+    else {
+      // The row that ends a run keeps its own line.
+      if (run.length) endRun();
+      out.push({ at: s.startedAt, text: stepText(s) });
+    }
   }
+  othersUntil(undefined);
   if (run.length) endRun();
   return out;
 }
