@@ -56,6 +56,29 @@ interface Pending {
 }
 
 /**
+ * seq → a line index. The seqs of a file come in order, so most go in an array at their own place
+ * (a map's hashing was a tenth of a long report's read); one far past the others goes in a map.
+ */
+class SeqIndex {
+  private readonly near: number[] = [];
+  private readonly far = new Map<number, number>();
+
+  get(seq: number): number | undefined {
+    const i = seq < this.near.length ? this.near[seq]! : -1;
+    return i >= 0 ? i : this.far.size ? this.far.get(seq) : undefined;
+  }
+
+  /** Only for a seq not set before. */
+  set(seq: number, index: number): void {
+    if (seq < this.near.length) this.near[seq] = index;
+    else if (seq - this.near.length <= 1024) {
+      while (this.near.length < seq) this.near.push(-1);
+      this.near.push(index);
+    } else this.far.set(seq, index);
+  }
+}
+
+/**
  * The integrity check one line at a time: each event is handed on as soon as it is judged, and
  * nothing of a line is kept but where its seq first appeared, so a file of any size is checked
  * in one pass. `rawOf` gives an earlier line's text back (0-based), asked only when a seq repeats.
@@ -67,7 +90,7 @@ export class IntegrityScanner {
   private kept = 0;
   private maxSeq = 0;
   // seq → the index of the line that first held it: one number per event, not its text.
-  private readonly seen = new Map<number, number>();
+  private readonly seen = new SeqIndex();
   private pending: Pending[] = [];
 
   constructor(

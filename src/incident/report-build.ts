@@ -6,9 +6,10 @@
 import { readActionItem } from "./action-items.js";
 import type { EventOf, IncidentEvent } from "./events.js";
 import { OutlineIndex } from "./outline.js";
-import type { IncidentReport, ReportStep } from "./report-model.js";
+import type { IncidentReport } from "./report-model.js";
 import { deriveReport } from "./report-derive.js";
 import type { ReportDrill } from "./report-drill.js";
+import { stepOf, type Running } from "./report-attempts.js";
 import { OutputWindow, quoteEnded } from "./report-quote.js";
 
 export interface BuildOptions {
@@ -59,16 +60,11 @@ function openedReport(opened: EventOf<"incident.opened">): IncidentReport {
   };
 }
 
-interface Running {
-  s: ReportStep;
-  out?: OutputWindow;
-}
-
 /** What the builder holds once incident.opened is known. */
 interface Gathering {
   r: IncidentReport;
   ix: OutlineIndex;
-  /** Attempts started and not finished yet, by step key, with their output so far. */
+  /** Attempts started and not finished yet, by step key. */
   running: Map<string, Running>;
   escalations: Map<string, IncidentReport["escalations"][number]>;
   chosen: Map<string, IncidentReport["options"][number]>;
@@ -132,23 +128,7 @@ export class ReportBuilder {
         break;
       case "step.started": {
         r.timeToFirstActionMs ??= Date.parse(e.ts) - Date.parse(r.openedAt);
-        const s: ReportStep = {
-          step: e.step,
-          title: ix.stepTitle(e.step),
-          phase: e.phase,
-          phaseTitle: ix.phaseTitle(e.phase),
-          ...(e.option ? { option: e.option, optionTitle: ix.optionTitle(e.phase, e.option) } : {}),
-          kind: e.kind,
-          ...(e.command !== undefined ? { command: e.command } : {}),
-          ...(e.original !== undefined ? { original: e.original } : {}),
-          startedAt: e.ts,
-          status: "interrupted",
-          exitCode: null,
-          reasons: [],
-          attempt: e.attempt,
-          ...(e.edited ? { edited: true } : {}),
-          ...(ix.isEvidence(e.step) ? { evidence: true } : {}),
-        };
+        const s = stepOf(ix, e);
         const before = running.get(e.step);
         if (before) quoteEnded(before.s, before.out);
         running.set(e.step, { s });

@@ -11,8 +11,12 @@ import type { IncidentReport, KeyTime, RemedyPhase, ReportStep } from "./report-
 const OK = new Set(["passed", "found"]);
 const isOk = (s: ReportStep) => OK.has(s.status);
 
-/** The last attempt of each step, in the order they started. */
-export function lastAttempts(steps: readonly ReportStep[]): ReportStep[] {
+const lastOf = new WeakMap<readonly ReportStep[], { count: number; last: readonly ReportStep[] }>();
+
+/** The last attempt of each step, in the order they started: worked out once for a report's steps (derive, the summary and the failed steps all ask). */
+export function lastAttempts(steps: readonly ReportStep[]): readonly ReportStep[] {
+  const known = lastOf.get(steps);
+  if (known?.count === steps.length) return known.last;
   // From the end: the first attempt met of each step is its last. (A map moved to its end on every attempt
   // deletes and re-adds each of tens of thousands of keys.)
   const seen = new Set<string>();
@@ -23,7 +27,17 @@ export function lastAttempts(steps: readonly ReportStep[]): ReportStep[] {
     seen.add(s.step);
     out.push(s);
   }
-  return out.reverse();
+  const last = out.reverse();
+  lastOf.set(steps, { count: steps.length, last });
+  return last;
+}
+
+/** The earliest option chosen, or step started, in a phase that remedies (text order is time order in ISO-8601 UTC). */
+function firstRemedyAt(r: IncidentReport, ix: OutlineIndex): string | undefined {
+  let first: string | undefined;
+  for (const o of r.options) if (ix.isRemedy(o.phase) && (first === undefined || o.at < first)) first = o.at;
+  for (const s of r.steps) if (ix.isRemedy(s.phase) && (first === undefined || s.startedAt < first)) first = s.startedAt;
+  return first;
 }
 
 export function deriveReport(r: IncidentReport, ix: OutlineIndex, end: string): void {
@@ -38,8 +52,7 @@ export function deriveReport(r: IncidentReport, ix: OutlineIndex, end: string): 
   // Diagnosed: the first option chosen, or step started, in a phase that remedies (as drills time it).
   const firstStep = r.steps[0];
   if (firstStep) r.keyTimes.firstAction = at(firstStep.startedAt);
-  const remedyMoments = [...r.options.filter((o) => ix.isRemedy(o.phase)).map((o) => o.at), ...r.steps.filter((s) => ix.isRemedy(s.phase)).map((s) => s.startedAt)].sort();
-  const diagnosedAt = remedyMoments[0];
+  const diagnosedAt = firstRemedyAt(r, ix);
   if (diagnosedAt) r.keyTimes.diagnosed = at(diagnosedAt);
 
   // Mitigated: a verify phase whose every step, run after the remedy began, passed.

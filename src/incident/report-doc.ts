@@ -82,12 +82,20 @@ export function toMarkdown(blocks: readonly Block[]): string {
     if ("h" in b) out.push(`${"#".repeat(b.h)} ${mdInline(b.text)}`, "");
     else if ("p" in b) out.push(mdInline(b.p), "");
     else if ("list" in b) {
-      b.list.forEach((item, i) => {
-        const marker = b.ordered ? `${i + 1}.` : b.task ? "- [ ]" : "-";
-        const indent = " ".repeat((b.ordered ? `${i + 1}.` : "-").length + 1);
-        if (Array.isArray(item)) out.push(`${marker} ${mdInline(item)}`);
-        else out.push(`${marker} ${mdInline(item.text)}`, "", ...fenced(item.code, item.lang).map((l) => (l === "" ? "" : `${indent}${l}`)), "");
-      });
+      // A list can be thousands of items (a long incident's steps): no closure, copy or spread per item.
+      for (let i = 0; i < b.list.length; i++) {
+        const item = b.list[i]!;
+        const number = b.ordered ? `${i + 1}.` : "-";
+        const marker = b.ordered ? number : b.task ? "- [ ]" : "-";
+        if (Array.isArray(item)) {
+          out.push(`${marker} ${mdInline(item)}`);
+          continue;
+        }
+        out.push(`${marker} ${mdInline(item.text)}`, "");
+        const indent = " ".repeat(number.length + 1);
+        for (const l of fenced(item.code, item.lang)) out.push(l === "" ? "" : `${indent}${l}`);
+        out.push("");
+      }
       out.push("");
     } else if ("code" in b) out.push(...fenced(b.code, b.lang), "");
     else if ("table" in b) {

@@ -24,9 +24,8 @@ export class OutputWindow {
     this.last.push(lines);
     this.lastLines += lines.length;
     // Only the batches the last QUOTE_LINES lines come from: a long step has tens of thousands of output events.
-    let drop = 0;
-    while (drop < this.last.length - 1 && this.lastLines - this.last[drop]!.length >= QUOTE_LINES) this.lastLines -= this.last[drop++]!.length;
-    if (drop > 0) this.last.splice(0, drop);
+    // (shift, not splice: splice makes an array of what it removes, on most output events of a long incident.)
+    while (this.last.length > 1 && this.lastLines - this.last[0]!.length >= QUOTE_LINES) this.lastLines -= this.last.shift()!.length;
   }
 
   get head(): string[] {

@@ -183,28 +183,30 @@ function actionItems(r: IncidentReport): Block[] {
   return [...out, { list: r.actionItems.map((a) => [a.text, ...(a.owner || a.due ? [` — ${[a.owner ? `owner @${a.owner}` : "", a.due ? `due ${a.due}` : ""].filter(Boolean).join(", ")}`] : [])]), task: true }];
 }
 
-/** Every section, in order. */
-export function reportBlocks(r: IncidentReport): Block[] {
+/** Every section, in order, each made when it is asked for: the Markdown writes one and lets its blocks go before making the next. */
+export function reportSections(r: IncidentReport): Array<() => Block[]> {
   const title = `Incident Report: ${r.runbook.title}${r.dryRun ? " (dry run)" : ""}${r.drill ? " (DRILL)" : ""}`;
   return [
-    { h: 1, text: [title] },
-    { p: [{ quiet: `Incident ${r.incident} · runbook ${r.runbook.id}${r.version ? ` · handrail ${r.version}` : ""}` }] },
-    ...summary(r),
-    ...(r.integrity?.length ? [{ h: 2, text: ["Damaged Lines"] } as Block, { p: ["The incident file has lines that could not be read as events, or are missing or repeated; the report is built from the rest."] } as Block, { list: r.integrity.map((x) => [x]) } as Block] : []),
-    ...keyTimes(r),
-    ...(r.drill ? drillSection(r.drill) : []),
-    ...resolution(r),
-    { h: 2, text: ["Root Cause"] },
-    r.rootCause ? { p: [r.rootCause] } : { p: ["Not recorded yet: ", { code: "handrail resolve --root-cause" }, " records it."] },
-    { h: 2, text: ["Impact"] },
-    r.impact ? { p: [r.impact] } : { p: ["Not recorded: ", { code: "handrail resolve --impact" }, " records it."] },
-    ...evidence(r),
-    ...(r.links.length ? [{ h: 2, text: ["Links"] } as Block, { list: r.links.map((l): Inline[] => [{ link: l.title, href: l.url }, ...(l.step ? [" · ", { code: l.step } as Inline] : [])]) } as Block] : []),
-    ...failedSteps(r),
-    ...timeline(r),
-    ...whatHappened(r),
-    ...notifications(r),
-    ...(r.steps.length ? [{ h: 2, text: ["Phases Over Time"] } as Block, { diagram: "gantt", mermaid: ganttMermaid(r), svg: ganttSvg(r) } as Block] : []),
-    ...actionItems(r),
+    () => [{ h: 1, text: [title] }, { p: [{ quiet: `Incident ${r.incident} · runbook ${r.runbook.id}${r.version ? ` · handrail ${r.version}` : ""}` }] }],
+    () => summary(r),
+    () => (r.integrity?.length ? [{ h: 2, text: ["Damaged Lines"] }, { p: ["The incident file has lines that could not be read as events, or are missing or repeated; the report is built from the rest."] }, { list: r.integrity.map((x) => [x]) }] : []),
+    () => keyTimes(r),
+    () => (r.drill ? drillSection(r.drill) : []),
+    () => resolution(r),
+    () => [{ h: 2, text: ["Root Cause"] }, r.rootCause ? { p: [r.rootCause] } : { p: ["Not recorded yet: ", { code: "handrail resolve --root-cause" }, " records it."] }],
+    () => [{ h: 2, text: ["Impact"] }, r.impact ? { p: [r.impact] } : { p: ["Not recorded: ", { code: "handrail resolve --impact" }, " records it."] }],
+    () => evidence(r),
+    () => (r.links.length ? [{ h: 2, text: ["Links"] }, { list: r.links.map((l): Inline[] => [{ link: l.title, href: l.url }, ...(l.step ? [" · ", { code: l.step } as Inline] : [])]) }] : []),
+    () => failedSteps(r),
+    () => timeline(r),
+    () => whatHappened(r),
+    () => notifications(r),
+    () => (r.steps.length ? [{ h: 2, text: ["Phases Over Time"] }, { diagram: "gantt", mermaid: ganttMermaid(r), svg: ganttSvg(r) }] : []),
+    () => actionItems(r),
   ];
+}
+
+/** Every section's blocks, in order. */
+export function reportBlocks(r: IncidentReport): Block[] {
+  return reportSections(r).flatMap((section) => section());
 }

@@ -2,6 +2,7 @@
 import { formatDuration } from "../runbooks/duration.js";
 import type { Block, Inline, ListItem } from "./report-doc.js";
 import { toMarkdown } from "./report-doc.js";
+import { oldestFirst } from "./by-time.js";
 import type { IncidentReport, ReportSkip, ReportStep } from "./report-model.js";
 
 export const clockTime = (iso: string) => `${iso.slice(11, 19)} UTC`;
@@ -34,83 +35,112 @@ export interface TimelineRow {
   folded?: number;
 }
 
-/** A row before folding; a step attempt's text is written only if it is not folded. `routine`: it passed with nothing to say (no edit, no hand confirmation, no failure before it). */
+/** A row that is not a step attempt: it is never folded. */
 interface Row {
   at: string;
-  text?: Inline[];
-  step?: ReportStep;
-  routine?: boolean;
+  text: Inline[];
 }
 
 const stepText = (s: ReportStep): Inline[] => [`${s.phaseTitle} › ${s.title}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}: ${resultOf(s)}`, ...id(s.step)];
 
-/** One row for the passed steps of rows[from..to): how many, of which phases, the first and the last, and when the last began. */
-function foldedText(rows: readonly Row[], from: number, to: number): Inline[] {
-  const first = rows[from]!.step!;
-  const last = rows[to - 1]!.step!;
+/** One row for a run of passed steps: how many, of which phases, the first and the last, and when the last began. */
+function foldedText(run: readonly ReportStep[]): Inline[] {
+  const first = run[0]!;
+  const last = run.at(-1)!;
   const until = `the last at ${clockTime(last.startedAt)}`;
   const phases = new Map<string, number>();
   let oneStep = true;
-  for (let i = from; i < to; i++) {
-    const s = rows[i]!.step!;
+  for (const s of run) {
     phases.set(s.phaseTitle, (phases.get(s.phaseTitle) ?? 0) + 1);
     oneStep &&= s.step === first.step;
   }
-  if (oneStep) return [`${first.phaseTitle} › ${first.title}: passed ${to - from} times in a row (attempts ${first.attempt}–${last.attempt}), ${until}`, ...id(first.step)];
+  if (oneStep) return [`${first.phaseTitle} › ${first.title}: passed ${run.length} times in a row (attempts ${first.attempt}–${last.attempt}), ${until}`, ...id(first.step)];
   const of = phases.size > 1 ? ` (${[...phases].map(([title, n]) => `${title} ${n}`).join(", ")})` : ` in ${first.phaseTitle}`;
-  return [`${to - from} steps passed in a row${of}: ${first.title} … ${last.title}, ${until}`, " · ", { code: first.step }, " … ", { code: last.step }];
+  return [`${run.length} steps passed in a row${of}: ${first.title} … ${last.title}, ${until}`, " · ", { code: first.step }, " … ", { code: last.step }];
 }
 
-/** In a timeline longer than FOLD_ABOVE, runs of FOLD_MIN or more routine passes become one row each; every other row stays as it is. */
-function fold(rows: readonly Row[]): TimelineRow[] {
-  const out: TimelineRow[] = [];
-  const folding = rows.length > FOLD_ABOVE;
-  for (let i = 0; i < rows.length; ) {
-    let j = i;
-    while (j < rows.length && rows[j]!.routine) j++;
-    if (folding && j - i >= FOLD_MIN) {
-      out.push({ at: rows[i]!.at, text: foldedText(rows, i, j), folded: j - i });
-      i = j;
-      continue;
-    }
-    // Too few to fold, and the row that ended the run.
-    for (const end = Math.min(j + 1, rows.length); i < end; i++) {
-      const row = rows[i]!;
-      out.push({ at: row.at, text: row.text ?? stepText(row.step!) });
-    }
-  }
-  return out;
-}
-
-/**
- * The timeline rows, oldest first (a tie keeps the order below: opened, severity, options, steps, …).
- * Long runs of steps that passed fold into one row that says how many; a failure, a retry, a note,
- * a severity change, an escalation or a change of driver is never folded: each breaks a run.
- */
-export function timelineRows(r: IncidentReport): TimelineRow[] {
-  const rows: Row[] = [{ at: r.openedAt, text: [`Incident opened (${r.severity.initial})${r.who.openedBy ? ` by ${r.who.openedBy}` : ""}`] }];
-  for (const c of r.severity.changes) rows.push({ at: c.at, text: [`Severity ${c.from} → ${c.to}${c.reason ? `: ${c.reason}` : ""}`] });
-  for (const c of r.inputChanges) rows.push({ at: c.at, text: [`Input ${c.name} changed from `, { code: show(c.from) }, " to ", { code: show(c.to) }] });
-  for (const o of r.options) rows.push({ at: o.at, text: ["Chose ", { strong: o.optionTitle }, ` in ${o.phaseTitle}${o.by ? ` (${o.by})` : ""}`, ...id(`${o.phase}=${o.option}`)] });
-  // The status of each step's attempt before: a pass right after a failure is a recovery, worth its own row.
+/** For each attempt (by index), whether it passed with nothing to say: no edit, no hand confirmation, no failure of the step's attempt before (a pass right after a failure is a recovery, worth its own row). */
+function routineSteps(steps: readonly ReportStep[]): Uint8Array {
   const before = new Map<string, string>();
-  for (const s of r.steps) {
+  const routine = new Uint8Array(steps.length);
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
     const previous = before.get(s.step);
     before.set(s.step, s.status);
-    rows.push({ at: s.startedAt, step: s, routine: s.status === "passed" && !s.edited && !s.acknowledged && (previous === undefined || previous === "passed") });
+    if (s.status === "passed" && !s.edited && !s.acknowledged && (previous === undefined || previous === "passed")) routine[i] = 1;
   }
-  for (const k of r.skipped) rows.push({ at: k.at, text: [`Skipped ${k.title}: ${skipReason(k)}`, ...id(k.step)] });
-  for (const n of r.notes) rows.push({ at: n.at, text: [`Note${n.stepTitle ? ` on ${n.stepTitle}` : ""}: ${n.text}`] });
-  for (const e of r.escalations) rows.push({ at: e.at, text: [`Escalated to ${e.to}${e.reason ? `: ${e.reason}` : ""}${e.acknowledgedAt ? ` (acknowledged ${clockTime(e.acknowledgedAt)}${e.acknowledgedBy ? ` by ${e.acknowledgedBy}` : ""})` : ""}`] });
-  for (const x of r.resumes) rows.push({ at: x.at, text: [`Incident resumed${x.by ? ` by ${x.by}` : ""}${x.interrupted.length ? ` (interrupted: ${x.interrupted.map((i) => i.title).join(", ")})` : ""}`] });
-  for (const d of r.driverChanges) rows.push({ at: d.at, text: [`${d.to} drives from here (${d.reason === "handed over" ? `${d.from} handed over` : d.reason === "taken over" ? `taken over from ${d.from}` : `${d.from}'s lease had expired`})`] });
-  for (const x of r.locksForced) rows.push({ at: x.at, text: [`Lock forced from handrail pid ${x.previous.pid} on ${x.previous.host}`] });
-  if (r.sla.breachedAt) rows.push({ at: r.sla.breachedAt, text: [`Response time ${r.sla.respondWithin ?? ""} breached`] });
-  if (r.drill?.finishedAt && r.drill.outcome) rows.push({ at: r.drill.finishedAt, text: [`Drill finished: ${r.drill.outcome.healthy ? "healthy" : "still broken"}`] });
-  if (r.resolvedAt) rows.push({ at: r.resolvedAt, text: [`Incident resolved${r.who.resolvedBy ? ` by ${r.who.resolvedBy}` : ""}`] });
-  for (const n of r.notifications) rows.push({ at: n.at, text: [`Notification ${n.outcome}: ${n.channel}${n.action === "resolve" ? " resolve" : ""} (${n.origin})`] });
-  // ISO-8601 UTC times of one format sort as text; a plain comparison, not a locale-aware one (tens of thousands of rows).
-  return fold(rows.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)));
+  return routine;
+}
+
+const rowAt = (row: Row) => row.at;
+
+/**
+ * The timeline rows, oldest first (a tie keeps the order below: opened, severity, inputs, options, steps, …).
+ * In a timeline longer than FOLD_ABOVE, runs of FOLD_MIN or more routine passes fold into one row
+ * that says how many; a failure, a retry, a note, a severity change, an escalation or a change of
+ * driver is never folded: each breaks a run.
+ */
+export function timelineRows(r: IncidentReport): TimelineRow[] {
+  const before: Row[] = [{ at: r.openedAt, text: [`Incident opened (${r.severity.initial})${r.who.openedBy ? ` by ${r.who.openedBy}` : ""}`] }];
+  for (const c of r.severity.changes) before.push({ at: c.at, text: [`Severity ${c.from} → ${c.to}${c.reason ? `: ${c.reason}` : ""}`] });
+  for (const c of r.inputChanges) before.push({ at: c.at, text: [`Input ${c.name} changed from `, { code: show(c.from) }, " to ", { code: show(c.to) }] });
+  for (const o of r.options) before.push({ at: o.at, text: ["Chose ", { strong: o.optionTitle }, ` in ${o.phaseTitle}${o.by ? ` (${o.by})` : ""}`, ...id(`${o.phase}=${o.option}`)] });
+  const after: Row[] = [];
+  for (const k of r.skipped) after.push({ at: k.at, text: [`Skipped ${k.title}: ${skipReason(k)}`, ...id(k.step)] });
+  for (const n of r.notes) after.push({ at: n.at, text: [`Note${n.stepTitle ? ` on ${n.stepTitle}` : ""}: ${n.text}`] });
+  for (const e of r.escalations) after.push({ at: e.at, text: [`Escalated to ${e.to}${e.reason ? `: ${e.reason}` : ""}${e.acknowledgedAt ? ` (acknowledged ${clockTime(e.acknowledgedAt)}${e.acknowledgedBy ? ` by ${e.acknowledgedBy}` : ""})` : ""}`] });
+  for (const x of r.resumes) after.push({ at: x.at, text: [`Incident resumed${x.by ? ` by ${x.by}` : ""}${x.interrupted.length ? ` (interrupted: ${x.interrupted.map((i) => i.title).join(", ")})` : ""}`] });
+  for (const d of r.driverChanges) after.push({ at: d.at, text: [`${d.to} drives from here (${d.reason === "handed over" ? `${d.from} handed over` : d.reason === "taken over" ? `taken over from ${d.from}` : `${d.from}'s lease had expired`})`] });
+  for (const x of r.locksForced) after.push({ at: x.at, text: [`Lock forced from handrail pid ${x.previous.pid} on ${x.previous.host}`] });
+  if (r.sla.breachedAt) after.push({ at: r.sla.breachedAt, text: [`Response time ${r.sla.respondWithin ?? ""} breached`] });
+  if (r.drill?.finishedAt && r.drill.outcome) after.push({ at: r.drill.finishedAt, text: [`Drill finished: ${r.drill.outcome.healthy ? "healthy" : "still broken"}`] });
+  if (r.resolvedAt) after.push({ at: r.resolvedAt, text: [`Incident resolved${r.who.resolvedBy ? ` by ${r.who.resolvedBy}` : ""}`] });
+  for (const n of r.notifications) after.push({ at: n.at, text: [`Notification ${n.outcome}: ${n.channel}${n.action === "resolve" ? " resolve" : ""} (${n.origin})`] });
+
+  // Steps by index: whether one is routine is known by its place in r.steps.
+  const steps = r.steps;
+  const order = oldestFirst(steps.map((_, i) => i), (i) => steps[i]!.startedAt);
+  const early = oldestFirst(before, rowAt);
+  const late = oldestFirst(after, rowAt);
+  const routine = routineSteps(steps);
+  const folding = early.length + steps.length + late.length > FOLD_ABOVE;
+  const out: TimelineRow[] = [];
+  let run: ReportStep[] = [];
+  const endRun = () => {
+    if (folding && run.length >= FOLD_MIN) out.push({ at: run[0]!.startedAt, text: foldedText(run), folded: run.length });
+    else for (const s of run) out.push({ at: s.startedAt, text: stepText(s) });
+    run = [];
+  };
+  // The rows of other kinds that come before a step started at `t` (with none, all that are left), each
+  // ending a run: on a tie, those of the kinds listed before the steps come first, the others after.
+  let b = 0;
+  let a = 0;
+  const othersUntil = (t: string | undefined) => {
+    for (;;) {
+      const x = early[b];
+      const y = late[a];
+      let row: Row;
+      if (x !== undefined && (t === undefined || x.at <= t) && (y === undefined || x.at <= y.at)) row = early[b++]!;
+      else if (y !== undefined && (t === undefined || y.at < t)) row = late[a++]!;
+      else return;
+      if (run.length) endRun();
+      out.push(row);
+    }
+  };
+  // One pass in time order, the rows of other kinds merged in as it goes (each kind is in order already).
+  for (const i of order) {
+    const s = steps[i]!;
+    othersUntil(s.startedAt);
+    if (routine[i]) run.push(s);
+    else {
+      // The row that ends a run keeps its own line.
+      if (run.length) endRun();
+      out.push({ at: s.startedAt, text: stepText(s) });
+    }
+  }
+  othersUntil(undefined);
+  if (run.length) endRun();
+  return out;
 }
 
 /** The timeline as Markdown list items (the report, and a GitHub issue opened mid-incident). */

@@ -1,6 +1,9 @@
 /** The incident report from event fixtures: what an SRE pastes into the postmortem, without rewriting it. */
 import { describe, expect, it } from "vitest";
+import { plainText } from "../../src/executors/terminal-text.js";
 import { buildReport, renderHtml, renderMarkdown } from "../../src/incident/report.js";
+import { toMarkdown } from "../../src/incident/report-doc.js";
+import { reportBlocks } from "../../src/incident/report-sections.js";
 import { events, finished, opened, started } from "./report-fixture.js";
 
 const SCRIPT = 'kubectl get pods -n "shop" | grep -v Running\necho "done: `date`"';
@@ -220,5 +223,19 @@ describe("a damaged file", () => {
     const damaged = md.split("## Damaged Lines\n")[1]!.split("\n## ")[0]!;
     expect(damaged).toContain("- line 3: not JSON\n- line 5: seq 6 follows 4 (5 missing)");
     expect(md).toContain("## Timeline");
+  });
+});
+
+describe("the Markdown written section by section", () => {
+  it("is the whole document's Markdown: a resolved incident, a drill, an open one, a damaged file, one with no step", () => {
+    const drill = events([opened({ mode: "drill", scenario: "crashloop" }), started("health", "verify"), finished("health", "failed"), { type: "drill.finished", scenario: "crashloop", healthy: false, detail: "0/3 pods ready", walkComplete: false, skipped: 0, totalMs: 5000, respondWithin: "15m", withinResponseTime: true }]);
+    const reports = [
+      buildReport(WALK),
+      buildReport(drill),
+      buildReport(WALK.slice(0, 12)),
+      buildReport(events([opened(), started("pods", "assess"), finished("pods", "passed")]), { damagedLines: 1, integrity: ["line 3: not JSON"] }),
+      buildReport(events([opened()])),
+    ];
+    for (const r of reports) expect(renderMarkdown(r)).toBe(plainText(toMarkdown(reportBlocks(r)).trimEnd() + "\n"));
   });
 });
