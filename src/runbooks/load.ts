@@ -72,18 +72,15 @@ function startsToken(src: string, i: number): boolean {
  */
 export function quickParse(src: string): unknown {
   if (quickUnsafe(src)) return undefined;
-  // js-yaml reads whatever the fast reader declines; without aliases its data is a tree of its own.
   const fast = readFastYaml(src);
+  // With aliases, the fast reader counts what they add (the same bound as below, without a walk).
+  if ("data" in fast) return !fast.aliases || fast.nodes <= MAX_ALIAS_NODES ? fast.data : undefined;
+  // js-yaml reads whatever the fast reader declines.
   let data: unknown;
-  if ("data" in fast) {
-    if (!fast.aliases) return fast.data;
-    data = fast.data;
-  } else {
-    try {
-      data = jsyaml.load(src, { schema: jsyaml.CORE_SCHEMA });
-    } catch {
-      return undefined;
-    }
+  try {
+    data = jsyaml.load(src, { schema: jsyaml.CORE_SCHEMA });
+  } catch {
+    return undefined;
   }
   // Aliases (conditions a runbook reuses: `when: *gate-failed`): js-yaml shares the node, and a walk of the
   // data (the schema's) visits it once per path to it, or forever when it contains itself. Kept shared when

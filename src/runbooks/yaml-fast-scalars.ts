@@ -9,13 +9,16 @@ import { COLON, Cursor, HASH, NL, SPACE, decline, isFlowIndicator, isWsOrEol } f
 /** The types js-yaml tries on a plain scalar under the core schema (null, bool, int, float), in its order. */
 const IMPLICIT = (jsyaml.CORE_SCHEMA as unknown as { compiledImplicit: jsyaml.Type[] }).compiledImplicit;
 
-/** First characters of a plain scalar that a core-schema type may claim: `~`, n N t T f F, digits, + - . */
+/** First characters of a plain scalar that a core-schema type may claim: `~`, digits, + - . (2), and n N t T f F (1). */
 const MAYBE_TYPED = new Uint8Array(128);
-for (const ch of "~nNtTfF0123456789+-.") MAYBE_TYPED[ch.charCodeAt(0)] = 1;
+for (const ch of "~0123456789+-.") MAYBE_TYPED[ch.charCodeAt(0)] = 2;
+for (const ch of "nNtTfF") MAYBE_TYPED[ch.charCodeAt(0)] = 1;
 
 /** A plain scalar's value under js-yaml's core schema. */
 export function resolvePlain(raw: string): unknown {
-  if (MAYBE_TYPED[raw.charCodeAt(0)] !== 1) return raw;
+  const maybe = MAYBE_TYPED[raw.charCodeAt(0)];
+  // Led by a letter, only null, true and false in their three spellings are typed: keys like `title` are not.
+  if (maybe === undefined || maybe === 0 || (maybe === 1 && raw.length > 5)) return raw;
   for (const type of IMPLICIT) if (type.resolve(raw)) return type.construct(raw);
   return raw;
 }

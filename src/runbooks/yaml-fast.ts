@@ -9,7 +9,8 @@
 import { COLON, Cursor, DASH, Decline, NL, decline, isWsOrEol } from "./yaml-fast-cursor.js";
 import { blockScalar, plainRaw, plainStarts, quoted, resolvePlain } from "./yaml-fast-scalars.js";
 
-export type FastRead = { data: Record<string, unknown>; aliases: boolean } | { declined: string };
+/** `nodes`: how many the data holds once every alias is written out (load.ts bounds it, as it bounds js-yaml's). */
+export type FastRead = { data: Record<string, unknown>; aliases: boolean; nodes: number } | { declined: string };
 
 /** Tabs, carriage returns, a BOM, C0/C1 controls, surrogates, U+FFFE/FFFF: js-yaml's business. */
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for.
@@ -24,7 +25,7 @@ export function readFastYaml(text: string): FastRead {
   // js-yaml reads the text with a line break at its end.
   const reader = new Reader(text.endsWith("\n") ? text : `${text}\n`);
   try {
-    return { data: reader.document(), aliases: reader.aliases };
+    return { data: reader.document(), aliases: reader.aliases, nodes: reader.nodes };
   } catch (e) {
     if (e instanceof Decline) return { declined: e.reason };
     throw e;
@@ -35,8 +36,10 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 class Reader extends Cursor {
   aliases = false;
+  /** Nodes read, an alias counting as many as its anchor's node holds. */
+  nodes = 0;
   private depth = 0;
-  private readonly anchors = new Map<string, unknown>();
+  private readonly anchors = new Map<string, { value: unknown; nodes: number }>();
   /** Anchors whose node is being read: js-yaml would let an alias inside it name the unfinished node. */
   private readonly open = new Set<string>();
 
@@ -51,6 +54,7 @@ class Reader extends Cursor {
 
   private enter(): void {
     if (++this.depth > MAX_DEPTH) decline("nesting too deep");
+    this.nodes++;
   }
 
   /** A block mapping whose keys are at column `n`, from its first key; ends at the first line less indented. */
@@ -99,6 +103,7 @@ class Reader extends Cursor {
   private value(n: number, inMapping: boolean): unknown {
     let c = this.code(this.pos);
     let anchor: string | undefined;
+    const before = this.nodes;
     if (c === 0x26) {
       anchor = this.name();
       if (this.open.has(anchor)) decline("an anchor inside its own node");
@@ -115,10 +120,14 @@ class Reader extends Cursor {
       else if (anchor !== undefined) decline("an anchor on an empty value");
       // js-yaml reads a dash after an empty entry as the list's next entry, however little it is indented.
       else if (!inMapping && m < n && m >= 0) decline("an empty list entry before a less indented line");
-      else v = null;
+      else {
+        v = null;
+        this.nodes++;
+      }
     } else {
       if (c === 0x7c || c === 0x3e) {
         v = blockScalar(this, n + 1);
+        this.nodes++;
         this.seek();
       } else {
         v = this.inline(false);
@@ -128,7 +137,7 @@ class Reader extends Cursor {
     }
     if (anchor !== undefined) {
       this.open.delete(anchor);
-      this.anchors.set(anchor, v);
+      this.anchors.set(anchor, { value: v, nodes: this.nodes - before });
     }
     return v;
   }
@@ -140,14 +149,18 @@ class Reader extends Cursor {
   private inline(inFlow: boolean, flowKey = false): unknown {
     const c = this.code(this.pos);
     if (c === 0x26 && inFlow && !flowKey) return this.anchoredInFlow();
-    if (c === 0x22 || c === 0x27) return quoted(this);
     if (c === 0x5b || c === 0x7b) return this.flow();
     if (c === 0x2a) {
       const name = this.name();
-      if (!this.anchors.has(name) || this.open.has(name)) decline("an alias js-yaml may read otherwise");
+      // An alias inside the node of its own anchor: js-yaml would name the unfinished node.
+      const anchored = this.open.has(name) ? undefined : this.anchors.get(name);
+      if (anchored === undefined) decline("an alias to no anchor, or to the node it is in");
       this.aliases = true;
-      return this.anchors.get(name);
+      this.nodes += anchored.nodes;
+      return anchored.value;
     }
+    this.nodes++;
+    if (c === 0x22 || c === 0x27) return quoted(this);
     if (!plainStarts(this, inFlow)) decline("a node the reader leaves to js-yaml");
     const raw = plainRaw(this, inFlow);
     const end = this.code(this.pos);
@@ -172,9 +185,10 @@ class Reader extends Cursor {
     const c = this.code(this.pos);
     if (c === 0x2a || c === 0x26 || c === 0x2c || c === 0x5d || c === 0x7d) decline("an anchor on an alias, an anchor or nothing");
     this.open.add(anchor);
+    const before = this.nodes;
     const v = this.inline(true);
     this.open.delete(anchor);
-    this.anchors.set(anchor, v);
+    this.anchors.set(anchor, { value: v, nodes: this.nodes - before });
     return v;
   }
 

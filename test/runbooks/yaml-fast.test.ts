@@ -13,7 +13,7 @@ import jsyaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { runbookLibrary } from "../../bench/fixtures.js";
 import { runbookFiles } from "../../src/runbooks/files.js";
-import { loadRunbookText } from "../../src/runbooks/load.js";
+import { expandedSize, loadRunbookText, quickParse } from "../../src/runbooks/load.js";
 import { readFastYaml } from "../../src/runbooks/yaml-fast.js";
 import { ROOT } from "../helpers/cli.js";
 import { rng } from "../helpers/random.js";
@@ -68,6 +68,8 @@ describe("the fast YAML reader", () => {
       // Not declined: the fast path is the one these files take.
       expect("declined" in fast ? fast.declined : "read", file).toBe("read");
       expect(isDeepStrictEqual("data" in fast && fast.data, jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA })), file).toBe(true);
+      // Its count of nodes with aliases written out is at least the walk's that it spares (load.ts bounds it).
+      if ("data" in fast && fast.aliases) expect(fast.nodes, file).toBeGreaterThanOrEqual(expandedSize(fast.data, Infinity)!);
     }
   });
 
@@ -142,6 +144,15 @@ describe("the fast YAML reader", () => {
       "%YAML 1.2\n---\na: 1\n",
     ];
     for (const text of declined) expect("declined" in readFastYaml(text), JSON.stringify(text)).toBe(true);
+  });
+
+  it("leaves an alias bomb to the located parse, which says where it is", () => {
+    const levels = "bcdefghij".split("").map((c, i) => `${c}: &${c} [${Array.from({ length: 10 }, () => `*${"abcdefghij"[i]}`).join(", ")}]`);
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...levels].join("\n");
+    const fast = readFastYaml(bomb);
+    expect("data" in fast && fast.nodes).toBeGreaterThan(10 ** 10);
+    expect(quickParse(bomb)).toBeUndefined();
+    expect(loadRunbookText(bomb, "x.yaml").problems[0]?.message).toMatch(/alias bomb/);
   });
 
   it("leaves a broken runbook's problems where they were, located in the file", () => {
