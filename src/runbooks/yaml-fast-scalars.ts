@@ -38,6 +38,12 @@ export function plainStarts(cur: Cursor, inFlow: boolean): boolean {
   return true;
 }
 
+/** Characters a plain scalar may end at (line break, `:`, `#`), and in a flow collection its indicators too. */
+const BLOCK_STOP = new Uint8Array(128);
+const FLOW_STOP = new Uint8Array(128);
+for (const ch of "\n:#") BLOCK_STOP[ch.charCodeAt(0)] = FLOW_STOP[ch.charCodeAt(0)] = 1;
+for (const ch of ",[]{}") FLOW_STOP[ch.charCodeAt(0)] = 1;
+
 /**
  * The raw text of a plain scalar that ends on its line: at a comment, the line's end, a `: ` (the
  * caller decides what that makes it), or in a flow collection a flow indicator. The cursor is left
@@ -45,18 +51,24 @@ export function plainStarts(cur: Cursor, inFlow: boolean): boolean {
  */
 export function plainRaw(cur: Cursor, inFlow: boolean): string {
   const src = cur.src;
+  const stop = inFlow ? FLOW_STOP : BLOCK_STOP;
   const start = cur.pos;
   let end = start;
   let i = start;
   for (;;) {
-    const c = cur.code(i);
-    if (c === NL || c === 0) break;
-    if (c === COLON) {
-      const next = cur.code(i + 1);
-      if (isWsOrEol(next) || (inFlow && isFlowIndicator(next))) break;
-    } else if (c === HASH) {
-      if (src.charCodeAt(i - 1) === SPACE) break;
-    } else if (inFlow && isFlowIndicator(c)) break;
+    // The text ends with a line break (yaml-fast.ts), so the scan never runs past it.
+    const c = src.charCodeAt(i);
+    if (c < 128) {
+      if (stop[c] === 1) {
+        if (c === NL) break;
+        if (c === COLON) {
+          const next = cur.code(i + 1);
+          if (isWsOrEol(next) || (inFlow && isFlowIndicator(next))) break;
+        } else if (c === HASH) {
+          if (src.charCodeAt(i - 1) === SPACE) break;
+        } else break;
+      }
+    } else if (c !== c) break; // NaN: past the end, should the line break ever be missing.
     i++;
     if (c !== SPACE) end = i;
   }
@@ -74,7 +86,12 @@ export function quoted(cur: Cursor): string {
   let start = i;
   let out = "";
   for (;;) {
-    const c = cur.code(i);
+    const c = src.charCodeAt(i);
+    // Most characters are none of the quote, a backslash or a line break (or NaN past the end).
+    if (c !== quote && c !== 0x5c && c !== NL && c === c) {
+      i++;
+      continue;
+    }
     if (c === quote) {
       out += src.slice(start, i);
       // '' is a quote in a single-quoted scalar.
@@ -85,7 +102,7 @@ export function quoted(cur: Cursor): string {
       out += "'";
       i += 2;
       start = i;
-    } else if (c === NL || c === 0) {
+    } else if (c === NL || c !== c) {
       decline("a quoted scalar over several lines");
     } else if (c === 0x5c && quote === 0x22) {
       out += src.slice(start, i);

@@ -32,7 +32,10 @@ export function readFastYaml(text: string): FastRead {
   }
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
+/** A mapping's key is given twice when it holds fewer keys than were read (a look-up per key cost more, as js-yaml pays it). */
+function keyRepeated(map: Record<string, unknown>, keysRead: number): boolean {
+  return Object.keys(map).length !== keysRead;
+}
 
 class Reader extends Cursor {
   aliases = false;
@@ -61,14 +64,17 @@ class Reader extends Cursor {
   private mapping(n: number): Record<string, unknown> {
     this.enter();
     const map: Record<string, unknown> = {};
+    let keys = 0;
     for (;;) {
       const key = this.key();
-      if (key === "__proto__" || hasOwn.call(map, key)) decline("a key given twice, or __proto__");
+      if (key === "__proto__") decline("a __proto__ key");
       this.skipSpaces();
       map[key] = this.value(n, true);
+      keys++;
       if (this.indent < n) break;
       if (this.indent > n) decline("a line indented past its mapping");
     }
+    if (keyRepeated(map, keys)) decline("a key given twice");
     this.depth--;
     return map;
   }
@@ -238,6 +244,7 @@ class Reader extends Cursor {
     const out: unknown[] | Record<string, unknown> = mapping ? {} : [];
     this.pos++;
     let more = true;
+    let keys = 0;
     for (;;) {
       this.flowSpace();
       const c = this.code(this.pos);
@@ -251,8 +258,9 @@ class Reader extends Cursor {
         this.flowSpace();
         const v = this.code(this.pos);
         if (v === 0x2c || v === close) decline("an empty value in a flow mapping");
-        if (name === "__proto__" || hasOwn.call(out, name)) decline("a key given twice, or __proto__");
+        if (name === "__proto__") decline("a __proto__ key");
         (out as Record<string, unknown>)[name] = this.inline(true);
+        keys++;
       } else {
         (out as unknown[]).push(this.inline(true));
         this.flowSpace();
@@ -262,6 +270,7 @@ class Reader extends Cursor {
       more = this.code(this.pos) === 0x2c;
       if (more) this.pos++;
     }
+    if (mapping && keyRepeated(out as Record<string, unknown>, keys)) decline("a key given twice");
     this.pos++;
     this.depth--;
     return out;
