@@ -46,11 +46,12 @@ function startsToken(src: string, i: number): boolean {
  * located parse then decides, and owns every problem message.
  */
 export function quickParse(src: string): unknown {
-  if (quickUnsafe(src)) return undefined;
+  // The fast reader declines the plain scalars quickUnsafe looks for, where they are read (yaml-fast-scalars.ts).
   const fast = readFastYaml(src);
   // With aliases, the fast reader counts what they add (the same bound as below, without a walk).
   if ("data" in fast) return !fast.aliases || fast.nodes <= MAX_ALIAS_NODES ? fast.data : undefined;
   // js-yaml reads whatever the fast reader declines.
+  if (quickUnsafe(src)) return undefined;
   let data: unknown;
   try {
     data = jsyaml.load(src, { schema: jsyaml.CORE_SCHEMA });

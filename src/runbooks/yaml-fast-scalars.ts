@@ -14,11 +14,19 @@ const MAYBE_TYPED = new Uint8Array(128);
 for (const ch of "~0123456789+-.") MAYBE_TYPED[ch.charCodeAt(0)] = 2;
 for (const ch of "nNtTfF") MAYBE_TYPED[ch.charCodeAt(0)] = 1;
 
+/**
+ * Plain scalars js-yaml and YAML 1.2's core schema (the located parse) read differently: `0b11`,
+ * `-0b1`, `-.5`. The reader declines them, and the loader leaves such a file to the located parse
+ * (quick-load.ts quickUnsafe).
+ */
+const READ_OTHERWISE = /^[-+]?0b[01]|^[-+]\.\d/;
+
 /** A plain scalar's value under js-yaml's core schema. */
 export function resolvePlain(raw: string): unknown {
   const maybe = MAYBE_TYPED[raw.charCodeAt(0)];
   // Led by a letter, only null, true and false in their three spellings are typed: keys like `title` are not.
   if (maybe === undefined || maybe === 0 || (maybe === 1 && raw.length > 5)) return raw;
+  if (maybe === 2 && READ_OTHERWISE.test(raw)) decline("a number js-yaml and the located parse read differently");
   for (const type of IMPLICIT) if (type.resolve(raw)) return type.construct(raw);
   return raw;
 }
