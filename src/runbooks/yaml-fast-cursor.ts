@@ -35,20 +35,17 @@ export class Cursor {
   lineStart = 0;
   /** Indentation of the current content line (seek); -1 at the end of the text. */
   indent = 0;
+  /** Where the text ends: `src` holds a NUL there (js-yaml's terminator), which reads as the end wherever a character is read. */
   readonly len: number;
 
+  /** `src`: the text, ending with a line break and then a NUL (yaml-fast.ts adds them; the text has no other NUL). */
   constructor(readonly src: string) {
-    this.len = src.length;
-  }
-
-  /** The character code at `i`, 0 past the end (js-yaml's terminator). */
-  code(i: number): number {
-    return i < this.len ? this.src.charCodeAt(i) : 0;
+    this.len = src.length - 1;
   }
 
   skipSpaces(): number {
-    let c = this.code(this.pos);
-    while (c === SPACE) c = this.code(++this.pos);
+    let c = this.src.charCodeAt(this.pos);
+    while (c === SPACE) c = this.src.charCodeAt(++this.pos);
     return c;
   }
 
@@ -58,7 +55,7 @@ export class Cursor {
     if (c === HASH) {
       const nl = this.src.indexOf("\n", this.pos);
       this.pos = nl < 0 ? this.len : nl;
-      c = this.code(this.pos);
+      c = this.src.charCodeAt(this.pos);
     }
     if (c !== NL && c !== 0) decline("more on the line after a node");
     if (c === NL) this.pos++;
@@ -72,8 +69,8 @@ export class Cursor {
    */
   seek(): void {
     for (;;) {
-      let c = this.code(this.pos);
-      while (c === SPACE) c = this.code(++this.pos);
+      let c = this.src.charCodeAt(this.pos);
+      while (c === SPACE) c = this.src.charCodeAt(++this.pos);
       if (c === 0) {
         this.indent = -1;
         return;
@@ -92,8 +89,8 @@ export class Cursor {
 
   /** `---` or `...` followed by a space or the line's end (the caller is at a line's start). */
   atDocumentMarker(): boolean {
-    const c = this.code(this.pos);
-    return (c === DASH || c === DOT) && this.code(this.pos + 1) === c && this.code(this.pos + 2) === c && isWsOrEol(this.code(this.pos + 3));
+    const c = this.src.charCodeAt(this.pos);
+    return (c === DASH || c === DOT) && this.src.charCodeAt(this.pos + 1) === c && this.src.charCodeAt(this.pos + 2) === c && isWsOrEol(this.src.charCodeAt(this.pos + 3));
   }
 
   /**
@@ -107,7 +104,7 @@ export class Cursor {
       if (c === HASH) {
         const nl = this.src.indexOf("\n", this.pos);
         this.pos = nl < 0 ? this.len : nl;
-        c = this.code(this.pos);
+        c = this.src.charCodeAt(this.pos);
       }
       if (c !== NL) return crossed;
       crossed = true;

@@ -37,10 +37,10 @@ for (const ch of ",[]{}#&*!|>'\"%@`") NOT_PLAIN_START[ch.charCodeAt(0)] = 1;
 
 /** Whether a plain scalar starts at the cursor (`inFlow`: within a flow collection). */
 export function plainStarts(cur: Cursor, inFlow: boolean): boolean {
-  const c = cur.code(cur.pos);
+  const c = cur.src.charCodeAt(cur.pos);
   if (isWsOrEol(c) || (c < 128 && NOT_PLAIN_START[c] === 1)) return false;
   if (c === 0x3f || c === 0x2d || c === COLON) {
-    const next = cur.code(cur.pos + 1);
+    const next = cur.src.charCodeAt(cur.pos + 1);
     if (isWsOrEol(next) || (inFlow && isFlowIndicator(next))) return false;
   }
   return true;
@@ -49,7 +49,7 @@ export function plainStarts(cur: Cursor, inFlow: boolean): boolean {
 /** Characters a plain scalar may end at (line break, `:`, `#`), and in a flow collection its indicators too. */
 const BLOCK_STOP = new Uint8Array(128);
 const FLOW_STOP = new Uint8Array(128);
-for (const ch of "\n:#") BLOCK_STOP[ch.charCodeAt(0)] = FLOW_STOP[ch.charCodeAt(0)] = 1;
+for (const ch of "\0\n:#") BLOCK_STOP[ch.charCodeAt(0)] = FLOW_STOP[ch.charCodeAt(0)] = 1;
 for (const ch of ",[]{}") FLOW_STOP[ch.charCodeAt(0)] = 1;
 
 /**
@@ -64,19 +64,18 @@ export function plainRaw(cur: Cursor, inFlow: boolean): string {
   let end = start;
   let i = start;
   for (;;) {
-    // The text ends with a line break (yaml-fast.ts), so the scan never runs past it.
     const c = src.charCodeAt(i);
     if (c < 128) {
       if (stop[c] === 1) {
-        if (c === NL) break;
+        if (c === NL || c === 0) break;
         if (c === COLON) {
-          const next = cur.code(i + 1);
+          const next = cur.src.charCodeAt(i + 1);
           if (isWsOrEol(next) || (inFlow && isFlowIndicator(next))) break;
         } else if (c === HASH) {
           if (src.charCodeAt(i - 1) === SPACE) break;
         } else break;
       }
-    } else if (c !== c) break; // NaN: past the end, should the line break ever be missing.
+    }
     i++;
     if (c !== SPACE) end = i;
   }
@@ -89,28 +88,28 @@ const SIMPLE_ESCAPES: Record<string, string> = { "0": "\x00", a: "\x07", b: "\x0
 /** A quoted scalar (single or double, at the cursor) closed on its line. */
 export function quoted(cur: Cursor): string {
   const src = cur.src;
-  const quote = cur.code(cur.pos);
+  const quote = cur.src.charCodeAt(cur.pos);
   let i = ++cur.pos;
   let start = i;
   let out = "";
   for (;;) {
     const c = src.charCodeAt(i);
-    // Most characters are none of the quote, a backslash or a line break (or NaN past the end).
-    if (c !== quote && c !== 0x5c && c !== NL && c === c) {
+    // Most characters are none of the quote, a backslash, a line break or the end.
+    if (c !== quote && c !== 0x5c && c !== NL && c !== 0) {
       i++;
       continue;
     }
     if (c === quote) {
       out += src.slice(start, i);
       // '' is a quote in a single-quoted scalar.
-      if (quote !== 0x27 || cur.code(i + 1) !== 0x27) {
+      if (quote !== 0x27 || cur.src.charCodeAt(i + 1) !== 0x27) {
         cur.pos = i + 1;
         return out;
       }
       out += "'";
       i += 2;
       start = i;
-    } else if (c === NL || c !== c) {
+    } else if (c === NL || c === 0) {
       decline("a quoted scalar over several lines");
     } else if (c === 0x5c && quote === 0x22) {
       out += src.slice(start, i);
@@ -133,12 +132,12 @@ export function quoted(cur: Cursor): string {
  * ends at the start of the line after it.
  */
 export function blockScalar(cur: Cursor, nodeIndent: number): string {
-  const folding = cur.code(cur.pos) === 0x3e;
+  const folding = cur.src.charCodeAt(cur.pos) === 0x3e;
   let chomping = 0; // 0 clip, 1 keep, -1 strip
   let detected = false;
   let textIndent = nodeIndent;
-  let c = cur.code(++cur.pos);
-  for (; ; c = cur.code(++cur.pos)) {
+  let c = cur.src.charCodeAt(++cur.pos);
+  for (; ; c = cur.src.charCodeAt(++cur.pos)) {
     if (c === 0x2b || c === 0x2d) {
       if (chomping !== 0) decline("a repeated chomping indicator");
       chomping = c === 0x2b ? 1 : -1;
@@ -153,7 +152,7 @@ export function blockScalar(cur: Cursor, nodeIndent: number): string {
     if (c === HASH) {
       const nl = cur.src.indexOf("\n", cur.pos);
       cur.pos = nl < 0 ? cur.len : nl;
-      c = cur.code(cur.pos);
+      c = cur.src.charCodeAt(cur.pos);
     }
   }
   if (c !== NL) decline("a block scalar header the reader leaves to js-yaml");
@@ -165,10 +164,10 @@ export function blockScalar(cur: Cursor, nodeIndent: number): string {
     // At the line break that ends the header or the previous line.
     cur.lineStart = ++cur.pos;
     let indent = 0;
-    c = cur.code(cur.pos);
+    c = cur.src.charCodeAt(cur.pos);
     while ((!detected || indent < textIndent) && c === SPACE) {
       indent++;
-      c = cur.code(++cur.pos);
+      c = cur.src.charCodeAt(++cur.pos);
     }
     if (!detected && indent > textIndent) textIndent = indent;
     if (c === NL) {

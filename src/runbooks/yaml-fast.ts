@@ -22,8 +22,9 @@ const MAX_DEPTH = 50;
 /** The text's data as js-yaml (core schema) reads it, when the text is a mapping in the subset read here. */
 export function readFastYaml(text: string): FastRead {
   if (UNSUPPORTED_TEXT.test(text)) return { declined: "a tab, carriage return, control or astral character" };
-  // js-yaml reads the text with a line break at its end.
-  const reader = new Reader(text.endsWith("\n") ? text : `${text}\n`);
+  // js-yaml reads the text with a line break at its end; the NUL after it marks the end for every read (Cursor).
+  // Joined rather than added: the reader gets one flat string, where `+` makes a pair that every read would go through.
+  const reader = new Reader([text, text.endsWith("\n") ? "\0" : "\n\0"].join(""));
   try {
     return { data: reader.document(), aliases: reader.aliases, nodes: reader.nodes };
   } catch (e) {
@@ -49,8 +50,8 @@ class Reader extends Cursor {
   document(): Record<string, unknown> {
     this.seek();
     if (this.indent !== 0) decline("not a mapping at the first column");
-    const c = this.code(this.pos);
-    if (c === 0x25 || (c === DASH && isWsOrEol(this.code(this.pos + 1)))) decline("a directive or a top-level list");
+    const c = this.src.charCodeAt(this.pos);
+    if (c === 0x25 || (c === DASH && isWsOrEol(this.src.charCodeAt(this.pos + 1)))) decline("a directive or a top-level list");
     // It returns at the end of the text: a line at the first column is one of its keys, or declined.
     return this.mapping(0);
   }
@@ -83,10 +84,10 @@ class Reader extends Cursor {
   private sequence(n: number): unknown[] {
     this.enter();
     const list: unknown[] = [];
-    while (this.indent === n && this.code(this.pos) === DASH && isWsOrEol(this.code(this.pos + 1))) {
+    while (this.indent === n && this.src.charCodeAt(this.pos) === DASH && isWsOrEol(this.src.charCodeAt(this.pos + 1))) {
       this.pos++;
       const c = this.skipSpaces();
-      if (c === DASH && isWsOrEol(this.code(this.pos + 1))) decline("a list in a list on one line");
+      if (c === DASH && isWsOrEol(this.src.charCodeAt(this.pos + 1))) decline("a list in a list on one line");
       list.push(this.keyAhead() ? this.mapping(this.pos - this.lineStart) : this.value(n, false));
       if (this.indent > n) decline("a line indented past its list");
     }
@@ -96,8 +97,8 @@ class Reader extends Cursor {
 
   /** A mapping or sequence starting at the cursor, on a line of its own indented `m`. */
   private blockNode(m: number): unknown {
-    const c = this.code(this.pos);
-    if (c === DASH && isWsOrEol(this.code(this.pos + 1))) return this.sequence(m);
+    const c = this.src.charCodeAt(this.pos);
+    if (c === DASH && isWsOrEol(this.src.charCodeAt(this.pos + 1))) return this.sequence(m);
     if (this.keyAhead()) return this.mapping(m);
     return decline("a scalar on a line of its own");
   }
@@ -107,7 +108,7 @@ class Reader extends Cursor {
    * a mapping's, where a list may sit at the keys' own column). Ends at the next content line.
    */
   private value(n: number, inMapping: boolean): unknown {
-    let c = this.code(this.pos);
+    let c = this.src.charCodeAt(this.pos);
     let anchor: string | undefined;
     const before = this.nodes;
     if (c === 0x26) {
@@ -122,7 +123,7 @@ class Reader extends Cursor {
       this.endLine();
       const m = this.indent;
       if (m > n) v = this.blockNode(m);
-      else if (inMapping && m === n && this.code(this.pos) === DASH && isWsOrEol(this.code(this.pos + 1))) v = this.sequence(n);
+      else if (inMapping && m === n && this.src.charCodeAt(this.pos) === DASH && isWsOrEol(this.src.charCodeAt(this.pos + 1))) v = this.sequence(n);
       else if (anchor !== undefined) decline("an anchor on an empty value");
       // js-yaml reads a dash after an empty entry as the list's next entry, however little it is indented.
       else if (!inMapping && m < n && m >= 0) decline("an empty list entry before a less indented line");
@@ -153,7 +154,7 @@ class Reader extends Cursor {
    * alias. A plain one ending at `: ` is declined unless it is a flow mapping's key (`flowKey`).
    */
   private inline(inFlow: boolean, flowKey = false): unknown {
-    const c = this.code(this.pos);
+    const c = this.src.charCodeAt(this.pos);
     if (c === 0x26 && inFlow && !flowKey) return this.anchoredInFlow();
     if (c === 0x5b || c === 0x7b) return this.flow();
     if (c === 0x2a) {
@@ -169,7 +170,7 @@ class Reader extends Cursor {
     if (c === 0x22 || c === 0x27) return quoted(this);
     if (!plainStarts(this, inFlow)) decline("a node the reader leaves to js-yaml");
     const raw = plainRaw(this, inFlow);
-    const end = this.code(this.pos);
+    const end = this.src.charCodeAt(this.pos);
     if (end === COLON && !flowKey) decline("a mapping where a scalar was expected");
     if (end === NL && inFlow && !this.flowEntryEndsHere()) decline("a plain scalar that may go on over lines in a flow collection");
     return resolvePlain(raw);
@@ -178,8 +179,8 @@ class Reader extends Cursor {
   /** Whether what follows the line's end (after blank space) ends a flow entry, so that the plain scalar before it ends at the line. */
   private flowEntryEndsHere(): boolean {
     let i = this.pos;
-    let c = this.code(i);
-    while (c === NL || c === 0x20) c = this.code(++i);
+    let c = this.src.charCodeAt(i);
+    while (c === NL || c === 0x20) c = this.src.charCodeAt(++i);
     return c === 0x2c || c === 0x5d || c === 0x7d || c === 0x23;
   }
 
@@ -188,7 +189,7 @@ class Reader extends Cursor {
     const anchor = this.name();
     if (this.open.has(anchor)) decline("an anchor inside its own node");
     this.flowSpace();
-    const c = this.code(this.pos);
+    const c = this.src.charCodeAt(this.pos);
     if (c === 0x2a || c === 0x26 || c === 0x2c || c === 0x5d || c === 0x7d) decline("an anchor on an alias, an anchor or nothing");
     this.open.add(anchor);
     const before = this.nodes;
@@ -201,21 +202,21 @@ class Reader extends Cursor {
   /** An anchor's or alias's name (the cursor at its `&` or `*`). */
   private name(): string {
     const start = ++this.pos;
-    let c = this.code(this.pos);
-    while (!isWsOrEol(c) && c !== 0x2c && c !== 0x5b && c !== 0x5d && c !== 0x7b && c !== 0x7d) c = this.code(++this.pos);
+    let c = this.src.charCodeAt(this.pos);
+    while (!isWsOrEol(c) && c !== 0x2c && c !== 0x5b && c !== 0x5d && c !== 0x7b && c !== 0x7d) c = this.src.charCodeAt(++this.pos);
     if (this.pos === start) decline("an empty anchor or alias name");
     return this.src.slice(start, this.pos);
   }
 
   /** Whether a `key:` (plain or quoted, on this line) starts at the cursor; the cursor does not move. */
   private keyAhead(): boolean {
-    const c = this.code(this.pos);
+    const c = this.src.charCodeAt(this.pos);
     if (c !== 0x22 && c !== 0x27 && !plainStarts(this, false)) return false;
     const at = this.pos;
     try {
       if (c === 0x22 || c === 0x27) quoted(this);
       else plainRaw(this, false);
-      return this.skipSpaces() === COLON && isWsOrEol(this.code(this.pos + 1));
+      return this.skipSpaces() === COLON && isWsOrEol(this.src.charCodeAt(this.pos + 1));
     } catch (e) {
       if (e instanceof Decline) return false;
       throw e;
@@ -226,12 +227,12 @@ class Reader extends Cursor {
 
   /** A block mapping's key and its colon: the cursor ends after the colon. */
   private key(): string {
-    const c = this.code(this.pos);
+    const c = this.src.charCodeAt(this.pos);
     let key: string;
     if (c === 0x22 || c === 0x27) key = quoted(this);
     else if (plainStarts(this, false)) key = String(resolvePlain(plainRaw(this, false)));
     else return decline("a key the reader leaves to js-yaml");
-    if (this.skipSpaces() !== COLON || !isWsOrEol(this.code(this.pos + 1))) decline("a line that is not a key");
+    if (this.skipSpaces() !== COLON || !isWsOrEol(this.src.charCodeAt(this.pos + 1))) decline("a line that is not a key");
     this.pos++;
     return key;
   }
@@ -239,7 +240,7 @@ class Reader extends Cursor {
   /** A flow collection (`[…]` or `{…}`), over as many lines as it takes. */
   private flow(): unknown[] | Record<string, unknown> {
     this.enter();
-    const mapping = this.code(this.pos) === 0x7b;
+    const mapping = this.src.charCodeAt(this.pos) === 0x7b;
     const close = mapping ? 0x7d : 0x5d;
     const out: unknown[] | Record<string, unknown> = mapping ? {} : [];
     this.pos++;
@@ -247,16 +248,16 @@ class Reader extends Cursor {
     let keys = 0;
     for (;;) {
       this.flowSpace();
-      const c = this.code(this.pos);
+      const c = this.src.charCodeAt(this.pos);
       if (c === close) break;
-      if (!more || c === 0x2c || c === 0 || ((c === 0x3f || c === COLON) && isWsOrEol(this.code(this.pos + 1)))) decline("a flow collection the reader leaves to js-yaml");
+      if (!more || c === 0x2c || c === 0 || ((c === 0x3f || c === COLON) && isWsOrEol(this.src.charCodeAt(this.pos + 1)))) decline("a flow collection the reader leaves to js-yaml");
       if (mapping) {
         const key = c === 0x22 || c === 0x27 || plainStarts(this, true) ? this.inline(true, true) : decline("a flow key the reader leaves to js-yaml");
         const name = String(key);
         if (this.skipSpaces() !== COLON) decline("a flow mapping entry without a value");
         this.pos++;
         this.flowSpace();
-        const v = this.code(this.pos);
+        const v = this.src.charCodeAt(this.pos);
         if (v === 0x2c || v === close) decline("an empty value in a flow mapping");
         if (name === "__proto__") decline("a __proto__ key");
         (out as Record<string, unknown>)[name] = this.inline(true);
@@ -264,10 +265,10 @@ class Reader extends Cursor {
       } else {
         (out as unknown[]).push(this.inline(true));
         this.flowSpace();
-        if (this.code(this.pos) === COLON) decline("a pair in a flow sequence");
+        if (this.src.charCodeAt(this.pos) === COLON) decline("a pair in a flow sequence");
       }
       this.flowSpace();
-      more = this.code(this.pos) === 0x2c;
+      more = this.src.charCodeAt(this.pos) === 0x2c;
       if (more) this.pos++;
     }
     if (mapping && keyRepeated(out as Record<string, unknown>, keys)) decline("a key given twice");
