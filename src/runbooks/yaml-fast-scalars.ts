@@ -58,6 +58,38 @@ for (const ch of ",[]{}") FLOW_STOP[ch.charCodeAt(0)] = 1;
  * where it ended. A plain scalar that would go on to the next line is declined by the caller.
  */
 export function plainRaw(cur: Cursor, inFlow: boolean): string {
+  const start = cur.pos;
+  return cur.src.slice(start, plainEnd(cur, inFlow));
+}
+
+/** Keys read before, by length and first character, with the key each gives (at most KEYS_KEPT). */
+const KEYS = new Map<number, Array<[raw: string, key: string]>>();
+const KEYS_KEPT = 2_000;
+let keysKept = 0;
+
+/**
+ * A plain scalar as a mapping's key: js-yaml's value of it, as a string. A key read before is the
+ * same string again, which V8 has made a property name already: storing it skips the look-up of
+ * its text that a new copy costs (keys repeat in every step of every runbook).
+ */
+export function plainKey(cur: Cursor, inFlow: boolean): string {
+  const start = cur.pos;
+  const end = plainEnd(cur, inFlow);
+  const bucket = ((end - start) << 16) | cur.src.charCodeAt(start);
+  const known = KEYS.get(bucket);
+  if (known !== undefined) for (const [raw, key] of known) if (raw.length === end - start && cur.src.startsWith(raw, start)) return key;
+  const raw = cur.src.slice(start, end);
+  const key = String(resolvePlain(raw));
+  if (keysKept < KEYS_KEPT) {
+    keysKept++;
+    if (known !== undefined) known.push([raw, key]);
+    else KEYS.set(bucket, [[raw, key]]);
+  }
+  return key;
+}
+
+/** plainRaw's scan: where the scalar's text ends (trailing spaces left out); the cursor is left where the scan stopped. */
+function plainEnd(cur: Cursor, inFlow: boolean): number {
   const src = cur.src;
   const stop = inFlow ? FLOW_STOP : BLOCK_STOP;
   const start = cur.pos;
@@ -80,7 +112,7 @@ export function plainRaw(cur: Cursor, inFlow: boolean): string {
     if (c !== SPACE) end = i;
   }
   cur.pos = i;
-  return src.slice(start, end);
+  return end;
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = { "0": "\x00", a: "\x07", b: "\x08", t: "\x09", n: "\x0A", v: "\x0B", f: "\x0C", r: "\x0D", e: "\x1B", " ": " ", '"': '"', "/": "/", "\\": "\\", N: "\x85", _: "\xA0", L: "\u2028", P: "\u2029" };

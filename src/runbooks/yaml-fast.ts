@@ -7,7 +7,7 @@
  * test/runbooks/yaml-fast.test.ts holds the two to the same answer over real and mutated runbooks.
  */
 import { COLON, Cursor, DASH, Decline, NL, decline, isWsOrEol } from "./yaml-fast-cursor.js";
-import { blockScalar, plainRaw, plainStarts, quoted, resolvePlain } from "./yaml-fast-scalars.js";
+import { blockScalar, plainKey, plainRaw, plainStarts, quoted, resolvePlain } from "./yaml-fast-scalars.js";
 
 /** `nodes`: how many the data holds once every alias is written out (load.ts bounds it, as it bounds js-yaml's). */
 export type FastRead = { data: Record<string, unknown>; aliases: boolean; nodes: number } | { declined: string };
@@ -151,11 +151,11 @@ class Reader extends Cursor {
 
   /**
    * A node that starts and, unless it is a flow collection, ends on this line: quoted, plain, flow,
-   * alias. A plain one ending at `: ` is declined unless it is a flow mapping's key (`flowKey`).
+   * alias. A plain one ending at `: ` is declined (a mapping's key is read by key() or flow()).
    */
-  private inline(inFlow: boolean, flowKey = false): unknown {
+  private inline(inFlow: boolean): unknown {
     const c = this.src.charCodeAt(this.pos);
-    if (c === 0x26 && inFlow && !flowKey) return this.anchoredInFlow();
+    if (c === 0x26 && inFlow) return this.anchoredInFlow();
     if (c === 0x5b || c === 0x7b) return this.flow();
     if (c === 0x2a) {
       const name = this.name();
@@ -171,7 +171,7 @@ class Reader extends Cursor {
     if (!plainStarts(this, inFlow)) decline("a node the reader leaves to js-yaml");
     const raw = plainRaw(this, inFlow);
     const end = this.src.charCodeAt(this.pos);
-    if (end === COLON && !flowKey) decline("a mapping where a scalar was expected");
+    if (end === COLON) decline("a mapping where a scalar was expected");
     if (end === NL && inFlow && !this.flowEntryEndsHere()) decline("a plain scalar that may go on over lines in a flow collection");
     return resolvePlain(raw);
   }
@@ -230,7 +230,7 @@ class Reader extends Cursor {
     const c = this.src.charCodeAt(this.pos);
     let key: string;
     if (c === 0x22 || c === 0x27) key = quoted(this);
-    else if (plainStarts(this, false)) key = String(resolvePlain(plainRaw(this, false)));
+    else if (plainStarts(this, false)) key = plainKey(this, false);
     else return decline("a key the reader leaves to js-yaml");
     if (this.skipSpaces() !== COLON || !isWsOrEol(this.src.charCodeAt(this.pos + 1))) decline("a line that is not a key");
     this.pos++;
@@ -252,8 +252,8 @@ class Reader extends Cursor {
       if (c === close) break;
       if (!more || c === 0x2c || c === 0 || ((c === 0x3f || c === COLON) && isWsOrEol(this.src.charCodeAt(this.pos + 1)))) decline("a flow collection the reader leaves to js-yaml");
       if (mapping) {
-        const key = c === 0x22 || c === 0x27 || plainStarts(this, true) ? this.inline(true, true) : decline("a flow key the reader leaves to js-yaml");
-        const name = String(key);
+        // A key ending at the line's end is declined below: its colon must follow on its line.
+        const name = c === 0x22 || c === 0x27 ? quoted(this) : plainStarts(this, true) ? plainKey(this, true) : decline("a flow key the reader leaves to js-yaml");
         if (this.skipSpaces() !== COLON) decline("a flow mapping entry without a value");
         this.pos++;
         this.flowSpace();
