@@ -117,7 +117,7 @@ export async function checkFiles(files: readonly FileToCheck[]): Promise<Checked
   // This thread works through batches as well, once the parsers and checks are loaded: the workers load theirs meanwhile.
   const { checkBatch } = await import("./check-batch.js");
   for (let batch = take(); batch !== undefined; batch = take()) {
-    checkBatch(batch.files).forEach((r, i) => (results[batch.from + i] = r));
+    (await checkBatch(batch.files)).forEach((r, i) => (results[batch.from + i] = r));
     // Workers' results and requests for their next batch come in here.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -10,5 +10,6 @@ port.on("message", (m: ToWorker) => {
     port.close();
     return;
   }
-  port.postMessage({ from: m.from, results: checkBatch(m.files) } satisfies FromWorker);
+  // The pool sends `done` only once every batch's results are back: none is in flight when the port closes.
+  void checkBatch(m.files).then((results) => port.postMessage({ from: m.from, results } satisfies FromWorker));
 });

@@ -5,7 +5,8 @@
  */
 import type { Condition } from "./conditions.js";
 import type { PathSegment } from "./problems.js";
-import { stepKind, type Runbook, type StepKind } from "./schema.js";
+import type { Runbook } from "./schema.js";
+import { stepKind, type StepKind } from "./step-kind.js";
 import { closest } from "./suggest.js";
 
 export interface ConditionProblem {

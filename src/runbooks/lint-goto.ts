@@ -4,7 +4,7 @@
  */
 import type { LintProblem } from "./lint.js";
 import type { LintModel, StepSlot } from "./lint-model.js";
-import { MAX_RETRIES } from "./schema.js";
+import { MAX_RETRIES } from "./schema-rules.js";
 import { closest } from "./suggest.js";
 
 /**

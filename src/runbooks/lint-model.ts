@@ -4,7 +4,8 @@
  * so one run of `validate` reports the schema's problems and the lint's together.
  */
 import type { PathSegment } from "./problems.js";
-import { stepKind, type Escalation, type InputSpec, type Runbook, type Step, type StepKind } from "./schema.js";
+import type { Escalation, InputSpec, Runbook, Step } from "./schema.js";
+import { stepKind, type StepKind } from "./step-kind.js";
 
 /** Fields of a part that were written but did not parse: checks that read them stand aside. */
 export type Broken = ReadonlySet<string>;

@@ -106,11 +106,12 @@ function checkRegex(pattern: string | undefined, path: PathSegment[], out: LintP
   if (why !== undefined) out.push({ path, message: `/${pattern}/ ${why}` });
 }
 
-/** The text fields of a step that handrail substitutes `$name` in, with their paths. */
+/** The text fields of a step that handrail substitutes `$name` in and that name some, with their paths. */
 function templateFields(step: Partial<Step>, path: PathSegment[]): Array<[string, PathSegment[]]> {
   const fields: Array<[string, PathSegment[]]> = [];
+  // A text without a `$` has no reference to check: most have none, and each would cost a path.
   const add = (value: unknown, sub: PathSegment[]) => {
-    if (typeof value === "string") fields.push([value, [...path, ...sub]]);
+    if (typeof value === "string" && value.includes("$")) fields.push([value, [...path, ...sub]]);
   };
   add(step.manual, ["manual"]);
   add(step.target, ["target"]);

@@ -1,5 +1,4 @@
 /** Read a runbook file into the model, or every problem in it with file:line:col. */
-import jsyaml from "js-yaml";
 import { LineCounter, parseDocument } from "yaml";
 import { lintModel, lintRunbook } from "./lint.js";
 import { problemAt, sortProblems, type LocatedDoc } from "./located.js";
@@ -7,11 +6,11 @@ import type { RunbookProblem } from "./problems.js";
 import { readDefinition } from "./read-definition.js";
 import { salvageModel } from "./salvage.js";
 import { explainIssues } from "./schema-issues.js";
-import { quickRunbook } from "./quick-schema.js";
+import { quickLoad } from "./quick-load.js";
 import { runbookSchema, type Runbook } from "./schema.js";
 import { firstBadByte } from "./text-bytes.js";
 import { checkScenarioData, isScenarioData, type ScenarioDoc } from "./scenario-load.js";
-import { MAX_ALIAS_NODES, checkYamlShape } from "./yaml-guard.js";
+import { checkYamlShape } from "./yaml-guard.js";
 import { positionOf } from "./yaml-locate.js";
 
 /** What a handrail/v1 file declares itself to be. */
@@ -34,102 +33,8 @@ export interface LoadResult {
 }
 
 export { MAX_PROBLEMS_PER_FILE } from "./located.js";
+export { expandedSize, quickParse, quickUnsafe, sharesNodes } from "./quick-load.js";
 export { MAX_RUNBOOK_BYTES } from "./read-definition.js";
-
-/**
- * Where js-yaml and yaml's YAML 1.2 core schema read a plain scalar differently (`0b11`, `-.5`): such
- * text takes the located parse. The same test as /(?:^|[\s:,[{-])(?:[-+]?0b[01]|[-+]\.\d)/m, but looking
- * only where a `0b` or `.` is: that regex tried every position of 22 MB for a 1,000-runbook library.
- * Aliases are read here too, expanded when what they add is bounded (quickParse).
- */
-export function quickUnsafe(src: string): boolean {
-  for (let i = src.indexOf("0b"); i >= 0; i = src.indexOf("0b", i + 1)) {
-    if (!BINARY_DIGIT.test(src[i + 2] ?? "")) continue;
-    if (startsToken(src, i) || (SIGN.test(src[i - 1] ?? "") && startsToken(src, i - 1))) return true;
-  }
-  for (let i = src.indexOf("."); i >= 0; i = src.indexOf(".", i + 1)) {
-    if (i >= 1 && SIGN.test(src[i - 1]!) && DIGIT.test(src[i + 1] ?? "") && startsToken(src, i - 1)) return true;
-  }
-  return false;
-}
-
-const BINARY_DIGIT = /^[01]$/;
-const SIGN = /^[-+]$/;
-const DIGIT = /^\d$/;
-const TOKEN_BOUNDARY = /^[\s:,[{-]$/;
-
-/** At the start of the text, of a line, or after a space or flow punctuation. */
-function startsToken(src: string, i: number): boolean {
-  return i === 0 || TOKEN_BOUNDARY.test(src[i - 1]!);
-}
-
-/**
- * The common case, a valid runbook, read by js-yaml: ten times faster than yaml's located
- * document (1,000 runbooks are 20 MB of YAML). Undefined whenever it cannot be trusted to
- * agree; the located parse then decides, and owns every problem message.
- */
-export function quickParse(src: string): unknown {
-  if (quickUnsafe(src)) return undefined;
-  let data: unknown;
-  try {
-    data = jsyaml.load(src, { schema: jsyaml.CORE_SCHEMA });
-  } catch {
-    return undefined;
-  }
-  // Aliases (conditions a runbook reuses: `when: *gate-failed`): js-yaml shares the node, and a walk of the
-  // data (the schema's) visits it once per path to it, or forever when it contains itself. Kept shared when
-  // what they add is small (the schema's output is a tree of its own, and copying 22 MB of runbooks cost
-  // ~0.2 s); a cycle or an alias bomb is left to the located parse, which says where.
-  if (!sharesNodes(data)) return data;
-  return expandedSize(data, MAX_ALIAS_NODES) === undefined ? undefined : data;
-}
-
-/** Nodes the data holds once every alias is written out; undefined past `limit` or for a cycle. */
-export function expandedSize(root: unknown, limit: number): number | undefined {
-  const memo = new Map<object, number>();
-  const active = new Set<object>();
-  const visit = (node: unknown): number | undefined => {
-    if (node === null || typeof node !== "object") return 1;
-    const known = memo.get(node);
-    if (known !== undefined) return known;
-    if (active.has(node)) return undefined;
-    active.add(node);
-    let total = 1;
-    for (const child of Array.isArray(node) ? (node as unknown[]) : Object.values(node)) {
-      const n = visit(child);
-      if (n === undefined) return undefined;
-      total += n;
-      if (total > limit) return undefined;
-    }
-    active.delete(node);
-    memo.set(node, total);
-    return total;
-  };
-  try {
-    return visit(root);
-  } catch (e) {
-    // Nesting deep enough to exhaust the stack: the located parse walks it on a stack of its own.
-    if (e instanceof RangeError) return undefined;
-    throw e;
-  }
-}
-
-/** Whether a mapping or list is reached twice (an alias) in data as a YAML parser returns it. */
-export function sharesNodes(root: unknown): boolean {
-  if (root === null || typeof root !== "object") return false;
-  const seen = new Set<object>([root]);
-  const stack: object[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    for (const value of Array.isArray(node) ? (node as unknown[]) : Object.values(node)) {
-      if (value === null || typeof value !== "object") continue;
-      if (seen.has(value)) return true;
-      seen.add(value);
-      stack.push(value);
-    }
-  }
-  return false;
-}
 
 /** Parse and check runbook text; `file` is only used in messages. Never throws: a failure is a problem. */
 export function loadRunbookText(src: string, file: string): LoadResult {
@@ -142,19 +47,11 @@ export function loadRunbookText(src: string, file: string): LoadResult {
   }
 }
 
-/** The runbook when the fast path reads it and finds nothing wrong; its data is dropped otherwise. */
-function quickLoad(src: string, file: string): LoadResult | undefined {
-  const quick = quickParse(src);
-  if (quick === null || typeof quick !== "object" || Array.isArray(quick)) return undefined;
-  // zod only when the fast check is not sure: a valid library never runs it.
-  const runbook = quickRunbook(quick) ?? runbookSchema.safeParse(quick).data;
-  return runbook !== undefined && lintRunbook(runbook).length === 0 ? { file, kind: "Runbook", runbook, problems: [] } : undefined;
-}
-
 const EMPTY = "the file is empty; a runbook starts with apiVersion: handrail/v1";
 
 function checkText(src: string, file: string): LoadResult {
-  const quick = quickLoad(src, file);
+  // zod only when the fast check is not sure: a valid library never runs it.
+  const quick = quickLoad(src, file, (data) => runbookSchema.safeParse(data).data);
   if (quick) return quick;
   const at = (line: number, column: number, message: string): RunbookProblem => ({ file, line, column, path: "", message });
   if (src.trim() === "") return { file, problems: [at(1, 1, EMPTY)] };

@@ -7,7 +7,8 @@
  */
 import { durationRangeProblem } from "./duration.js";
 import { matchesJsonSchema } from "./runbook-json-check.js";
-import { DELAY_MIN_MS, DURATION_MIN_MS, phaseIssue, stepKindIssue, type Runbook, type Step } from "./schema.js";
+import { DELAY_MIN_MS, DURATION_MIN_MS, phaseIssue, stepKindIssue } from "./schema-rules.js";
+import type { Runbook, Step } from "./schema.js";
 
 /** The data as a runbook when it is certainly one runbookSchema accepts (zod's output is the same data then: no transforms, no defaults). */
 export function quickRunbook(data: unknown): Runbook | undefined {

@@ -5,10 +5,12 @@
 import { z } from "zod";
 import { conditionSchema } from "./condition-schema.js";
 import { SEVERITIES } from "./severity.js";
-import { STEP_KINDS } from "./step-kind.js";
 import { REGEX_DEADLINE_MS } from "../util/regex-deadline.js";
 import { durationRangeProblem } from "./duration.js";
 import { PATTERN_LINE_CHARS, PATTERN_WINDOW_CHARS } from "./patterns.js";
+import { DELAY_MIN_MS, DURATION_MIN_MS, MAX_RETRIES, phaseIssue, stepKindIssue } from "./schema-rules.js";
+
+export { DELAY_MIN_MS, DURATION_MIN_MS, MAX_RETRIES, phaseIssue, stepKindIssue } from "./schema-rules.js";
 
 export { DEFAULT_RESPONSE_TIMES, SEVERITIES } from "./severity.js";
 export const PHASE_KINDS = ["assess", "diagnose", "remediate", "verify", "communicate", "review"] as const;
@@ -39,9 +41,6 @@ const boundedDuration = (minMs: number) =>
     .string()
     .regex(DURATION_PATTERN, { error: 'expected a duration such as "30s", "5m", "1h30m"' })
     .refine((text) => durationRangeProblem(text, minMs) === undefined, { error: (issue) => durationRangeProblem(String(issue.input), minMs) });
-/** The least a duration (a timeout, a response time) and a delay (an escalation's `after`) may be, in ms. */
-export const DURATION_MIN_MS = 1;
-export const DELAY_MIN_MS = 0;
 const duration = boundedDuration(DURATION_MIN_MS).describe("A duration such as 500ms, 30s, 5m, 1h30m or 2d, from 1ms to 24d (the longest a timer can wait).");
 // An escalation may be due at once (after: 0s); a timeout or a response time of 0 would be over before it starts.
 const delay = boundedDuration(DELAY_MIN_MS).describe("How long after the incident opened, such as 0s, 15m or 1h, at most 24d.");
@@ -145,9 +144,6 @@ const notifyStep = z.strictObject({
   title: text.optional(),
 });
 
-/** The most `retries` a step may declare: a loop back is for a flaky check, not a polling loop. */
-export const MAX_RETRIES = 10;
-
 /** A dashboard or document: `url` may use the runbook's inputs (`$service`), substituted when shown. */
 const link = z.strictObject({ title: text, url: text });
 
@@ -201,19 +197,6 @@ export const stepSchema = z
     const issue = stepKindIssue(step);
     if (issue) ctx.addIssue({ code: "custom", ...issue });
   });
-
-/** A step does exactly one thing: what is wrong when it has no kind or several (the schema's refinement, and quick-schema.ts's). */
-export function stepKindIssue(step: Partial<Record<(typeof STEP_KINDS)[number], unknown>>): { path?: string[]; message: string } | undefined {
-  const kinds = STEP_KINDS.filter((k) => step[k] !== undefined);
-  if (kinds.length === 0) return { message: `a step needs one of: ${STEP_KINDS.join(", ")}` };
-  if (kinds.length > 1) return { path: [kinds[1]!], message: `a step has one kind; this one has ${kinds.join(" and ")}` };
-  return undefined;
-}
-
-/** A phase walks steps or offers options (the schema's refinement, and quick-schema.ts's). */
-export function phaseIssue(phase: { steps?: unknown[] | undefined; options?: unknown }): string | undefined {
-  return (phase.steps?.length ?? 0) === 0 && phase.options === undefined ? "a phase needs steps or options" : undefined;
-}
 
 const optionSchema = z.strictObject({
   id,

@@ -7,57 +7,49 @@ export interface VarRef {
   offset: number;
 }
 
-const REF = /\\.|\$\{#?([A-Za-z_][A-Za-z0-9_]*)|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+const QUOTE = 0x27;
+const DOUBLE_QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const DOLLAR = 0x24;
 
-/** Blank out single-quoted text (`awk '{print $1}'`): bash does not expand inside it. */
-function blankSingleQuoted(script: string): string {
-  // Most scripts have no single quote, and then nothing changes.
-  if (!script.includes("'")) return script;
-  // Copied in runs rather than a character at a time: the lint reads every script of every runbook.
-  const parts: string[] = [];
-  let start = 0;
+/** Whether a character code may start ([A-Za-z_]) or go on (also [0-9]) a variable name. */
+function nameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+function nameChar(c: number): boolean {
+  return nameStart(c) || (c >= 0x30 && c <= 0x39);
+}
+
+/**
+ * References bash would expand (not inside single quotes, not escaped): `$name`, `${name…` and
+ * `${#name…`, in one pass over the script. Outside single quotes a backslash escapes the next
+ * character, and a single quote opens a quoted run unless inside double quotes.
+ */
+export function scriptReferences(script: string): VarRef[] {
+  const refs: VarRef[] = [];
+  // Most scripts of a runbook name no variable, and then there is nothing to walk.
+  if (!script.includes("$")) return refs;
   let inSingle = false;
   let inDouble = false;
   for (let i = 0; i < script.length; i++) {
     const ch = script.charCodeAt(i);
     if (inSingle) {
-      if (ch === QUOTE) {
-        parts.push(blank(script.slice(start, i)));
-        start = i;
-        inSingle = false;
+      if (ch === QUOTE) inSingle = false;
+    } else if (ch === BACKSLASH) i++;
+    else if (ch === QUOTE) inSingle = !inDouble;
+    else if (ch === DOUBLE_QUOTE) inDouble = !inDouble;
+    else if (ch === DOLLAR) {
+      let at = i + 1;
+      if (script.charCodeAt(at) === 0x7b) {
+        at++;
+        if (script.charCodeAt(at) === 0x23) at++;
       }
-      continue;
+      if (!nameStart(script.charCodeAt(at))) continue;
+      let end = at + 1;
+      while (nameChar(script.charCodeAt(end))) end++;
+      refs.push({ name: script.slice(at, end), token: script.slice(i, end), offset: i });
+      i = end - 1;
     }
-    if (ch === BACKSLASH) i++;
-    else if (ch === QUOTE && !inDouble) {
-      inSingle = true;
-      parts.push(script.slice(start, i + 1));
-      start = i + 1;
-    } else if (ch === DOUBLE_QUOTE) inDouble = !inDouble;
-  }
-  const rest = script.slice(start);
-  parts.push(inSingle ? blank(rest) : rest);
-  return parts.join("");
-}
-
-const QUOTE = 0x27;
-const DOUBLE_QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-/** Spaces for every character but line breaks, so offsets and lines stay where they were. */
-function blank(text: string): string {
-  return text.replace(/[^\n]/g, " ");
-}
-
-/** References bash would expand (not inside single quotes, not escaped). */
-export function scriptReferences(script: string): VarRef[] {
-  if (!script.includes("$")) return [];
-  const visible = blankSingleQuoted(script);
-  const refs: VarRef[] = [];
-  for (const m of visible.matchAll(REF)) {
-    const name = m[1] ?? m[2];
-    if (name === undefined) continue;
-    refs.push({ name, token: m[0], offset: m.index });
   }
   return refs;
 }

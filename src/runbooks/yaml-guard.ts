@@ -5,9 +5,9 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
 
-/** How much aliases may add to a runbook: far above any reuse of anchors, far below what hurts. */
-export const MAX_ALIAS_NODES = 100_000;
-export const MAX_ALIAS_TEXT = 10_000_000;
+import { MAX_ALIAS_NODES, MAX_ALIAS_TEXT } from "./alias-limits.js";
+
+export { MAX_ALIAS_NODES, MAX_ALIAS_TEXT } from "./alias-limits.js";
 
 export interface ShapeProblem {
   /** Source offset of the key or alias at fault. */

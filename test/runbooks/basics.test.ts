@@ -36,6 +36,17 @@ describe("script variables", () => {
     const refs = scriptReferences(`kubectl get pods -n "$namespace" -l app=\${service} | awk '{print $1}' && echo \\$literal`);
     expect(refs.map((r) => r.name)).toEqual(["namespace", "service"]);
   });
+  it("finds them past escapes, nested quotes and braces, with each token and offset", () => {
+    const cases: Array<[string, Array<[string, string, number]>]> = [
+      ["a\\\n$x", [["x", "$x", 3]]],
+      [`'$a' "$b '$c'" $d`, [["b", "$b", 6], ["c", "$c", 10], ["d", "$d", 15]]],
+      ["${#arr[@]} ${1} ${x:-y} $_u9 \\$no", [["arr", "${#arr", 0], ["x", "${x", 16], ["_u9", "$_u9", 24]]],
+      ["echo '$open", []],
+      [`"\\"$q"`, [["q", "$q", 3]]],
+      ["it\\'s $x", [["x", "$x", 6]]],
+    ];
+    for (const [script, want] of cases) expect(scriptReferences(script).map((r) => [r.name, r.token, r.offset]), script).toEqual(want);
+  });
   it("knows what the script sets itself", () => {
     const names = scriptAssignments(`pods=$(kubectl get pods)\nfor p in $pods; do echo $p; done\nwhile read -r line rest; do :; done\nlocal -r count=3`);
     expect([...names]).toEqual(expect.arrayContaining(["pods", "p", "line", "rest", "count"]));

@@ -44,7 +44,7 @@ describe("checkBatch and checkFiles", () => {
   it("a default that runs away under its pattern is reported as on its own, and the batch's other files are checked as usual", async () => {
     const dir = scratchDir(onTestFinished);
     const list = files(dir, 4, 2);
-    const results = checkBatch(list);
+    const results = await checkBatch(list);
     const alone = await Promise.all(list.map((f) => loadRunbookFile(f.path, f.shownAs)));
     expect(results.map((r) => r.problems)).toEqual(alone.map((r) => r.problems));
     expect(results[2]!.problems.map((p) => p.message)).toContainEqual("bad default: the pattern /(a+)+$/ took more than 1 s on this value and was stopped (catastrophic backtracking?)");

@@ -27,6 +27,8 @@ describe("the loader's fast path", () => {
     for (const src of ["a: 0b11", "a: -.5", "a: &x [1, *x]", bomb, "a: 1\na: 2", "a: [1", "a: !!binary aGk="]) expect(quickParse(src), src.slice(0, 40)).toBeUndefined();
     // Reused conditions (the shipped runbooks' `when: *gate-failed`): read here, written out in full, as yaml reads them.
     for (const src of ["a: &x 1\nb: *x", "g: &g { step: pods, status: found }\ns: [{ when: *g }, { when: { not: *g } }]"]) expect(quickParse(src), src).toEqual(parse(src));
+    // Such numbers only matter as plain scalars: quoted, in a comment or inside a longer scalar, they are text to both.
+    for (const src of ['a: "0b11" # or -.5', "a: x -.5 and 0b1", "run: |\n  echo 0b1 -.5\n"]) expect(quickParse(src), src).toEqual(parse(src));
     for (const src of ["a: yes", "a: 2024-01-01", "a: 0o17", "a: 1e3", "a: ~", "a: '12:30'", "run: ls *.log | wc -l"]) expect(quickParse(src), src).toEqual(parse(src));
   });
 
