@@ -1,7 +1,6 @@
 /** `handrail validate [paths…]`: every file, every problem, exit 2 if any. */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { setFlagsFromString } from "node:v8";
 import { EXIT, ReportedError, UsageError } from "../errors.js";
 // Only what a validate answered from its cache needs is imported here: the parsers, the schema and the
 // checks load when a file has to be checked (check-cache.ts) or a scenario read against its runbook.
@@ -124,16 +123,7 @@ function printProblems(results: CheckedFile[], duplicates: RunbookProblem[]): vo
   for (const p of duplicates) process.stderr.write(`${formatProblem(p)}\n`);
 }
 
-/**
- * validate is a batch that ends once its files are checked: V8's optimizing compiler spent more CPU
- * inlining the checks (~0.25 s on the benchmark's 1,000 runbooks, each thread compiling its own) than
- * the inlined code won back before the end. The flag is the process's, read by each compile job
- * (so the worker threads' too), and this process runs nothing but the validation.
- */
-const VALIDATE_V8_FLAGS = "--no-turbo-inlining";
-
 export async function validateCommand(ctx: CommandContext, paths: readonly string[], opts: ValidateOptions): Promise<void> {
-  setFlagsFromString(VALIDATE_V8_FLAGS);
   const files = await filesFor(ctx, paths);
   if (files.length === 0) throw new UsageError("no runbooks to validate", "Name files or directories: handrail validate runbooks/");
   const { results } = await checkFilesCached(
