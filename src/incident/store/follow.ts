@@ -69,16 +69,19 @@ export class Follower {
 
   private async connect(): Promise<void> {
     const client = await connectClient(this.target, (e) => this.lost(e), this.opts.actor !== undefined ? followerTag(this.incidentId, this.opts.actor) : undefined);
-    if (this.stopped) {
-      await client.end().catch(() => undefined);
-      return;
-    }
+    if (this.stopped) return close(client);
     client.on("notification", (n: { channel: string; payload?: string }) => {
       if (n.channel === CHANNEL && n.payload?.slice(0, n.payload.lastIndexOf(":")) === this.incidentId) void this.fetch();
     });
     client.on("end", () => this.lost(new Error("Connection terminated")));
     // LISTEN first, then read what is there: nothing committed in between is missed.
-    await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${CHANNEL}`).catch(async (e: unknown) => {
+      await close(client);
+      throw e;
+    });
+    // Stopped while LISTEN was on its way: stop() found no listener to end, and this connection
+    // would hold the process open for good (a headless run that never exited, one time in ~8).
+    if (this.stopped) return close(client);
     this.listener = client;
     await this.fetch();
   }
@@ -87,9 +90,7 @@ export class Follower {
     const c = this.listener;
     if (!c) return;
     this.listener = undefined;
-    c.removeAllListeners("end");
-    c.on("error", () => undefined);
-    void c.end().catch(() => undefined);
+    void close(c);
     if (!this.stopped) this.opts.onConnection?.(errorText(e, this.target));
   }
 
@@ -141,10 +142,13 @@ export class Follower {
     if (this.timer) clearInterval(this.timer);
     const c = this.listener;
     this.listener = undefined;
-    if (c) {
-      c.removeAllListeners("end");
-      c.on("error", () => undefined);
-      await c.end().catch(() => undefined);
-    }
+    if (c) await close(c);
   }
+}
+
+/** End a connection this follower no longer wants, quietly: what it says while closing is of no interest. */
+async function close(c: Client): Promise<void> {
+  c.removeAllListeners("end");
+  c.on("error", () => undefined);
+  await c.end().catch(() => undefined);
 }
