@@ -17,7 +17,7 @@ import { resumeTarget } from "./resume-target.js";
 import { incidentCards } from "./incidents.js";
 import { clockOf, respondWithinFrom, type RespondWithin } from "./incident-clock.js";
 import { loadNotifySettings } from "./notify-config.js";
-import { givenInputs, parsePairs, parseSeverity } from "./run.js";
+import { givenInputs, parsePairs, parseSeverity } from "./run-inputs.js";
 import { probeServer } from "./cluster-probe.js";
 import { attachedDrill, drillLauncher } from "./drill-console.js";
 import { followLine } from "./follow.js";

@@ -7,7 +7,7 @@ import { findScenario } from "../sandbox/scenarios/index.js";
 import type { Scenario } from "../sandbox/scenarios/types.js";
 import { findRunbook, type CommandContext } from "./context.js";
 import { checkScenarioRunbook, drillIncidentsDir, drillNotifySettings, finishDrill, launchDrill } from "./drill-session.js";
-import { resolveInputs } from "./run.js";
+import { resolveInputs } from "./run-inputs.js";
 
 function scenarioCard(scenario: Scenario): DrillRun["scenario"] {
   return { id: scenario.id, title: scenario.title, briefing: scenario.briefing, runbook: scenario.runbook, severity: scenario.severity };
