@@ -3,7 +3,6 @@
  * Every change is an event appended (and fsync'ed) first, then applied: the file is the truth.
  * Secret input values live in this object only: exported to steps, never written anywhere.
  */
-import { hostname } from "node:os";
 import { execute } from "../executors/execute.js";
 import type { ExecContext, StepEvent, StepResult } from "../executors/types.js";
 import { inputToEnv, type InputValue } from "../runbooks/inputs.js";
@@ -20,15 +19,13 @@ import { initialState, interruptedSteps, reduce, type IncidentState } from "./ma
 import type { PlannedStep } from "./plan.js";
 import { duePolicyEvents } from "./policy.js";
 import { MASK, Redactor } from "./redact.js";
-import { newIncidentId, operatorName, safeUser } from "./identity.js";
-import { outlineOf } from "./outline.js";
+import { newIncidentId, operatorName } from "./identity.js";
+import { openingEvents } from "./opening.js";
 import { finishedEvent } from "./step-finished.js";
 import type { OpenOptions, ResumeOptions, RunStepOptions, StepRun, StepWorld } from "./session-types.js";
 import { StepRecorder } from "./step-recorder.js";
 import { fileStore } from "./store/file.js";
 import type { IncidentStore, StartVerdict } from "./store/types.js";
-
-declare const HANDRAIL_VERSION: string | undefined;
 
 export type { OpenOptions, ResumeOptions, RunStepOptions, StepRun, StepWorld } from "./session-types.js";
 
@@ -67,29 +64,10 @@ export class IncidentSession {
     const session = new IncidentSession((opts.store ?? fileStore)(log, id), opts.runbook);
     session.actor = opts.actor ?? operatorName(process.env);
     session.takeOthers();
-    const version = typeof HANDRAIL_VERSION === "string" ? HANDRAIL_VERSION : "0.0.0-dev";
     const specs = opts.runbook.inputs ?? {};
     // Secret values are masked from the very first event on.
     for (const [name, value] of Object.entries(opts.inputs)) if (specs[name]?.type === "secret") session.setSecret(name, inputToEnv(value));
-    session.record({
-      type: "incident.opened",
-      incident: id,
-      runbook: { id: opts.runbook.id, title: opts.runbook.title, ...(opts.source ? { file: opts.source.file, sha256: opts.source.sha256 } : {}) },
-      severity: opts.severity,
-      mode: opts.mode,
-      ...(opts.scenario ? { scenario: opts.scenario } : {}),
-      dryRun: opts.dryRun,
-      ...(opts.kube ? { kube: opts.kube } : {}),
-      user: safeUser(),
-      host: hostname(),
-      actor: session.actor,
-      outline: outlineOf(opts.runbook),
-      version,
-    });
-    for (const [name, value] of Object.entries(opts.inputs)) {
-      const secret = specs[name]?.type === "secret";
-      session.record({ type: "input.set", name, value: secret ? MASK : value, ...(secret ? { secret: true } : {}) });
-    }
+    for (const body of openingEvents(opts, id, session.actor)) session.record(body);
     return session;
   }
 
