@@ -12,3 +12,11 @@ export function osc52(text: string): string | undefined {
   if (bytes.length > CLIPBOARD_MAX_BYTES) return undefined;
   return `\u001b]52;c;${bytes.toString("base64")}\u0007`;
 }
+
+/** What the console says of a copy: what was copied (its first line, cut), or that the terminal could not take it. */
+export function copied(text: string, what: string, delivered: boolean): { text: string; tone: "info" | "error" } {
+  const first = text.split("\n")[0]!;
+  const shown = `${first.length > 60 ? `${first.slice(0, 60)}…` : first}${text.includes("\n") ? " …" : ""}`;
+  if (!delivered) return { text: `too long for the terminal's clipboard: select it on the card instead (${shown})`, tone: "error" };
+  return { text: `copied ${what}: ${shown} (OSC 52: a terminal that ignores it leaves it to selecting it here)`, tone: "info" };
+}

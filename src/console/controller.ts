@@ -4,34 +4,32 @@
  * `perform` carries that out — the same two functions a headless run uses. What the operator
  * sees is `viewOf(state, now)`, pushed into the store.
  */
-import { perform, skipItem, type EffectIO } from "../incident/effects.js";
+import { skipItem } from "../incident/effects.js";
 import type { IncidentEvent } from "../incident/events.js";
 import { readIncidentFile } from "../incident/log.js";
 import { attachNotifier, type Notifier } from "../incident/notifier.js";
 import { buildReport, renderMarkdown } from "../incident/report.js";
-import { decide, type Command, type Intent } from "../incident/runner.js";
+import type { Intent } from "../incident/runner.js";
 import { productionOf } from "../incident/production.js";
-import { IncidentSession } from "../incident/session.js";
-import { newIncidentId, safeUser } from "../incident/identity.js";
-import { UsageError } from "../errors.js";
-import { existsSync } from "node:fs";
+import type { IncidentSession } from "../incident/session.js";
 import type { InputValue } from "../runbooks/inputs.js";
 import type { Severity } from "../runbooks/schema.js";
 import type { ActResult, ConsoleController } from "../ui/controller.js";
 import type { ConsoleStore } from "../ui/store.js";
+import { copied } from "./clipboard.js";
 import { ClusterPanel } from "./cluster-panel.js";
-import { kubeRecord, type StepWorld } from "./drill-mode.js";
+import type { StepWorld } from "./drill-mode.js";
 import { DrillSeat } from "./drill-seat.js";
 import { historyOf, historyOfAll, type EditedSteps } from "./history.js";
 import { LiveRun } from "./live-run.js";
 import type { ControllerDeps } from "./controller-deps.js";
-import { resumeSession, type ResumeAnswers } from "./resume.js";
+import { openIncident, resumeIncident } from "./open-incident.js";
+import type { ResumeAnswers } from "./resume.js";
+import { IncidentActs } from "./incident-acts.js";
 import { HANDOVER, SharedDriving } from "./shared-driving.js";
-import { viewOf } from "./view.js";
+import { LEFT, viewOf } from "./view.js";
 
 export type { ControllerDeps } from "./controller-deps.js";
-
-const operator = safeUser() ?? "operator";
 
 export class Controller implements ConsoleController {
   private session: IncidentSession | undefined;
@@ -50,6 +48,8 @@ export class Controller implements ConsoleController {
   private leaveWarned = false;
   /** The shared store's part: status bar, requests to drive, resuming through it. */
   private readonly shared: SharedDriving;
+  /** What the operator does to the open incident. */
+  private readonly acts: IncidentActs;
 
   constructor(private readonly deps: ControllerDeps) {
     this.store = deps.store;
@@ -58,7 +58,28 @@ export class Controller implements ConsoleController {
     this.live = new LiveRun(deps.store);
     this.shared = new SharedDriving(deps.shared, deps.store);
     this.drills = new DrillSeat(deps.store, deps.drills);
+    this.acts = new IncidentActs({
+      store: deps.store,
+      live: this.live,
+      dryRun: deps.dryRun,
+      ...(deps.handOver ? { handOver: deps.handOver } : {}),
+      open: () => (this.session && this.notifier ? { session: this.session, notifier: this.notifier, world: this.world } : undefined),
+      flash: (text, tone) => this.flash(text, tone),
+      refresh: () => this.refresh(),
+      // The closing screen of a drill: how the operator did, and the report with its Drill section (judged once).
+      resolved: () => void (this.drill && this.drills.judge(this.session, () => this.refresh())),
+    });
   }
+
+  // What the operator does to the open incident, and notes and acknowledgements on one followed: passed through.
+  act = (intent: Intent): ActResult => this.acts.act(intent);
+  cancelRunning = (): boolean => this.live.cancel();
+  note = (text: string): void => this.acts.note(text);
+  changeInput = (name: string, value: InputValue): void => this.acts.changeInput(name, value);
+  changeSeverity = (to: Severity): void => this.acts.changeSeverity(to);
+  resolve = (rootCause: string, actionItems: string[], impact?: string): void => this.acts.resolve(rootCause, actionItems, impact);
+  followNote = (text: string): void => void this.shared.followNote(text).then(this.say);
+  followAcknowledge = (): void => void this.shared.followAcknowledge().then(this.say);
 
   /** The drill on now, if any. */
   private get drill() {
@@ -73,6 +94,8 @@ export class Controller implements ConsoleController {
   private flash(text: string, tone: "info" | "error" = "info"): void {
     this.store.setState({ flash: { text, tone } });
   }
+
+  private readonly say = (said: { text: string; tone: "info" | "error" }) => this.flash(said.text, said.tone);
 
   private tick(): void {
     try {
@@ -110,7 +133,7 @@ export class Controller implements ConsoleController {
   private refresh(): void {
     const s = this.session;
     if (!s) return;
-    for (let n = 0, cmd = this.decideNow(s, { type: "auto" }); cmd.type === "skip" && n < 10_000; n++, cmd = this.decideNow(s, { type: "auto" })) skipItem(s, cmd);
+    for (let n = 0, cmd = this.acts.decide(s, { type: "auto" }); cmd.type === "skip" && n < 10_000; n++, cmd = this.acts.decide(s, { type: "auto" })) skipItem(s, cmd);
     const state = s.state;
     const report = state.resolved ? renderMarkdown(buildReport(readIncidentFile(s.file).events)) : undefined;
     // A drill is never production, whatever its inputs say: its frame is magenta.
@@ -124,23 +147,7 @@ export class Controller implements ConsoleController {
     const card = this.deps.runbooks.find((r) => r.id === runbookId);
     if (!card) return this.flash(`no runbook ${runbookId}`, "error");
     try {
-      const w = this.world;
-      const kube = kubeRecord(w);
-      const drill = this.drill ? { mode: "drill" as const, scenario: this.drill.run.scenario.id } : { mode: this.deps.mode };
-      // On a shared store the lease comes first: the incident (a drill too: it can be handed over on this machine) is driven from here.
-      const id = newIncidentId(card.runbook.id);
-      let store = {};
-      let unshared: string | undefined;
-      try {
-        store = await this.shared.drive(id);
-      } catch (e) {
-        // Someone else's lease is a refusal; a store that cannot be reached now must not hold the incident up: local file alone.
-        if (e instanceof UsageError) throw e;
-        unshared = `the shared store cannot be reached (${(e as Error).message}): this incident is on the local file alone; resume it once the store is back to share it`;
-      }
-      const session = IncidentSession.open({ id, ...store, dir: w.incidentsDir, runbook: card.runbook, ...(card.source ? { source: card.source } : {}), severity, inputs, ...drill, dryRun: this.deps.dryRun, ...(kube ? { kube } : {}) });
-      // A drill on a shared store may be handed to another handrail on this machine: it is told where the world is.
-      if (session.store.kind === "postgres") this.drill?.run.publish?.(session.id);
+      const { session, unshared } = await openIncident({ card, severity, inputs, world: this.world, drill: this.drill, shared: this.shared, mode: this.deps.mode, dryRun: this.deps.dryRun });
       this.attach(session);
       if (unshared) this.flash(unshared, "error");
     } catch (e) {
@@ -158,10 +165,6 @@ export class Controller implements ConsoleController {
     this.store.setState({ starting: { card, ...(given.severity ? { severity: given.severity } : {}), inputs }, flash: undefined });
   }
 
-  changeInput(name: string, value: InputValue): void {
-    this.driverOnly((s) => s.changeInput(name, value));
-  }
-
   async startDrill(scenarioId: string): Promise<void> {
     if (!this.drill) this.flash(`starting the drill ${scenarioId}: a simulated cluster on 127.0.0.1…`);
     const problem = await this.drills.start(scenarioId);
@@ -170,16 +173,6 @@ export class Controller implements ConsoleController {
     await this.startIncident(scenario.runbook, scenario.severity, inputs);
     // No incident, no drill: its world is not left running behind home.
     if (!this.session) await this.drills.end(undefined, () => undefined);
-  }
-
-  /** Judge the drill and record its end, once (when resolved, left or quit). */
-  private async finishDrill(): Promise<void> {
-    await this.drills.judge(this.session, () => this.refresh());
-  }
-
-  /** Stop the drill's world and give the console back the operator's own cluster. */
-  private async endDrill(): Promise<void> {
-    await this.drills.end(this.session, () => this.refresh());
   }
 
   /**
@@ -197,30 +190,14 @@ export class Controller implements ConsoleController {
     if (problem) this.flash(problem, "error");
   }
 
-  followNote(text: string): void {
-    void this.shared.followNote(text).then((said) => this.flash(said.text, said.tone));
-  }
-
-  followAcknowledge(): void {
-    void this.shared.followAcknowledge().then((said) => this.flash(said.text, said.tone));
-  }
-
   askToDrive(): void {
     void this.shared.askToDrive().then((r) => ("refused" in r ? this.flash(r.refused, "error") : this.resume(r.incident)));
   }
 
   private async resume(file: string, answers: ResumeAnswers = {}): Promise<void> {
     try {
-      if (!this.deps.locate) throw new Error("resuming is not available here");
-      // An incident only in the shared store (home lists the team's): its file is written from the store first.
-      const via = await this.shared.resume(file, existsSync(file));
-      const r = await resumeSession(via.file, this.deps.locate, answers, via.share);
+      const r = await resumeIncident(file, answers, { locate: this.deps.locate, shared: this.shared, drills: this.drills });
       if ("ask" in r) return this.store.setState({ resuming: r.ask, flash: undefined });
-      // The lease changed hands: said in the incident, by the one who drives now.
-      const previous = via.previous();
-      // A drill handed over from another handrail on this machine: its steps go to the world that one runs.
-      if (r.drill) this.drills.adopt(r.drill);
-      if (previous) r.session.record({ type: "driver.changed", from: previous.holder, to: this.shared.actor!, reason: previous.reason });
       this.attach(r.session);
       if (r.message) this.flash(r.message);
     } catch (e) {
@@ -229,80 +206,8 @@ export class Controller implements ConsoleController {
     }
   }
 
-  act(intent: Intent): ActResult {
-    const s = this.session;
-    if (!s) return { refused: "no incident is open" };
-    const cmd = this.decideNow(s, intent);
-    if (cmd.type === "ask") return { ask: cmd.confirmation };
-    if (cmd.type === "refuse") {
-      this.flash(cmd.reason, "error");
-      return { refused: cmd.reason };
-    }
-    // The output pane belongs to the step on screen: acting on another step clears the last one's output.
-    const live = this.store.getState().live;
-    if (live && !this.live.runningKey && !(cmd.type === "run" && cmd.item.key === live.key)) this.store.setState({ live: undefined });
-    if (cmd.type === "run") void this.live.run(s, cmd, this.io(this.deps.handOver ? { around: this.deps.handOver } : {}), (m) => this.flash(m, "error"), () => this.refresh());
-    else if (cmd.type !== "stop" && cmd.type !== "end") void this.apply(s, cmd);
-    return {};
-  }
-
-  private decideNow(s: IncidentSession, intent: Intent): Command {
-    return decide(s.state, intent, { by: operator, dryRun: this.deps.dryRun, terminal: true, production: this.store.getState().production?.production === true });
-  }
-
-  private io(extra: Partial<EffectIO> = {}): EffectIO {
-    const { env, cwd, kube } = this.world;
-    return { world: { env, cwd, ...(kube ? { kube } : {}) }, notifier: this.notifier!, ...extra };
-  }
-
-  private async apply(s: IncidentSession, cmd: Command): Promise<void> {
-    try {
-      const done = await perform(s, cmd, this.io());
-      if (done.type === "refused") this.flash(`${done.reason}: only the one who drives can do that`, "error");
-      this.refresh();
-    } catch (e) {
-      this.flash((e as Error).message, "error");
-    }
-  }
-
-  cancelRunning(): boolean {
-    return this.live.cancel();
-  }
-
-  private guard(fn: (s: IncidentSession) => void): void {
-    const s = this.session;
-    if (!s) return;
-    try {
-      fn(s);
-      this.refresh();
-    } catch (e) {
-      this.flash((e as Error).message, "error");
-    }
-  }
-
-  /**
-   * What only the driver may do (severity, an input, resolving): on a shared store, asked of the store
-   * first; refused with who drives. The file store has one driver, this console, and acts at once.
-   */
-  private driverOnly(fn: (s: IncidentSession) => void): void {
-    const s = this.session;
-    if (!s) return;
-    if (s.store.kind === "file") return this.guard(fn);
-    void s.mayAct().then(
-      (v) => (v.ok ? this.guard(fn) : this.flash(`${v.reason}: only the one who drives can do that`, "error")),
-      (e: unknown) => this.flash((e as Error).message, "error"),
-    );
-  }
-
-  note(text: string): void {
-    this.guard((s) => s.note(text, this.live.runningKey));
-  }
-
   copy(text: string, what: string): void {
-    const first = text.split("\n")[0]!;
-    const shown = `${first.length > 60 ? `${first.slice(0, 60)}…` : first}${text.includes("\n") ? " …" : ""}`;
-    if (!this.deps.clipboard?.(text)) return this.flash(`too long for the terminal's clipboard: select it on the card instead (${shown})`, "error");
-    this.flash(`copied ${what}: ${shown} (OSC 52: a terminal that ignores it leaves it to selecting it here)`);
+    this.say(copied(text, what, this.deps.clipboard?.(text) === true));
   }
 
   /** Show or hide the live pods of the incident's service (its `service` input). */
@@ -311,24 +216,9 @@ export class Controller implements ConsoleController {
     if (problem) this.flash(problem, "error");
   }
 
-  changeSeverity(to: Severity): void {
-    this.driverOnly((s) => {
-      s.changeSeverity(to, `changed by ${operator}`);
-      s.checkPolicy();
-    });
-  }
-
   acknowledge(key: string): void {
     if (key === HANDOVER) return void this.handOver();
-    this.guard((s) => s.acknowledge(key));
-  }
-
-  resolve(rootCause: string, actionItems: string[], impact?: string): void {
-    this.driverOnly((s) => {
-      s.resolve(rootCause, actionItems, impact);
-      // The closing screen of a drill: how the operator did, and the report with its Drill section.
-      if (this.drill && s.state.resolved) void this.finishDrill();
-    });
+    this.acts.acknowledge(key);
   }
 
   leave(): void {
@@ -342,11 +232,11 @@ export class Controller implements ConsoleController {
     this.leaveWarned = false;
     const home = () => {
       this.close();
-      this.store.setState({ screen: "home", resuming: undefined, starting: undefined, production: undefined, incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, drillSummary: undefined, follow: undefined, incidents: this.deps.listIncidents() });
+      this.store.setState({ ...LEFT, incidents: this.deps.listIncidents() });
     };
     if (!this.drill) return home();
     // The drill's end is recorded in the incident before the session closes.
-    void this.endDrill()
+    void this.drills.end(this.session, () => this.refresh())
       .catch((e: unknown) => this.flash((e as Error).message, "error"))
       .finally(home);
   }
@@ -369,7 +259,7 @@ export class Controller implements ConsoleController {
     const said = await this.shared.handOver();
     if (!said) return;
     this.refresh();
-    this.flash(said.text, said.tone);
+    this.say(said);
   }
 
   /** Every incident left is closed: its page or resolve delivered, its events in the shared store or said not to be. */
@@ -388,7 +278,7 @@ export class Controller implements ConsoleController {
     clearInterval(this.ticker);
     this.shared.unfollow();
     // A drill is judged and its world stopped before the console goes.
-    void this.endDrill()
+    void this.drills.end(this.session, () => this.refresh())
       .catch((e: unknown) => this.flash((e as Error).message, "error"))
       .finally(() => {
         this.close();

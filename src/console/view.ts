@@ -74,3 +74,6 @@ export function viewOf(state: IncidentState, now: number, shown: (item?: string)
   const c = clock(state, now);
   return { current, phases, banners, ...(c ? { clock: { dueAt: c.dueAt, openedAt: c.openedAt } } : {}) };
 }
+
+/** What goes from the view when the operator leaves an incident for home. */
+export const LEFT: Partial<ConsoleView> = { screen: "home", resuming: undefined, starting: undefined, production: undefined, incident: undefined, current: undefined, live: undefined, history: [], pods: undefined, report: undefined, drillSummary: undefined, follow: undefined };
