@@ -18,11 +18,14 @@ import { readDefinitionSync } from "./read-definition.js";
 export async function checkBatch(files: readonly FileToCheck[]): Promise<CheckedFile[]> {
   // Read on this thread: it has nothing else to do meanwhile, and asynchronous reads cost five times the CPU.
   const read = files.map((f) => readDefinitionSync(f.path, f.shownAs));
-  const quick = underOneDeadline(() => read.map((bytes, i) => (Buffer.isBuffer(bytes) ? quickLoadBytes(bytes, files[i]!.shownAs) : undefined)));
-  const results = quick.map((r, i): CheckedFile | undefined => {
-    const bytes = read[i]!;
-    return r !== undefined ? checked(r) : Buffer.isBuffer(bytes) ? undefined : { file: files[i]!.shownAs, problems: [bytes] };
-  });
+  // Each runbook's data is dropped as soon as it is checked: kept for the batch, it survived the young generation's collections.
+  const results = underOneDeadline(() =>
+    read.map((bytes, i): CheckedFile | undefined => {
+      if (!Buffer.isBuffer(bytes)) return { file: files[i]!.shownAs, problems: [bytes] };
+      const r = quickLoadBytes(bytes, files[i]!.shownAs);
+      return r !== undefined ? checked(r) : undefined;
+    }),
+  );
   const rest = results.flatMap((r, i) => (r === undefined ? [i] : []));
   if (rest.length > 0) {
     const { loadRunbookBytes } = await import("./load.js");
