@@ -5,11 +5,11 @@ import { chmodSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { bundleOptions } from "./bundle-options.mjs";
 import { runbookJsonCheckModule } from "./runbook-json-check.mjs";
 
-// The loader's JSON Schema check as ajv's standalone code, in place of the module that compiles it when run from the sources.
+// The loader's JSON Schema check as generated code (scripts/json-check-code.mjs), in place of the module that compiles it when run from the sources.
 const precompiledChecks = {
   name: "precompiled-json-checks",
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]runbooks[\\/]runbook-json-check\.ts$/ }, () => ({ contents: runbookJsonCheckModule(), loader: "js", resolveDir: "node_modules/ajv" }));
+    b.onLoad({ filter: /[\\/]src[\\/]runbooks[\\/]runbook-json-check\.ts$/ }, () => ({ contents: runbookJsonCheckModule(), loader: "js" }));
   },
 };
 

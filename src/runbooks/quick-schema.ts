@@ -1,6 +1,6 @@
 /**
  * The loader's fast check that data is a valid runbook, ~3× cheaper than zod's parse on a large library:
- * the JSON Schema exported from runbookSchema, compiled by ajv (runbook-json-check.ts), then the
+ * the JSON Schema exported from runbookSchema, as a generated yes/no check (runbook-json-check.ts), then the
  * refinements a JSON Schema cannot carry (the same functions the zod schema calls). Only a yes is
  * trusted: on a no, runbookSchema decides, and explains what is wrong (load.ts).
  * test/runbooks/quick-schema.test.ts holds both to the same answer.
