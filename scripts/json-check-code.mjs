@@ -120,34 +120,40 @@ export function jsonCheckCode(schema) {
         out.push(`${ind}if (Array.isArray(${v})) {`, `${ind}  for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {`, `${ind}    const ${x} = ${v}[${i}];`, ...inner, `${ind}  }`, `${ind}}`);
       }
     }
-    // The object keywords: each applies to an object only.
+    // The object keywords, each for an object only, in one pass over its keys: a switch on the key reads
+    // each value once, where a look-up per declared property (most absent) cost a megamorphic load each.
     const objectLines = [];
     const oind = `${ind}  `;
-    if (s.required !== undefined) {
-      for (const k of use("required")) objectLines.push(`${oind}if (${v}[${JSON.stringify(k)}] === undefined) return false;`);
-    }
     const props = s.properties !== undefined ? use("properties") : {};
-    for (const [k, sub] of Object.entries(props)) {
-      // A name Object.prototype has would be found on every object.
-      if (k in Object.prototype) throw new Error(`json-check: property ${JSON.stringify(k)} is a name every object has`);
-      const x = fresh("p");
-      const inner = body(sub, x, `${oind}  `);
-      if (inner.length > 0) objectLines.push(`${oind}{`, `${oind}  const ${x} = ${v}[${JSON.stringify(k)}];`, `${oind}  if (${x} !== undefined) {`, ...inner.map((l) => `  ${l}`), `${oind}  }`, `${oind}}`);
-    }
+    const required = s.required !== undefined ? use("required") : [];
     const additional = s.additionalProperties !== undefined ? use("additionalProperties") : true;
     const names = s.propertyNames !== undefined ? use("propertyNames") : true;
     const a = fresh("a");
-    const additionalCheck = additional === false ? [`${oind}  return false;`] : body(additional, a, `${oind}  `);
-    const additionalLines = additionalCheck.length > 0 && additional !== false ? [`${oind}  const ${a} = ${v}[k];`, ...additionalCheck] : additionalCheck;
+    const cind = `${oind}    `;
+    // A required property counts as present only with a value, as `v.k !== undefined` tells.
+    const seen = new Map(required.map((k) => [k, fresh("has")]));
+    const cases = [];
+    for (const k of new Set([...Object.keys(props), ...required])) {
+      // A name Object.prototype has would be found on every object.
+      if (k in Object.prototype) throw new Error(`json-check: property ${JSON.stringify(k)} is a name every object has`);
+      const inner = Object.hasOwn(props, k) ? body(props[k], a, `${cind}  `) : [];
+      const flag = seen.get(k);
+      const lines = [...(flag !== undefined ? [`${cind}  ${flag} = true;`] : []), ...inner];
+      if (lines.length > 0) cases.push(`${oind}  case ${JSON.stringify(k)}:`, `${cind}if (${a} !== undefined) {`, ...lines, `${cind}}`, `${cind}break;`);
+      else if (additional !== true) cases.push(`${oind}  case ${JSON.stringify(k)}:`, `${cind}break;`);
+    }
+    const others = additional === false ? [`${cind}return false;`] : body(additional, a, cind);
     const nameLines = body(names, "k", `${oind}  `);
-    if (additionalLines.length > 0 || nameLines.length > 0) {
-      const declared = Object.keys(props).length > 0 ? constant("declared", `new Set(${JSON.stringify(Object.keys(props))})`) : undefined;
+    if (cases.length > 0 || others.length > 0 || nameLines.length > 0) {
+      for (const flag of seen.values()) objectLines.push(`${oind}let ${flag} = false;`);
       objectLines.push(`${oind}for (const k in ${v}) {`, ...nameLines);
-      if (additionalLines.length > 0) {
-        if (declared !== undefined) objectLines.push(`${oind}  if (!${declared}.has(k)) {`, ...additionalLines.map((l) => `  ${l}`), `${oind}  }`);
-        else objectLines.push(...additionalLines);
+      if (cases.length > 0 || others.length > 0) {
+        objectLines.push(`${oind}  const ${a} = ${v}[k];`, `${oind}  switch (k) {`, ...cases);
+        if (others.length > 0) objectLines.push(`${oind}  default:`, ...others);
+        objectLines.push(`${oind}  }`);
       }
       objectLines.push(`${oind}}`);
+      for (const flag of seen.values()) objectLines.push(`${oind}if (!${flag}) return false;`);
     }
     // Under `type: object` the test above has made sure already.
     if (objectLines.length > 0) out.push(...(s.type === "object" ? objectLines.map((l) => l.slice(2)) : [`${ind}if (${isObject(v)}) {`, ...objectLines, `${ind}}`]));
