@@ -28,27 +28,35 @@ function places(runbook: Runbook): { places: Place[]; order: Map<string, { index
   const order = new Map<string, { index: number; kind: StepKind }>();
   const out: Place[] = [];
   let index = 0;
-  const add = (path: PathSegment[], c: unknown, before: number) => {
+  // Plain loops, and a path made only for a condition that is there: validate walks every step of every runbook here.
+  const add = (c: unknown, before: number, ...path: PathSegment[]) => {
     if (c && typeof c === "object") out.push({ path, condition: c as Condition, before });
   };
-  if (runbook.production) add(["production"], runbook.production, Infinity);
-  runbook.phases.forEach((phase, p) => {
-    add(["phases", p, "when"], phase.when, index);
-    phase.steps?.forEach((step, s) => {
-      add(["phases", p, "steps", s, "when"], step.when, index);
-      order.set(step.id, { index: index++, kind: stepKind(step) });
-    });
-    if (phase.options) choices.set(phase.id, { index: index + 0, options: phase.options.map((o) => o.id) });
-    phase.options?.forEach((option, o) => {
-      // An option's condition is judged at the choice, before any step of the option runs.
-      add(["phases", p, "options", o, "when"], option.when, index);
-      add(["phases", p, "options", o, "recommended"], option.recommended, index);
-      option.steps.forEach((step, s) => {
-        add(["phases", p, "options", o, "steps", s, "when"], step.when, index);
+  if (runbook.production) add(runbook.production, Infinity, "production");
+  for (let p = 0; p < runbook.phases.length; p++) {
+    const phase = runbook.phases[p]!;
+    if (phase.when) add(phase.when, index, "phases", p, "when");
+    if (phase.steps) {
+      for (let s = 0; s < phase.steps.length; s++) {
+        const step = phase.steps[s]!;
+        if (step.when) add(step.when, index, "phases", p, "steps", s, "when");
         order.set(step.id, { index: index++, kind: stepKind(step) });
-      });
-    });
-  });
+      }
+    }
+    if (!phase.options) continue;
+    choices.set(phase.id, { index, options: phase.options.map((o) => o.id) });
+    for (let o = 0; o < phase.options.length; o++) {
+      const option = phase.options[o]!;
+      // An option's condition is judged at the choice, before any step of the option runs.
+      if (option.when) add(option.when, index, "phases", p, "options", o, "when");
+      if (option.recommended) add(option.recommended, index, "phases", p, "options", o, "recommended");
+      for (let s = 0; s < option.steps.length; s++) {
+        const step = option.steps[s]!;
+        if (step.when) add(step.when, index, "phases", p, "options", o, "steps", s, "when");
+        order.set(step.id, { index: index++, kind: stepKind(step) });
+      }
+    }
+  }
   return { places: out, order, choices };
 }
 

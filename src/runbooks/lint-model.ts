@@ -58,34 +58,38 @@ export interface LintModel {
 
 const NOTHING_BROKEN: Broken = new Set();
 
-/** The model of a runbook that passed the schema: every part, nothing broken. */
+/** The model of a runbook that passed the schema: every part, nothing broken (validate makes one per runbook: plain loops). */
 export function modelOfRunbook(runbook: Runbook): LintModel {
   const phases: PhasePlace[] = [];
   const steps: StepSlot[] = [];
-  runbook.phases.forEach((phase, p) => {
-    const path = ["phases", p];
-    const place: PhasePlace = {
-      path,
-      id: phase.id,
-      ...(phase.forEach !== undefined ? { forEach: phase.forEach } : {}),
-      ...(phase.reverse !== undefined ? { reverse: phase.reverse } : {}),
-      looped: phase.forEach !== undefined,
-      options: (phase.options ?? []).map((o, i) => ({ path: [...path, "options", i], id: o.id })),
-    };
+  for (let p = 0; p < runbook.phases.length; p++) {
+    const phase = runbook.phases[p]!;
+    const options: PhasePlace["options"] = [];
+    if (phase.options) for (let o = 0; o < phase.options.length; o++) options.push({ path: ["phases", p, "options", o], id: phase.options[o]!.id });
+    const place: PhasePlace = { path: ["phases", p], id: phase.id, looped: phase.forEach !== undefined, options };
+    if (phase.forEach !== undefined) place.forEach = phase.forEach;
+    if (phase.reverse !== undefined) place.reverse = phase.reverse;
     phases.push(place);
-    const slot = (step: Step, at: PathSegment[], option?: number): StepSlot => ({
-      step,
-      broken: NOTHING_BROKEN,
-      kind: stepKind(step),
-      path: at,
-      phase: place,
-      ...(option !== undefined ? { option } : {}),
-    });
-    phase.steps?.forEach((step, s) => steps.push(slot(step, [...path, "steps", s])));
-    phase.options?.forEach((option, o) => option.steps.forEach((step, s) => steps.push(slot(step, [...path, "options", o, "steps", s], o))));
-  });
+    if (phase.steps) {
+      for (let s = 0; s < phase.steps.length; s++) {
+        const step = phase.steps[s]!;
+        steps.push({ step, broken: NOTHING_BROKEN, kind: stepKind(step), path: ["phases", p, "steps", s], phase: place });
+      }
+    }
+    if (phase.options) {
+      for (let o = 0; o < phase.options.length; o++) {
+        const optionSteps = phase.options[o]!.steps;
+        for (let s = 0; s < optionSteps.length; s++) {
+          const step = optionSteps[s]!;
+          steps.push({ step, broken: NOTHING_BROKEN, kind: stepKind(step), path: ["phases", p, "options", o, "steps", s], phase: place, option: o });
+        }
+      }
+    }
+  }
+  const inputs: InputPlace[] = [];
+  if (runbook.inputs) for (const name in runbook.inputs) inputs.push({ name, spec: runbook.inputs[name], broken: NOTHING_BROKEN });
   return {
-    inputs: Object.entries(runbook.inputs ?? {}).map(([name, spec]) => ({ name, spec, broken: NOTHING_BROKEN })),
+    inputs,
     inputNamesKnown: true,
     phases,
     steps,
