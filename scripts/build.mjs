@@ -13,6 +13,21 @@ const precompiledChecks = {
   },
 };
 
+// commander requires node:child_process at load, for subcommands that are executables of their own, which
+// handrail has none of: node:child_process brings node:net and friends, ~3 ms of every start-up (report's,
+// validate's). Loaded on first use instead.
+const lazyChildProcess = {
+  name: "commander-lazy-child-process",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      const line = "const childProcess = require('node:child_process');";
+      if (!text.includes(line)) throw new Error(`${args.path}: commander no longer loads node:child_process as scripts/build.mjs expects`);
+      return { contents: text.replace(line, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: "js" };
+    });
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 // Chunk names carry a hash: old chunks would pile up.
 rmSync("dist", { recursive: true, force: true });
@@ -25,7 +40,7 @@ await build({
   outdir: "dist",
   splitting: true,
   chunkNames: "[name]-[hash]",
-  plugins: [precompiledChecks],
+  plugins: [precompiledChecks, lazyChildProcess],
 });
 chmodSync("dist/handrail.js", 0o755);
 // recheck and what it requires, as one CommonJS file src/runbooks/patterns.ts requires when it runs from dist/.
