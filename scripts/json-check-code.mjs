@@ -2,7 +2,7 @@
 // It replaces ajv's standalone code there: ajv builds an error object, an instance path and a message at every
 // failed branch of an anyOf (each condition tries several shapes), passes an options object to every nested
 // check, and wrote 256 KB of code for our 29 KB schema, which every validate thread compiled again. The check
-// here says only yes or no: about a tenth of the code, and no allocation.
+// here says only yes or no: a fifth of the code, and nothing allocated.
 //
 // Only a yes is trusted (a no goes to runbookSchema, zod, which explains), so a check here may be stricter than
 // the schema but never looser. Hence: numbers are finite (zod's z.number() refuses Infinity and NaN; JSON has
@@ -19,11 +19,19 @@ export function jsonCheckCode(schema) {
   const fns = [];
   let n = 0;
   const fresh = (stem) => `${stem}${n++}`;
+  // Each definition's function name; two names that read alike once made identifiers would call each other's check.
+  const defNames = new Map();
+  for (const name of Object.keys(schema.$defs ?? {})) {
+    const fnName = `def_${name.replace(/\W/g, "_")}`;
+    const other = [...defNames].find(([, f]) => f === fnName)?.[0];
+    if (other !== undefined) throw new Error(`json-check: $defs ${JSON.stringify(other)} and ${JSON.stringify(name)} would have the same function`);
+    defNames.set(name, fnName);
+  }
   const defName = (ref) => {
     if (typeof ref !== "string" || !ref.startsWith(REF_PREFIX)) throw new Error(`json-check: only local $defs references are supported, not ${JSON.stringify(ref)}`);
-    const name = ref.slice(REF_PREFIX.length);
-    if (!Object.hasOwn(schema.$defs ?? {}, name)) throw new Error(`json-check: ${ref} is not defined`);
-    return `def_${name.replace(/\W/g, "_")}`;
+    const fnName = defNames.get(ref.slice(REF_PREFIX.length));
+    if (fnName === undefined) throw new Error(`json-check: ${ref} is not defined`);
+    return fnName;
   };
   const constant = (stem, code) => {
     const name = fresh(stem);

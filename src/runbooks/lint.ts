@@ -124,7 +124,7 @@ interface StepChecks {
   /**
    * The names a step may use depend only on whether it loops and whether it notifies: four sets, built
    * when first needed, each with the nearest known name of the unknown ones met so far (a script's own
-   * $pod recurs step after step). Indexed by knownIndex.
+   * $pod recurs step after step), indexed by knownNames.
    */
   known: Array<KnownNames | undefined>;
 }

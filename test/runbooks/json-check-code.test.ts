@@ -76,5 +76,6 @@ describe("the generated JSON Schema check", () => {
     expect(() => jsonCheckCode({ enum: [{ a: 1 }] })).toThrow(/only primitives/);
     expect(() => jsonCheckCode({ properties: { constructor: {} } })).toThrow(/every object has/);
     expect(() => jsonCheckCode({ items: [{}, {}] })).toThrow(/one schema/);
+    expect(() => jsonCheckCode({ $ref: "#/$defs/a-b", $defs: { "a-b": { type: "string" }, a_b: { type: "number" } } })).toThrow(/the same function/);
   });
 });
