@@ -94,10 +94,10 @@ export class IncidentActs {
   private async apply(s: IncidentSession, cmd: Command): Promise<void> {
     try {
       const done = await perform(s, cmd, this.io());
-      if (done.type === "refused") this.deps.flash(`${done.reason}: only the one who drives can do that`, "error");
+      if (done.type === "refused") this.notDriver(done.reason);
       this.deps.refresh();
     } catch (e) {
-      this.deps.flash((e as Error).message, "error");
+      this.failed(e);
     }
   }
 
@@ -108,7 +108,7 @@ export class IncidentActs {
       fn(s);
       this.deps.refresh();
     } catch (e) {
-      this.deps.flash((e as Error).message, "error");
+      this.failed(e);
     }
   }
 
@@ -121,8 +121,16 @@ export class IncidentActs {
     if (!s) return;
     if (s.store.kind === "file") return this.guard(fn);
     void s.mayAct().then(
-      (v) => (v.ok ? this.guard(fn) : this.deps.flash(`${v.reason}: only the one who drives can do that`, "error")),
-      (e: unknown) => this.deps.flash((e as Error).message, "error"),
+      (v) => (v.ok ? this.guard(fn) : this.notDriver(v.reason)),
+      (e: unknown) => this.failed(e),
     );
+  }
+
+  private failed(e: unknown): void {
+    this.deps.flash((e as Error).message, "error");
+  }
+
+  private notDriver(reason: string): void {
+    this.deps.flash(`${reason}: only the one who drives can do that`, "error");
   }
 }
