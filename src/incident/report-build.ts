@@ -86,15 +86,7 @@ export class ReportBuilder {
 
   add(e: IncidentEvent): void {
     this.lastTs = e.ts;
-    const at = this.g;
-    if (at) {
-      // Nearly every event of a long incident is one of these three: small functions of their own are
-      // optimized after a few hundred events, where the whole switch waited for thousands.
-      if (e.type === "step.output") return output(at, e);
-      if (e.type === "step.started") return started(at, e);
-      if (e.type === "step.finished") return finished(at, e);
-      return this.gather(at, e);
-    }
+    if (this.g) return this.gather(this.g, e);
     if (e.type !== "incident.opened") {
       this.early.push(e);
       return;
@@ -119,6 +111,15 @@ export class ReportBuilder {
   }
 
   private gather(g: Gathering, e: IncidentEvent): void {
+    // Nearly every event of a long incident is one of these three: small functions of their own are
+    // optimized after a few hundred events, where the whole switch waited for thousands.
+    if (e.type === "step.output") return output(g, e);
+    if (e.type === "step.started") return started(g, e);
+    if (e.type === "step.finished") return finished(g, e);
+    this.gatherOther(g, e);
+  }
+
+  private gatherOther(g: Gathering, e: IncidentEvent): void {
     const { r, ix, running, escalations, chosen } = g;
     switch (e.type) {
       case "input.set":
@@ -134,15 +135,6 @@ export class ReportBuilder {
         break;
       case "phase.entered":
         r.phases.push({ at: e.ts, phase: e.phase, title: ix.phaseTitle(e.phase), jump: e.jump === true });
-        break;
-      case "step.started":
-        started(g, e);
-        break;
-      case "step.output":
-        output(g, e);
-        break;
-      case "step.finished":
-        finished(g, e);
         break;
       case "step.skipped": {
         const phase = ix.phaseOfStep(e.step);
