@@ -46,10 +46,26 @@ export function codeSpan(text: string): string {
 
 /** A fenced code block that holds any text: a fence longer than any backtick run at the start of one of its lines. */
 export function fenced(text: string, lang = ""): string[] {
+  const out: string[] = [];
+  pushFenced(out, text, lang, "");
+  return out;
+}
+
+/**
+ * The fenced block's lines added to `out`, each but the empty ones behind `indent` (a list item's).
+ * Plain loops, no spread or iterator: a long incident's report writes thousands of these before
+ * V8 has optimized any of it.
+ */
+function pushFenced(out: string[], text: string, lang: string | undefined, indent: string): void {
   const ticks = "`".repeat(Math.max(3, longestRun(text, "`") + 1));
-  // A script's last newline is not a line of it.
-  const lines = text.includes("\n") ? text.replace(/(\r?\n)+$/, "").split(/\r?\n/) : [text];
-  return [`${ticks}${lang}`, ...lines, ticks];
+  out.push(`${indent}${ticks}${lang ?? ""}`);
+  if (!text.includes("\n")) out.push(text === "" ? "" : indent + text);
+  else {
+    // A script's last newline is not a line of it.
+    const lines = text.replace(/(\r?\n)+$/, "").split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) out.push(lines[i] === "" ? "" : indent + lines[i]);
+  }
+  out.push(indent + ticks);
 }
 
 /** Text outside code: only what would change the structure is escaped (a leading list or heading marker, table pipes, HTML). */
@@ -71,7 +87,7 @@ function mdPart(x: Inline, inTable: boolean): string {
 
 function mdInline(parts: readonly Inline[], inTable = false): string {
   let out = "";
-  for (const x of parts) out += mdPart(x, inTable);
+  for (let i = 0; i < parts.length; i++) out += mdPart(parts[i]!, inTable);
   return out;
 }
 
@@ -92,17 +108,22 @@ export function toMarkdown(blocks: readonly Block[]): string {
           continue;
         }
         out.push(`${marker} ${mdInline(item.text)}`, "");
-        const indent = " ".repeat(number.length + 1);
-        for (const l of fenced(item.code, item.lang)) out.push(l === "" ? "" : `${indent}${l}`);
+        pushFenced(out, item.code, item.lang, " ".repeat(number.length + 1));
         out.push("");
       }
       out.push("");
-    } else if ("code" in b) out.push(...fenced(b.code, b.lang), "");
+    } else if ("code" in b) {
+      pushFenced(out, b.code, b.lang, "");
+      out.push("");
+    }
     else if ("table" in b) {
       out.push(`| ${b.table.head.join(" | ")} |`, `|${b.table.head.map(() => "---").join("|")}|`);
       for (const row of b.table.rows) out.push(`| ${row.map((c) => mdInline(c, true)).join(" | ")} |`);
       out.push("");
-    } else out.push(...fenced(b.mermaid, "mermaid"), "");
+    } else {
+      pushFenced(out, b.mermaid, "mermaid", "");
+      out.push("");
+    }
   }
   return out.join("\n");
 }

@@ -6,7 +6,7 @@ import { QUOTE_LINES } from "./report-quote.js";
 import { lastAttempts } from "./report-derive.js";
 import { ganttMermaid, ganttSvg } from "./report-gantt.js";
 import type { IncidentReport, KeyTime, ReportStep } from "./report-model.js";
-import { clockTime, FOLD_MIN, resultOf, timelineRows, whatHappened } from "./report-timeline.js";
+import { clockTime, FOLD_MIN, resultOf, timelineItem, timelineRows, whatHappened } from "./report-timeline.js";
 
 const OK = new Set(["passed", "found"]);
 const show = (v: string | string[]) => (Array.isArray(v) ? v.join(", ") : v);
@@ -157,7 +157,7 @@ function timeline(r: IncidentReport): Block[] {
     steps += row.folded;
   }
   const folded: Block[] = runs ? [{ p: [{ quiet: `A long timeline: runs of ${FOLD_MIN} or more steps that passed one after another are one line each (${runs} line${runs === 1 ? "" : "s"} for ${steps} steps); every failure, retry, note, severity change, escalation and change of driver keeps its own line.` }] }] : [];
-  return [{ h: 2, text: ["Timeline"] }, ...folded, { list: rows.map((row) => [`${clockTime(row.at)}: `, ...row.text]) }];
+  return [{ h: 2, text: ["Timeline"] }, ...folded, { list: rows.map(timelineItem) }];
 }
 
 function notifications(r: IncidentReport): Block[] {

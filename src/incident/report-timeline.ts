@@ -41,21 +41,28 @@ interface Row {
   text: Inline[];
 }
 
-const stepText = (s: ReportStep): Inline[] => [`${s.phaseTitle} › ${s.title}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}: ${resultOf(s)}`, ...id(s.step)];
+const stepText = (s: ReportStep): Inline[] => [`${s.phaseTitle} › ${s.title}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}: ${resultOf(s)}`, " · ", { code: s.step }];
 
 /** One row for a run of passed steps: how many, of which phases, the first and the last, and when the last began. */
 function foldedText(run: readonly ReportStep[]): Inline[] {
   const first = run[0]!;
-  const last = run.at(-1)!;
+  const last = run[run.length - 1]!;
   const until = `the last at ${clockTime(last.startedAt)}`;
-  const phases = new Map<string, number>();
+  // Plain comparisons first: a long incident folds a thousand runs, nearly all of one phase.
   let oneStep = true;
-  for (const s of run) {
-    phases.set(s.phaseTitle, (phases.get(s.phaseTitle) ?? 0) + 1);
-    oneStep &&= s.step === first.step;
+  let onePhase = true;
+  for (let i = 1; i < run.length; i++) {
+    const s = run[i]!;
+    if (s.step !== first.step) oneStep = false;
+    if (s.phaseTitle !== first.phaseTitle) onePhase = false;
   }
   if (oneStep) return [`${first.phaseTitle} › ${first.title}: passed ${run.length} times in a row (attempts ${first.attempt}–${last.attempt}), ${until}`, ...id(first.step)];
-  const of = phases.size > 1 ? ` (${[...phases].map(([title, n]) => `${title} ${n}`).join(", ")})` : ` in ${first.phaseTitle}`;
+  let of = ` in ${first.phaseTitle}`;
+  if (!onePhase) {
+    const phases = new Map<string, number>();
+    for (const s of run) phases.set(s.phaseTitle, (phases.get(s.phaseTitle) ?? 0) + 1);
+    of = ` (${[...phases].map(([title, n]) => `${title} ${n}`).join(", ")})`;
+  }
   return [`${run.length} steps passed in a row${of}: ${first.title} … ${last.title}, ${until}`, " · ", { code: first.step }, " … ", { code: last.step }];
 }
 
@@ -73,6 +80,19 @@ function routineSteps(steps: readonly ReportStep[]): Uint8Array {
 }
 
 const rowAt = (row: Row) => row.at;
+
+/** The steps' indexes oldest first, or undefined when they are in that order already (nearly always: the file appends them as they start). */
+function stepOrder(steps: readonly ReportStep[]): readonly number[] | undefined {
+  for (let i = 1; i < steps.length; i++) {
+    if (steps[i]!.startedAt < steps[i - 1]!.startedAt) return oldestFirst(steps.map((_, j) => j), (j) => steps[j]!.startedAt);
+  }
+  return undefined;
+}
+
+/** A timeline row as a list item: its time, then its text. */
+export function timelineItem(row: TimelineRow): Inline[] {
+  return ([`${clockTime(row.at)}: `] as Inline[]).concat(row.text);
+}
 
 /**
  * The timeline rows, oldest first (a tie keeps the order below: opened, severity, inputs, options, steps, …).
@@ -99,7 +119,7 @@ export function timelineRows(r: IncidentReport): TimelineRow[] {
 
   // Steps by index: whether one is routine is known by its place in r.steps.
   const steps = r.steps;
-  const order = oldestFirst(steps.map((_, i) => i), (i) => steps[i]!.startedAt);
+  const order = stepOrder(steps);
   const early = oldestFirst(before, rowAt);
   const late = oldestFirst(after, rowAt);
   const routine = routineSteps(steps);
@@ -128,7 +148,8 @@ export function timelineRows(r: IncidentReport): TimelineRow[] {
     }
   };
   // One pass in time order, the rows of other kinds merged in as it goes (each kind is in order already).
-  for (const i of order) {
+  for (let k = 0; k < steps.length; k++) {
+    const i = order ? order[k]! : k;
     const s = steps[i]!;
     othersUntil(s.startedAt);
     if (routine[i]) run.push(s);
@@ -145,7 +166,7 @@ export function timelineRows(r: IncidentReport): TimelineRow[] {
 
 /** The timeline as Markdown list items (the report, and a GitHub issue opened mid-incident). */
 export function timelineLines(r: IncidentReport): string[] {
-  return toMarkdown([{ list: timelineRows(r).map((row) => [`${clockTime(row.at)}: `, ...row.text]) }]).trimEnd().split("\n");
+  return toMarkdown([{ list: timelineRows(r).map(timelineItem) }]).trimEnd().split("\n");
 }
 
 /** Everything out of the ordinary, by kind: jumps and skips, interruptions, edits, retries, severity, notes, escalations. */

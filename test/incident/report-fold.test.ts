@@ -31,6 +31,11 @@ describe("the timeline of a long incident", () => {
     expect(timeline(md)).toContain(`_A long timeline: runs of ${FOLD_MIN} or more steps that passed one after another are one line each (2 lines for 37 steps)`);
   });
 
+  it("a run that crosses phases says how many of its steps each phase ran, in the order they came", () => {
+    const md = renderMarkdown(buildReport(events([opened(), ...passes(1, 6), ...passes(7, 9, "diagnose"), ...passes(16, 2, "verify"), ...LONG])));
+    expect(rows(md)[1]).toMatch(/^- 03:00:01 UTC: 17 steps passed in a row \(Assess 6, Diagnose 9, Verify 2\): check-1 … check-17, the last at 03:00:33 UTC · `check-1` … `check-17`$/);
+  });
+
   it(`fewer than ${FOLD_MIN} passes in a row keep a line each, and a short report says nothing about folding`, () => {
     const md = renderMarkdown(buildReport(events([opened(), ...passes(1, FOLD_MIN - 1)])));
     expect(rows(md)).toHaveLength(FOLD_MIN);
