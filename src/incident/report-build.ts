@@ -238,7 +238,7 @@ function started({ r, ix, running }: Gathering, e: EventOf<"step.started">): voi
   const s = stepOf(ix, e);
   const before = running.get(e.step);
   if (before) quoteEnded(before.s, before.out);
-  running.set(e.step, { s });
+  running.set(e.step, { s, out: undefined });
   r.steps.push(s);
 }
 
@@ -246,7 +246,8 @@ function output({ running }: Gathering, e: EventOf<"step.output">): void {
   const run = running.get(e.step);
   if (!run) return;
   run.s.recordedLines = (run.s.recordedLines ?? 0) + e.lines.length;
-  (run.out ??= new OutputWindow()).add(e.lines);
+  if (run.out) run.out.add(e.lines);
+  else run.out = new OutputWindow(e.lines);
 }
 
 function finished({ running }: Gathering, e: EventOf<"step.finished">): void {
