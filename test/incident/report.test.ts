@@ -4,7 +4,7 @@ import { plainText } from "../../src/executors/terminal-text.js";
 import { buildReport, renderHtml, renderMarkdown } from "../../src/incident/report.js";
 import { toMarkdown } from "../../src/incident/report-doc.js";
 import { reportBlocks } from "../../src/incident/report-sections.js";
-import { events, finished, opened, started } from "./report-fixture.js";
+import { events, finished, opened, OUTLINE, started } from "./report-fixture.js";
 
 const SCRIPT = 'kubectl get pods -n "shop" | grep -v Running\necho "done: `date`"';
 const lines = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix} ${i + 1}`);
@@ -150,6 +150,30 @@ describe("an end that is not a fix is said first", () => {
     expect(res.trim().split("\n")[0]).toBe("**The drill ended STILL BROKEN: 0/3 pods ready.**");
     expect(res).toContain("**Verification did not pass: Health: 200 #1 (failed).**");
     expect(res).toContain("1. **Restart** — passed");
+  });
+
+  it("a verification that failed before the remedy began neither warns nor keeps the incident from being mitigated by the one after", () => {
+    const OUTLINE2 = { ...OUTLINE, phases: [...OUTLINE.phases, { id: "smoke", title: "Smoke", kind: "verify", steps: [{ id: "checkout", title: "Checkout works" }, { id: "login", title: "Login works" }] }] };
+    const r = buildReport(
+      events([
+        opened({ outline: OUTLINE2 }),
+        started("login", "smoke"),
+        finished("login", "failed"),
+        started("restart", "fix", { option: "restart" }),
+        finished("restart", "passed"),
+        started("checkout", "smoke"),
+        finished("checkout", "passed"),
+      ]),
+    );
+    expect(r.keyTimes.diagnosed?.at).toBe("2026-11-24T03:00:03.000Z");
+    // Only what ran after the remedy began counts: login's failure was before it, and checkout passed after.
+    expect(r.keyTimes.mitigated?.at).toBe("2026-11-24T03:00:06.000Z");
+    expect(r.resolution.warnings).toEqual(["Not resolved: the incident is still open."]);
+  });
+
+  it("diagnosed is the earliest remedy by time, not the first in the file, when the times go back", () => {
+    const r = buildReport(events([opened(), started("undo", "fix", { option: "rollback", at: 20 }), finished("undo", "passed"), started("restart", "fix", { option: "restart", at: 10 }), finished("restart", "passed")]));
+    expect(r.keyTimes.diagnosed?.at).toBe("2026-11-24T03:00:10.000Z");
   });
 
   it("an open incident with no remedy: not resolved, no remedy applied", () => {
