@@ -172,7 +172,7 @@ describe("an end that is not a fix is said first", () => {
   });
 
   it("diagnosed is the earliest remedy by time, not the first in the file, when the times go back", () => {
-    const r = buildReport(events([opened(), started("undo", "fix", { option: "rollback", at: 20 }), finished("undo", "passed"), started("restart", "fix", { option: "restart", at: 10 }), finished("restart", "passed")]));
+    const r = buildReport(events([opened(), { ...started("undo", "fix", { option: "rollback" }), at: 20 }, finished("undo", "passed"), { ...started("restart", "fix", { option: "restart" }), at: 10 }, finished("restart", "passed")]));
     expect(r.keyTimes.diagnosed?.at).toBe("2026-11-24T03:00:10.000Z");
   });
 
