@@ -3,6 +3,7 @@ import { formatDuration } from "../runbooks/duration.js";
 import type { Block, Inline, ListItem } from "./report-doc.js";
 import { toMarkdown } from "./report-doc.js";
 import { oldestFirst } from "./by-time.js";
+import { lastAttempts } from "./report-derive.js";
 import type { IncidentReport, ReportSkip, ReportStep } from "./report-model.js";
 
 export const clockTime = (iso: string) => `${iso.slice(11, 19)} UTC`;
@@ -68,12 +69,13 @@ function foldedText(run: readonly ReportStep[]): Inline[] {
 
 /** For each attempt (by index), whether it passed with nothing to say: no edit, no hand confirmation, no failure of the step's attempt before (a pass right after a failure is a recovery, worth its own row). */
 function routineSteps(steps: readonly ReportStep[]): Uint8Array {
-  const before = new Map<string, string>();
   const routine = new Uint8Array(steps.length);
+  // When every step ran once (its last attempt is its only one), no attempt has one before it to look up.
+  const before = lastAttempts(steps).length === steps.length ? undefined : new Map<string, string>();
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
-    const previous = before.get(s.step);
-    before.set(s.step, s.status);
+    const previous = before?.get(s.step);
+    before?.set(s.step, s.status);
     if (s.status === "passed" && !s.edited && !s.acknowledged && (previous === undefined || previous === "passed")) routine[i] = 1;
   }
   return routine;
