@@ -5,6 +5,7 @@ import { UsageError } from "../errors.js";
 import { formatSummary, importMarkdown, type ImportSummary } from "../runbooks/import/index.js";
 import { displayPath } from "../runbooks/library.js";
 import type { CommandContext } from "./context.js";
+import { byName } from "../util/compare.js";
 
 export interface ImportOptions {
   output?: string;
@@ -38,7 +39,7 @@ interface Source {
 async function markdownFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => byName(a.name, b.name))) {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) files.push(...(await markdownFiles(full)));

@@ -23,6 +23,7 @@ import { table } from "./list.js";
 import { flushShared, openSharedStore, resumeShared, storeUrl } from "./store.js";
 import { fileStore } from "../incident/store/file.js";
 import type { SharedStore } from "../incident/store/pg-store.js";
+import { byCodePoint } from "../util/compare.js";
 
 export interface ResolveOptions {
   rootCause?: string;
@@ -179,7 +180,7 @@ function scan(dir: string, now: number, opts: ListOptions): { rows: IncidentRow[
 function scanStore(dir: string, now: number, opts: ListOptions): { rows: IncidentRow[]; damaged: DamagedFile[] } {
   const top = scan(dir, now, opts);
   const drills = scan(path.join(dir, DRILLS_SUBDIR), now, opts);
-  const rows = [...top.rows, ...drills.rows].sort((a, b) => b.openedAt.localeCompare(a.openedAt) || b.id.localeCompare(a.id));
+  const rows = [...top.rows, ...drills.rows].sort((a, b) => byCodePoint(b.openedAt, a.openedAt) || byCodePoint(b.id, a.id));
   return { rows, damaged: [...top.damaged, ...drills.damaged] };
 }
 

@@ -3,6 +3,7 @@ import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { notRegular } from "./regular-file.js";
+import { byName } from "../util/compare.js";
 
 export type SearchOrigin = "--runbooks" | "HANDRAIL_PATH" | "./runbooks" | "shipped";
 
@@ -42,7 +43,7 @@ const RUNBOOK_FILE = /\.ya?ml$/i;
 export async function runbookFiles(dir: string, onSkip?: (file: string, why: string) => void): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const files: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => byName(a.name, b.name))) {
     if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) files.push(...(await runbookFiles(full, onSkip)));

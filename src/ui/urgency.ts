@@ -3,6 +3,7 @@
  * listed in and the markers an on-call engineer scans for. Pure: a listing and the time.
  */
 import { formatDuration } from "../runbooks/duration.js";
+import { byCodePoint } from "../util/compare.js";
 
 /** What a listing knows of an incident's urgency (`handrail incidents --json` prints it as `urgency`). */
 export interface Urgency {
@@ -45,7 +46,7 @@ export function isBreached(x: Listed, now: number): boolean {
 const tier = (x: Listed, now: number) => (isBreached(x, now) ? 0 : x.urgency?.interrupted ? 1 : 2);
 const dueOf = (x: Listed) => (x.urgency?.dueAt !== undefined ? Date.parse(x.urgency.dueAt) : Number.POSITIVE_INFINITY);
 const dryOf = (x: Listed) => (x.urgency?.dryRun ? 1 : 0);
-const newest = (a: Listed, b: Listed) => (b.openedAt ?? "").localeCompare(a.openedAt ?? "") || b.id.localeCompare(a.id);
+const newest = (a: Listed, b: Listed) => byCodePoint(b.openedAt ?? "", a.openedAt ?? "") || byCodePoint(b.id, a.id);
 
 /**
  * Pure: open incidents first — real ones before dry runs; breached, then interrupted, then the
