@@ -14,12 +14,9 @@ import { IncidentSession } from "../incident/session.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { findRunbook, type CommandContext } from "./context.js";
 import { parseOptions, parsePairs, parseSeverity, resolveInputs, secretsFromEnv } from "./run-inputs.js";
-import { findScenario } from "../sandbox/scenarios/index.js";
-import { loadScenarios } from "./scenarios.js";
-import { drillOutcome, renderDrillSummary } from "../incident/drill-summary.js";
 import type { DrillOutcome } from "../incident/events.js";
 import { runSummary } from "../incident/run-summary.js";
-import { checkScenarioRunbook, drillInputs, finishDrill, launchDrill, refuseClusterFlags, type CommandDrill } from "./drill-session.js";
+import type { CommandDrill } from "./drill-session.js";
 import { incidentsDir } from "./incident-files.js";
 import { continueCommand, resumeTarget } from "./resume-target.js";
 import { sourceOf } from "../runbooks/source.js";
@@ -66,6 +63,23 @@ function refuseUnlessClear(problems: string[]): void {
   if (problems.length > 0) throw new UsageError(problems.join("\n  "), "Nothing was run.");
 }
 
+/** What a drill run needs beyond a plain run, loaded together. */
+async function drillModules() {
+  const [scenarios, registry, session, summary] = await Promise.all([import("../sandbox/scenarios/index.js"), import("./scenarios.js"), import("./drill-session.js"), import("../incident/drill-summary.js")]);
+  return {
+    findScenario: scenarios.findScenario,
+    loadScenarios: registry.loadScenarios,
+    refuseClusterFlags: session.refuseClusterFlags,
+    checkScenarioRunbook: session.checkScenarioRunbook,
+    launchDrill: session.launchDrill,
+    drillInputs: session.drillInputs,
+    finishDrill: session.finishDrill,
+    renderDrillSummary: summary.renderDrillSummary,
+    drillOutcome: summary.drillOutcome,
+  };
+}
+type DrillModules = Awaited<ReturnType<typeof drillModules>>;
+
 export async function runCommand(ctx: CommandContext, ref: string | undefined, opts: RunOptions): Promise<number> {
   if (ref === undefined && opts.resume === undefined) throw new UsageError("run needs a runbook (an id or a file), or --resume <incident>", "e.g. handrail run deployment-failure --set service=api, or handrail run --resume <incident>");
   // Step output goes through these: on a terminal only colour survives, to a pipe or file plain text.
@@ -79,17 +93,20 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
   // A broken config file is bad input: found before anything is opened or run.
   const notify = await loadNotifySettings(ctx.env);
   let drill: CommandDrill | undefined;
+  // The drill's modules (scenarios, the simulated world) load only for a drill: a plain run's start-up does not compile them.
+  let drills: DrillModules | undefined;
   if (opts.drill !== undefined) {
     if (opts.resume) throw new UsageError("--drill cannot be combined with --resume: a drill's world does not outlive its run", `Start it again: handrail run ${ref ?? "<runbook>"} --drill ${opts.drill}`);
     if (ref === undefined) throw new UsageError(`--drill ${opts.drill}: name the runbook it drills`, `handrail drill --list shows each scenario's runbook`);
-    refuseClusterFlags(ctx, "--drill");
-    const scenario = findScenario(opts.drill, (await loadScenarios(ctx, { strict: true })).registry.scenarios);
+    drills = await drillModules();
+    drills.refuseClusterFlags(ctx, "--drill");
+    const scenario = drills.findScenario(opts.drill, (await drills.loadScenarios(ctx, { strict: true })).registry.scenarios);
     const { runbook } = await findRunbook(ctx, ref);
-    checkScenarioRunbook(scenario, runbook);
+    drills.checkScenarioRunbook(scenario, runbook);
     // Check the flags before starting the world, so a typo costs nothing.
     parseOptions(runbook, parseSeverity(opts.severity, scenario.severity), given);
     parsePairs("--set", opts.set ?? []);
-    drill = await launchDrill(ctx, scenario);
+    drill = await drills.launchDrill(ctx, scenario);
   }
   if (opts.takeOver && !opts.resume) throw new UsageError("--take-over goes with --resume <incident>: a new incident has no driver to take over from");
   // The shared store is opened and checked before anything else is prepared: one line and exit 2 when it cannot be used.
@@ -144,7 +161,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       const severity = parseSeverity(opts.severity, drill?.drill.scenario.severity ?? "high");
       const pairs = parsePairs("--set", opts.set ?? []);
       const kubeDefaults = { ...(kube.chosenNamespace ? { namespace: kube.chosenNamespace } : {}), ...(kube.target?.context ? { context: kube.target.context } : {}) };
-      const inputs = resolveInputs(runbook, drill ? drillInputs(drill.drill, pairs) : pairs, ctx.env, (line) => err(`${line}\n`), kubeDefaults);
+      const inputs = resolveInputs(runbook, drill && drills ? drills.drillInputs(drill.drill, pairs) : pairs, ctx.env, (line) => err(`${line}\n`), kubeDefaults);
       parseOptions(runbook, severity, given);
       refuseUnlessClear(preflight({ runbook, severity, inputs, chosen: {}, done: new Set(), options: given, yes, dryRun: opts.dryRun === true, missingSecrets: [] }));
       const id = newIncidentId(runbook.id);
@@ -212,11 +229,11 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     if (message) err(`\n${message}\n`);
     const status = interrupts > 0 ? "interrupted" : message ? "stopped" : "complete";
     if (interrupts > 0) return summarize(130, status, message);
-    if (!drill) return summarize(outcome.exitCode, status, message);
-    const summary = await finishDrill(session, drill.drill, runbook);
-    out(`\n${renderDrillSummary(summary, session.state.severity).join("\n")}\n`);
+    if (!drill || !drills) return summarize(outcome.exitCode, status, message);
+    const summary = await drills.finishDrill(session, drill.drill, runbook);
+    out(`\n${drills.renderDrillSummary(summary, session.state.severity).join("\n")}\n`);
     // In a drill, steps that find the symptom are what diagnosis is for: it passes when the walk got to its end and the world is healthy.
-    return summarize(summary.walkComplete && summary.healthy ? 0 : 1, status, message, drillOutcome(summary));
+    return summarize(summary.walkComplete && summary.healthy ? 0 : 1, status, message, drills.drillOutcome(summary));
   } catch (e) {
     if (e instanceof IncidentFileError) {
       err(`\nhandrail: ${e.message}\nThe incident file holds every event up to here; nothing after this point was recorded.\n`);
