@@ -204,7 +204,7 @@ export class IncidentSession {
       if (lines && lines.length > 0 && e.type === "output") opts.onLines?.(e.stream, lines);
     };
     const result = await execute(step, ctx, { ...(opts.signal ? { signal: opts.signal } : {}), onEvent });
-    const output = recorder.finish(result.output.lines);
+    const output = await recorder.finish(result.output.lines);
     opts.beforeFinish?.(result);
     this.record(finishedEvent(item.key, result, output, this.redactor, step.notify !== undefined, tests, item.step.evidence === true || item.step.found !== undefined));
     await this.store.sent(RESULT_SENT_MS);

@@ -3,9 +3,13 @@
  * large output (or a flood whose lines were not all shown) streamed raw to a file beside the
  * JSONL, hashed as it goes, flushed before `step.finished` names it. A write the disk refuses
  * stops the recording (what was written stays) and is thrown from finish() as one line.
+ *
+ * The file is written in the background, in order, each chunk at its own offset: the kernel's copy
+ * (and its waits when dirty pages pile up) happens on libuv's thread while this one hashes and
+ * counts the next chunk. finish() waits for every write before the fsync.
  */
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, fdatasync, fsyncSync, writeSync } from "node:fs";
+import { closeSync, fdatasync, fsyncSync, ftruncateSync, writeSync, writev } from "node:fs";
 import path from "node:path";
 import type { StepEvent, Stream } from "../executors/types.js";
 import type { StepOutputFile } from "./events.js";
@@ -22,6 +26,12 @@ export const INLINE_LINES = 500;
  * 78 MB flood's fsync took ~105 ms at the end; issue 18).
  */
 const WRITEBACK_BYTES = 8 * 1024 * 1024;
+/**
+ * Output waiting for the background write in flight: past this, emit() writes it in place at its
+ * offset instead (a disk slower than the step must not fill memory; the step then waits for the
+ * disk, as it did when every write was synchronous).
+ */
+export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
 export function outputDirOf(incidentFile: string): string {
   return incidentFile.replace(/\.jsonl$/, "") + ".output";
@@ -40,15 +50,26 @@ export class StepRecorder {
   private failed: IncidentFileError | undefined;
   private readonly redactor: Redactor;
   private unsynced = 0;
-  /** A background fdatasync is in flight: the fd is closed only after it (closeWhenSynced). */
+  /** A background fdatasync is in flight: the fd is closed only after it and the writes (closeWhenIdle). */
   private syncing = false;
-  private closeWhenSynced = false;
+  private closeWhenIdle = false;
+  /** Output to write, each chunk with its offset, waiting for the background write in flight. */
+  private queue: Array<{ at: number; bytes: Buffer }> = [];
+  private queuedBytes = 0;
+  /** The background write in flight: where it ends. */
+  private writingTo: number | undefined;
+  /** Bytes from the start of the file known to be written, with no gap. */
+  private confirmed = 0;
+  /** Written in place right after the range in flight (the queue was full): from, to. Part of the prefix once that range is written. */
+  private ahead: { from: number; to: number } | undefined;
+  private readonly whenIdle: Array<() => void> = [];
 
   constructor(
     private readonly log: EventSink,
     private readonly step: string,
     attempt: number,
     base: Redactor,
+    private readonly maxQueuedBytes = MAX_QUEUED_BYTES,
   ) {
     // This step's lines get a redactor of their own: a key block one step leaves open never masks the next step's output.
     this.redactor = base.stream();
@@ -83,10 +104,29 @@ export class StepRecorder {
     }
   }
 
-  /** Close now, or once the background write-out in flight is done with the descriptor. */
+  /** Close now, or once the background writes and write-out in flight are done with the descriptor (a closed number can be reused by another file). */
   private release(fd: number): void {
-    if (this.syncing) this.closeWhenSynced = true;
+    if (this.busy()) this.closeWhenIdle = true;
     else closeQuiet(fd);
+  }
+
+  private busy(): boolean {
+    return this.syncing || this.writingTo !== undefined;
+  }
+
+  /** Something in the background finished: close the descriptor if asked, and wake finish(). */
+  private settled(fd: number): void {
+    if (this.busy()) return;
+    if (this.closeWhenIdle) {
+      this.closeWhenIdle = false;
+      closeQuiet(fd);
+    }
+    for (const wake of this.whenIdle.splice(0)) wake();
+  }
+
+  /** Every background write done (or given up after a failure). */
+  private idle(): Promise<void> {
+    return this.writingTo === undefined && (this.failed !== undefined || this.queue.length === 0) ? Promise.resolve() : new Promise((wake) => this.whenIdle.push(wake));
   }
 
   /** Ask the kernel to write out what is written so far, without waiting; finish() still fsyncs. */
@@ -98,10 +138,7 @@ export class StepRecorder {
     // An error here is finish()'s fsync's to report: it covers the same bytes.
     fdatasync(fd, () => {
       this.syncing = false;
-      if (this.closeWhenSynced) {
-        this.closeWhenSynced = false;
-        closeQuiet(fd);
-      }
+      this.settled(fd);
     });
   }
 
@@ -173,20 +210,110 @@ export class StepRecorder {
       if (clean !== utf8) out = Buffer.from(clean, "utf8");
     }
     this.hash!.update(out);
-    let off = 0;
-    while (off < out.length) off += writeSync(this.fd!, out, off);
+    const at = this.fileBytes;
     this.fileBytes += out.length;
     this.unsynced += out.length;
+    if (this.writingTo !== undefined && this.queuedBytes + out.length > this.maxQueuedBytes) this.writeAhead(out, at);
+    else {
+      this.queue.push({ at, bytes: out });
+      this.queuedBytes += out.length;
+      if (this.writingTo === undefined) this.writeQueued();
+    }
     this.writeback();
   }
 
-  /** Flush and close; the file reference for step.finished, when the output went to a file. `lines` comes from the executor, which counted them already. */
-  finish(lines: number): StepOutputFile | undefined {
+  /** The queue, from its offset, in background writes until all of it is written; the next starts when it completes. */
+  private writeQueued(): void {
+    const fd = this.fd!;
+    const batch = this.queue.splice(0);
+    this.queuedBytes = 0;
+    let at = batch[0]!.at;
+    // The chunks themselves, not a copy of them joined: a flood is tens of megabytes.
+    const rest = batch.map((c) => c.bytes);
+    let left = rest.reduce((n, b) => n + b.length, 0);
+    this.writingTo = at + left;
+    const done = (err: NodeJS.ErrnoException | null) => {
+      this.writingTo = undefined;
+      this.confirmed = at;
+      if (!err) {
+        // What was written in place while this was in flight follows it.
+        if (this.ahead?.from === this.confirmed) this.confirmed = this.ahead.to;
+        this.ahead = undefined;
+      }
+      if (err || this.failed) {
+        // Nothing past the first byte not written stays: the file is a prefix of the output, never one with a hole.
+        this.queue = [];
+        this.queuedBytes = 0;
+        if (this.ahead) {
+          this.ahead = undefined;
+          truncateQuiet(fd, this.confirmed);
+        }
+        if (err && !this.failed) this.fail(err);
+      } else if (this.queue.length > 0) {
+        this.writeQueued();
+        return;
+      }
+      this.settled(fd);
+    };
+    const next = () =>
+      writev(fd, rest, at, (err, written) => {
+        if (err) return done(err);
+        if (written === 0) return done(Object.assign(new Error("the disk took none of the bytes"), { code: "EIO" }));
+        at += written;
+        left -= written;
+        // A short write: the rest of the range, before anything queued after it.
+        for (let n = written; n > 0; ) {
+          const first = rest[0]!;
+          if (first.length <= n) {
+            n -= first.length;
+            rest.shift();
+          } else {
+            rest[0] = first.subarray(n);
+            n = 0;
+          }
+        }
+        if (left > 0) next();
+        else done(null);
+      });
+    next();
+  }
+
+  /**
+   * The queue is full (the disk is slower than the step): it and this chunk are written now, in
+   * place, right after the range in flight; the step waits for the disk as it would without the queue.
+   */
+  private writeAhead(out: Buffer, at: number): void {
+    const fd = this.fd!;
+    const chunks = this.queue.splice(0);
+    chunks.push({ at, bytes: out });
+    this.queuedBytes = 0;
+    const from = this.ahead?.from ?? chunks[0]!.at;
+    let to = this.ahead?.to ?? from;
+    try {
+      for (const c of chunks) {
+        let off = 0;
+        while (off < c.bytes.length) off += writeSync(fd, c.bytes, off, c.bytes.length - off, c.at + off);
+        to = c.at + c.bytes.length;
+      }
+    } finally {
+      this.ahead = { from, to };
+    }
+  }
+
+  /** Write out, flush and close; the file reference for step.finished, when the output went to a file. `lines` comes from the executor, which counted them already. */
+  async finish(lines: number): Promise<StepOutputFile | undefined> {
     if (!this.failed && this.fd !== undefined) {
       try {
         for (const stream of ["stdout", "stderr"] as const) {
           if (this.carry[stream].length > 0) this.emit(Buffer.concat(this.carry[stream].splice(0)));
         }
+      } catch (err) {
+        this.fail(err);
+      }
+    }
+    await this.idle();
+    if (!this.failed && this.fd !== undefined) {
+      try {
         fsyncSync(this.fd);
       } catch (err) {
         this.fail(err);
@@ -195,10 +322,18 @@ export class StepRecorder {
     // The step is left without step.finished: a resume offers it again.
     if (this.failed) throw this.failed;
     if (this.fd === undefined) return undefined;
-    if (this.syncing) this.closeWhenSynced = true;
+    if (this.syncing) this.closeWhenIdle = true;
     else closeSync(this.fd);
     this.fd = undefined;
     return { path: path.join(path.basename(outputDirOf(this.log.file)), this.fileName), bytes: this.fileBytes, lines, sha256: this.hash!.digest("hex") };
+  }
+}
+
+function truncateQuiet(fd: number, length: number): void {
+  try {
+    ftruncateSync(fd, length);
+  } catch {
+    // The write that failed is what finish() reports.
   }
 }
 
