@@ -9,7 +9,7 @@
  * counts the next chunk. finish() waits for every write before the fsync.
  */
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, fdatasync, fsyncSync, ftruncateSync, writeSync, writev } from "node:fs";
+import { closeSync, fdatasync, fsyncSync, writeSync, writev } from "node:fs";
 import path from "node:path";
 import type { StepEvent, Stream } from "../executors/types.js";
 import type { StepOutputFile } from "./events.js";
@@ -56,12 +56,8 @@ export class StepRecorder {
   /** Output to write, each chunk with its offset, waiting for the background write in flight. */
   private queue: Array<{ at: number; bytes: Buffer }> = [];
   private queuedBytes = 0;
-  /** The background write in flight: where it ends. */
-  private writingTo: number | undefined;
-  /** Bytes from the start of the file known to be written, with no gap. */
-  private confirmed = 0;
-  /** Written in place right after the range in flight (the queue was full): from, to. Part of the prefix once that range is written. */
-  private ahead: { from: number; to: number } | undefined;
+  /** The background write in flight: its chunks from its offset, and whether they were written again in place since (the queue was full). */
+  private inFlight: { at: number; chunks: Buffer[]; rewritten: boolean } | undefined;
   private readonly whenIdle: Array<() => void> = [];
 
   constructor(
@@ -111,7 +107,7 @@ export class StepRecorder {
   }
 
   private busy(): boolean {
-    return this.syncing || this.writingTo !== undefined;
+    return this.syncing || this.inFlight !== undefined;
   }
 
   /** Something in the background finished: close the descriptor if asked, and wake finish(). */
@@ -126,7 +122,7 @@ export class StepRecorder {
 
   /** Every background write done (or given up after a failure). */
   private idle(): Promise<void> {
-    return this.writingTo === undefined && (this.failed !== undefined || this.queue.length === 0) ? Promise.resolve() : new Promise((wake) => this.whenIdle.push(wake));
+    return this.inFlight === undefined && (this.failed !== undefined || this.queue.length === 0) ? Promise.resolve() : new Promise((wake) => this.whenIdle.push(wake));
   }
 
   /** Ask the kernel to write out what is written so far, without waiting; finish() still fsyncs. */
@@ -213,11 +209,11 @@ export class StepRecorder {
     const at = this.fileBytes;
     this.fileBytes += out.length;
     this.unsynced += out.length;
-    if (this.writingTo !== undefined && this.queuedBytes + out.length > this.maxQueuedBytes) this.writeAhead(out, at);
+    if (this.inFlight && this.queuedBytes + out.length > this.maxQueuedBytes) this.writeInPlace(out, at);
     else {
       this.queue.push({ at, bytes: out });
       this.queuedBytes += out.length;
-      if (this.writingTo === undefined) this.writeQueued();
+      if (!this.inFlight) this.writeQueued();
     }
     this.writeback();
   }
@@ -227,28 +223,19 @@ export class StepRecorder {
     const fd = this.fd!;
     const batch = this.queue.splice(0);
     this.queuedBytes = 0;
-    let at = batch[0]!.at;
+    const flight = { at: batch[0]!.at, chunks: batch.map((c) => c.bytes), rewritten: false };
+    this.inFlight = flight;
     // The chunks themselves, not a copy of them joined: a flood is tens of megabytes.
-    const rest = batch.map((c) => c.bytes);
+    const rest = [...flight.chunks];
+    let at = flight.at;
     let left = rest.reduce((n, b) => n + b.length, 0);
-    this.writingTo = at + left;
     const done = (err: NodeJS.ErrnoException | null) => {
-      this.writingTo = undefined;
-      this.confirmed = at;
-      if (!err) {
-        // What was written in place while this was in flight follows it.
-        if (this.ahead?.from === this.confirmed) this.confirmed = this.ahead.to;
-        this.ahead = undefined;
-      }
-      if (err || this.failed) {
-        // Nothing past the first byte not written stays: the file is a prefix of the output, never one with a hole.
+      this.inFlight = undefined;
+      // A range written again in place has its bytes on disk whatever became of this write.
+      if (err && !flight.rewritten && !this.failed) this.fail(err);
+      if (this.failed) {
         this.queue = [];
         this.queuedBytes = 0;
-        if (this.ahead) {
-          this.ahead = undefined;
-          truncateQuiet(fd, this.confirmed);
-        }
-        if (err && !this.failed) this.fail(err);
       } else if (this.queue.length > 0) {
         this.writeQueued();
         return;
@@ -279,25 +266,26 @@ export class StepRecorder {
   }
 
   /**
-   * The queue is full (the disk is slower than the step): it and this chunk are written now, in
-   * place, right after the range in flight; the step waits for the disk as it would without the queue.
+   * The queue is full (the disk is slower than the step): written now, in place, and the step waits
+   * for the disk as it would without the queue. The range in flight is written again first (the same
+   * bytes at the same offsets), so the file is always a prefix of the output, never one with a hole,
+   * whichever write fails.
    */
-  private writeAhead(out: Buffer, at: number): void {
+  private writeInPlace(out: Buffer, at: number): void {
     const fd = this.fd!;
+    const flight = this.inFlight!;
     const chunks = this.queue.splice(0);
     chunks.push({ at, bytes: out });
     this.queuedBytes = 0;
-    const from = this.ahead?.from ?? chunks[0]!.at;
-    let to = this.ahead?.to ?? from;
-    try {
-      for (const c of chunks) {
-        let off = 0;
-        while (off < c.bytes.length) off += writeSync(fd, c.bytes, off, c.bytes.length - off, c.at + off);
-        to = c.at + c.bytes.length;
-      }
-    } finally {
-      this.ahead = { from, to };
+    if (!flight.rewritten) {
+      writeAllSync(fd, flight.chunks, flight.at);
+      flight.rewritten = true;
     }
+    writeAllSync(
+      fd,
+      chunks.map((c) => c.bytes),
+      chunks[0]!.at,
+    );
   }
 
   /** Write out, flush and close; the file reference for step.finished, when the output went to a file. `lines` comes from the executor, which counted them already. */
@@ -329,11 +317,13 @@ export class StepRecorder {
   }
 }
 
-function truncateQuiet(fd: number, length: number): void {
-  try {
-    ftruncateSync(fd, length);
-  } catch {
-    // The write that failed is what finish() reports.
+/** Chunks one after another from `at`, each whole. */
+function writeAllSync(fd: number, chunks: readonly Buffer[], at: number): void {
+  let pos = at;
+  for (const c of chunks) {
+    let off = 0;
+    while (off < c.length) off += writeSync(fd, c, off, c.length - off, pos + off);
+    pos += c.length;
   }
 }
 

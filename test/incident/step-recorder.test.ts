@@ -3,11 +3,12 @@
  * queue, the file holds every byte in order (secrets masked), its sha256 and size are the file's,
  * and finish() returns only once all of it is written.
  */
+import { execa } from "execa";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import type { IncidentEvent, IncidentEventBody } from "../../src/incident/events.js";
 import { Redactor } from "../../src/incident/redact.js";
 import { StepRecorder } from "../../src/incident/step-recorder.js";
@@ -16,11 +17,11 @@ const dir = mkdtempSync(path.join(tmpdir(), "handrail-recorder-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A sink that keeps the events in memory, beside a file name the output directory is made from. */
-function sink(name: string) {
+function sink(name: string, under = dir) {
   const events: IncidentEvent[] = [];
   return {
     events,
-    file: path.join(dir, `${name}.jsonl`),
+    file: path.join(under, `${name}.jsonl`),
     append(body: IncidentEventBody): IncidentEvent {
       const e = { ...body, seq: events.length + 1, ts: new Date().toISOString() } as IncidentEvent;
       events.push(e);
@@ -42,9 +43,8 @@ function chunksOf(lines: number, secret: string): { chunks: Buffer[]; text: stri
   return { chunks, text };
 }
 
-async function record(name: string, maxQueued: number | undefined, lines: number) {
+async function record(name: string, maxQueued: number | undefined, lines: number, log = sink(name)) {
   const secret = "s3cr3t-v4lue-42";
-  const log = sink(name);
   const recorder = new StepRecorder(log, "flood", 1, new Redactor([secret]), maxQueued);
   const { chunks, text } = chunksOf(lines, secret);
   // As the executor hands them on: every chunk in one go, so writes queue up behind the one in flight.
@@ -52,7 +52,7 @@ async function record(name: string, maxQueued: number | undefined, lines: number
   recorder.onEvent({ type: "output", stream: "stdout", lines: ["…"], skipped: lines });
   const out = await recorder.finish(lines);
   const expected = text.replace(secret, "••••••");
-  return { out, expected, written: readFileSync(path.join(dir, `${name}.output`, "flood.1.log"), "utf8"), log };
+  return { out, expected, written: readFileSync(path.join(path.dirname(log.file), `${name}.output`, "flood.1.log"), "utf8"), log };
 }
 
 describe("a step's output file", () => {
@@ -68,5 +68,28 @@ describe("a step's output file", () => {
     const { out, expected, written } = await record("ahead", 1, 200_000);
     expect(written === expected).toBe(true);
     expect(out?.sha256).toBe(createHash("sha256").update(written).digest("hex"));
+  });
+
+  it("on a disk that fills up: finish() throws, and the file is a prefix of the output, never one with a hole", async (ctx) => {
+    const store = path.join(dir, "tiny");
+    mkdirSync(store);
+    if ((await execa("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", store], { reject: false })).exitCode !== 0) ctx.skip("mount -t tmpfs is not allowed here");
+    onTestFinished(async () => {
+      await execa("umount", [store]);
+    });
+    for (const maxQueued of [1, undefined]) {
+      const name = `full-${maxQueued ?? "default"}`;
+      const log = sink(name, store);
+      const failure = await record(name, maxQueued, 200_000, log).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(failure?.message, name).toMatch(/ENOSPC|full/);
+      const written = readFileSync(path.join(store, `${name}.output`, "flood.1.log"), "utf8");
+      const { text } = chunksOf(200_000, "s3cr3t-v4lue-42");
+      expect(written.length, name).toBeGreaterThan(0);
+      expect(written === text.replace("s3cr3t-v4lue-42", "••••••").slice(0, written.length), name).toBe(true);
+      rmSync(path.join(store, `${name}.output`), { recursive: true });
+    }
   });
 });
