@@ -268,12 +268,27 @@ export function createConsoleStore(initial: Partial<ConsoleView> = {}): ConsoleS
 }
 
 /** Append a batch of lines to the live pane without growing it past LIVE_LINES. */
-export function appendLive(store: ConsoleStore, stream: OutputLine["stream"], lines: readonly string[], skipped = 0): void {
+/** Output lines (and lines of a flood counted, not shown) for the live pane, one stream's batch. */
+export interface LiveBatch {
+  stream: OutputLine["stream"];
+  lines: readonly string[];
+  skipped?: number;
+}
+
+/** Batches of output into the live pane in one state change: one frame for all of them. */
+export function appendLive(store: ConsoleStore, batches: readonly LiveBatch[]): void {
   const live = store.getState().live;
-  if (!live) return;
-  const added = lines.map((text) => ({ stream, text }));
+  if (!live || batches.length === 0) return;
+  const added: OutputLine[] = [];
+  let total = live.total;
+  let skipped = live.skipped;
+  for (const b of batches) {
+    for (const text of b.lines) added.push({ stream: b.stream, text });
+    total += b.lines.length + (b.skipped ?? 0);
+    skipped += b.skipped ?? 0;
+  }
   const kept = live.lines.length + added.length > LIVE_LINES ? [...live.lines, ...added].slice(-LIVE_LINES) : [...live.lines, ...added];
-  store.setState({ live: { ...live, lines: kept, total: live.total + lines.length + skipped, skipped: live.skipped + skipped } });
+  store.setState({ live: { ...live, lines: kept, total, skipped } });
 }
 
 export const severityOrder: readonly Severity[] = ["critical", "high", "medium", "low"];
