@@ -92,21 +92,20 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
   const given = parsePairs("--option", opts.option ?? []);
   // A broken config file is bad input: found before anything is opened or run.
   const notify = await loadNotifySettings(ctx.env);
-  let drill: CommandDrill | undefined;
-  // The drill's modules (scenarios, the simulated world) load only for a drill: a plain run's start-up does not compile them.
-  let drills: DrillModules | undefined;
+  // The drill's modules (scenarios, the simulated world) load only for a drill, and go with it: a plain run's start-up does not compile them.
+  let drill: (CommandDrill & { kit: DrillModules }) | undefined;
   if (opts.drill !== undefined) {
     if (opts.resume) throw new UsageError("--drill cannot be combined with --resume: a drill's world does not outlive its run", `Start it again: handrail run ${ref ?? "<runbook>"} --drill ${opts.drill}`);
     if (ref === undefined) throw new UsageError(`--drill ${opts.drill}: name the runbook it drills`, `handrail drill --list shows each scenario's runbook`);
-    drills = await drillModules();
-    drills.refuseClusterFlags(ctx, "--drill");
-    const scenario = drills.findScenario(opts.drill, (await drills.loadScenarios(ctx, { strict: true })).registry.scenarios);
+    const kit = await drillModules();
+    kit.refuseClusterFlags(ctx, "--drill");
+    const scenario = kit.findScenario(opts.drill, (await kit.loadScenarios(ctx, { strict: true })).registry.scenarios);
     const { runbook } = await findRunbook(ctx, ref);
-    drills.checkScenarioRunbook(scenario, runbook);
+    kit.checkScenarioRunbook(scenario, runbook);
     // Check the flags before starting the world, so a typo costs nothing.
     parseOptions(runbook, parseSeverity(opts.severity, scenario.severity), given);
     parsePairs("--set", opts.set ?? []);
-    drill = await drills.launchDrill(ctx, scenario);
+    drill = Object.assign(await kit.launchDrill(ctx, scenario), { kit });
   }
   if (opts.takeOver && !opts.resume) throw new UsageError("--take-over goes with --resume <incident>: a new incident has no driver to take over from");
   // The shared store is opened and checked before anything else is prepared: one line and exit 2 when it cannot be used.
@@ -161,7 +160,7 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
       const severity = parseSeverity(opts.severity, drill?.drill.scenario.severity ?? "high");
       const pairs = parsePairs("--set", opts.set ?? []);
       const kubeDefaults = { ...(kube.chosenNamespace ? { namespace: kube.chosenNamespace } : {}), ...(kube.target?.context ? { context: kube.target.context } : {}) };
-      const inputs = resolveInputs(runbook, drill && drills ? drills.drillInputs(drill.drill, pairs) : pairs, ctx.env, (line) => err(`${line}\n`), kubeDefaults);
+      const inputs = resolveInputs(runbook, drill ? drill.kit.drillInputs(drill.drill, pairs) : pairs, ctx.env, (line) => err(`${line}\n`), kubeDefaults);
       parseOptions(runbook, severity, given);
       refuseUnlessClear(preflight({ runbook, severity, inputs, chosen: {}, done: new Set(), options: given, yes, dryRun: opts.dryRun === true, missingSecrets: [] }));
       const id = newIncidentId(runbook.id);
@@ -229,11 +228,11 @@ export async function runCommand(ctx: CommandContext, ref: string | undefined, o
     if (message) err(`\n${message}\n`);
     const status = interrupts > 0 ? "interrupted" : message ? "stopped" : "complete";
     if (interrupts > 0) return summarize(130, status, message);
-    if (!drill || !drills) return summarize(outcome.exitCode, status, message);
-    const summary = await drills.finishDrill(session, drill.drill, runbook);
-    out(`\n${drills.renderDrillSummary(summary, session.state.severity).join("\n")}\n`);
+    if (!drill) return summarize(outcome.exitCode, status, message);
+    const summary = await drill.kit.finishDrill(session, drill.drill, runbook);
+    out(`\n${drill.kit.renderDrillSummary(summary, session.state.severity).join("\n")}\n`);
     // In a drill, steps that find the symptom are what diagnosis is for: it passes when the walk got to its end and the world is healthy.
-    return summarize(summary.walkComplete && summary.healthy ? 0 : 1, status, message, drills.drillOutcome(summary));
+    return summarize(summary.walkComplete && summary.healthy ? 0 : 1, status, message, drill.kit.drillOutcome(summary));
   } catch (e) {
     if (e instanceof IncidentFileError) {
       err(`\nhandrail: ${e.message}\nThe incident file holds every event up to here; nothing after this point was recorded.\n`);

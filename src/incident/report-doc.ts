@@ -44,15 +44,9 @@ export function codeSpan(text: string): string {
   return `${ticks}${pad}${flat}${pad}${ticks}`;
 }
 
-/** A fenced code block that holds any text: a fence longer than any backtick run at the start of one of its lines. */
-export function fenced(text: string, lang = ""): string[] {
-  const out: string[] = [];
-  pushFenced(out, text, lang, "");
-  return out;
-}
-
 /**
- * The fenced block's lines added to `out`, each but the empty ones behind `indent` (a list item's).
+ * A fenced code block that holds any text (a fence longer than any backtick run at the start of one
+ * of its lines), its lines added to `out`, each but the empty ones behind `indent` (a list item's).
  * Plain loops, no spread or iterator: a long incident's report writes thousands of these before
  * V8 has optimized any of it.
  */
@@ -115,8 +109,7 @@ export function toMarkdown(blocks: readonly Block[]): string {
     } else if ("code" in b) {
       pushFenced(out, b.code, b.lang, "");
       out.push("");
-    }
-    else if ("table" in b) {
+    } else if ("table" in b) {
       out.push(`| ${b.table.head.join(" | ")} |`, `|${b.table.head.map(() => "---").join("|")}|`);
       for (const row of b.table.rows) out.push(`| ${row.map((c) => mdInline(c, true)).join(" | ")} |`);
       out.push("");

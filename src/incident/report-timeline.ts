@@ -42,7 +42,7 @@ interface Row {
   text: Inline[];
 }
 
-const stepText = (s: ReportStep): Inline[] => [`${s.phaseTitle} › ${s.title}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}: ${resultOf(s)}`, " · ", { code: s.step }];
+const stepText = (s: ReportStep): Inline[] => [`${s.phaseTitle} › ${s.title}${s.attempt > 1 ? ` (attempt ${s.attempt})` : ""}${s.edited ? " (command edited)" : ""}: ${resultOf(s)}`, ...id(s.step)];
 
 /** One row for a run of passed steps: how many, of which phases, the first and the last, and when the last began. */
 function foldedText(run: readonly ReportStep[]): Inline[] {

@@ -267,7 +267,6 @@ export function createConsoleStore(initial: Partial<ConsoleView> = {}): ConsoleS
   })));
 }
 
-/** Append a batch of lines to the live pane without growing it past LIVE_LINES. */
 /** Output lines (and lines of a flood counted, not shown) for the live pane, one stream's batch. */
 export interface LiveBatch {
   stream: OutputLine["stream"];
@@ -275,7 +274,7 @@ export interface LiveBatch {
   skipped?: number;
 }
 
-/** Batches of output into the live pane in one state change: one frame for all of them. */
+/** Batches of output into the live pane in one state change (one frame for all of them), without growing it past LIVE_LINES. */
 export function appendLive(store: ConsoleStore, batches: readonly LiveBatch[]): void {
   const live = store.getState().live;
   if (!live || batches.length === 0) return;
