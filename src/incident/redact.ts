@@ -9,6 +9,8 @@ export { MASK };
 
 export class Redactor {
   private secrets: string[];
+  /** The secrets as raw output holds them, read as latin1: their UTF-8 bytes one character each (made on first use). */
+  private raw: readonly string[] | undefined;
   private inKey = false;
 
   constructor(secretValues: readonly string[] = []) {
@@ -48,9 +50,15 @@ export class Redactor {
     return maskCredentials(out);
   }
 
-  /** Whether any masking could apply to this text (a fast test for bulk output). */
-  mayApply(text: string): boolean {
-    return this.inKey || triggered(text) || this.secrets.some((s) => text.includes(s));
+  /**
+   * Whether any masking could apply to raw output, its bytes read as latin1 (a fast test for bulk
+   * output). A secret is looked for as its UTF-8 bytes: one with a non-ASCII character is not
+   * itself in such a text, and was once let through unmasked.
+   */
+  mayApply(latin1: string): boolean {
+    if (this.inKey || triggered(latin1)) return true;
+    this.raw ??= this.secrets.map((s) => Buffer.from(s, "utf8").toString("latin1"));
+    return this.raw.some((s) => latin1.includes(s));
   }
 
   /** Lines in order, state kept; a batch that begins inside a key block (a tail, a flood's newest lines) masks the body above its END. */

@@ -70,6 +70,22 @@ describe("a step's output file", () => {
     expect(out?.sha256).toBe(createHash("sha256").update(written).digest("hex"));
   });
 
+  it("masks a secret with characters beyond ASCII: the file's bytes are scanned for its UTF-8 bytes", async () => {
+    // Once let through: the scan read the bytes as latin1 and looked for the secret's characters, which are not there.
+    for (const secret of ["pässwörd-ünï", "密码-value-9", "emoji-🔑-key"]) {
+      const log = sink(`utf8-${Buffer.from(secret).toString("hex").slice(0, 12)}`);
+      const recorder = new StepRecorder(log, "flood", 1, new Redactor([secret]));
+      const text = Array.from({ length: 5_000 }, (_, i) => (i === 4_000 ? `connecting with ${secret} now` : `line ${i} of the flood, padded a little`)).join("\n") + "\n";
+      recorder.onEvent({ type: "data", stream: "stdout", chunk: Buffer.from(text) });
+      recorder.onEvent({ type: "output", stream: "stdout", lines: ["…"], skipped: 5_000 });
+      const out = await recorder.finish(5_000);
+      const written = readFileSync(path.join(path.dirname(log.file), `${path.basename(log.file, ".jsonl")}.output`, "flood.1.log"), "utf8");
+      expect(out?.bytes, secret).toBeGreaterThan(64 * 1024);
+      expect(written, secret).not.toContain(secret);
+      expect(written === text.replace(secret, "••••••"), secret).toBe(true);
+    }
+  });
+
   it("on a disk that fills up: finish() throws, and the file is a prefix of the output, never one with a hole", async (ctx) => {
     const store = path.join(dir, "tiny");
     mkdirSync(store);
