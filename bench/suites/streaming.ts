@@ -1,8 +1,12 @@
-/** Streaming headless: `handrail run` on `seq 1 N` into an incident, against `seq | tee FILE`. Time and peak RSS. */
+/**
+ * Streaming headless: `handrail run` on `seq 1 N` into an incident, against `seq | tee FILE`. Time and peak RSS.
+ * Beside them the floor: the least a Node process does to keep the output as DESIGN.md asks (read, sha256,
+ * write, fsync: bench/durable-copy.mjs), so the figure shows how much is handrail's and how much any such process's.
+ */
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { floodRunbook } from "../fixtures.js";
-import { BIN, tempDir, timeProcess, type Timed } from "../measure.js";
+import { BIN, ROOT, tempDir, timeProcess, type Timed } from "../measure.js";
 import { figure, type Figure } from "../stats.js";
 
 export async function streamingHeadless(sizes: ReadonlyArray<{ lines: number; rounds: number }>): Promise<Figure[]> {
@@ -10,6 +14,7 @@ export async function streamingHeadless(sizes: ReadonlyArray<{ lines: number; ro
   const figures: Figure[] = [];
   for (const { lines, rounds } of sizes) {
     const base: Timed[] = [];
+    const floor: Timed[] = [];
     const subj: Timed[] = [];
     const label = lines >= 1_000_000 ? `${lines / 1_000_000} M` : String(lines);
     for (let i = 0; i < rounds; i++) {
@@ -17,9 +22,13 @@ export async function streamingHeadless(sizes: ReadonlyArray<{ lines: number; ro
       // round's 78 MB file paid for dropping its pages (and slowed the run after it), 80 -> ~200 ms.
       rmSync(path.join(dir, "tee.out"), { force: true });
       base.push(await timeProcess("bash", ["-c", `seq 1 ${lines} | tee ${path.join(dir, "tee.out")} >/dev/null`]));
+      floor.push(await timeProcess(process.execPath, [path.join(ROOT, "bench/durable-copy.mjs"), String(lines), path.join(dir, `copy-${lines}-${i}.out`)]));
+      rmSync(path.join(dir, `copy-${lines}-${i}.out`));
       subj.push(await timeProcess(process.execPath, [BIN, "--runbooks", dir, "--incidents", path.join(dir, `incidents-${lines}-${i}`), "run", "flood", "--set", `lines=${lines}`], { cwd: dir }));
     }
     figures.push(figure({ name: `headless run, seq ${label} lines`, unit: "ms", subject: subj.map((t) => t.ms), baselineName: "seq | tee", baseline: base.map((t) => t.ms), ...(lines >= 10_000_000 ? { target: { ratio: 3 } } : {}) }));
+    figures.push(figure({ name: `floor: Node read + sha256 + write + fsync, seq ${label} lines`, unit: "ms", subject: floor.map((t) => t.ms), baselineName: "seq | tee", baseline: base.map((t) => t.ms) }));
+    figures.push(figure({ name: `headless run, seq ${label} lines, over the floor`, unit: "ms", subject: subj.map((t) => t.ms), baselineName: "Node read + sha256 + write + fsync", baseline: floor.map((t) => t.ms) }));
     figures.push(figure({ name: `headless run, seq ${label} lines, peak RSS`, unit: "MB", subject: subj.map((t) => t.rssMB ?? NaN).filter(Number.isFinite), baselineName: "seq | tee", baseline: base.map((t) => t.rssMB ?? NaN).filter(Number.isFinite), target: { max: 150 } }));
   }
   return figures;
