@@ -14,8 +14,11 @@ export class Redactor {
   private inKey = false;
 
   constructor(secretValues: readonly string[] = []) {
+    // Masking is line by line, and no line holds a value that spans lines (a key file, a kubeconfig
+    // passed in HANDRAIL_INPUT_…): such a value is masked line by line too, each of its lines a secret.
+    const values = secretValues.flatMap((v) => (/[\r\n]/.test(v) ? [v, ...v.split(/\r?\n|\r/).map((l) => l.trim())] : [v]));
     // Longest first, so a secret containing another is masked whole. Very short values would mask ordinary text.
-    this.secrets = [...new Set(secretValues.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
+    this.secrets = [...new Set(values.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
   }
 
   /** A new Redactor with more secret values (inputs set later). */

@@ -94,6 +94,26 @@ describe("handrail run", () => {
     expect(readFileSync(file, "utf8")).toContain("Bearer ••••••");
   });
 
+  it("a secret that spans lines or is not ASCII stays masked, in the JSONL, the step's output file and the report", async () => {
+    // Both were once written in the clear: lines were compared with the whole multi-line value, and a flood's
+    // file was scanned for the secret's characters in text decoded as latin1.
+    const dir = scratchDir(onTestFinished);
+    const runbook = path.join(dir, "leaky.yaml");
+    const leak = `echo "hello $service"; printf '%s\\n' "$token"; seq 1 20000; printf 'again %s\\n' "$token"`;
+    writeFileSync(runbook, readFileSync(WALK, "utf8").replace(`run: echo "hello $service"`, `run: ${JSON.stringify(leak)}`));
+    const token = "kubeconfig-line-one-x9\n  pässwörd-ünïcode-line\nlast-line-of-it-7";
+    const r = await runCli(["run", runbook, "--option", "fix=restart"], { cwd: dir, env: { HANDRAIL_INPUT_TOKEN: token } });
+    expect(r.exitCode).toBe(0);
+    const file = incidentFiles(dir)[0]!;
+    const outputDir = file.replace(/\.jsonl$/, ".output");
+    const outputs = readdirSync(outputDir).map((f) => readFileSync(path.join(outputDir, f), "utf8"));
+    expect(outputs.join("")).toContain("again ••••••");
+    const report = await runCli(["report", file], { cwd: dir });
+    for (const text of [r.stdout, readFileSync(file, "utf8"), ...outputs, report.stdout]) {
+      for (const line of ["kubeconfig-line-one-x9", "pässwörd-ünïcode-line", "last-line-of-it-7"]) expect(text).not.toContain(line);
+    }
+  });
+
   it("a failing step: exit 1, the incident stays open; --resume runs the stopped step again", async () => {
     const dir = scratchDir(onTestFinished);
     const r = await runCli(["run", WALK, "--option", "fix=restart", "--set", "marker=fail"], { cwd: dir });

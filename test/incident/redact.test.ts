@@ -43,6 +43,18 @@ describe("redaction: secret inputs and key blocks", () => {
     expect(r.lines(["using tok-9f8e7d now", ...KEY, "after"])).toEqual([`using ${MASK} now`, KEY[0], MASK, MASK, KEY[3], "after"]);
   });
 
+  it("a secret value that spans lines is masked line by line, wherever its lines turn up", () => {
+    // Once let through whole: every line was compared with the whole value, which no single line holds.
+    const value = "first-line-xyz\r\n  second-line-abc\nend-part-42\n}";
+    const r = new Redactor([value]);
+    expect(r.text(`before\n${value.replace(/\r/g, "")}\nafter`)).toBe(`before\n${MASK}\n  ${MASK}\n${MASK}\n}\nafter`);
+    expect(r.stream().lines(["echo second-line-abc", "after"])).toEqual([`echo ${MASK}`, "after"]);
+    // As JSON shows it: one line, the line breaks escaped.
+    expect(r.line(JSON.stringify({ token: value }))).not.toMatch(/first-line|second-line|end-part/);
+    // Raw bytes of a flood: the file's fast scan sees it too.
+    expect(r.stream().mayApply(`x\nsecond-line-abc\n`)).toBe(true);
+  });
+
   it("a key block on one line (JSON-escaped) is masked between its markers", () => {
     const out = new Redactor().line(`{"key":"${KEY.join("\\n")}"}`);
     expect(out).not.toContain("MIIEowIBAAKCAQEA");
