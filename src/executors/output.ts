@@ -6,6 +6,7 @@
  * flush time, at most MAX_BATCH_LINES per batch, from that window. Raw chunks are handed
  * on untouched for whoever stores the full output.
  */
+import { countNewlines } from "./count-newlines.js";
 import type { OutputSummary, StepEvent, Stream } from "./types.js";
 
 /** Trailing-edge interval between line batches; the first chunk is flushed at once. */
@@ -28,32 +29,6 @@ const STDERR_LINES = 50;
 const WINDOW_BYTES = 256 * 1024;
 
 const NL = 0x0a;
-
-/**
- * Newlines in a chunk, four bytes at a time (SWAR): a byte of `w ^ 0x0a0a0a0a` is zero exactly
- * where the chunk has a newline. A flood is mostly short lines, so anything per line (indexOf
- * on a latin1 copy, Buffer.indexOf) costs 3–4× more than this for `seq 1 10000000`.
- */
-export function countNewlines(chunk: Uint8Array): number {
-  let n = 0;
-  let i = 0;
-  const end = chunk.length;
-  // Bytes up to a 4-byte boundary of the underlying buffer, so the words can be read in place.
-  while (i < end && (chunk.byteOffset + i) % 4 !== 0) if (chunk[i++] === NL) n++;
-  const words = (end - i) >>> 2;
-  if (words > 0) {
-    const u32 = new Uint32Array(chunk.buffer, chunk.byteOffset + i, words);
-    for (let w = 0; w < words; w++) {
-      const x = u32[w]! ^ 0x0a0a0a0a;
-      // 0x80 in each byte of x that is zero, nothing elsewhere (no carry crosses a byte).
-      const zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
-      n += Math.imul(zero >>> 7, 0x01010101) >>> 24;
-    }
-    i += words * 4;
-  }
-  while (i < end) if (chunk[i++] === NL) n++;
-  return n;
-}
 
 export interface LineBatch {
   stream: Stream;
