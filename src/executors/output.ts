@@ -24,6 +24,8 @@ export const MAX_BATCH_LINES = 1_000;
 export const TAIL_LINES = 200;
 /** A line longer than this is cut (the full line stays in the raw output). */
 export const MAX_LINE_CHARS = 4_096;
+/** What ends a line cut at MAX_LINE_CHARS. */
+export const CUT = "…";
 const STDERR_LINES = 50;
 /** Raw bytes kept between flushes to decode the newest lines from. */
 const WINDOW_BYTES = 256 * 1024;
@@ -65,7 +67,12 @@ export function displayLine(raw: string): string {
   let line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
   const cr = line.lastIndexOf("\r");
   if (cr >= 0) line = line.slice(cr + 1);
-  return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line;
+  return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}${CUT}` : line;
+}
+
+/** A line displayLine cut short. */
+export function isCutLine(line: string): boolean {
+  return line.length === MAX_LINE_CHARS + CUT.length && line.endsWith(CUT);
 }
 
 // eslint-disable-next-line no-control-regex -- ANSI escapes are control characters by definition.

@@ -3,6 +3,7 @@
  * `secret` inputs, and text that looks like a credential (redact-rules.ts). Line-based, with
  * state for key blocks, which span lines.
  */
+import { CUT, isCutLine } from "../executors/output.js";
 import { BLANK, KEY_END, MASK, maskCredentials, maskKeyBlocks, orphanBody, triggered } from "./redact-rules.js";
 
 export { MASK };
@@ -44,6 +45,7 @@ export class Redactor {
     }
     let out = text;
     for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join(MASK);
+    if (isCutLine(text)) out = maskCutSecret(out, this.secrets);
     if (!triggered(out)) return out;
     if (out.includes("PRIVATE KEY")) {
       const blocks = maskKeyBlocks(out);
@@ -79,4 +81,22 @@ export class Redactor {
   text(text: string): string {
     return this.stream().chunk(text);
   }
+}
+
+/**
+ * A line cut short for display (output.ts) may end in the first characters of a secret, which the
+ * secret itself, whole, no longer matches: that end is masked too (the longest such start).
+ */
+function maskCutSecret(line: string, secrets: readonly string[]): string {
+  const body = line.slice(0, -CUT.length);
+  let longest = 0;
+  for (const s of secrets) {
+    for (let k = Math.min(s.length - 1, body.length); k > longest; k--) {
+      if (body.endsWith(s.slice(0, k))) {
+        longest = k;
+        break;
+      }
+    }
+  }
+  return longest === 0 ? line : `${body.slice(0, -longest)}${MASK}${CUT}`;
 }

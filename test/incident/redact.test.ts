@@ -1,5 +1,6 @@
 /** Masking credentials in step output: the shapes an attacker found unmasked, look-alikes that must stay, key blocks across chunks. */
 import { describe, expect, it } from "vitest";
+import { displayLine, MAX_LINE_CHARS } from "../../src/executors/output.js";
 import { MASK, Redactor } from "../../src/incident/redact.js";
 import { LOOK_ALIKES, SECRET_SHAPES } from "../fixtures/secret-shapes.js";
 
@@ -53,6 +54,20 @@ describe("redaction: secret inputs and key blocks", () => {
     expect(r.line(JSON.stringify({ token: value }))).not.toMatch(/first-line|second-line|end-part/);
     // Raw bytes of a flood: the file's fast scan sees it too.
     expect(r.stream().mayApply(`x\nsecond-line-abc\n`)).toBe(true);
+  });
+
+  it("a line cut short for display that ends in the start of a secret: that start is masked", () => {
+    // Once shown: a 4,096-character cut left the secret's first characters at the end of the line.
+    const secret = "supersecretvalue-1234567890";
+    const r = new Redactor(["other-secret-xx", secret]);
+    for (const keep of [1, 6, secret.length - 1]) {
+      const line = displayLine(`${"0".repeat(MAX_LINE_CHARS - keep)}${secret} tail`);
+      expect(line.endsWith(`${secret.slice(0, keep)}…`), String(keep)).toBe(true);
+      expect(r.line(line), String(keep)).toBe(`${"0".repeat(MAX_LINE_CHARS - keep)}${MASK}…`);
+    }
+    // Only a cut line: the same ending on a line of ordinary length stays.
+    expect(r.line("ends with supers…")).toBe("ends with supers…");
+    expect(r.line(displayLine(`${"0".repeat(MAX_LINE_CHARS)} more`))).toBe(`${"0".repeat(MAX_LINE_CHARS)}…`);
   });
 
   it("a key block on one line (JSON-escaped) is masked between its markers", () => {
