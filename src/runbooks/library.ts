@@ -63,6 +63,8 @@ export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: strin
   const fresh: Record<string, Cached> = {};
   let misses = 0;
   const seen = new Set<string>();
+  // The files read, by the name they are shown as: their entries in the cache are this load's to replace.
+  const shown = new Set<string>();
   const byId = new Map<string, LibraryEntry>();
   // Scenarios from the cache, with their bytes: checked against the runbooks once all are read.
   const cachedScenarios: Array<{ entry: ScenarioFileEntry; bytes: Buffer }> = [];
@@ -79,6 +81,7 @@ export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: strin
     seen.add(real);
     for (const abs of await runbookFiles(sd.dir)) {
       const file = relativeTo !== undefined ? displayPath(abs, relativeTo) : abs;
+      shown.add(file);
       const bytes = await readDefinition(abs, file);
       if (!Buffer.isBuffer(bytes)) {
         lib.broken.push({ file, problems: [bytes] });
@@ -120,10 +123,39 @@ export async function loadLibrary(dirs: readonly SearchDir[], relativeTo?: strin
   for (const { entry, bytes } of cachedScenarios) {
     if (lintScenarioAgainst(entry.scenario.spec, runbooks).length > 0) entry.scenario = (await parse(bytes, entry.file)).scenario ?? entry.scenario;
   }
-  // Only this search path's runbooks are kept: the cache never grows past the library.
-  if (cacheFile !== undefined && (misses > 0 || Object.keys(fresh).length !== Object.keys(cache ?? {}).length)) writeEntries(cacheFile, fresh);
+  if (cacheFile !== undefined) {
+    const next = nextCache(cache ?? {}, fresh, shown);
+    if (misses > 0 || next !== undefined) writeEntries(cacheFile, next ?? { ...cache, ...fresh });
+  }
   return lib;
 }
+
+/**
+ * Entries the library cache keeps from other loads than this one, at most: the whole file is read at
+ * every start, so others' entries must not make it much larger than one library.
+ */
+export const MAX_CACHED_FILES = 1_000;
+
+/**
+ * The cache after a load: this load's entries, and the other search paths' (another `--runbooks`,
+ * another working directory: files are keyed by the name they are shown as), up to MAX_CACHED_FILES.
+ * Keeping only this load's made a run from another directory evict the library, and the next run
+ * here parse its files again (~200 ms for the shipped five: the parsers load). A file this load read
+ * drops its older versions, so an edited runbook leaves no trail. Undefined when nothing is dropped.
+ */
+function nextCache(cache: Record<string, Cached>, fresh: Record<string, Cached>, shown: ReadonlySet<string>): Record<string, Cached> | undefined {
+  const keys = Object.keys(cache);
+  const others = keys.filter((k) => fresh[k] === undefined && !shown.has(shownAsOf(k)));
+  const stale = keys.length - others.length - Object.keys(fresh).filter((k) => cache[k] !== undefined).length;
+  const over = others.length > 0 && others.length + Object.keys(fresh).length > MAX_CACHED_FILES;
+  if (!over && stale === 0) return undefined;
+  const next: Record<string, Cached> = {};
+  if (!over) for (const k of others) next[k] = cache[k]!;
+  return Object.assign(next, fresh);
+}
+
+/** The name a cache key's file is shown as (keyOf: the content's sha256, a space, the name). */
+const shownAsOf = (key: string): string => key.slice(key.indexOf(" ") + 1);
 
 /**
  * A scenario answered from the cache. Its checks against a runbook map are run again; found problems

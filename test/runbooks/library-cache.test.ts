@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { loadLibrary, type SearchDir } from "../../src/runbooks/library.js";
+import { loadLibrary, MAX_CACHED_FILES, type SearchDir } from "../../src/runbooks/library.js";
 import { scratchDir } from "../helpers/cli.js";
 
 const SHIPPED = path.join(import.meta.dirname, "../../runbooks");
@@ -56,5 +56,49 @@ describe("the library cache", () => {
     expect(found).toEqual(problems(uncachedLib));
     // `runbook: emergency-rollback` is line 8 of the shipped scenario.
     expect(found[0]).toMatchObject({ line: 8, path: "runbook" });
+  });
+
+  it("keeps another search path's entries: a load from elsewhere does not evict this library", async () => {
+    // Once it did: a run from another directory (or with another --runbooks) left only its own files in the cache.
+    const root = scratchDir(onTestFinished);
+    const here = library(path.join(root, "here"));
+    const elsewhere: SearchDir[] = [{ dir: SHIPPED, origin: "shipped" }];
+    const cacheFile = path.join(root, "cache", "library-test.json");
+    await loadLibrary(here, root, cacheFile);
+    const marked = JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, { runbook?: { title: string } }>;
+    for (const v of Object.values(marked)) if (v.runbook) v.runbook.title = "from the cache";
+    writeFileSync(cacheFile, JSON.stringify(marked));
+    const other = await loadLibrary(elsewhere, root, cacheFile);
+    expect(other.entries.length).toBeGreaterThan(1);
+    expect(other.entries.every((e) => e.runbook.title !== "from the cache")).toBe(true);
+    const again = await loadLibrary(here, root, cacheFile);
+    expect(again.entries[0]!.runbook.title).toBe("from the cache");
+  });
+
+  it("an edited runbook's older version leaves the cache", async () => {
+    const root = scratchDir(onTestFinished);
+    const dirs = library(root);
+    const cacheFile = path.join(root, "cache", "library-test.json");
+    const file = path.join(root, "lib", "emergency-rollback.yaml");
+    const text = readFileSync(file, "utf8");
+    for (const title of ["First edit", "Second edit"]) {
+      writeFileSync(file, text.replace(/^title: .*$/m, `title: ${title}`));
+      expect((await loadLibrary(dirs, root, cacheFile)).entries[0]!.runbook.title).toBe(title);
+    }
+    const cached = JSON.parse(readFileSync(cacheFile, "utf8")) as Record<string, { runbook?: { title: string } }>;
+    expect(Object.values(cached).flatMap((v) => (v.runbook ? [v.runbook.title] : []))).toEqual(["Second edit"]);
+  });
+
+  it("keeps others' entries only up to MAX_CACHED_FILES: the whole file is read at every start", async () => {
+    const root = scratchDir(onTestFinished);
+    const dirs = library(root);
+    const cacheFile = path.join(root, "cache", "library-test.json");
+    const others = Object.fromEntries(Array.from({ length: MAX_CACHED_FILES }, (_, i) => [`${"0".repeat(64)} elsewhere/r${i}.yaml`, { runbook: { id: `r${i}` } }]));
+    mkdirSync(path.dirname(cacheFile), { recursive: true });
+    writeFileSync(cacheFile, JSON.stringify(others));
+    await loadLibrary(dirs, root, cacheFile);
+    const kept = Object.keys(JSON.parse(readFileSync(cacheFile, "utf8")) as object);
+    expect(kept.some((k) => k.includes("elsewhere/"))).toBe(false);
+    expect(kept).toHaveLength(2);
   });
 });
