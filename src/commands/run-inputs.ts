@@ -63,7 +63,11 @@ export function resolveInputs(runbook: Runbook, given: Record<string, string | s
     }
     const checked = checkInputValue(spec, raw);
     if (checked.ok) values[name] = checked.value;
-    else problems.push(`--set ${name}: ${checked.message}`);
+    else {
+      // The problem is named where the value came from.
+      const source = given[name] !== undefined ? `--set ${name}` : fromEnv !== undefined ? `HANDRAIL_INPUT_${name.toUpperCase()}` : `${name} (its default)`;
+      problems.push(`${source}: ${checked.message}`);
+    }
   }
   if (problems.length > 0) throw new UsageError(problems.join("\n  "), "Nothing was run.");
   return values;
@@ -85,9 +89,16 @@ export function parseOptions(runbook: Runbook, severity: Severity, pairs: Record
 /** Secret values given again on resume, from HANDRAIL_INPUT_<NAME> (never from the file). */
 export function secretsFromEnv(runbook: Runbook, env: Record<string, string | undefined>): Record<string, string> {
   const secrets: Record<string, string> = {};
+  const problems: string[] = [];
   for (const [name, spec] of Object.entries(runbook.inputs ?? {})) {
-    const v = env[`HANDRAIL_INPUT_${name.toUpperCase()}`];
-    if (spec.type === "secret" && v !== undefined) secrets[name] = v;
+    const variable = `HANDRAIL_INPUT_${name.toUpperCase()}`;
+    const v = env[variable];
+    if (spec.type !== "secret" || v === undefined) continue;
+    // Checked as on the first run: one too short to mask would be written in the clear.
+    const checked = checkInputValue(spec, v);
+    if (checked.ok) secrets[name] = v;
+    else problems.push(`${variable}: ${checked.message}`);
   }
+  if (problems.length > 0) throw new UsageError(problems.join("\n  "), "Nothing was run.");
   return secrets;
 }

@@ -7,6 +7,12 @@
 export const MASK = "••••••";
 
 /**
+ * The shortest secret value masked (redact.ts): a shorter one would mask ordinary text wherever it
+ * occurs, so a secret input that short is refused (runbooks/inputs.ts) rather than written in the clear.
+ */
+export const MIN_SECRET_CHARS = 4;
+
+/**
  * A rule masks everything it matches except its named groups `pre` and `post` (the key, the
  * quotes, the URL around a password), which are kept so the reader still sees what was hidden.
  * Masks never take a quote or a backslash they did not open: `redactor.text` also runs over

@@ -4,7 +4,7 @@
  * state for key blocks, which span lines.
  */
 import { CUT, isCutLine } from "../executors/output.js";
-import { BLANK, KEY_END, MASK, maskCredentials, maskKeyBlocks, orphanBody, triggered } from "./redact-rules.js";
+import { BLANK, KEY_END, MASK, maskCredentials, MIN_SECRET_CHARS, maskKeyBlocks, orphanBody, triggered } from "./redact-rules.js";
 
 export { MASK };
 
@@ -19,7 +19,7 @@ export class Redactor {
     // passed in HANDRAIL_INPUT_…): such a value is masked line by line too, each of its lines a secret.
     const values = secretValues.flatMap((v) => (/[\r\n]/.test(v) ? [v, ...v.split(/\r?\n|\r/).map((l) => l.trim())] : [v]));
     // Longest first, so a secret containing another is masked whole. Very short values would mask ordinary text.
-    this.secrets = [...new Set(values.filter((v) => v.length >= 4))].sort((a, b) => b.length - a.length);
+    this.secrets = [...new Set(values.filter((v) => v.length >= MIN_SECRET_CHARS))].sort((a, b) => b.length - a.length);
   }
 
   /** A new Redactor with more secret values (inputs set later). */

@@ -1,4 +1,5 @@
 /** Input values checked by type before anything runs (DESIGN.md: values never reach a shell as code). */
+import { MIN_SECRET_CHARS } from "../incident/redact-rules.js";
 import { parseDuration } from "./duration.js";
 import type { InputSpec } from "./schema.js";
 import { REGEX_DEADLINE_MS, testWithDeadline } from "../util/regex-deadline.js";
@@ -48,6 +49,9 @@ function checkScalar(type: string, raw: string, spec: Pick<InputSpec, "values" |
     case "secret":
     case "string":
       if (raw.includes("\0")) return "must not contain a NUL byte";
+      if (type === "secret" && raw.length > 0 && raw.length < MIN_SECRET_CHARS) {
+        return `a secret of ${raw.length} character${raw.length === 1 ? "" : "s"} cannot be masked in output (masking it would hide ordinary text wherever it occurs); use ${MIN_SECRET_CHARS} or more`;
+      }
       if (spec.pattern === undefined) return undefined;
       switch (testWithDeadline(new RegExp(inputPattern(spec.pattern)), raw)) {
         case true:

@@ -5,6 +5,7 @@ import { useController, useInteractive, useView } from "./context.js";
 import { useKeys } from "./keys.js";
 import { TextPrompt } from "./text-prompt.js";
 import { Quiet } from "./quiet.js";
+import { checkInputValue } from "../runbooks/inputs.js";
 
 export function ResumeIncident() {
   const controller = useController();
@@ -39,7 +40,10 @@ export function ResumeIncident() {
           key={pending.name}
           label={`${pending.prompt} (secret, never stored; asked again on every resume):`}
           mask
-          validate={(v) => (v === "" ? "a value is required" : undefined)}
+          validate={(v) => {
+            const r = checkInputValue({ type: "secret" }, v);
+            return r.ok ? undefined : r.message;
+          }}
           onSubmit={(v) => {
             const next = { ...secrets, [pending.name]: v };
             setSecrets(next);

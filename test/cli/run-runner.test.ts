@@ -97,6 +97,11 @@ describe("the runner through the built binary", () => {
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain("HANDRAIL_INPUT_TOKEN is not set");
     expect(incident(dir).events.filter((e) => e.type === "incident.resumed")).toHaveLength(0);
+    // A value too short to mask is refused on resume as on the first run.
+    const short = await continueWith(first.stderr, dir, { HANDRAIL_INPUT_TOKEN: "ab" });
+    expect(short.exitCode).toBe(2);
+    expect(short.stderr).toContain("HANDRAIL_INPUT_TOKEN: a secret of 2 characters cannot be masked in output");
+    expect(incident(dir).events.filter((e) => e.type === "incident.resumed")).toHaveLength(0);
     // From another directory, with the secret: the runbook is found from the incident's own record.
     const elsewhere = scratchDir(onTestFinished);
     writeFileSync(path.join(elsewhere, "go"), "");

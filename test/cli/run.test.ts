@@ -114,6 +114,18 @@ describe("handrail run", () => {
     }
   });
 
+  it("a secret too short to mask is refused, exit 2, named where it came from, before anything runs", async () => {
+    const dir = scratchDir(onTestFinished);
+    const fromEnv = await runCli(["run", WALK, "--option", "fix=restart"], { cwd: dir, env: { HANDRAIL_INPUT_TOKEN: "abc" } });
+    expect(fromEnv.exitCode).toBe(2);
+    expect(fromEnv.stderr).toContain("HANDRAIL_INPUT_TOKEN: a secret of 3 characters cannot be masked in output");
+    expect(fromEnv.stderr).not.toContain("abc");
+    const fromFlag = await runCli(["run", WALK, "--option", "fix=restart", "--set", "token=xy"], { cwd: dir });
+    expect(fromFlag.exitCode).toBe(2);
+    expect(fromFlag.stderr).toContain("--set token: a secret of 2 characters cannot be masked in output");
+    expect(incidentFiles(dir)).toEqual([]);
+  });
+
   it("a failing step: exit 1, the incident stays open; --resume runs the stopped step again", async () => {
     const dir = scratchDir(onTestFinished);
     const r = await runCli(["run", WALK, "--option", "fix=restart", "--set", "marker=fail"], { cwd: dir });

@@ -35,6 +35,15 @@ describe("input values are checked by type", () => {
     bad({ type: "string", pattern: "[a-z]+" }, "ABC", `expected text matching /[a-z]+/, got "ABC"`);
     bad({ type: "secret", pattern: "tok_[a-z]+" }, "hunter2", "expected text matching /tok_[a-z]+/, got (hidden)");
   });
+  it("a secret too short to be masked in output is refused, not written in the clear", () => {
+    // Values under 4 characters were silently left unmasked (masking them would hide ordinary text).
+    bad({ type: "secret" }, "abc", "a secret of 3 characters cannot be masked in output (masking it would hide ordinary text wherever it occurs); use 4 or more");
+    bad({ type: "secret" }, "x", expect.stringContaining("a secret of 1 character cannot") as unknown as string);
+    ok({ type: "secret" }, "abcd");
+    ok({ type: "secret", required: false }, "");
+    // A string is not masked at all: any length.
+    ok({ type: "string" }, "abc");
+  });
   it("required values are required", () => {
     bad({ type: "string" }, "", "a value is required");
     ok({ type: "string", required: false }, "");

@@ -102,6 +102,10 @@ describe("the console on the one runner", () => {
     const file = path.join(c.incidentsDir, readdirSync(c.incidentsDir).find((f) => f.endsWith(".jsonl"))!);
     await c.controller.resumeIncident(file);
     await c.waitFor("(secret, never stored; asked again on every resume):");
+    // Too short to mask: refused at the prompt, as everywhere else.
+    await c.press(..."abc", KEYS.enter);
+    await c.waitFor("a secret of 3 characters cannot be masked in output");
+    for (let i = 0; i < 3; i++) await c.press(KEYS.backspace);
     await c.press(..."second-secret-2", KEYS.enter);
     await c.waitFor("Say › Say the name");
     await c.press("r");
