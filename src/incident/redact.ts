@@ -45,14 +45,15 @@ export class Redactor {
     }
     let out = text;
     for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join(MASK);
-    if (isCutLine(text)) out = maskCutSecret(out, this.secrets);
+    const cut = isCutLine(text);
+    if (cut) out = maskCutSecret(out, this.secrets);
     if (!triggered(out)) return out;
     if (out.includes("PRIVATE KEY")) {
       const blocks = maskKeyBlocks(out);
       out = blocks.text;
       this.inKey = blocks.open;
     }
-    return maskCredentials(out);
+    return cut && out.endsWith(CUT) ? maskCutCredential(out) : maskCredentials(out);
   }
 
   /**
@@ -99,4 +100,22 @@ function maskCutSecret(line: string, secrets: readonly string[]): string {
     }
   }
   return longest === 0 ? line : `${body.slice(0, -longest)}${MASK}${CUT}`;
+}
+
+/** Stands in for the rest of a cut line: letters and digits, as a token goes on. */
+const PROBE = "A0".repeat(24);
+
+/**
+ * A cut line whose end is a credential cut short (`Bearer abc…`, `--token x…`): too short for its
+ * rule, which wants the whole token. The line is masked as if it went on with a token (PROBE);
+ * when a rule takes the probe, the credential's start goes with it.
+ */
+function maskCutCredential(line: string): string {
+  const body = line.slice(0, -CUT.length);
+  const probed = maskCredentials(body + PROBE);
+  if (probed.endsWith(PROBE)) return `${maskCredentials(body)}${CUT}`;
+  // A rule of a fixed length may have left the probe's last characters: they are not the line's.
+  let k = PROBE.length - 1;
+  while (k > 0 && !probed.endsWith(PROBE.slice(-k))) k--;
+  return `${probed.slice(0, probed.length - k)}${CUT}`;
 }

@@ -70,6 +70,25 @@ describe("redaction: secret inputs and key blocks", () => {
     expect(r.line(displayLine(`${"0".repeat(MAX_LINE_CHARS)} more`))).toBe(`${"0".repeat(MAX_LINE_CHARS)}…`);
   });
 
+  it("a credential cut short at the end of a cut line is masked from where it starts", () => {
+    const r = new Redactor();
+    const pad = (tail: string) => displayLine(`${"x".repeat(MAX_LINE_CHARS - tail.length)} ${tail}`.slice(1) + "MORE-OF-IT-0123456789");
+    for (const [tail, masked] of [
+      ["Authorization: Bearer abc", `Authorization: Bearer ${MASK}`],
+      ["vault login --token s.Xy", `vault login --token ${MASK}`],
+      ["password=hu", `password=${MASK}`],
+      ["export GH=ghp_abcd", `export GH=${MASK}`],
+      ["key AIzaSyA", `key ${MASK}`],
+    ] as const) {
+      const line = pad(tail);
+      expect(line.endsWith(`${tail}…`), tail).toBe(true);
+      expect(r.line(line), tail).toBe(`${"x".repeat(MAX_LINE_CHARS - tail.length - 1)} ${masked}…`);
+    }
+    // A cut line that ends in no credential is left as it is.
+    const plain = pad("status=200 path=/v1/orders");
+    expect(r.line(plain)).toBe(plain);
+  });
+
   it("a key block on one line (JSON-escaped) is masked between its markers", () => {
     const out = new Redactor().line(`{"key":"${KEY.join("\\n")}"}`);
     expect(out).not.toContain("MIIEowIBAAKCAQEA");
