@@ -5,7 +5,7 @@
  */
 import { UsageError } from "../errors.js";
 import { optionsFor } from "../incident/plan.js";
-import { checkInputValue, defaultFor, type InputValue, type KubeDefaults } from "../runbooks/inputs.js";
+import { checkInputValue, defaultFor, inputVariable, type InputValue, type KubeDefaults } from "../runbooks/inputs.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { SEVERITIES, type Severity } from "../runbooks/severity.js";
 import { didYouMean } from "../runbooks/suggest.js";
@@ -30,7 +30,7 @@ export function parseSeverity(value: string | undefined, fallback: Severity): Se
 /** The inputs the flags and HANDRAIL_INPUT_<NAME> give, checked as for run; the rest is left for the start screen to ask. */
 export function givenInputs(runbook: Runbook, pairs: Record<string, string>, env: Record<string, string | undefined>, warn: (line: string) => void): Record<string, InputValue> {
   const specs = runbook.inputs ?? {};
-  const named = Object.keys(specs).filter((n) => pairs[n] !== undefined || env[`HANDRAIL_INPUT_${n.toUpperCase()}`] !== undefined);
+  const named = Object.keys(specs).filter((n) => pairs[n] !== undefined || env[inputVariable(n)] !== undefined);
   // An unknown name is refused against the whole runbook (with its list of inputs), then only the given ones are checked.
   resolveUnknown(runbook, pairs);
   return resolveInputs({ ...runbook, inputs: Object.fromEntries(named.map((n) => [n, specs[n]!])) }, pairs, env, warn);
@@ -47,25 +47,25 @@ function resolveUnknown(runbook: Runbook, given: Record<string, unknown>): void 
 export function resolveInputs(runbook: Runbook, given: Record<string, string | string[]>, env: Record<string, string | undefined>, warn: (line: string) => void = () => undefined, kube: KubeDefaults = {}): Record<string, InputValue> {
   const specs = runbook.inputs ?? {};
   for (const name of Object.keys(given)) {
-    if (specs[name]?.type === "secret") warn(`warning: --set ${name} puts a secret in your shell history; use HANDRAIL_INPUT_${name.toUpperCase()} instead`);
+    if (specs[name]?.type === "secret") warn(`warning: --set ${name} puts a secret in your shell history; use ${inputVariable(name)} instead`);
   }
   resolveUnknown(runbook, given);
   const values: Record<string, InputValue> = {};
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(specs)) {
-    const fromEnv = env[`HANDRAIL_INPUT_${name.toUpperCase()}`];
+    const fromEnv = env[inputVariable(name)];
     const fallback = defaultFor(name, spec, kube);
     const raw = given[name] ?? fromEnv ?? (fallback !== undefined ? fallback : undefined);
     if (raw === undefined) {
       if (spec.required === false) continue;
-      problems.push(`--set ${name}=…: required${spec.prompt ? ` (${spec.prompt})` : ""}${spec.type === "enum" ? `, one of ${(spec.values ?? []).join(" | ")}` : ""}${spec.type === "secret" ? `; or set HANDRAIL_INPUT_${name.toUpperCase()}` : ""}`);
+      problems.push(`--set ${name}=…: required${spec.prompt ? ` (${spec.prompt})` : ""}${spec.type === "enum" ? `, one of ${(spec.values ?? []).join(" | ")}` : ""}${spec.type === "secret" ? `; or set ${inputVariable(name)}` : ""}`);
       continue;
     }
     const checked = checkInputValue(spec, raw);
     if (checked.ok) values[name] = checked.value;
     else {
       // The problem is named where the value came from.
-      const source = given[name] !== undefined ? `--set ${name}` : fromEnv !== undefined ? `HANDRAIL_INPUT_${name.toUpperCase()}` : `${name} (its default)`;
+      const source = given[name] !== undefined ? `--set ${name}` : fromEnv !== undefined ? inputVariable(name) : `${name} (its default)`;
       problems.push(`${source}: ${checked.message}`);
     }
   }
@@ -91,7 +91,7 @@ export function secretsFromEnv(runbook: Runbook, env: Record<string, string | un
   const secrets: Record<string, string> = {};
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(runbook.inputs ?? {})) {
-    const variable = `HANDRAIL_INPUT_${name.toUpperCase()}`;
+    const variable = inputVariable(name);
     const v = env[variable];
     if (spec.type !== "secret" || v === undefined) continue;
     // Checked as on the first run: one too short to mask would be written in the clear.

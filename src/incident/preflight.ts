@@ -3,7 +3,7 @@
  * means nothing ran"): choices without an --option, high-risk steps without --yes, secret inputs
  * whose value this process was not given. Pure.
  */
-import type { InputValue } from "../runbooks/inputs.js";
+import { inputVariable, type InputValue } from "../runbooks/inputs.js";
 import type { Runbook, Severity } from "../runbooks/schema.js";
 import { holds, readsSteps, type Condition } from "../runbooks/conditions.js";
 import { buildPlan, flatten } from "./plan.js";
@@ -28,7 +28,7 @@ export interface PreflightInput {
 export function preflight(p: PreflightInput): string[] {
   const problems: string[] = [];
   for (const name of p.missingSecrets) {
-    problems.push(`HANDRAIL_INPUT_${name.toUpperCase()} is not set: the secret input "${name}" is never stored, so it must be given again (set the variable; --set would leave it in the shell history)`);
+    problems.push(`${inputVariable(name)} is not set: the secret input "${name}" is never stored, so it must be given again (set the variable; --set would leave it in the shell history)`);
   }
   const lists = Object.fromEntries(Object.entries(p.inputs).filter((e): e is [string, string[]] => Array.isArray(e[1])));
   // A condition on inputs and severity is known now; one on earlier results is judged when the walk gets there.

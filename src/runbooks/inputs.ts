@@ -5,6 +5,11 @@ import type { InputSpec } from "./schema.js";
 import { REGEX_DEADLINE_MS, testWithDeadline } from "../util/regex-deadline.js";
 
 export type InputValue = string | string[];
+
+/** The environment variable that gives an input's value (a secret's, always: `--set` would leave it in the shell history). */
+export function inputVariable(name: string): string {
+  return `HANDRAIL_INPUT_${name.toUpperCase()}`;
+}
 export type CheckResult = { ok: true; value: InputValue } | { ok: false; message: string };
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -144,11 +144,16 @@ export const MAX_CACHED_FILES = 1_000;
  * drops its older versions, so an edited runbook leaves no trail. Undefined when nothing is dropped.
  */
 function nextCache(cache: Record<string, Cached>, fresh: Record<string, Cached>, shown: ReadonlySet<string>): Record<string, Cached> | undefined {
-  const keys = Object.keys(cache);
-  const others = keys.filter((k) => fresh[k] === undefined && !shown.has(shownAsOf(k)));
-  const stale = keys.length - others.length - Object.keys(fresh).filter((k) => cache[k] !== undefined).length;
+  const others: string[] = [];
+  let stale = false;
+  for (const k of Object.keys(cache)) {
+    if (fresh[k] !== undefined) continue;
+    // A file this load read, in another version (or no longer loading clean).
+    if (shown.has(shownAsOf(k))) stale = true;
+    else others.push(k);
+  }
   const over = others.length > 0 && others.length + Object.keys(fresh).length > MAX_CACHED_FILES;
-  if (!over && stale === 0) return undefined;
+  if (!over && !stale) return undefined;
   const next: Record<string, Cached> = {};
   if (!over) for (const k of others) next[k] = cache[k]!;
   return Object.assign(next, fresh);
