@@ -94,23 +94,41 @@ describe("handrail run", () => {
     expect(readFileSync(file, "utf8")).toContain("Bearer ••••••");
   });
 
-  it("a secret that spans lines or is not ASCII stays masked, in the JSONL, the step's output file and the report", async () => {
-    // Both were once written in the clear: lines were compared with the whole multi-line value, and a flood's
-    // file was scanned for the secret's characters in text decoded as latin1.
+  /** The walk runbook with its first step's command replaced by `leak`, run with `token` set: every text a secret could reach. */
+  async function runLeaking(leak: string, token: string): Promise<{ outputs: string[]; texts: string[] }> {
     const dir = scratchDir(onTestFinished);
     const runbook = path.join(dir, "leaky.yaml");
-    const leak = `echo "hello $service"; printf '%s\\n' "$token"; seq 1 20000; printf 'again %s\\n' "$token"`;
-    writeFileSync(runbook, readFileSync(WALK, "utf8").replace(`run: echo "hello $service"`, `run: ${JSON.stringify(leak)}`));
-    const token = "kubeconfig-line-one-x9\n  pässwörd-ünïcode-line\nlast-line-of-it-7";
+    writeFileSync(runbook, readFileSync(WALK, "utf8").replace(`run: echo "hello $service"`, `run: ${JSON.stringify(`echo "hello $service"; ${leak}`)}`));
     const r = await runCli(["run", runbook, "--option", "fix=restart"], { cwd: dir, env: { HANDRAIL_INPUT_TOKEN: token } });
     expect(r.exitCode).toBe(0);
     const file = incidentFiles(dir)[0]!;
     const outputDir = file.replace(/\.jsonl$/, ".output");
     const outputs = readdirSync(outputDir).map((f) => readFileSync(path.join(outputDir, f), "utf8"));
-    expect(outputs.join("")).toContain("again ••••••");
     const report = await runCli(["report", file], { cwd: dir });
-    for (const text of [r.stdout, readFileSync(file, "utf8"), ...outputs, report.stdout]) {
+    return { outputs, texts: [r.stdout, readFileSync(file, "utf8"), ...outputs, report.stdout] };
+  }
+
+  it("a secret that spans lines or is not ASCII stays masked, in the JSONL, the step's output file and the report", async () => {
+    // Both were once written in the clear: lines were compared with the whole multi-line value, and a flood's
+    // file was scanned for the secret's characters in text decoded as latin1.
+    const token = "kubeconfig-line-one-x9\n  pässwörd-ünïcode-line\nlast-line-of-it-7";
+    const { outputs, texts } = await runLeaking(`printf '%s\\n' "$token"; seq 1 20000; printf 'again %s\\n' "$token"`, token);
+    expect(outputs.join("")).toContain("again ••••••");
+    for (const text of texts) {
       for (const line of ["kubeconfig-line-one-x9", "pässwörd-ünïcode-line", "last-line-of-it-7"]) expect(text).not.toContain(line);
+    }
+  });
+
+  it("a secret a step prints base64-encoded (a Kubernetes Secret's data) stays masked, in the JSONL, the step's output file and the report", async () => {
+    // Once written in the clear: only the value as given was masked, and `kubectl get secret -o yaml` shows base64.
+    const token = "s3cr3t-db-password-77";
+    const leak = `printf '  dsn: %s\\n' "$(printf %s "$token" | base64 -w0)"; seq 1 20000; printf 'ab%s' "$token" | base64 -w0; echo`;
+    const { outputs, texts } = await runLeaking(leak, token);
+    expect(outputs.join("")).toContain("  dsn: ••••••");
+    // Any 12 characters of either encoding: the value's bits, whatever the characters at its edges show.
+    const encodings = [Buffer.from(token).toString("base64"), Buffer.from(`ab${token}`).toString("base64").slice(4)];
+    for (const text of texts) {
+      for (const encoded of encodings) for (let i = 0; i + 12 <= encoded.length; i++) expect(text).not.toContain(encoded.slice(i, i + 12));
     }
   });
 

@@ -56,6 +56,71 @@ describe("redaction: secret inputs and key blocks", () => {
     expect(r.stream().mayApply(`x\nsecond-line-abc\n`)).toBe(true);
   });
 
+  describe("a secret in other clothes: base64, URL-encoded, JSON-escaped", () => {
+    // Each once printed in the clear: `kubectl get secret -o yaml` shows base64, a connection string or `curl -v` %-escapes.
+    // Its base64 has + and / wherever it starts, where base64url has - and _.
+    const secret = "hunter2~Secret??>";
+
+    it("base64 wherever the value starts in the encoded text: only the edge characters, which hold other bytes' bits too, stay", () => {
+      const r = new Redactor([secret]);
+      for (const before of ["", "a", "ab", "abc", "abcd"]) {
+        for (const after of ["", "x", "xy", "xyz"]) {
+          for (const url of [false, true]) {
+            const b64 = Buffer.from(`${before}${secret}${after}`).toString(url ? "base64url" : "base64");
+            const out = r.line(`data: ${b64}`);
+            const shown = out.slice("data: ".length).split(MASK);
+            expect(shown, `${before}|${after} ${b64}`).toHaveLength(2);
+            // What stays: the characters that hold any bit of the bytes around the value (six bits a character).
+            const end = (before.length + Buffer.byteLength(secret)) * 8;
+            const afterChars = after === "" ? 0 : Math.ceil((end + after.length * 8) / 6) - Math.floor(end / 6);
+            expect(shown[0]!.length, b64).toBe(Math.ceil((before.length * 8) / 6));
+            expect(shown[1]!.replace(/=+$/, "").length, b64).toBe(afterChars);
+          }
+        }
+      }
+    });
+
+    it("base64 as the `base64` tool wraps it, 76 characters a line", () => {
+      const long = `apiVersion-v1-clusters-${"x9Y8".repeat(20)}-end`;
+      const wrapped = Buffer.from(long).toString("base64").match(/.{1,76}/g)!;
+      expect(wrapped.length).toBeGreaterThan(1);
+      expect(new Redactor([long]).lines(wrapped)).toEqual(wrapped.map(() => MASK));
+    });
+
+    it("URL-encoded: as encodeURIComponent writes it, as a form body writes it (space as +), in lower-case hex", () => {
+      const spaced = "p@ss w/rd:äö&x";
+      const r = new Redactor([spaced]);
+      const uri = encodeURIComponent(spaced);
+      expect(r.line(`postgres://app:${uri}@db:5432/shop`)).toBe(`postgres://app:${MASK}@db:5432/shop`);
+      expect(r.line(`curl -d ${new URLSearchParams({ pw: spaced }).toString()}`)).toBe(`curl -d pw=${MASK}`);
+      expect(r.line(`?pw=${uri.toLowerCase()}&next=1`)).toBe(`?pw=${MASK}&next=1`);
+    });
+
+    it("JSON-escaped: a value with quotes and backslashes in `-o json`, which stays JSON", () => {
+      const quoted = 'pa"ss\\word-42';
+      // Under a key no credential rule knows: the value itself is what is recognised.
+      const line = JSON.stringify({ data: { dsn: quoted }, user: "app" });
+      const out = new Redactor([quoted]).line(`  ${line}`);
+      expect(out).toBe(`  {"data":{"dsn":"${MASK}"},"user":"app"}`);
+    });
+
+    it("a flood's fast scan sees the forms in raw output, and later inputs keep the earlier ones' forms", () => {
+      const b64 = Buffer.from(`x${secret}`).toString("base64");
+      expect(new Redactor([secret]).stream().mayApply(`1\n${b64}\n2\n`)).toBe(true);
+      expect(new Redactor(["other-value-1"]).stream().mayApply(`1\n${b64}\n2\n`)).toBe(false);
+      const later = new Redactor([secret]).with(["other-value-1"]);
+      expect(later.line(`data: ${Buffer.from(secret).toString("base64")}`)).toBe(`data: ${MASK}`);
+      expect(later.line(`v=${encodeURIComponent("other-value-1")}`)).toBe(`v=${MASK}`);
+    });
+
+    it("a form shorter than six characters is not masked: so few base64 characters occur by chance", () => {
+      // "abcd": its own encoding "YWJjZA==" is masked; a 5-character piece of it is not.
+      const r = new Redactor(["abcd"]);
+      expect(r.line("YWJjZA==")).toBe(MASK);
+      expect(r.line("id YWJjZ9 ok")).toBe("id YWJjZ9 ok");
+    });
+  });
+
   it("a line cut short for display that ends in the start of a secret: that start is masked", () => {
     // Once shown: a 4,096-character cut left the secret's first characters at the end of the line.
     const secret = "supersecretvalue-1234567890";
