@@ -159,7 +159,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("[runbooks...]", "runbook ids (default: every runbook with a scenario)")
     .option("--json", "print JSON")
     .option("--junit <file>", "also write JUnit XML for CI")
-    .option("--jobs <n>", "runs at once (default: twice the cores: a drill mostly waits on its simulated world)")
+    .option("--jobs <n>", "runs at once (default: four a core, at most 32: a drill mostly waits on its simulated world)")
     .option("--timeout <duration>", "how long one run may take before it is stopped and reported (default 3m)")
     .option("--scenario <id>", "only this scenario (repeat for several)", (v: string, acc: string[] = []) => [...acc, v])
     .action(async (refs: string[], opts: { json?: boolean; junit?: string; jobs?: string; timeout?: string; scenario?: string[] }, cmd: Command) => {
