@@ -11,6 +11,7 @@ import { formatFigure, type Figure } from "./stats.js";
 import { clusterPanel } from "./suites/cluster.js";
 import { streamingConsole } from "./suites/console.js";
 import { library, report } from "./suites/files.js";
+import { runbookTests } from "./suites/runbook-test.js";
 import { startup } from "./suites/startup.js";
 import { streamingHeadless } from "./suites/streaming.js";
 import { storeFollowers } from "./suites/store.js";
@@ -25,6 +26,7 @@ const suites: Array<{ name: string; needsTmux?: boolean; run: () => Promise<Figu
   { name: "library", run: () => library(3) },
   { name: "report", run: () => report(5) },
   { name: "cluster", needsTmux: true, run: () => clusterPanel(5_000, 3, 3) },
+  { name: "test", run: () => runbookTests() },
   { name: "store", run: () => storeFollowers({ lines: 1_000_000, followers: 50, rounds: Number(process.env.BENCH_ROUNDS ?? 3) }) },
 ];
 
