@@ -18,9 +18,8 @@ const WRAP = 76;
  * Base64 of the value wherever it starts in a longer encoded text: in each of the three positions a
  * value can take in a 3-byte group, the characters that hold its bits alone. The characters at the
  * edges also hold the bits of what comes before and after, which are not the value's, so they are
- * left out, unless the text ends with the value. The value's own encoding
- * (with its padding, and as `base64` wraps it) is a form too.
- * URL-safe base64 (JWT, many APIs) alike.
+ * left out, unless the text ends with the value. The value's own encoding (with its padding, and as
+ * `base64` wraps it) is a form too; URL-safe base64 (JWT, many APIs) alike.
  */
 function base64Forms(bytes: Buffer): string[] {
   const exact = bytes.toString("base64");
@@ -51,9 +50,20 @@ function urlForms(value: string): string[] {
   return [uri, form, lower(uri), lower(form)];
 }
 
-/** The value's other forms (itself not among them), longest first. */
+const unicodeEscape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/**
+ * Inside a JSON string: as JSON.stringify writes it, as Go's encoding/json does (kubectl's `-o json`:
+ * `<`, `>` and `&` as \u003c, \u003e, \u0026), and with every character past ASCII escaped (Python's json).
+ */
+function jsonForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  return [json, json.replace(/[<>&\u2028\u2029]/g, unicodeEscape), json.replace(/[\u0080-\uffff]/g, unicodeEscape)];
+}
+
+/** The value's other forms (itself not among them). */
 export function encodedForms(value: string): string[] {
-  const forms = new Set([...base64Forms(Buffer.from(value, "utf8")), ...urlForms(value), JSON.stringify(value).slice(1, -1)]);
+  const forms = new Set([...base64Forms(Buffer.from(value, "utf8")), ...urlForms(value), ...jsonForms(value)]);
   forms.delete(value);
-  return [...forms].filter((f) => f.length >= MIN_FORM_CHARS).sort((a, b) => b.length - a.length);
+  return [...forms].filter((f) => f.length >= MIN_FORM_CHARS);
 }

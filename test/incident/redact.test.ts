@@ -96,12 +96,17 @@ describe("redaction: secret inputs and key blocks", () => {
       expect(r.line(`?pw=${uri.toLowerCase()}&next=1`)).toBe(`?pw=${MASK}&next=1`);
     });
 
-    it("JSON-escaped: a value with quotes and backslashes in `-o json`, which stays JSON", () => {
-      const quoted = 'pa"ss\\word-42';
-      // Under a key no credential rule knows: the value itself is what is recognised.
-      const line = JSON.stringify({ data: { dsn: quoted }, user: "app" });
-      const out = new Redactor([quoted]).line(`  ${line}`);
-      expect(out).toBe(`  {"data":{"dsn":"${MASK}"},"user":"app"}`);
+    it("JSON-escaped: as JSON.stringify, Go (kubectl -o json: <, >, & as \\u003c…) and Python (nothing past ASCII) write it; the line stays JSON", () => {
+      const quoted = 'pa"ss\\word<&>-ä42';
+      const r = new Redactor([quoted]);
+      const json = JSON.stringify({ data: { dsn: quoted }, user: "app" });
+      const go = json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+      const python = json.replace(/ä/g, "\\u00e4");
+      expect(go).toContain("\\u003c");
+      for (const line of [json, go, python]) {
+        // Under a key no credential rule knows: the value itself is what is recognised.
+        expect(r.line(`  ${line}`), line).toBe(`  {"data":{"dsn":"${MASK}"},"user":"app"}`);
+      }
     });
 
     it("a flood's fast scan sees the forms in raw output, and later inputs keep the earlier ones' forms", () => {
