@@ -2,7 +2,7 @@
  * The forms a secret value takes in output besides itself. A step prints a secret it was given in
  * other clothes more often than as it is: base64 in a Kubernetes Secret (`kubectl get secret -o
  * yaml`) or from `base64`, URL-encoded in a connection string or `curl -v`, JSON-escaped in any
- * `-o json`. Each form is masked as the value is.
+ * `-o json`, quoted by the shell in a `set -x` trace. Each form is masked as the value is.
  */
 
 /** A derived form shorter than this is not masked: a few base64 or %-escaped characters occur by chance. */
@@ -61,9 +61,20 @@ function jsonForms(value: string): string[] {
   return [json, json.replace(/[<>&\u2028\u2029]/g, unicodeEscape), json.replace(/[\u0080-\uffff]/g, unicodeEscape)];
 }
 
+/**
+ * As bash shows it: `set -x` (and `${v@Q}`) in single quotes, where a quote is `'\''`; `printf %q`
+ * with a backslash before each character the shell would read, and before a leading `~` or `#`.
+ * A value with a control character is `$'…'` to printf %q: not made here.
+ */
+function shellForms(value: string): string[] {
+  const quoted = value.replace(/'/g, "'\\''");
+  if ([...value].some((c) => c < " " || c === "\x7f")) return [quoted];
+  return [quoted, value.replace(/[ '"\\|&;()<>!{}*[?\]^$`,]/g, "\\$&").replace(/^[~#]/, "\\$&")];
+}
+
 /** The value's other forms (itself not among them). */
 export function encodedForms(value: string): string[] {
-  const forms = new Set([...base64Forms(Buffer.from(value, "utf8")), ...urlForms(value), ...jsonForms(value)]);
+  const forms = new Set([...base64Forms(Buffer.from(value, "utf8")), ...urlForms(value), ...jsonForms(value), ...shellForms(value)]);
   forms.delete(value);
   return [...forms].filter((f) => f.length >= MIN_FORM_CHARS);
 }

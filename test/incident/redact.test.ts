@@ -1,4 +1,5 @@
 /** Masking credentials in step output: the shapes an attacker found unmasked, look-alikes that must stay, key blocks across chunks. */
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { displayLine, MAX_LINE_CHARS } from "../../src/executors/output.js";
 import { MASK, Redactor } from "../../src/incident/redact.js";
@@ -106,6 +107,18 @@ describe("redaction: secret inputs and key blocks", () => {
       for (const line of [json, go, python]) {
         // Under a key no credential rule knows: the value itself is what is recognised.
         expect(r.line(`  ${line}`), line).toBe(`  {"data":{"dsn":"${MASK}"},"user":"app"}`);
+      }
+    });
+
+    it("as bash shows it: a `set -x` trace (single quotes, a quote as '\\''), and printf %q (backslashes)", () => {
+      for (const value of [`it's a "secret" & more`, "p@ss w/rd:Zq9!x", "~home#x|y;z`w`$v,u", "#hash(1)[2]{3}^*?<>"]) {
+        const r = new Redactor([value]);
+        // What bash itself prints, not a copy of its rules.
+        const trace = spawnSync("bash", ["-c", 'set -x; : "$1"', "_", value], { encoding: "utf8" }).stderr.trim();
+        const quoted = spawnSync("bash", ["-c", 'printf %q "$1"', "_", value], { encoding: "utf8" }).stdout;
+        expect(trace).toMatch(/^\+ : /);
+        expect(r.line(trace), trace).toMatch(new RegExp(`^\\+ : '?${MASK}'?$`));
+        expect(r.line(`echo ${quoted}`), quoted).toBe(`echo ${MASK}`);
       }
     });
 
