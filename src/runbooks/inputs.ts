@@ -1,5 +1,5 @@
 /** Input values checked by type before anything runs (DESIGN.md: values never reach a shell as code). */
-import { MIN_SECRET_CHARS } from "../incident/redact-rules.js";
+import { maskCredentials, MIN_SECRET_CHARS, triggered } from "../incident/redact-rules.js";
 import { parseDuration } from "./duration.js";
 import type { InputSpec } from "./schema.js";
 import { REGEX_DEADLINE_MS, testWithDeadline } from "../util/regex-deadline.js";
@@ -20,11 +20,28 @@ export function inputPattern(pattern: string): string {
   return `^(?:${pattern})$`;
 }
 
+/** A value in a message: short, and with any credential in it masked (messages reach the screen and stderr). */
 function show(value: string): string {
-  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  const masked = triggered(value) ? maskCredentials(value) : value;
+  return JSON.stringify(masked.length > 60 ? `${masked.slice(0, 57)}...` : masked);
 }
 
+/**
+ * A value's problem by its type; then, unless it is a secret, whether it holds a credential. A secret's
+ * value is never written down; any other input's is, as given, in the incident file and the report,
+ * where the credential rules that mask output would not reach it.
+ */
 function checkScalar(type: string, raw: string, spec: Pick<InputSpec, "values" | "min" | "max" | "pattern">): string | undefined {
+  return checkType(type, raw, spec) ?? (type === "secret" ? undefined : credentialIn(raw));
+}
+
+function credentialIn(raw: string): string | undefined {
+  const masked = triggered(raw) ? maskCredentials(raw) : raw;
+  if (masked === raw && !raw.includes("PRIVATE KEY")) return undefined;
+  return `holds a credential (${masked === raw ? "a private key" : `masked: ${show(masked)}`}): this input's value is written to the incident file and the report as given; a credential belongs in a secret input`;
+}
+
+function checkType(type: string, raw: string, spec: Pick<InputSpec, "values" | "min" | "max" | "pattern">): string | undefined {
   switch (type) {
     case "name":
       if (raw.length > 63 || !DNS_LABEL.test(raw)) return `expected a name (${NAME_RULE}), got ${show(raw)}`;

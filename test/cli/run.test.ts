@@ -144,6 +144,17 @@ describe("handrail run", () => {
     expect(incidentFiles(dir)).toEqual([]);
   });
 
+  it("a credential in an input that is not a secret is refused, exit 2, before anything is written", async () => {
+    // Once written down: input.set kept the URL's password in the file, and the report listed it with the inputs.
+    const dir = scratchDir(onTestFinished);
+    const r = await runCli(["run", WALK, "--option", "fix=restart", "--set", "marker=postgres://app:s3cretpw@db/x"], { cwd: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`--set marker: holds a credential (masked: "postgres://app:••••••@db/x")`);
+    expect(r.stderr).toContain("a credential belongs in a secret input");
+    expect(r.stderr).not.toContain("s3cretpw");
+    expect(incidentFiles(dir)).toEqual([]);
+  });
+
   it("a failing step: exit 1, the incident stays open; --resume runs the stopped step again", async () => {
     const dir = scratchDir(onTestFinished);
     const r = await runCli(["run", WALK, "--option", "fix=restart", "--set", "marker=fail"], { cwd: dir });
