@@ -1,5 +1,5 @@
 /** Input values checked by type before anything runs (DESIGN.md: values never reach a shell as code). */
-import { maskCredentials, MIN_SECRET_CHARS, triggered } from "../incident/redact-rules.js";
+import { KEY_BEGIN, maskCredentials, MIN_SECRET_CHARS, triggered } from "../incident/redact-rules.js";
 import { parseDuration } from "./duration.js";
 import type { InputSpec } from "./schema.js";
 import { REGEX_DEADLINE_MS, testWithDeadline } from "../util/regex-deadline.js";
@@ -20,10 +20,15 @@ export function inputPattern(pattern: string): string {
   return `^(?:${pattern})$`;
 }
 
+/** The value with any credential in it masked, as output is. */
+function masked(value: string): string {
+  return triggered(value) ? maskCredentials(value) : value;
+}
+
 /** A value in a message: short, and with any credential in it masked (messages reach the screen and stderr). */
 function show(value: string): string {
-  const masked = triggered(value) ? maskCredentials(value) : value;
-  return JSON.stringify(masked.length > 60 ? `${masked.slice(0, 57)}...` : masked);
+  const text = masked(value);
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
 /**
@@ -36,9 +41,8 @@ function checkScalar(type: string, raw: string, spec: Pick<InputSpec, "values" |
 }
 
 function credentialIn(raw: string): string | undefined {
-  const masked = triggered(raw) ? maskCredentials(raw) : raw;
-  if (masked === raw && !raw.includes("PRIVATE KEY")) return undefined;
-  return `holds a credential (${masked === raw ? "a private key" : `masked: ${show(masked)}`}): this input's value is written to the incident file and the report as given; a credential belongs in a secret input`;
+  const what = KEY_BEGIN.test(raw) ? "a private key" : masked(raw) !== raw ? `masked: ${show(raw)}` : undefined;
+  return what && `holds a credential (${what}): this input's value is written to the incident file and the report as given; a credential belongs in a secret input`;
 }
 
 function checkType(type: string, raw: string, spec: Pick<InputSpec, "values" | "min" | "max" | "pattern">): string | undefined {

@@ -54,6 +54,7 @@ describe("input values are checked by type", () => {
     // Look-alikes are values, and a secret input is where a credential goes.
     ok({ type: "url" }, "https://ops@grafana.example/d/abc?token_ttl=5");
     ok({ type: "string" }, "password_policy: strict");
+    ok({ type: "string" }, "rotate the PRIVATE KEY of the ingress");
     ok({ type: "secret" }, "postgres://app:s3cretpw@db/x");
     // Nor does a message about a bad value show the credential in it.
     bad({ type: "name" }, "postgres://app:s3cretpw@db", `expected a name (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters), got "postgres://app:••••••@db"`);
