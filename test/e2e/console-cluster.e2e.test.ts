@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vites
 import type { IncidentEvent } from "../../src/incident/events.js";
 import { startKubeSandbox, type KubeSandbox } from "../../src/sandbox/index.js";
 import { BIN, runCli, scratchDir } from "../helpers/cli.js";
-import { startTerminal, WALK_END } from "../helpers/tmux.js";
+import { cardTitle, startTerminal, stepCard, WALK_END } from "../helpers/tmux.js";
 
 const hasTmux = (await execa("tmux", ["-V"], { reject: false })).exitCode === 0;
 
@@ -36,7 +36,8 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
 
     let cancelled = false;
     for (let turn = 0; turn < 80; turn++) {
-      const screen = await term.screen();
+      // A settled frame: the end, a choice or a step card (a frame caught mid-redraw can lack the card).
+      const screen = await term.waitUntil((s) => s.includes(WALK_END) || s.includes("choose how to proceed") || cardTitle(s) !== undefined, "a step card", 15_000);
       if (screen.includes(WALK_END)) break;
       if (screen.includes("Rollback: choose how to proceed")) {
         await term.act("1");
@@ -44,9 +45,7 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
         await term.waitFor("Record the replica count");
         continue;
       }
-      // The step card's first line: "Phase › Title [risk] (again) stopped: …".
-      const card = (screen.split(/[╝╯]/).at(-1) ?? "").split("\n").find((l) => l.includes(" › ")) ?? "";
-      const title = card.split(" › ")[1]?.split(/\s+\[(?:low|medium|high|critical) risk\]|\s+\(again\)|\s+stopped:/)[0]?.trim();
+      const title = cardTitle(screen);
       if (screen.includes("stopped: cancelled")) {
         await term.keys("s");
         await term.waitFor("Why skip it?");
@@ -81,8 +80,10 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
       // Done when the card moved on or the step stopped (titles repeat: two steps are "Check error rates").
       await term.waitUntil(
         (now) => {
-          const line = (now.split(/[╝╯]/).at(-1) ?? "").split("\n").find((l) => l.includes(" › ")) ?? "";
-          return !line.includes(` › ${title ?? ""}`) || line.includes("stopped:") || now.includes(WALK_END) || now.includes("choose how to proceed");
+          if (now.includes(WALK_END) || now.includes("choose how to proceed")) return true;
+          // Only a card that is there counts: a frame caught mid-redraw lacks it.
+          const line = stepCard(now);
+          return line !== "" && (!line.includes(` › ${title ?? ""}`) || line.includes("stopped:"));
         },
         `${title ?? ""} to finish`,
         60_000,

@@ -8,7 +8,7 @@ import path from "node:path";
 import type { EventOf, IncidentEvent } from "../../src/incident/events.js";
 import { shippedScenarios } from "./scenarios.js";
 import { BIN } from "./cli.js";
-import { startTerminal, WALK_END, type Terminal } from "./tmux.js";
+import { stepCard, startTerminal, WALK_END, type Terminal } from "./tmux.js";
 
 export interface ConsoleDrillOptions {
   /** The scenario's id: its number in the home screen's Drills list follows the registry's order. */
@@ -31,10 +31,6 @@ export interface ConsoleDrill {
 }
 
 
-/** The step card's first line, under the header frame: "Phase › Title [risk] (again) stopped: …". */
-function cardOf(screen: string): string {
-  return ((screen.split(/[╝╯┛]/).at(-1) ?? "").split("\n").find((l) => l.includes(" › ")) ?? "").trim();
-}
 
 /** Run every step from the current one to the end of the walk, answering confirmations and choices. */
 async function walk(term: Terminal, choices: Record<string, number>): Promise<void> {
@@ -47,10 +43,10 @@ async function walk(term: Terminal, choices: Record<string, number>): Promise<vo
       await term.waitUntil((s) => !s.includes(`${choice[0]}: choose how to proceed`), `the ${choice[0]} choice to close`, 15_000);
       continue;
     }
-    const card = cardOf(screen);
+    const card = stepCard(screen);
     if (card === "" || card.includes("stopped:")) {
       if (card.includes("stopped:")) throw new Error(`a step stopped the walk:\n${screen}`);
-      await term.waitUntil((s) => cardOf(s) !== "" || s.includes(WALK_END) || s.includes("choose how to proceed"), "a step card", 15_000);
+      await term.waitUntil((s) => stepCard(s) !== "" || s.includes(WALK_END) || s.includes("choose how to proceed"), "a step card", 15_000);
       continue;
     }
     // The same step card: its title line before the run's own state is appended.
@@ -58,11 +54,11 @@ async function walk(term: Terminal, choices: Record<string, number>): Promise<vo
     // A frame caught mid-redraw can lack the card: only a card that is there and different counts.
     const moved = (s: string) => {
       if (s.includes(WALK_END) || s.includes("choose how to proceed")) return true;
-      const now = cardOf(s);
+      const now = stepCard(s);
       return now !== "" && (!now.startsWith(step) || now.includes("stopped:"));
     };
     // The step may finish and give way to the next one (or a choice) while the key waits to be offered.
-    if (!(await term.act(screen.includes("Press y when done.") ? "y" : "r", { still: (s) => cardOf(s).startsWith(step) && !moved(s) }))) continue;
+    if (!(await term.act(screen.includes("Press y when done.") ? "y" : "r", { still: (s) => stepCard(s).startsWith(step) && !moved(s) }))) continue;
     const after = await term.waitUntil((s) => /type "[^"]+" to run it:|y \/ n/.test(s) || moved(s), `${step} to run`, 60_000);
     const typed = /type "([^"]+)" to run it:/.exec(after);
     if (typed) {

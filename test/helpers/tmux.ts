@@ -23,6 +23,16 @@ export interface Terminal {
   kill(): Promise<void>;
 }
 
+/** The step card's first line, under the header frame: "Phase › Title [risk] (again) stopped: …"; "" when absent. */
+export function stepCard(screen: string): string {
+  return ((screen.split(/[╝╯┛]/).at(-1) ?? "").split("\n").find((l) => l.includes(" › ")) ?? "").trim();
+}
+
+/** The current step's title from its card; undefined when a frame caught mid-redraw lacks the card. */
+export function cardTitle(screen: string): string | undefined {
+  return stepCard(screen).split(" › ")[1]?.split(/\s+\[(?:low|medium|high|critical) risk\]|\s+\(again\)|\s+stopped:/)[0]?.trim() || undefined;
+}
+
 /** The footer's hint that a key acts now. */
 export function armedHint(key: string): RegExp {
   if (key === "r") return /· r run( ·|$)/m;
