@@ -5,7 +5,7 @@
  */
 import { UsageError } from "../errors.js";
 import { optionsFor } from "../incident/plan.js";
-import { checkInputValue, defaultFor, inputVariable, type InputValue, type KubeDefaults } from "../runbooks/inputs.js";
+import { checkInputValue, defaultFor, inputsFromEnv, inputVariable, secretSpecs, type InputValue, type KubeDefaults } from "../runbooks/inputs.js";
 import type { Runbook } from "../runbooks/schema.js";
 import { SEVERITIES, type Severity } from "../runbooks/severity.js";
 import { didYouMean } from "../runbooks/suggest.js";
@@ -88,17 +88,8 @@ export function parseOptions(runbook: Runbook, severity: Severity, pairs: Record
 
 /** Secret values given again on resume, from HANDRAIL_INPUT_<NAME> (never from the file). */
 export function secretsFromEnv(runbook: Runbook, env: Record<string, string | undefined>): Record<string, string> {
-  const secrets: Record<string, string> = {};
-  const problems: string[] = [];
-  for (const [name, spec] of Object.entries(runbook.inputs ?? {})) {
-    const variable = inputVariable(name);
-    const v = env[variable];
-    if (spec.type !== "secret" || v === undefined) continue;
-    // Checked as on the first run: one too short to mask would be written in the clear.
-    const checked = checkInputValue(spec, v);
-    if (checked.ok) secrets[name] = v;
-    else problems.push(`${variable}: ${checked.message}`);
-  }
+  // Checked as on the first run: one too short to mask would be written in the clear.
+  const { values, problems } = inputsFromEnv(secretSpecs(runbook.inputs), env);
   if (problems.length > 0) throw new UsageError(problems.join("\n  "), "Nothing was run.");
-  return secrets;
+  return values as Record<string, string>;
 }

@@ -12,7 +12,7 @@ import { buildReport, renderMarkdown } from "../incident/report.js";
 import type { Intent } from "../incident/runner.js";
 import { productionOf } from "../incident/production.js";
 import type { IncidentSession } from "../incident/session.js";
-import type { InputValue } from "../runbooks/inputs.js";
+import { inputsFromEnv, inputVariable, secretSpecs, type InputValue } from "../runbooks/inputs.js";
 import type { Severity } from "../runbooks/schema.js";
 import type { ActResult, ConsoleController } from "../ui/controller.js";
 import type { ConsoleStore } from "../ui/store.js";
@@ -158,11 +158,18 @@ export class Controller implements ConsoleController {
   begin(runbookId: string, given: { severity?: Severity; inputs?: Record<string, InputValue> } = {}): void {
     const card = this.deps.runbooks.find((r) => r.id === runbookId);
     if (!card) return this.flash(`no runbook ${runbookId}`, "error");
-    const inputs = given.inputs ?? {};
+    // Picked on home: HANDRAIL_INPUT_<NAME> gives a secret, as it does to open and run (never typed, never in the
+    // shell's history); any other input's value from there is what its prompt starts from, seen before it is taken.
+    const env = given.inputs === undefined ? inputsFromEnv(card.runbook.inputs ?? {}, this.deps.env) : undefined;
+    const secrets = Object.keys(secretSpecs(card.runbook.inputs)).filter((n) => env?.values[n] !== undefined);
+    const inputs = given.inputs ?? Object.fromEntries(secrets.map((n) => [n, env!.values[n]!]));
+    const suggested = Object.fromEntries(Object.entries(env?.values ?? {}).filter(([n]) => !secrets.includes(n)));
     // Everything given: straight to the walk. Otherwise the start screen asks what is missing (a default is shown, never silently taken).
     const covered = Object.keys(card.runbook.inputs ?? {}).every((n) => inputs[n] !== undefined);
     if (given.severity && covered) return void this.startIncident(card.id, given.severity, inputs);
-    this.store.setState({ starting: { card, ...(given.severity ? { severity: given.severity } : {}), inputs }, flash: undefined });
+    const fromEnv = secrets.length > 0 ? { fromEnv: secrets.map((n) => ({ name: n, variable: inputVariable(n) })) } : {};
+    const problems = env && env.problems.length > 0 ? { problems: env.problems } : {};
+    this.store.setState({ starting: { card, ...(given.severity ? { severity: given.severity } : {}), inputs, suggested, ...fromEnv, ...problems }, flash: undefined });
   }
 
   async startDrill(scenarioId: string): Promise<void> {
@@ -196,7 +203,7 @@ export class Controller implements ConsoleController {
 
   private async resume(file: string, answers: ResumeAnswers = {}): Promise<void> {
     try {
-      const r = await resumeIncident(file, answers, { locate: this.deps.locate, shared: this.shared, drills: this.drills });
+      const r = await resumeIncident(file, answers, { locate: this.deps.locate, shared: this.shared, drills: this.drills, env: this.deps.env });
       if ("ask" in r) return this.store.setState({ resuming: r.ask, flash: undefined });
       this.attach(r.session);
       if (r.message) this.flash(r.message);

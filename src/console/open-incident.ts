@@ -38,11 +38,11 @@ export async function openIncident(o: { card: RunbookCard; severity: Severity; i
 }
 
 /** Resume an incident (its file, or one only in the shared store), or what must be asked first. */
-export async function resumeIncident(file: string, answers: ResumeAnswers, o: { locate: LocateRunbook | undefined; shared: SharedDriving; drills: DrillSeat }): Promise<{ ask: ResumeAsk } | { session: IncidentSession; message?: string }> {
+export async function resumeIncident(file: string, answers: ResumeAnswers, o: { locate: LocateRunbook | undefined; shared: SharedDriving; drills: DrillSeat; env: Readonly<Record<string, string | undefined>> }): Promise<{ ask: ResumeAsk } | { session: IncidentSession; message?: string }> {
   if (!o.locate) throw new Error("resuming is not available here");
   // An incident only in the shared store (home lists the team's): its file is written from the store first.
   const via = await o.shared.resume(file, existsSync(file));
-  const r = await resumeSession(via.file, o.locate, answers, via.share);
+  const r = await resumeSession(via.file, o.locate, answers, via.share, o.env);
   if ("ask" in r) return { ask: r.ask };
   // The lease changed hands: said in the incident, by the one who drives now.
   const previous = via.previous();

@@ -117,6 +117,29 @@ export function checkInputValue(spec: InputSpec, value: unknown): CheckResult {
   return problem === undefined ? { ok: true, value: raw } : { ok: false, message: problem };
 }
 
+/**
+ * The values HANDRAIL_INPUT_<NAME> gives these inputs, each checked by type as if typed; a bad one is
+ * left out, with a problem that names its variable. Pure: the caller passes the environment.
+ */
+export function inputsFromEnv(specs: Readonly<Record<string, InputSpec>>, env: Readonly<Record<string, string | undefined>>): { values: Record<string, InputValue>; problems: string[] } {
+  const values: Record<string, InputValue> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(specs)) {
+    const variable = inputVariable(name);
+    const raw = env[variable];
+    if (raw === undefined) continue;
+    const checked = checkInputValue(spec, raw);
+    if (checked.ok) values[name] = checked.value;
+    else problems.push(`${variable}: ${checked.message}`);
+  }
+  return { values, problems };
+}
+
+/** The secret inputs among these. */
+export function secretSpecs(specs: Readonly<Record<string, InputSpec>> = {}, names?: readonly string[]): Record<string, InputSpec> {
+  return Object.fromEntries(Object.entries(specs).filter(([name, spec]) => spec.type === "secret" && (names === undefined || names.includes(name))));
+}
+
 /** The environment variable form: lists are space-separated so `for p in $participants` works. */
 export function inputToEnv(value: InputValue): string {
   return Array.isArray(value) ? value.join(" ") : value;

@@ -18,7 +18,7 @@ function Screens() {
   if (screen === "walk") return <Walkthrough />;
   if (screen === "follow") return <Follow />;
   if (resuming) return <ResumeIncident />;
-  if (starting) return <StartIncident key={starting.card.id} card={starting.card} severity={starting.severity} given={starting.inputs} onCancel={() => controller.leave()} />;
+  if (starting) return <StartIncident key={starting.card.id} card={starting.card} severity={starting.severity} given={starting.inputs} suggested={starting.suggested} fromEnv={starting.fromEnv} problems={starting.problems} onCancel={() => controller.leave()} />;
   return <Home onStart={(card: RunbookCard) => controller.begin(card.id)} />;
 }
 

@@ -29,6 +29,9 @@ export function ResumeIncident() {
   return (
     <Box flexDirection="column">
       <Text bold>{`Resuming ${ask.incident}`}</Text>
+      {(ask.problems ?? []).map((p) => (
+        <Text key={p} color="yellow">{`${p}: asked below instead`}</Text>
+      ))}
       {asksChange && ask.changed ? (
         <Box flexDirection="column">
           <Text color="yellow">{`The runbook changed since this incident was opened: ${ask.changed.file}`}</Text>

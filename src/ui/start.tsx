@@ -6,6 +6,7 @@ import type { InputSpec } from "../runbooks/schema.js";
 import { DEFAULT_RESPONSE_TIMES, type Severity } from "../runbooks/severity.js";
 import { useController, useView } from "./context.js";
 import { PickList } from "./pick-list.js";
+import { Quiet } from "./quiet.js";
 import { severityOrder, type RunbookCard } from "./store.js";
 import { TextPrompt } from "./text-prompt.js";
 
@@ -17,7 +18,26 @@ function defaultText(name: string, spec: InputSpec, kube: KubeDefaults): string 
 }
 
 /** Asks what `open` was not given: the severity (criteria, response time), then each input not set. */
-export function StartIncident({ card, severity: givenSeverity, given = {}, onCancel }: { card: RunbookCard; severity?: Severity; given?: Record<string, InputValue>; onCancel: () => void }) {
+export function StartIncident({
+  card,
+  severity: givenSeverity,
+  given = {},
+  suggested = {},
+  fromEnv = [],
+  problems = [],
+  onCancel,
+}: {
+  card: RunbookCard;
+  severity?: Severity;
+  given?: Record<string, InputValue>;
+  /** A prompt's starting text instead of the default (an environment variable's value, seen before it is taken). */
+  suggested?: Record<string, InputValue>;
+  /** Secrets their environment variable gave: not asked, and said so. */
+  fromEnv?: ReadonlyArray<{ name: string; variable: string }>;
+  /** Why a variable was not taken: its input is asked instead. */
+  problems?: readonly string[];
+  onCancel: () => void;
+}) {
   const controller = useController();
   const kube = useView((v) => v.kube);
   const kubeDefaults: KubeDefaults = { ...(kube.chosenNamespace ? { namespace: kube.chosenNamespace } : {}), ...(kube.context ? { context: kube.context } : {}) };
@@ -27,9 +47,22 @@ export function StartIncident({ card, severity: givenSeverity, given = {}, onCan
   const pending = inputs.find(([name]) => values[name] === undefined);
   const policies = card.runbook.severities ?? {};
 
+  // What the environment gave, and what it gave that was refused: above every question of the start screen.
+  const fromOutside = (
+    <>
+      {problems.map((p) => (
+        <Text key={p} color="yellow">{`${p}: asked instead`}</Text>
+      ))}
+      {fromEnv.map((g) => (
+        <Quiet key={g.name}>{`${g.name}: from ${g.variable}`}</Quiet>
+      ))}
+    </>
+  );
+
   if (!severity) {
     return (
       <Box flexDirection="column">
+        {fromOutside}
         <Text bold>{card.title}: how severe is it?</Text>
         <PickList
           items={severityOrder.map((s) => ({
@@ -37,7 +70,11 @@ export function StartIncident({ card, severity: givenSeverity, given = {}, onCan
             label: `${s}${policies[s]?.label ? ` (${policies[s]?.label})` : ""}`,
             detail: `respond within ${policies[s]?.respondWithin ?? DEFAULT_RESPONSE_TIMES[s]}${policies[s]?.criteria ? ` · ${policies[s]?.criteria}` : ""}`,
           }))}
-          onPick={(id) => setSeverity(id as Severity)}
+          onPick={(id) => {
+            setSeverity(id as Severity);
+            // Every input given already (flags, environment): nothing is left to ask.
+            if (!inputs.some(([n]) => values[n] === undefined)) void controller.startIncident(card.id, id as Severity, values);
+          }}
           onCancel={onCancel}
         />
       </Box>
@@ -53,29 +90,34 @@ export function StartIncident({ card, severity: givenSeverity, given = {}, onCan
     if (spec.type === "enum") {
       return (
         <Box flexDirection="column">
+          {fromOutside}
           <Text bold>{spec.prompt ?? name}</Text>
           <PickList items={(spec.values ?? []).map((v) => ({ id: String(v), label: String(v) }))} onPick={accept} onCancel={onCancel} />
         </Box>
       );
     }
+    const suggestion = suggested[name];
     return (
-      <TextPrompt
-        key={name}
-        label={`${spec.prompt ?? name} (${spec.type}${spec.type === "list" ? ", comma-separated" : ""}):`}
-        initial={defaultText(name, spec, kubeDefaults)}
-        mask={spec.type === "secret"}
-        {...(spec.description ? { hint: spec.description } : {})}
-        validate={(v) => {
-          if (v === "" && spec.required === false) return undefined;
-          const r = checkInputValue(spec, v);
-          return r.ok ? undefined : r.message;
-        }}
-        onSubmit={(v) => {
-          const r = checkInputValue(spec, v);
-          accept(r.ok ? r.value : "");
-        }}
-        onCancel={onCancel}
-      />
+      <Box flexDirection="column">
+        {fromOutside}
+        <TextPrompt
+          key={name}
+          label={`${spec.prompt ?? name} (${spec.type}${spec.type === "list" ? ", comma-separated" : ""}):`}
+          initial={suggestion !== undefined ? (Array.isArray(suggestion) ? suggestion.join(",") : suggestion) : defaultText(name, spec, kubeDefaults)}
+          mask={spec.type === "secret"}
+          {...(spec.description ? { hint: spec.description } : {})}
+          validate={(v) => {
+            if (v === "" && spec.required === false) return undefined;
+            const r = checkInputValue(spec, v);
+            return r.ok ? undefined : r.message;
+          }}
+          onSubmit={(v) => {
+            const r = checkInputValue(spec, v);
+            accept(r.ok ? r.value : "");
+          }}
+          onCancel={onCancel}
+        />
+      </Box>
     );
   }
   return <Text>Opening the incident…</Text>;

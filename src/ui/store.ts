@@ -27,6 +27,8 @@ export interface ResumeAsk {
   incident: string;
   secrets: Array<{ name: string; prompt: string }>;
   changed?: { file: string; was: string; now: string };
+  /** Why a secret HANDRAIL_INPUT_<NAME> gives is asked anyway (its variable named). */
+  problems?: string[];
   /** What was answered so far. */
   answers: { secrets: Record<string, string>; acceptChanged: boolean; forceUnlock: boolean };
 }
@@ -205,7 +207,17 @@ export interface ConsoleView {
   /** An incident being resumed that needs answers first (the resume screen). */
   resuming?: ResumeAsk;
   /** The runbook being started: the start screen asks what `open` was not given (severity, inputs). */
-  starting?: { card: RunbookCard; severity?: Severity; inputs: Record<string, InputValue> };
+  starting?: {
+    card: RunbookCard;
+    severity?: Severity;
+    inputs: Record<string, InputValue>;
+    /** What an input's prompt starts from instead of its default (HANDRAIL_INPUT_<NAME> of an input that is not a secret). */
+    suggested?: Record<string, InputValue>;
+    /** Secrets given by their environment variable: not asked, and said so. */
+    fromEnv?: Array<{ name: string; variable: string }>;
+    /** Why an input's variable was not taken (the variable named): the input is asked instead. */
+    problems?: string[];
+  };
   /** Whether the open incident is production, and why (its context, its environment input, its runbook's rule). */
   production?: { production: boolean; why?: string };
   incident?: IncidentState;

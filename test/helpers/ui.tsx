@@ -28,7 +28,7 @@ export const plain = (frame: string | undefined) => stripAnsi(frame ?? "");
  * before r or y acts on it; the guard's own tests set it, the rest test other rules without waiting.
  * `incidentsDir`: a store that already holds incidents, listed on home from the first frame as the console does.
  */
-export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean; kube?: KubeTarget; notify?: NotifySettings; guardMs?: number; incidentsDir?: string; glyphs?: Glyphs; clipboard?: (text: string) => boolean }) {
+export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn: () => void) => void; view?: Partial<ConsoleView>; dryRun?: boolean; kube?: KubeTarget; notify?: NotifySettings; guardMs?: number; incidentsDir?: string; glyphs?: Glyphs; clipboard?: (text: string) => boolean; env?: Record<string, string> }) {
   const dir = mkdtempSync(path.join(tmpdir(), "handrail-ui-"));
   const lib = await loadLibrary(searchPath({ cliDirs: [opts.runbooksDir], cwd: dir, shippedDir: path.join(dir, "none") }), dir);
   const runbooks: RunbookCard[] = lib.entries.map(({ runbook, file }) => ({ id: runbook.id, title: runbook.title, tags: runbook.tags ?? [], steps: allSteps(runbook).length, runbook, source: sourceOf(file, dir) }));
@@ -40,7 +40,7 @@ export async function renderConsole(opts: { runbooksDir: string; onCleanup: (fn:
     store,
     runbooks,
     incidentsDir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env },
     cwd: dir,
     dryRun: opts.dryRun === true,
     ...(opts.kube ? { kube: opts.kube } : {}),

@@ -119,6 +119,87 @@ describe("the console on the one runner", () => {
   });
 });
 
+describe("open with every input given and no --severity", () => {
+  it("the severity picked opens the incident: nothing is left to ask (it stopped at 'Opening the incident…')", async () => {
+    const c = await renderConsole({ runbooksDir: runbooksWith(ECHO), onCleanup: onTestFinished });
+    c.controller.begin("echo", { inputs: { name: "api", token: "given-secret-9" } });
+    await c.waitFor("how severe is it?");
+    await c.press(KEYS.down, KEYS.enter);
+    await c.waitFor("Say › Say the name");
+    expect(events(c.incidentsDir)[0]).toMatchObject({ type: "incident.opened", severity: "high" });
+  });
+});
+
+describe("secrets from HANDRAIL_INPUT_<NAME> in the console, as open and run --resume take them", () => {
+  const HASHED = ECHO.replace(`'printf "[%s]\\n" "$name"'`, `'printf "%s" "$token" | sha256sum | cut -c1-64'`);
+  const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+  const stepOutput = (dir: string) => events(dir).filter((e): e is Extract<IncidentEvent, { type: "step.output" }> => e.type === "step.output").flatMap((e) => e.lines);
+
+  it("picked on home: the secret is not asked and reaches the step; another input's variable is its prompt's starting text", async () => {
+    const c = await renderConsole({ runbooksDir: runbooksWith(HASHED), onCleanup: onTestFinished, env: { HANDRAIL_INPUT_TOKEN: "env-secret-77", HANDRAIL_INPUT_NAME: "from-env" } });
+    await c.waitFor("Echo (echo)");
+    await c.press(KEYS.enter);
+    await c.waitFor("how severe is it?");
+    await c.press(KEYS.enter);
+    // Seen before it is taken: the name's variable is what its prompt starts from, and the secret is said to come from its own.
+    await c.waitFor("name (string): from-env");
+    expect(c.frame()).toContain("token: from HANDRAIL_INPUT_TOKEN");
+    await c.press(KEYS.enter);
+    await c.waitFor("Say › Say the name");
+    expect(c.frame()).not.toContain("token (secret):");
+    await c.press("r");
+    await c.waitFor("Check › Pods");
+    expect(stepOutput(c.incidentsDir)).toEqual([sha("env-secret-77")]);
+    const evs = events(c.incidentsDir);
+    expect(evs.find((e) => e.type === "input.set" && e.name === "name")).toMatchObject({ value: "from-env" });
+    expect(evs.find((e) => e.type === "input.set" && e.name === "token")).toMatchObject({ secret: true });
+    expect(JSON.stringify(evs)).not.toContain("env-secret-77");
+  });
+
+  it("picked on home: a secret too short to mask in its variable is asked instead, and the flash names the variable", async () => {
+    const c = await renderConsole({ runbooksDir: runbooksWith(HASHED), onCleanup: onTestFinished, env: { HANDRAIL_INPUT_TOKEN: "abc" } });
+    await c.waitFor("Echo (echo)");
+    await c.press(KEYS.enter);
+    await c.waitFor("how severe is it?");
+    expect(c.frame()).toContain("HANDRAIL_INPUT_TOKEN: a secret of 3 characters cannot be masked in output");
+    await c.press(KEYS.enter);
+    await c.waitFor("name (string):");
+    expect(c.frame()).toContain("asked instead");
+    await c.press(..."api", KEYS.enter);
+    await c.waitFor("token (secret):");
+    await c.press(..."typed-secret-5", KEYS.enter);
+    await c.waitFor("Say › Say the name");
+    await c.press("r");
+    await c.waitFor("Check › Pods");
+    expect(stepOutput(c.incidentsDir)).toEqual([sha("typed-secret-5")]);
+  });
+
+  it("on resume: the secret from its variable is not asked; a bad one is asked, with the reason", async () => {
+    const first = await renderConsole({ runbooksDir: runbooksWith(HASHED), onCleanup: onTestFinished });
+    await first.controller.startIncident("echo", "high", { name: "api", token: "first-secret-1" });
+    await first.waitFor("Say › Say the name");
+    first.controller.leave();
+    await first.waitFor("open incidents");
+    const file = path.join(first.incidentsDir, readdirSync(first.incidentsDir).find((f) => f.endsWith(".jsonl"))!);
+
+    const bad = await renderConsole({ runbooksDir: runbooksWith(HASHED), onCleanup: onTestFinished, incidentsDir: first.incidentsDir, env: { HANDRAIL_INPUT_TOKEN: "abc" } });
+    await bad.controller.resumeIncident(file);
+    await bad.waitFor("(secret, never stored; asked again on every resume):");
+    expect(bad.frame()).toContain("HANDRAIL_INPUT_TOKEN: a secret of 3 characters cannot be masked in output");
+    bad.controller.leave();
+    await bad.waitFor("open incidents");
+
+    const good = await renderConsole({ runbooksDir: runbooksWith(HASHED), onCleanup: onTestFinished, incidentsDir: first.incidentsDir, env: { HANDRAIL_INPUT_TOKEN: "env-secret-88" } });
+    await good.controller.resumeIncident(file);
+    await good.waitFor("Say › Say the name");
+    expect(good.frame()).not.toContain("never stored");
+    await good.press("r");
+    await good.waitFor("Check › Pods");
+    expect(stepOutput(first.incidentsDir)).toEqual([sha("env-secret-88")]);
+    expect(readFileSync(file, "utf8")).not.toContain("env-secret-88");
+  });
+});
+
 describe("the history rebuilt on resume", () => {
   it("shows titles, the attempt a crash interrupted with its last output, and skips with their reasons", async () => {
     const { historyOfAll } = await import("../../src/console/history.js");
