@@ -151,6 +151,8 @@ export class Controller implements ConsoleController {
       this.attach(session);
       if (unshared) this.flash(unshared, "error");
     } catch (e) {
+      // Back to home, where the reason shows: the start screen would say "Opening the incident…" for ever.
+      this.store.setState({ starting: undefined });
       this.flash(`cannot open the incident: ${(e as Error).message}`, "error");
     }
   }

@@ -58,7 +58,7 @@ export class IncidentLog {
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
     } catch (e) {
-      throw new IncidentFileError(`cannot create the incident directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+      throw new IncidentFileError(`cannot create the incident directory ${dir}: ${whyNoDir(e)}; choose another with --incidents DIR (or HANDRAIL_INCIDENTS)`, file);
     }
     checkStoreDir(dir);
     const lock = acquireLock(`${file}.lock`, file);
@@ -154,4 +154,18 @@ function endsWithNewline(fd: number): boolean {
   const buf = Buffer.alloc(1);
   readSync(fd, buf, 0, 1, size - 1);
   return buf[0] === 0x0a;
+}
+
+/** Why the incident directory could not be made, in words, with the errno code. */
+function whyNoDir(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    EEXIST: "a file of that name is in the way",
+    ENOTDIR: "part of the path is a file",
+    EACCES: "permission denied",
+    EPERM: "permission denied",
+    EROFS: "the file system is read-only",
+    ENOSPC: "the disk is full",
+  };
+  return code === undefined ? (e as Error).message : `${words[code] ?? "the system refused"} (${code})`;
 }

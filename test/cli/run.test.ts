@@ -74,7 +74,7 @@ describe("handrail run", () => {
     writeFileSync(path.join(dir, "not-a-dir"), "");
     const r = await runCli(["run", WALK, "--option", "fix=restart", "--incidents", path.join(dir, "not-a-dir", "store")], { cwd: dir });
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain(`cannot create the incident directory ${path.join(dir, "not-a-dir", "store")}`);
+    expect(r.stderr).toContain(`cannot create the incident directory ${path.join(dir, "not-a-dir", "store")}: part of the path is a file (ENOTDIR); choose another with --incidents DIR`);
     expect(r.stdout).not.toContain("hello");
   });
 

@@ -128,6 +128,22 @@ describe("open with every input given and no --severity", () => {
     await c.waitFor("Say › Say the name");
     expect(events(c.incidentsDir)[0]).toMatchObject({ type: "incident.opened", severity: "high" });
   });
+
+  it("an incident that cannot be opened says why on home, instead of 'Opening the incident…' for ever", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "handrail-ui-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // The store is a file where a directory should be: the incident file cannot be created.
+    const store = path.join(dir, "incidents");
+    writeFileSync(store, "");
+    const c = await renderConsole({ runbooksDir: runbooksWith(ECHO), onCleanup: onTestFinished, incidentsDir: store });
+    c.controller.begin("echo", { inputs: { name: "api", token: "given-secret-9" } });
+    await c.waitFor("how severe is it?");
+    await c.press(KEYS.enter);
+    await c.waitFor("cannot open the incident:");
+    expect(c.frame().replace(/\s+/g, " ")).toContain(`cannot create the incident directory ${store}: a file of that name is in the way (EEXIST); choose another with --incidents DIR`);
+    expect(c.frame()).toContain("Echo (echo)");
+    expect(c.frame()).not.toContain("Opening the incident…");
+  });
 });
 
 describe("secrets from HANDRAIL_INPUT_<NAME> in the console, as open and run --resume take them", () => {
