@@ -1,9 +1,12 @@
 /** The shipped runbooks: valid to the loader, valid to the exported JSON Schema, faithful in shape. */
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { readFileSync, readdirSync } from "node:fs";
+import { execa } from "execa";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { GIT_IDENTITY } from "../../src/sandbox/scenarios/canary-repo.js";
 import { holds, type Condition, type StepFact } from "../../src/runbooks/conditions.js";
 import { checkInputValue } from "../../src/runbooks/inputs.js";
 import { runbookJsonSchema } from "../../src/runbooks/json-schema.js";
@@ -120,6 +123,24 @@ describe("shipped runbooks", () => {
     const limits = queries.flatMap((s) => (s.expect?.json === undefined ? [] : Array.isArray(s.expect.json) ? s.expect.json : [s.expect.json])).map((j) => j.max);
     // error rate < 1 %, p95 < 1000 ms, p99 < 2000 ms (the histogram is in seconds)
     expect(limits).toEqual([0.01, 1, 2]);
+  });
+
+  it("the canary's git tags step fails when any tag cannot be made, not only the last (run in a real repository)", async () => {
+    const rb = await load("canary-release.yaml");
+    const script = allSteps(rb).find((s) => s.step.id === "tags")!.step.run!;
+    const repo = mkdtempSync(path.join(tmpdir(), "handrail-tags-"));
+    onTestFinished(() => rmSync(repo, { recursive: true, force: true }));
+    const git = (...args: string[]) => execa("git", args, { cwd: repo, env: { ...GIT_IDENTITY } });
+    await git("init", "-q");
+    await git("commit", "-q", "--allow-empty", "-m", "release");
+    const run = () => execa("bash", ["-c", script], { cwd: repo, reject: false, env: { ...GIT_IDENTITY, version: "1.1.0", service_version: "3.0.1" } });
+    expect((await run()).exitCode).toBe(0);
+    expect((await git("tag")).stdout.split("\n").sort()).toEqual(["v1.1.0-ai-pipeline", "v1.1.0-automation-service", "v1.1.0-frontend", "v1.1.0-walking-skeleton"]);
+    // Only the first tag cannot be made (it exists, on another commit): the step must not pass.
+    await git("tag", "-d", "v1.1.0-ai-pipeline", "v1.1.0-frontend", "v1.1.0-walking-skeleton");
+    const again = await run();
+    expect(again.exitCode).not.toBe(0);
+    expect(again.stderr).toContain("already exists");
   });
 
   it("the emergency rollback maps its three levels onto severities", async () => {
