@@ -160,18 +160,29 @@ export class Controller implements ConsoleController {
   begin(runbookId: string, given: { severity?: Severity; inputs?: Record<string, InputValue> } = {}): void {
     const card = this.deps.runbooks.find((r) => r.id === runbookId);
     if (!card) return this.flash(`no runbook ${runbookId}`, "error");
-    // Picked on home: HANDRAIL_INPUT_<NAME> gives a secret, as it does to open and run (never typed, never in the
-    // shell's history); any other input's value from there is what its prompt starts from, seen before it is taken.
-    const env = given.inputs === undefined ? inputsFromEnv(card.runbook.inputs ?? {}, this.deps.env) : undefined;
-    const secrets = Object.keys(secretSpecs(card.runbook.inputs)).filter((n) => env?.values[n] !== undefined);
-    const inputs = given.inputs ?? Object.fromEntries(secrets.map((n) => [n, env!.values[n]!]));
-    const suggested = Object.fromEntries(Object.entries(env?.values ?? {}).filter(([n]) => !secrets.includes(n)));
+    const secretNames = Object.keys(secretSpecs(card.runbook.inputs));
+    let inputs: Record<string, InputValue>;
+    let fromEnv: string[];
+    let suggested: Record<string, InputValue> = {};
+    let problems: string[] = [];
+    if (given.inputs === undefined) {
+      // Picked on home: HANDRAIL_INPUT_<NAME> gives a secret, as it does to open and run (never typed, never in the
+      // shell's history); any other input's value from there is what its prompt starts from, seen before it is taken.
+      const env = inputsFromEnv(card.runbook.inputs ?? {}, this.deps.env);
+      fromEnv = secretNames.filter((n) => env.values[n] !== undefined);
+      inputs = Object.fromEntries(fromEnv.map((n) => [n, env.values[n]!]));
+      suggested = Object.fromEntries(Object.entries(env.values).filter(([n]) => !fromEnv.includes(n)));
+      problems = env.problems;
+    } else {
+      // `open`: the command layer took what --set and the variables give; a secret equal to its variable's value came from there.
+      inputs = given.inputs;
+      fromEnv = secretNames.filter((n) => inputs[n] !== undefined && inputs[n] === this.deps.env[inputVariable(n)]);
+    }
     // Everything given: straight to the walk. Otherwise the start screen asks what is missing (a default is shown, never silently taken).
     const covered = Object.keys(card.runbook.inputs ?? {}).every((n) => inputs[n] !== undefined);
     if (given.severity && covered) return void this.startIncident(card.id, given.severity, inputs);
-    const fromEnv = secrets.length > 0 ? { fromEnv: secrets.map((n) => ({ name: n, variable: inputVariable(n) })) } : {};
-    const problems = env && env.problems.length > 0 ? { problems: env.problems } : {};
-    this.store.setState({ starting: { card, ...(given.severity ? { severity: given.severity } : {}), inputs, suggested, ...fromEnv, ...problems }, flash: undefined });
+    const said = { ...(fromEnv.length > 0 ? { fromEnv: fromEnv.map((n) => ({ name: n, variable: inputVariable(n) })) } : {}), ...(problems.length > 0 ? { problems } : {}) };
+    this.store.setState({ starting: { card, ...(given.severity ? { severity: given.severity } : {}), inputs, suggested, ...said }, flash: undefined });
   }
 
   async startDrill(scenarioId: string): Promise<void> {

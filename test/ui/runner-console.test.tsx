@@ -172,6 +172,19 @@ describe("secrets from HANDRAIL_INPUT_<NAME> in the console, as open and run --r
     expect(JSON.stringify(evs)).not.toContain("env-secret-77");
   });
 
+  it("open: the start screen names the variable a secret came from, and not one --set gave", async () => {
+    const c = await renderConsole({ runbooksDir: runbooksWith(HASHED), onCleanup: onTestFinished, env: { HANDRAIL_INPUT_TOKEN: "env-secret-77" } });
+    // As the command layer hands them over: the secret from its variable, the name from --set.
+    c.controller.begin("echo", { inputs: { name: "api", token: "env-secret-77" } });
+    await c.waitFor("how severe is it?");
+    expect(c.frame()).toContain("token: from HANDRAIL_INPUT_TOKEN");
+    c.controller.leave();
+    await c.waitFor("Echo (echo)");
+    c.controller.begin("echo", { inputs: { name: "api", token: "from-set-flag-1" } });
+    await c.waitFor("how severe is it?");
+    expect(c.frame()).not.toContain("from HANDRAIL_INPUT_TOKEN");
+  });
+
   it("picked on home: a secret too short to mask in its variable is asked instead, and the flash names the variable", async () => {
     const c = await renderConsole({ runbooksDir: runbooksWith(HASHED), onCleanup: onTestFinished, env: { HANDRAIL_INPUT_TOKEN: "abc" } });
     await c.waitFor("Echo (echo)");
