@@ -8,7 +8,7 @@ import { displayPath, runbookFiles, runbookSearchPath } from "../runbooks/files.
 import type { CheckedFile } from "../runbooks/check-files.js";
 import { cacheFileFor } from "../runbooks/cache-file.js";
 import { checkFilesCached } from "../runbooks/check-cache.js";
-import { formatProblem, type RunbookProblem } from "../runbooks/problems.js";
+import { formatProblem, formatWarning, type RunbookProblem } from "../runbooks/problems.js";
 import { notRegular } from "../runbooks/regular-file.js";
 import type { Library } from "../runbooks/library.js";
 import type { Runbook } from "../runbooks/schema.js";
@@ -111,13 +111,15 @@ function validSummary(results: CheckedFile[]): string {
   const scenarios = results.filter((r) => r.kind === "Scenario").length;
   const runbooks = results.length - scenarios;
   const parts = [...(runbooks > 0 || scenarios === 0 ? [`${runbooks} ${runbooks === 1 ? "runbook" : "runbooks"}`] : []), ...(scenarios > 0 ? [`${scenarios} ${scenarios === 1 ? "scenario" : "scenarios"}`] : [])];
-  return `${parts.join(" and ")} valid`;
+  const warnings = results.reduce((n, r) => n + (r.warnings?.length ?? 0), 0);
+  return `${parts.join(" and ")} valid${warnings > 0 ? ` (${warnings} ${warnings === 1 ? "warning" : "warnings"})` : ""}`;
 }
 
 /** The problems as printed: each file's own, then its count of those not listed, then duplicate ids. */
 function printProblems(results: CheckedFile[], duplicates: RunbookProblem[]): void {
   for (const r of results) {
     for (const p of r.problems) process.stderr.write(`${formatProblem(p)}\n`);
+    for (const p of r.warnings ?? []) process.stderr.write(`${formatWarning(p)}\n`);
     if (r.moreProblems) process.stderr.write(`${r.file}: … and ${r.moreProblems} more ${r.moreProblems === 1 ? "problem" : "problems"} in this file\n`);
   }
   for (const p of duplicates) process.stderr.write(`${formatProblem(p)}\n`);
@@ -143,6 +145,8 @@ export async function validateCommand(ctx: CommandContext, paths: readonly strin
       id: r.id ?? null,
       problems: [...r.problems, ...duplicates.filter((p) => p.file === r.file)],
       ...(r.moreProblems ? { moreProblems: r.moreProblems } : {}),
+      // What may be wrong without making the file invalid; only a file that has some says so.
+      ...(r.warnings?.length ? { warnings: r.warnings } : {}),
     }));
     process.stdout.write(`${JSON.stringify({ valid: count === 0, files: report }, null, 2)}\n`);
   } else {

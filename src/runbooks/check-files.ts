@@ -18,6 +18,8 @@ export interface CheckedFile {
   kind?: "Runbook" | "Scenario";
   id?: string;
   problems: RunbookProblem[];
+  /** What may be wrong without making the file invalid (lint-unchecked.ts): validate prints them and still passes. */
+  warnings?: RunbookProblem[];
   /** Problems beyond those listed (load.ts MAX_PROBLEMS_PER_FILE). */
   moreProblems?: number;
 }

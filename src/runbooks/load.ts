@@ -1,6 +1,6 @@
 /** Read a runbook file into the model, or every problem in it with file:line:col. */
 import { LineCounter, parseDocument } from "yaml";
-import { lintModel, lintRunbook } from "./lint.js";
+import { lintModel, lintRunbook, type LintProblem } from "./lint.js";
 import { problemAt, sortProblems, type LocatedDoc } from "./located.js";
 import type { RunbookProblem } from "./problems.js";
 import { readDefinition } from "./read-definition.js";
@@ -99,6 +99,15 @@ function checkText(src: string, file: string): LoadResult {
   // The parts that did parse are linted too: fixing the schema's problems must not reveal new ones.
   for (const p of lintModel(salvageModel(data as Record<string, unknown>))) problems.push(problemAt(located, p.path, p.message, p.atKey, p.token));
   return finish(file, problems, "Runbook");
+}
+
+/** Lint findings on a valid runbook's text, each located (file:line:column) as a problem would be. */
+export function locateFindings(bytes: Buffer, file: string, findings: readonly LintProblem[]): RunbookProblem[] {
+  const src = bytes.toString("utf8");
+  const counter = new LineCounter();
+  const doc = parseDocument(src, { lineCounter: counter, uniqueKeys: false, prettyErrors: false });
+  const located: LocatedDoc = { file, doc, counter, src };
+  return findings.map((p) => problemAt(located, p.path, p.message, p.atKey, p.token));
 }
 
 /** Problems in the order of the text, at most MAX_PROBLEMS_PER_FILE of them. */

@@ -22,7 +22,15 @@ export function formatPath(path: readonly PathSegment[]): string {
 
 /** `file:line:col path: message`, the form compilers use so terminals and editors link it. */
 export function formatProblem(p: RunbookProblem): string {
-  const where = `${p.file}:${p.line}:${p.column}`;
+  return formatAt(`${p.file}:${p.line}:${p.column}`, p);
+}
+
+/** A warning as validate prints it: where, the word, then as a problem reads. */
+export function formatWarning(p: RunbookProblem): string {
+  return formatAt(`${p.file}:${p.line}:${p.column} warning`, p);
+}
+
+function formatAt(where: string, p: RunbookProblem): string {
   return p.path === "" ? `${where} ${p.message}` : `${where} ${p.path}: ${p.message}`;
 }
 
