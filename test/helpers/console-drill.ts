@@ -133,8 +133,10 @@ export async function walkDrillInConsole(term: Terminal, cwd: string, walk: Cons
         if (now.includes(WALK_END)) return true;
         if (await answer(now)) nudged = Date.now();
         else if (Date.now() - nudged > 3_000 && !now.includes("ctrl-c cancel step")) {
-          // The key arrived before the step's input handler was attached: press it again.
-          await term.act(doKey(now), { still: (s) => !/: choose how to proceed$/m.test(s) && !s.includes(WALK_END) });
+          // The key arrived before the step's input handler was attached: press it again. The key is the one the
+          // footer offers: a frame caught mid-redraw can lack "Press y when done." and would ask for r, never offered.
+          const key = doKey(now);
+          await term.act(key, { still: (s) => !/: choose how to proceed$/m.test(s) && !s.includes(WALK_END) && doKey(s) === key });
           nudged = Date.now();
         }
         return undefined;
