@@ -45,7 +45,7 @@ describe("commands whose failure a run script ignores", () => {
   });
 
   it("whatever the text, it answers without throwing (every prefix of a script full of constructs)", () => {
-    const script = `set -o pipefail\nf() { local x="$(printf '%s' "a)b" | tr -d '"')"; echo "$x"; }\ncase "$1" in (a|b) f ;; *) : ;; esac\ncat <<-'EOF' | grep x\n\tbody $(not) \`run\`\n\tEOF\nfor i in {1..3}; do [ "$i" -gt 1 ] && break; done\necho \${x:-\"y\"} # done`;
+    const script = `set -o pipefail\nf() { local x="$(printf '%s' "a)b" | tr -d '"')"; echo "$x"; }\ncase "$1" in (a|b) f ;; *) : ;; esac\ncat <<-'EOF' | grep x\n\tbody $(not) \`run\`\n\tEOF\nfor i in {1..3}; do [ "$i" -gt 1 ] && break; done\necho \${x:-"y"} # done`;
     for (let k = 0; k <= script.length; k++) expect(() => uncheckedCommands(script.slice(0, k))).not.toThrow();
   });
 
