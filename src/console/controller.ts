@@ -12,7 +12,7 @@ import { buildReport, renderMarkdown } from "../incident/report.js";
 import type { Intent } from "../incident/runner.js";
 import { productionOf } from "../incident/production.js";
 import type { IncidentSession } from "../incident/session.js";
-import { inputsFromEnv, inputVariable, secretSpecs, type InputValue } from "../runbooks/inputs.js";
+import type { InputValue } from "../runbooks/inputs.js";
 import type { Severity } from "../runbooks/schema.js";
 import type { ActResult, ConsoleController } from "../ui/controller.js";
 import type { ConsoleStore } from "../ui/store.js";
@@ -26,6 +26,7 @@ import type { ControllerDeps } from "./controller-deps.js";
 import { openIncident, resumeIncident } from "./open-incident.js";
 import type { ResumeAnswers } from "./resume.js";
 import { IncidentActs } from "./incident-acts.js";
+import { startingInputs } from "./starting-inputs.js";
 import { HANDOVER, SharedDriving } from "./shared-driving.js";
 import { LEFT, viewOf } from "./view.js";
 
@@ -160,28 +161,11 @@ export class Controller implements ConsoleController {
   begin(runbookId: string, given: { severity?: Severity; inputs?: Record<string, InputValue> } = {}): void {
     const card = this.deps.runbooks.find((r) => r.id === runbookId);
     if (!card) return this.flash(`no runbook ${runbookId}`, "error");
-    const secretNames = Object.keys(secretSpecs(card.runbook.inputs));
-    let inputs: Record<string, InputValue>;
-    let fromEnv: string[];
-    let suggested: Record<string, InputValue> = {};
-    let problems: string[] = [];
-    if (given.inputs === undefined) {
-      // Picked on home: HANDRAIL_INPUT_<NAME> gives a secret, as it does to open and run (never typed, never in the
-      // shell's history); any other input's value from there is what its prompt starts from, seen before it is taken.
-      const env = inputsFromEnv(card.runbook.inputs ?? {}, this.deps.env);
-      fromEnv = secretNames.filter((n) => env.values[n] !== undefined);
-      inputs = Object.fromEntries(fromEnv.map((n) => [n, env.values[n]!]));
-      suggested = Object.fromEntries(Object.entries(env.values).filter(([n]) => !fromEnv.includes(n)));
-      problems = env.problems;
-    } else {
-      // `open`: the command layer took what --set and the variables give; a secret equal to its variable's value came from there.
-      inputs = given.inputs;
-      fromEnv = secretNames.filter((n) => inputs[n] !== undefined && inputs[n] === this.deps.env[inputVariable(n)]);
-    }
+    const { inputs, fromEnv, suggested, problems } = startingInputs(card.runbook, given.inputs, this.deps.env);
     // Everything given: straight to the walk. Otherwise the start screen asks what is missing (a default is shown, never silently taken).
     const covered = Object.keys(card.runbook.inputs ?? {}).every((n) => inputs[n] !== undefined);
     if (given.severity && covered) return void this.startIncident(card.id, given.severity, inputs);
-    const said = { ...(fromEnv.length > 0 ? { fromEnv: fromEnv.map((n) => ({ name: n, variable: inputVariable(n) })) } : {}), ...(problems.length > 0 ? { problems } : {}) };
+    const said = { ...(fromEnv.length > 0 ? { fromEnv } : {}), ...(problems.length > 0 ? { problems } : {}) };
     this.store.setState({ starting: { card, ...(given.severity ? { severity: given.severity } : {}), inputs, suggested, ...said }, flash: undefined });
   }
 

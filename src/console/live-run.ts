@@ -6,7 +6,8 @@ import { displayCommand } from "../incident/display.js";
 import { perform, type EffectIO } from "../incident/effects.js";
 import type { Command } from "../incident/runner.js";
 import type { IncidentSession } from "../incident/session.js";
-import { appendLive, type ConsoleStore, type LiveBatch } from "../ui/store.js";
+import { appendLive, type LiveBatch } from "../ui/live-output.js";
+import type { ConsoleStore } from "../ui/store.js";
 
 /**
  * A step's output waits this long before it is drawn. Ink draws at most one frame per 34 ms (30 fps),

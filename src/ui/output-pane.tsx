@@ -4,7 +4,7 @@ import { terminalText } from "../executors/terminal-text.js";
 import wrapAnsi from "wrap-ansi";
 import { formatDuration } from "../runbooks/duration.js";
 import { useView, useGlyphs } from "./context.js";
-import type { OutputLine } from "./store.js";
+import type { OutputLine } from "./live-output.js";
 import { Quiet } from "./quiet.js";
 
 const DOTS = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
