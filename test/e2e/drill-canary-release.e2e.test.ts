@@ -52,7 +52,7 @@ describe("drill canary-error-rate (canary-release), headless", () => {
     expect(out(w.events, "flag-off")).toMatch(/now:\n6: +- FEATURE_BYPASS_LLM=false/);
     expect(out(w.events, "flag-recreate")).toContain("Container opsconductor-automation-canary  Recreated");
     expect(out(w.events, "flag-env")).toBe("automation-service-canary: FEATURE_BYPASS_LLM=false\nai-pipeline-canary: FEATURE_BYPASS_LLM=false");
-    expect(out(w.events, "rv-error-rate")).toContain("0 of 200 requests through Kong failed: error rate 0.0000 (must be < 0.01)");
+    expect(out(w.events, "rv-error-rate")).toContain("0 of 1000 requests through Kong failed: error rate 0.0000 (must be < 0.01)");
     // Severity 2 (high): no page, no Severity 1 ticket, no Severity 3 bug ticket; the post-deployment review is for a release that passed.
     expect(passedOver(w.events)).toEqual(["page", "page-ticket", "bug", "root-cause", ...POST]);
     expectConditionsHeld(w.events);
@@ -89,7 +89,7 @@ describe("drill canary-error-rate (canary-release), headless", () => {
     // The smoke test's retried ping passes with the canary failing 1 in 5; the error rate does not.
     expect(finished.find((f) => f.step === "rv-smoke")?.status).toBe("passed");
     expect(finished.at(-1)).toMatchObject({ step: "rv-error-rate", status: "failed" });
-    expect(out(w.events, "rv-error-rate")).toMatch(/^[1-9]\d* of 200 requests through Kong failed: error rate 0\.0[1-9]\d* \(must be < 0\.01\)$/m);
+    expect(out(w.events, "rv-error-rate")).toMatch(/^[1-9]\d* of 1000 requests through Kong failed: error rate 0\.0[1-9]\d* \(must be < 0\.01\)$/m);
     expectTimelineMatches(w);
   }, 90_000);
 });

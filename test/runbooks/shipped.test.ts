@@ -2,6 +2,8 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { execa } from "execa";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
@@ -141,6 +143,64 @@ describe("shipped runbooks", () => {
     const again = await run();
     expect(again.exitCode).not.toBe(0);
     expect(again.stderr).toContain("already exists");
+  });
+
+  describe("the canary's rollback verification measures enough requests to tell 2 % from under 1 % (against a real server)", () => {
+    /** A server answering POST /ai/execute, failing each request with probability `p` (a seeded generator: the same answers every run). */
+    async function flaky(p: number): Promise<{ url: string; served: () => number; connections: () => number }> {
+      let seed = 20261207;
+      const random = () => {
+        seed = (seed + 0x6d2b79f5) | 0;
+        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+      };
+      let served = 0;
+      let connections = 0;
+      const server = createServer((req, res) => {
+        req.resume();
+        req.on("end", () => {
+          served++;
+          res.statusCode = req.method === "POST" && req.url === "/ai/execute" && random() >= p ? 200 : 500;
+          res.end();
+        });
+      });
+      server.on("connection", () => connections++);
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+      return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, served: () => served, connections: () => connections };
+    }
+
+    async function verify(kongUrl: string) {
+      const rb = await load("canary-release.yaml");
+      const script = allSteps(rb).find((s) => s.step.id === "rv-error-rate")!.step.run!;
+      const dir = mkdtempSync(path.join(tmpdir(), "handrail-rv-"));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      return execa("bash", ["-c", script], { cwd: dir, reject: false, env: { kong_url: kongUrl }, timeout: 60_000 });
+    }
+
+    it("2 % failing (a 10 % canary failing one in five): fails, on 1,000 requests over one connection", async () => {
+      const s = await flaky(0.02);
+      const r = await verify(s.url);
+      expect(r.exitCode).toBe(1);
+      const [, errors] = /^(\d+) of 1000 requests through Kong failed: error rate 0\.0\d+ \(must be < 0\.01\)$/m.exec(r.stdout) ?? [];
+      expect(Number(errors)).toBeGreaterThanOrEqual(10);
+      expect(s.served()).toBe(1000);
+      expect(s.connections()).toBe(1);
+    });
+
+    it("0.2 % failing: passes", async () => {
+      const s = await flaky(0.002);
+      const r = await verify(s.url);
+      expect(r.stdout).toMatch(/^\d of 1000 requests through Kong failed: error rate 0\.00\d+ \(must be < 0\.01\)$/m);
+      expect(r.exitCode).toBe(0);
+    });
+
+    it("nothing listening (port 1): every request failed, and curl's complaint shown three times, not a thousand", async () => {
+      const r = await verify("http://127.0.0.1:1");
+      expect(r).toMatchObject({ exitCode: 1, stdout: "1000 of 1000 requests through Kong failed: error rate 1.0000 (must be < 0.01)" });
+      expect(r.stderr.split("\n").filter((l) => l.startsWith("curl:"))).toHaveLength(3);
+    });
   });
 
   it("the emergency rollback maps its three levels onto severities", async () => {

@@ -62,7 +62,7 @@ async function canaryUp(d: Drill): Promise<void> {
   expect((await step(d, script("flag-verify"))).exitCode).toBe(0);
 }
 
-const FAILING = /^[1-9]\d* of 200 requests through Kong failed: error rate 0\.0[1-9]\d* \(must be < 0\.01\)$/m;
+const FAILING = /^[1-9]\d* of 1000 requests through Kong failed: error rate 0\.0[1-9]\d* \(must be < 0\.01\)$/m;
 
 describe("canary-error-rate", () => {
   it("before the release: the stable stack in compose ps, no canary series, and not yet a drill that ended", async () => {
@@ -138,7 +138,7 @@ describe("canary-error-rate", () => {
     await canaryUp(d);
     expect((await step(d, 'docker compose -f docker-compose.yml -f docker-compose.canary.yml logs "$service-canary" --tail=1')).stdout).toContain("starting (CANARY_INSTANCE=true, FEATURE_BYPASS_LLM=false)");
     const verify = await step(d, script("rv-error-rate"));
-    expect(verify).toMatchObject({ exitCode: 0, stdout: "0 of 200 requests through Kong failed: error rate 0.0000 (must be < 0.01)" });
+    expect(verify).toMatchObject({ exitCode: 0, stdout: "0 of 1000 requests through Kong failed: error rate 0.0000 (must be < 0.01)" });
     expect(await d.health()).toEqual({ healthy: true, detail: "error rate 0.0% through Kong over 100 requests; the canary gets 10% of traffic with FEATURE_BYPASS_LLM=false" });
   });
 
@@ -195,7 +195,7 @@ describe("canary-error-rate", () => {
     expect((await d.health()).healthy).toBe(false);
     expect((await step(d, script("rv-error-rate"))).stdout).toMatch(FAILING);
     await step(d, "docker compose stop kong");
-    expect(await step(d, script("rv-error-rate"))).toMatchObject({ exitCode: 1, stdout: "200 of 200 requests through Kong failed: error rate 1.0000 (must be < 0.01)" });
+    expect(await step(d, script("rv-error-rate"))).toMatchObject({ exitCode: 1, stdout: "1000 of 1000 requests through Kong failed: error rate 1.0000 (must be < 0.01)" });
     writeFileSync(path.join(d.world.dir, "kong", "kong.yml"), kongYml(0));
     await step(d, script("kong-reload-old"));
     expect((await step(d, "docker compose logs kong --tail=1")).stdout).toContain("declarative config loaded: automation-service=100");
