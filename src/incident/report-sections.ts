@@ -44,7 +44,8 @@ function summary(r: IncidentReport): Block[] {
   items.push([`Who: ${who.join("; ")}`]);
   items.push([`Severity: ${r.severity.final}${r.severity.changes.length ? ` (opened as ${r.severity.initial})` : ""}`]);
   items.push([`Opened: ${r.openedAt}`]);
-  items.push([`Duration: ${formatDuration(r.durationMs)}`]);
+  // An open incident has not ended: what the file holds is how long it has run up to its last event, not how long it lasted.
+  items.push([r.status === "open" ? `Duration: still open; ${formatDuration(r.durationMs)} from its opening to its last event` : `Duration: ${formatDuration(r.durationMs)}`]);
   if (r.timeToFirstActionMs !== undefined) items.push([`Time to first action: ${formatDuration(r.timeToFirstActionMs)}`]);
   items.push([`Response time: ${responseTime(r)}`]);
   const inputs = Object.entries(r.inputs);

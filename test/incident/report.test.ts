@@ -183,6 +183,12 @@ describe("an end that is not a fix is said first", () => {
     expect(renderMarkdown(r)).toContain("| Diagnosed (first remedy chosen) | — | no remedy chosen |");
   });
 
+  it("an open incident's duration says it is still open: the file holds how long it ran up to its last event, not how long it lasted", () => {
+    const open = renderMarkdown(buildReport(events([opened(), started("pods", "assess")])));
+    expect(open).toMatch(/^- Duration: still open; \S+ from its opening to its last event$/m);
+    expect(renderMarkdown(buildReport(WALK))).toMatch(/^- Duration: \d+\S*$/m);
+  });
+
   it("a runbook that declares mitigates: only that phase is the fix (a release is not a remedy)", () => {
     const outline = { respondWithin: { critical: "5m", high: "15m", medium: "1h", low: "24h" }, phases: [{ id: "release", title: "Release", kind: "remediate", steps: [{ id: "ship", title: "Ship it" }] }, { id: "rollback", title: "Roll back the train", kind: "remediate", mitigates: true as const, steps: [{ id: "back", title: "Back to the old version" }] }] };
     const r = buildReport(events([opened({ outline }), started("ship", "release"), finished("ship", "failed"), started("back", "rollback"), finished("back", "passed"), { type: "incident.resolved", rootCause: "bad tag", actionItems: [] }]));
