@@ -21,10 +21,10 @@ const tmux = await hasTmux();
 // A suite that cannot run here (no PostgreSQL) says why instead of figures.
 const suites: Array<{ name: string; needsTmux?: boolean; run: () => Promise<Figure[] | { skip: string }> }> = [
   { name: "startup", run: () => startup(7) },
-  { name: "headless", run: () => streamingHeadless([{ lines: 1_000_000, rounds: 5 }, { lines: 10_000_000, rounds: 3 }]) },
+  { name: "headless", run: () => streamingHeadless([{ lines: 1_000_000, rounds: 5 }, { lines: 10_000_000, rounds: 5 }]) },
   { name: "console", needsTmux: true, run: () => streamingConsole(10_000_000, Number(process.env.BENCH_ROUNDS ?? 3)) },
-  { name: "library", run: () => library(3) },
-  { name: "report", run: () => report(5) },
+  { name: "library", run: () => library(7) },
+  { name: "report", run: () => report(9) },
   { name: "cluster", needsTmux: true, run: () => clusterPanel(5_000, 3, 3) },
   { name: "test", run: () => runbookTests() },
   { name: "store", run: () => storeFollowers({ lines: 1_000_000, followers: 50, rounds: Number(process.env.BENCH_ROUNDS ?? 3) }) },
