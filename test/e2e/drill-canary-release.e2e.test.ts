@@ -16,7 +16,7 @@ function expectTimelineMatches(w: DrillRun): void {
 
 const PRE = ["staging-smoke", "containers", "migrations", "prometheus-healthy", "grafana-healthy", "version-service", "version-pipeline", "version-frontend", "tags", "backup-db", "rollback-tag", "container-versions"];
 const CANARY = ["canary-config", "canary-up", "canary-wait", "canary-health", "pipeline-canary-health", "kong-10", "kong-reload-10"];
-const BURN_IN = ["smoke-canary", "mixed-traffic", "dashboard", "gate-error-rate"];
+const BURN_IN = ["smoke-canary", "mixed-traffic", "dashboard", "gate-volume", "gate-error-rate"];
 /** Severity 2 (the drill's): the ticket, then the investigation, before any rollback. */
 const SEV2 = ["classify", "ticket", "t2-service", "t2-pipeline", "t2-llm", "t2-rollback"];
 const VERIFY = ["rv-ps", "rv-smoke", "rv-error-rate", "rv-metrics", "rv-grafana"];

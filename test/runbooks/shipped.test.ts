@@ -1,7 +1,7 @@
 /** The shipped runbooks: valid to the loader, valid to the exported JSON Schema, faithful in shape. */
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { execa } from "execa";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -119,12 +119,87 @@ describe("shipped runbooks", () => {
     for (const id of high) expect(allSteps(rb).find((s) => s.step.id === id)?.step.risk, id).toBe("high");
   });
 
-  it("the canary's metrics gate queries Prometheus with thresholds", async () => {
+  it("the canary's metrics gate queries Prometheus with thresholds, over every series and enough requests", async () => {
     const rb = await load("canary-release.yaml");
-    const queries = allSteps(rb).map((s) => s.step).filter((s) => stepKind(s) === "http" && s.http?.url.includes("/api/v1/query"));
-    const limits = queries.flatMap((s) => (s.expect?.json === undefined ? [] : Array.isArray(s.expect.json) ? s.expect.json : [s.expect.json])).map((j) => j.max);
-    // error rate < 1 %, p95 < 1000 ms, p99 < 2000 ms (the histogram is in seconds)
-    expect(limits).toEqual([0.01, 1, 2]);
+    const queries = allSteps(rb).map((s) => s.step).filter((s) => stepKind(s) === "http" && s.http?.url.includes("/api/v1/query") && s.id.startsWith("gate-"));
+    const limits = queries.map((s) => [s.id, ...(s.expect?.json === undefined ? [] : Array.isArray(s.expect.json) ? s.expect.json : [s.expect.json]).map((j) => j.min ?? j.max)]);
+    // at least 400 requests served by the canary, error rate < 1 %, p95 < 1000 ms, p99 < 2000 ms (the histogram is in seconds)
+    expect(limits).toEqual([["gate-volume", 400], ["gate-error-rate", 0.01], ["gate-p95", 1], ["gate-p99", 2]]);
+    // data.result[0] is one series of what the query returns: each query sums, so that it is the only one.
+    for (const s of queries) expect(s.http!.query!.query, s.id).toMatch(/^(?:\(?sum\(|histogram_quantile\([\d.]+, sum by \(le\) \()/);
+    const traffic = allSteps(rb).find((s) => s.step.id === "mixed-traffic")!.step.run!;
+    expect(traffic).toContain("n=5000");
+  });
+
+  it("the canary's version checks take the version whole, not as a substring (real files, real grep and jq)", async () => {
+    const rb = await load("canary-release.yaml");
+    const dir = mkdtempSync(path.join(tmpdir(), "handrail-versions-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    };
+    const check = async (id: string, env: Record<string, string>) => (await execa("bash", ["-c", allSteps(rb).find((s) => s.step.id === id)!.step.run!], { cwd: dir, reject: false, env })).exitCode;
+    write("automation-service/__init__.py", '__version__ = "3.0.10"\n');
+    write("pipeline/__init__.py", "__version__ = '1.1.0'\n");
+    write("frontend/package.json", '{\n  "name": "opsconductor-frontend",\n  "version": "1.1.01"\n}\n');
+    expect(await check("version-service", { service_version: "3.0.1" })).toBe(1);
+    expect(await check("version-service", { service_version: "3.0.10" })).toBe(0);
+    // A dot is a dot, not any character.
+    expect(await check("version-pipeline", { version: "1x1.0" })).toBe(1);
+    expect(await check("version-pipeline", { version: "1.1.0" })).toBe(0);
+    expect(await check("version-frontend", { version: "1.1.0" })).not.toBe(0);
+    expect(await check("version-frontend", { version: "1.1.01" })).toBe(0);
+  });
+
+  describe("the canary's 'all services healthy' checks judge each service's state, not compose's exit status (docker a shim printing compose v2's table)", () => {
+    const HEADER = "NAME                     IMAGE              COMMAND                  SERVICE   CREATED         STATUS                      PORTS";
+    const row = (service: string, status: string) => `opsconductor-${service}-1   opsconductor/${service}   "python -m app"   ${service}   10 minutes ago   ${status}   3003/tcp`;
+    async function judge(id: string, rows: string[]) {
+      const rb = await load("canary-release.yaml");
+      const dir = mkdtempSync(path.join(tmpdir(), "handrail-compose-"));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+      writeFileSync(path.join(dir, "ps.txt"), [HEADER, ...rows].join("\n") + "\n");
+      writeFileSync(path.join(dir, "docker"), `#!/bin/sh\ncase "$*" in\n  "compose config --services") printf 'kong\\nautomation-service\\npostgres\\n' ;;\n  "compose ps -a") cat "${dir}/ps.txt" ;;\n  *) echo "unexpected: $*" >&2; exit 2 ;;\nesac\n`, { mode: 0o755 });
+      return execa("bash", ["-c", allSteps(rb).find((s) => s.step.id === id)!.step.run!], { cwd: dir, reject: false, env: { PATH: `${dir}:${process.env.PATH}` } });
+    }
+    const healthy = [row("kong", "Up 10 minutes (healthy)"), row("automation-service", "Up 10 minutes (healthy)"), row("postgres", "Up 10 minutes")];
+
+    it("every service up and healthy: passes, in each of the three steps", async () => {
+      for (const id of ["containers", "services-healthy", "rv-ps"]) expect((await judge(id, healthy)).exitCode, id).toBe(0);
+    });
+
+    it("one exited, one unhealthy, one still starting, one missing: fails, naming each", async () => {
+      const exited = await judge("rv-ps", [healthy[0]!, row("automation-service", "Exited (1) 2 minutes ago"), healthy[2]!]);
+      expect(exited.exitCode).toBe(1);
+      expect(exited.stdout).toContain("not up and healthy: automation-service (not running)");
+      const unhealthy = await judge("rv-ps", [row("kong", "Up 10 minutes (unhealthy)"), healthy[1]!, row("postgres", "Up 3 seconds (health: starting)")]);
+      expect(unhealthy.stdout).toContain("not up and healthy: kong (not healthy) postgres (not healthy)");
+      const missing = await judge("containers", [healthy[0]!, healthy[1]!]);
+      expect(missing).toMatchObject({ exitCode: 1 });
+      expect(missing.stdout).toContain("not up and healthy: postgres (no container)");
+      const restarting = await judge("services-healthy", [healthy[0]!, row("automation-service", "Restarting (1) 5 seconds ago"), healthy[2]!]);
+      expect(restarting.stdout).toContain("automation-service (not running)");
+    });
+  });
+
+  it("the canary's log checks see a CRITICAL line that does not say error, and rv-metrics wants a sample, not the # TYPE line", async () => {
+    const rb = await load("canary-release.yaml");
+    const dir = mkdtempSync(path.join(tmpdir(), "handrail-logs-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(path.join(dir, "docker"), `#!/bin/sh\nprintf 'INFO started\\nCRITICAL LLM backend unreachable\\n'\n`, { mode: 0o755 });
+    const logs = await execa("bash", ["-c", allSteps(rb).find((s) => s.step.id === "canary-logs")!.step.run!], { cwd: dir, reject: false, env: { PATH: `${dir}:${process.env.PATH}`, service: "automation-service" } });
+    expect(logs.stdout).toBe("CRITICAL LLM backend unreachable");
+    expect(allSteps(rb).find((s) => s.step.id === "canary-logs")!.step.expect?.stdout?.notMatches).toMatch(/CRITICAL/);
+    // /metrics with the counter declared and no sample yet; then with one.
+    let body = "# HELP ai_requests_total Requests\n# TYPE ai_requests_total counter\n";
+    const server = createServer((_req, res) => res.end(body));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const metrics = () => execa("bash", ["-c", allSteps(rb).find((s) => s.step.id === "rv-metrics")!.step.run!], { reject: false, env: { service_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } });
+    expect((await metrics()).exitCode).toBe(1);
+    body += 'ai_requests_total{instance="stable"} 42\n';
+    expect((await metrics())).toMatchObject({ exitCode: 0, stdout: 'ai_requests_total{instance="stable"} 42' });
   });
 
   it("the canary's git tags step fails when any tag cannot be made, not only the last (run in a real repository)", async () => {

@@ -215,6 +215,8 @@ export class ComposeProject {
       case "build":
         return ok(picked.map((s) => `#1 [${s.name}] building ${s.image}${flags.has("--no-cache") ? " (no cache)" : ""}\n#1 DONE 0.4s\n`).join(""), "");
       case "config":
+        // `--services`: the names alone, one a line, as compose prints them.
+        if (flags.has("--services")) return ok(picked.map((s) => `${s.name}\n`).join(""));
         return ok(picked.map((s) => `  ${s.name}:\n    image: ${s.image}\n`).join("").replace(/^/, "services:\n"));
       default:
         return fail(`docker: '${command}' is not a docker compose command the drill's simulated host knows`);
