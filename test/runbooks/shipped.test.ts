@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { execute } from "../../src/executors/execute.js";
 import { GIT_IDENTITY } from "../../src/sandbox/scenarios/canary-repo.js";
 import { holds, type Condition, type StepFact } from "../../src/runbooks/conditions.js";
 import { checkInputValue } from "../../src/runbooks/inputs.js";
@@ -276,6 +277,32 @@ describe("shipped runbooks", () => {
       expect(r).toMatchObject({ exitCode: 1, stdout: "1000 of 1000 requests through Kong failed: error rate 1.0000 (must be < 0.01)" });
       expect(r.stderr.split("\n").filter((l) => l.startsWith("curl:"))).toHaveLength(3);
     });
+  });
+
+  it("every run script of every shipped runbook is bash that parses (bash -n): a quote that never closes fails the step before anything runs", async () => {
+    const broken: string[] = [];
+    for (const file of readdirSync(DIR).filter((f) => f.endsWith(".yaml"))) {
+      for (const { step } of allSteps(await load(file))) {
+        if (typeof step.run !== "string") continue;
+        const r = await execa("bash", ["-n", "-c", step.run], { reject: false });
+        if (r.exitCode !== 0) broken.push(`${file} ${step.id}: ${r.stderr}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it("the train troubleshooting's data integrity check fails on an empty users table, through handrail's own executor (kubectl a shim printing what psql -tA prints)", async () => {
+    const rb = await load("release-train-troubleshooting.yaml");
+    const step = allSteps(rb).find((s) => s.step.id === "rc-db-integrity")!.step;
+    const dir = mkdtempSync(path.join(tmpdir(), "handrail-count-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const count = async (rows: string) => {
+      writeFileSync(path.join(dir, "kubectl"), `#!/bin/sh\ncase "$*" in *"psql -tA -d shop -c SELECT COUNT(*) FROM users;"*) echo ${rows} ;; *) echo "unexpected: $*" >&2; exit 2 ;; esac\n`, { mode: 0o755 });
+      const r = await execute(step, { vars: { db_pod: "pg-0", namespace: "shop", db_name: "shop" }, env: { PATH: `${dir}:${process.env.PATH}`, HOME: process.env.HOME }, cwd: dir });
+      return r.status;
+    };
+    expect(await count("0")).toBe("failed");
+    expect(await count("1523")).toBe("passed");
   });
 
   it("the emergency rollback maps its three levels onto severities", async () => {
