@@ -21,7 +21,7 @@ const RIGHT = { diagnose: "deployment-failures", remediate: "deployment-failures
 const PARTICIPANTS = { participants: ["curve", "backtesting", "scenario"] };
 const options = (chosen: Record<string, string>) => Object.entries(chosen).flatMap(([phase, option]) => ["--option", `${phase}=${option}`]);
 /** The documented fix passes these over: no registry secret, the apply changed the deployment, the service was healthy, no database named. */
-const PASSED_OVER = ["sd-pull-secret", "sd-restart", "rc-restart", "rc-db-restore", "rc-db-integrity", "rc-db-consistency"];
+const PASSED_OVER = ["sd-pull-secret", "sd-restart", "rc-restart", "rc-rolled-back", "rc-db-restore", "rc-db-integrity", "rc-db-consistency"];
 
 const drill = (dir: string, chosen: Record<string, string>) =>
   runCli(["run", "release-train-troubleshooting", "--drill", "train-stuck-pull", "--yes", ...options(chosen)], { cwd: dir, env: noCluster(dir), timeoutMs: 110_000 });

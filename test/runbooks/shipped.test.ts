@@ -305,6 +305,23 @@ describe("shipped runbooks", () => {
     expect(await count("1523")).toBe("passed");
   });
 
+  it("the train troubleshooting checks the version after a rollback too: on the train's version it fails, and an image without a tag passes neither check", async () => {
+    const rb = await load("release-train-troubleshooting.yaml");
+    const step = (id: string) => allSteps(rb).find((s) => s.step.id === id)!.step;
+    const dir = mkdtempSync(path.join(tmpdir(), "handrail-version-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const status = async (id: string, image: string) => {
+      writeFileSync(path.join(dir, "kubectl"), `#!/bin/sh\nprintf '%s' '${image}'\n`, { mode: 0o755 });
+      return (await execute(step(id), { vars: { service: "pricing", namespace: "shop", train_version: "2.4.0" }, env: { PATH: `${dir}:${process.env.PATH}`, HOME: process.env.HOME }, cwd: dir })).status;
+    };
+    expect(await status("rc-rolled-back", "registry.example.com/pricing:2.4.0")).toBe("failed");
+    expect(await status("rc-rolled-back", "registry.example.com/pricing:2.3.1")).toBe("passed");
+    expect(await status("rc-version", "registry.example.com/pricing:2.4.0")).toBe("passed");
+    for (const id of ["rc-version", "rc-rolled-back"]) expect(await status(id, "registry.example.com/pricing@sha256:0123abcd")).toBe("failed");
+    // Each runs exactly when the other is passed over.
+    expect(step("rc-rolled-back").when).toEqual((step("rc-version").when as { not: unknown }).not);
+  });
+
   it("the emergency rollback maps its three levels onto severities", async () => {
     const rb = await load("emergency-rollback.yaml");
     const labels = Object.values(rb.severities ?? {}).map((s) => s.label ?? "");
