@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from "no
 import { mkdir } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import type { IncidentEvent } from "../../src/incident/events.js";
 import { startDrill, type Drill } from "../../src/sandbox/drill.js";
@@ -68,8 +68,9 @@ function restore(p: Prod, cmd: HostCommand): HostReply {
   return { stdout: `SET\nSET\nCREATE TABLE\nCOPY ${p.applied.length}\n${call.singleTransaction ? "COMMIT\n" : ""}` };
 }
 
+/** A plain-SQL dump as pg_dump writes it, its completion trailer last (bk-integrity requires it). */
 function dumpOf(migrations: string[]): Buffer {
-  return gzipSync(`--\n-- PostgreSQL database dump\n--\n\n${migrations.map((m) => `-- migration: ${m}\n`).join("")}CREATE TABLE invoices (id bigint);\n`);
+  return gzipSync(`--\n-- PostgreSQL database dump\n--\n\n${migrations.map((m) => `-- migration: ${m}\n`).join("")}CREATE TABLE invoices (id bigint);\n\n--\n-- PostgreSQL database dump complete\n--\n\n`);
 }
 
 const productionHost: Scenario = {
@@ -170,6 +171,8 @@ describe("deployment-failure: a production migration failure, headless", () => {
 
   it.each([
     ["corrupt", (file: string) => writeFileSync(file, Buffer.from("this is not gzip")), "bk-integrity"],
+    // pg_dump died half-way; gzip closed cleanly (gunzip -t passes).
+    ["cut short", (file: string) => writeFileSync(file, gzipSync(gunzipSync(readFileSync(file)).subarray(0, 60))), "bk-integrity"],
     ["three days old", (file: string) => utimesSync(file, new Date(Date.now() - 72 * 3600_000), new Date(Date.now() - 72 * 3600_000)), "bk-list"],
     ["missing", (file: string) => rmSync(file), "bk-list"],
   ])("a %s backup: the restore is not offered, only 'do not proceed'; nothing touches the database and verification fails", async (_what, spoil, failing) => {
