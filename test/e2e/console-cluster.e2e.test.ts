@@ -29,7 +29,7 @@ describe.skipIf(!hasTmux)("the console against the simulated cluster", () => {
   it("emergency rollback on a production context, from open to report", async () => {
     const dir = scratchDir(onTestFinished);
     const kubeconfig = await sandbox.writeKubeconfig(dir, { context: "prod-sandbox", namespace: "shop" });
-    const term = await startTerminal(`node ${BIN} --kubeconfig ${kubeconfig} open emergency-rollback --severity medium --set service=api --set namespace=shop --set db_pod=postgres-0 --set database=app --set table=events --set other_service=gateway --set train=t1 --set backup_file=b.sql --set previous_config=c.yaml --set scale_to=4`, { cwd: dir, height: 50 });
+    const term = await startTerminal(`node ${BIN} --kubeconfig ${kubeconfig} open emergency-rollback --severity medium --set service=api --set namespace=shop --set db_pod=postgres-0 --set database=app --set table=events --set other_service=gateway --set train=t1 --set backup_file=b.sql --set previous_config=c.yaml --set scale_to=4 --set soak_seconds=2`, { cwd: dir, height: 50 });
     onTestFinished(() => term.kill());
     await term.waitFor(" PRODUCTION ");
     await term.waitFor("Immediate assessment › Check service health");

@@ -20,7 +20,7 @@ describe("handrail run against the simulated cluster", () => {
   it("emergency rollback: every phase walked, the bad image rolled back, the incident and report complete", async () => {
     const dir = scratchDir(onTestFinished);
     const kubeconfig = await sandbox.writeKubeconfig(dir, { context: "sandbox", namespace: "shop" });
-    const r = await runCli(["run", "emergency-rollback", "--kubeconfig", kubeconfig, "--severity", "medium", "--option", "rollback=service", "--yes", "--set", "service=api", "--set", "namespace=shop"], { cwd: dir, timeoutMs: 110_000 });
+    const r = await runCli(["run", "emergency-rollback", "--kubeconfig", kubeconfig, "--severity", "medium", "--option", "rollback=service", "--yes", "--set", "service=api", "--set", "namespace=shop", "--set", "soak_seconds=2"], { cwd: dir, timeoutMs: 110_000 });
     // Steps that need the platform's python scripts fail (they are not here) and the walk goes on past them.
     expect(r.stdout).toContain("this step expects scripts/ingest_observability.py, which is not here");
     // The walk reached its end, and says that some steps (the missing scripts, the unconfigured channels) did not pass.

@@ -43,7 +43,7 @@ describe("emergency rollback, critical, with every channel configured", () => {
       HANDRAIL_EMAIL_FROM: "handrail@254carbon.test",
       HANDRAIL_EMAIL_TO: "oncall@254carbon.test",
     };
-    const r = await runCli(["run", "emergency-rollback", "--kubeconfig", kubeconfig, "--severity", "critical", "--option", "rollback=service", "--yes", "--set", "service=api", "--set", "namespace=shop"], { cwd: dir, env, timeoutMs: 170_000 });
+    const r = await runCli(["run", "emergency-rollback", "--kubeconfig", kubeconfig, "--severity", "critical", "--option", "rollback=service", "--yes", "--set", "service=api", "--set", "namespace=shop", "--set", "soak_seconds=2"], { cwd: dir, env, timeoutMs: 170_000 });
     // The walk reached its end, and says that some steps (those needing the platform's scripts, missing here) did not pass.
     expect(r.stdout).toMatch(/Walkthrough ended with steps that did not pass \(\d+ not passed: /);
     const store = path.join(dir, "incidents");

@@ -17,8 +17,8 @@ import { startKubeSandbox, type KubeSandbox } from "../../src/sandbox/index.js";
 import { ROOT } from "../helpers/cli.js";
 
 const ADDRESSES = /\bkubectl\s+(get|describe|logs|scale|rollout|set\s+image|delete|patch)\b[^|;&\n]*\b(pods?|deployments?|deployment\/|replicasets?|rs|events?|logs)\b|\bkubectl\s+logs\b/;
-/** Commands that need what no simulated cluster has: a metrics server, an HPA, exec into a container, files. */
-const OUT_OF_SCOPE = /\bkubectl\s+(top|exec|apply|autoscale)\b/;
+/** Commands that need what no simulated cluster has: a metrics server, an HPA, exec into a container, files (apply, create -f). */
+const OUT_OF_SCOPE = /\bkubectl\s+(top|exec|apply|autoscale|create)\b/;
 
 const runbooks: Array<{ file: string; runbook: Runbook }> = [];
 for (const f of readdirSync(path.join(ROOT, "runbooks")).filter((n) => n.endsWith(".yaml"))) {
@@ -76,7 +76,8 @@ function vars(runbook: Runbook): Record<string, string> {
   for (const [name, spec] of Object.entries(runbook.inputs ?? {})) {
     if (spec.default !== undefined) out[name] = inputToEnv(Array.isArray(spec.default) ? spec.default.map(String) : String(spec.default));
   }
-  return { ...out, service: "api", namespace: "default", train: "q4", version: "2.0", previous_version: "1.0" };
+  // A short soak: emergency-rollback's service checks watch the pods this long (a minute by default).
+  return { ...out, service: "api", namespace: "default", train: "q4", version: "2.0", previous_version: "1.0", soak_seconds: "1" };
 }
 
 describe("the shipped runbooks' kubectl commands against the simulated cluster", () => {
