@@ -48,7 +48,8 @@ describe.skipIf(!hasTmux)("the docker-compose drills in the console", () => {
     expect(w.finished).toMatchObject({ healthy: true, walkComplete: true, detail: "error rate 0.0% through Kong over 100 requests; the canary gets 10% of traffic with FEATURE_BYPASS_LLM=false" });
     const finished = finishedSteps(w.events);
     expect(finished.filter((f) => f.status !== "passed").map((f) => `${f.step}:${f.status}`)).toEqual(["gate-error-rate:failed", "t2-service:found"]);
-    expect(finished).toHaveLength(38);
+    expect(finished).toHaveLength(39);
+    expect(finished.find((f) => f.step === "gate-volume")?.status).toBe("passed");
     expect(finished.map((f) => f.step)).toEqual(expect.arrayContaining(["ticket", "t2-service", "flag-off", "flag-recreate", "flag-env", "rv-error-rate"]));
     expect(finished.map((f) => f.step).indexOf("t2-service")).toBeLessThan(finished.map((f) => f.step).indexOf("flag-off"));
     expect(w.events.filter((e) => e.type === "option.chosen").map((e) => `${e.phase}=${e.option}`)).toEqual(["troubleshoot=error-rate", "rollback=feature-flag"]);
