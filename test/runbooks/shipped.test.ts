@@ -156,12 +156,12 @@ describe("shipped runbooks", () => {
   describe("the canary's 'all services healthy' checks judge each service's state, not compose's exit status (docker a shim printing compose v2's table)", () => {
     const HEADER = "NAME                     IMAGE              COMMAND                  SERVICE   CREATED         STATUS                      PORTS";
     const row = (service: string, status: string) => `opsconductor-${service}-1   opsconductor/${service}   "python -m app"   ${service}   10 minutes ago   ${status}   3003/tcp`;
-    async function judge(id: string, rows: string[]) {
+    async function judge(id: string, rows: string[], services = "kong\\nautomation-service\\npostgres\\n") {
       const rb = await load("canary-release.yaml");
       const dir = mkdtempSync(path.join(tmpdir(), "handrail-compose-"));
       onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       writeFileSync(path.join(dir, "ps.txt"), [HEADER, ...rows].join("\n") + "\n");
-      writeFileSync(path.join(dir, "docker"), `#!/bin/sh\ncase "$*" in\n  "compose config --services") printf 'kong\\nautomation-service\\npostgres\\n' ;;\n  "compose ps -a") cat "${dir}/ps.txt" ;;\n  *) echo "unexpected: $*" >&2; exit 2 ;;\nesac\n`, { mode: 0o755 });
+      writeFileSync(path.join(dir, "docker"), `#!/bin/sh\ncase "$*" in\n  "compose config --services") printf '${services}' ;;\n  "compose ps -a") cat "${dir}/ps.txt" ;;\n  *) echo "unexpected: $*" >&2; exit 2 ;;\nesac\n`, { mode: 0o755 });
       return execa("bash", ["-c", allSteps(rb).find((s) => s.step.id === id)!.step.run!], { cwd: dir, reject: false, env: { PATH: `${dir}:${process.env.PATH}` } });
     }
     const healthy = [row("kong", "Up 10 minutes (healthy)"), row("automation-service", "Up 10 minutes (healthy)"), row("postgres", "Up 10 minutes")];
@@ -181,6 +181,15 @@ describe("shipped runbooks", () => {
       expect(missing.stdout).toContain("not up and healthy: postgres (no container)");
       const restarting = await judge("services-healthy", [healthy[0]!, row("automation-service", "Restarting (1) 5 seconds ago"), healthy[2]!]);
       expect(restarting.stdout).toContain("automation-service (not running)");
+    });
+
+    it("every container of a service counts (a second replica exited fails), and a compose file with no service judges nothing: fails", async () => {
+      const replicas = await judge("rv-ps", [...healthy, row("automation-service", "Exited (137) 1 minute ago")]);
+      expect(replicas.exitCode).toBe(1);
+      expect(replicas.stdout).toContain("not up and healthy: automation-service (not running)");
+      const none = await judge("rv-ps", healthy, "");
+      expect(none.exitCode).toBe(1);
+      expect(none.stderr).toContain("docker compose config lists no service: nothing to judge");
     });
   });
 
