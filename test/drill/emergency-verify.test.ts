@@ -9,18 +9,13 @@ import { prepareKube } from "../../src/executors/kubeconfig.js";
 import type { StepResult } from "../../src/executors/types.js";
 import { inputToEnv } from "../../src/runbooks/inputs.js";
 import type { Step } from "../../src/runbooks/schema.js";
-import { allSteps } from "../../src/runbooks/walk.js";
 import { startDrill, type Drill } from "../../src/sandbox/drill.js";
 import { shippedScenario } from "../helpers/scenarios.js";
-import { shippedRunbook } from "../helpers/drill-incident.js";
+import { shippedRunbook, stepById } from "../helpers/drill-incident.js";
 
 const runbook = await shippedRunbook("emergency-rollback");
 
-function step(id: string): Step {
-  const found = allSteps(runbook).find((s) => s.step.id === id);
-  if (!found) throw new Error(`no step ${id} in emergency-rollback`);
-  return found.step;
-}
+const step = (id: string): Step => stepById(runbook, id);
 
 interface Ran {
   status: StepResult["status"];

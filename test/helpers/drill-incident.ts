@@ -4,7 +4,8 @@ import path from "node:path";
 import type { IncidentEvent } from "../../src/incident/events.js";
 import { buildPlan, flatten } from "../../src/incident/plan.js";
 import { loadRunbookFile } from "../../src/runbooks/load.js";
-import type { Runbook, Severity } from "../../src/runbooks/schema.js";
+import type { Runbook, Severity, Step } from "../../src/runbooks/schema.js";
+import { allSteps } from "../../src/runbooks/walk.js";
 import { ROOT } from "./cli.js";
 
 export interface DrillIncident {
@@ -25,6 +26,13 @@ export async function shippedRunbook(id: string): Promise<Runbook> {
   const loaded = await loadRunbookFile(path.join(ROOT, "runbooks", `${id}.yaml`));
   if (!loaded.runbook) throw new Error(`runbooks/${id}.yaml did not load`);
   return loaded.runbook;
+}
+
+/** One of a runbook's steps by its id, wherever it sits (options, forEach); throws naming the runbook when it has none. */
+export function stepById(runbook: Runbook, id: string): Step {
+  const found = allSteps(runbook).find((s) => s.step.id === id);
+  if (!found) throw new Error(`no step ${id} in ${runbook.id}`);
+  return found.step;
 }
 
 /** Step keys of the plan in walk order, for the inputs and choices of an incident. */

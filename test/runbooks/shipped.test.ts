@@ -17,6 +17,7 @@ import { loadRunbookFile } from "../../src/runbooks/load.js";
 import { formatProblem } from "../../src/runbooks/problems.js";
 import { stepKind, type Runbook } from "../../src/runbooks/schema.js";
 import { allSteps } from "../../src/runbooks/walk.js";
+import { stepById } from "../helpers/drill-incident.js";
 
 const DIR = path.resolve(import.meta.dirname, "../../runbooks");
 const FILES = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort();
@@ -128,7 +129,7 @@ describe("shipped runbooks", () => {
     expect(limits).toEqual([["gate-volume", 400], ["gate-error-rate", 0.01], ["gate-p95", 1], ["gate-p99", 2]]);
     // data.result[0] is one series of what the query returns: each query sums, so that it is the only one.
     for (const s of queries) expect(s.http!.query!.query, s.id).toMatch(/^(?:\(?sum\(|histogram_quantile\([\d.]+, sum by \(le\) \()/);
-    const traffic = allSteps(rb).find((s) => s.step.id === "mixed-traffic")!.step.run!;
+    const traffic = stepById(rb, "mixed-traffic").run!;
     expect(traffic).toContain("n=5000");
   });
 
@@ -140,7 +141,7 @@ describe("shipped runbooks", () => {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       writeFileSync(path.join(dir, file), text);
     };
-    const check = async (id: string, env: Record<string, string>) => (await execa("bash", ["-c", allSteps(rb).find((s) => s.step.id === id)!.step.run!], { cwd: dir, reject: false, env })).exitCode;
+    const check = async (id: string, env: Record<string, string>) => (await execa("bash", ["-c", stepById(rb, id).run!], { cwd: dir, reject: false, env })).exitCode;
     write("automation-service/__init__.py", '__version__ = "3.0.10"\n');
     write("pipeline/__init__.py", "__version__ = '1.1.0'\n");
     write("frontend/package.json", '{\n  "name": "opsconductor-frontend",\n  "version": "1.1.01"\n}\n');
@@ -162,7 +163,7 @@ describe("shipped runbooks", () => {
       onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       writeFileSync(path.join(dir, "ps.txt"), [HEADER, ...rows].join("\n") + "\n");
       writeFileSync(path.join(dir, "docker"), `#!/bin/sh\ncase "$*" in\n  "compose config --services") printf '${services}' ;;\n  "compose ps -a") cat "${dir}/ps.txt" ;;\n  *) echo "unexpected: $*" >&2; exit 2 ;;\nesac\n`, { mode: 0o755 });
-      return execa("bash", ["-c", allSteps(rb).find((s) => s.step.id === id)!.step.run!], { cwd: dir, reject: false, env: { PATH: `${dir}:${process.env.PATH}` } });
+      return execa("bash", ["-c", stepById(rb, id).run!], { cwd: dir, reject: false, env: { PATH: `${dir}:${process.env.PATH}` } });
     }
     const healthy = [row("kong", "Up 10 minutes (healthy)"), row("automation-service", "Up 10 minutes (healthy)"), row("postgres", "Up 10 minutes")];
 
@@ -198,15 +199,15 @@ describe("shipped runbooks", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "handrail-logs-"));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(path.join(dir, "docker"), `#!/bin/sh\nprintf 'INFO started\\nCRITICAL LLM backend unreachable\\n'\n`, { mode: 0o755 });
-    const logs = await execa("bash", ["-c", allSteps(rb).find((s) => s.step.id === "canary-logs")!.step.run!], { cwd: dir, reject: false, env: { PATH: `${dir}:${process.env.PATH}`, service: "automation-service" } });
+    const logs = await execa("bash", ["-c", stepById(rb, "canary-logs").run!], { cwd: dir, reject: false, env: { PATH: `${dir}:${process.env.PATH}`, service: "automation-service" } });
     expect(logs.stdout).toBe("CRITICAL LLM backend unreachable");
-    expect(allSteps(rb).find((s) => s.step.id === "canary-logs")!.step.expect?.stdout?.notMatches).toMatch(/CRITICAL/);
+    expect(stepById(rb, "canary-logs").expect?.stdout?.notMatches).toMatch(/CRITICAL/);
     // /metrics with the counter declared and no sample yet; then with one.
     let body = "# HELP ai_requests_total Requests\n# TYPE ai_requests_total counter\n";
     const server = createServer((_req, res) => res.end(body));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const metrics = () => execa("bash", ["-c", allSteps(rb).find((s) => s.step.id === "rv-metrics")!.step.run!], { reject: false, env: { service_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } });
+    const metrics = () => execa("bash", ["-c", stepById(rb, "rv-metrics").run!], { reject: false, env: { service_url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } });
     expect((await metrics()).exitCode).toBe(1);
     body += 'ai_requests_total{instance="stable"} 42\n';
     expect((await metrics())).toMatchObject({ exitCode: 0, stdout: 'ai_requests_total{instance="stable"} 42' });
@@ -214,7 +215,7 @@ describe("shipped runbooks", () => {
 
   it("the canary's git tags step fails when any tag cannot be made, not only the last (run in a real repository)", async () => {
     const rb = await load("canary-release.yaml");
-    const script = allSteps(rb).find((s) => s.step.id === "tags")!.step.run!;
+    const script = stepById(rb, "tags").run!;
     const repo = mkdtempSync(path.join(tmpdir(), "handrail-tags-"));
     onTestFinished(() => rmSync(repo, { recursive: true, force: true }));
     const git = (...args: string[]) => execa("git", args, { cwd: repo, env: { ...GIT_IDENTITY } });
@@ -258,7 +259,7 @@ describe("shipped runbooks", () => {
 
     async function verify(kongUrl: string) {
       const rb = await load("canary-release.yaml");
-      const script = allSteps(rb).find((s) => s.step.id === "rv-error-rate")!.step.run!;
+      const script = stepById(rb, "rv-error-rate").run!;
       const dir = mkdtempSync(path.join(tmpdir(), "handrail-rv-"));
       onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       return execa("bash", ["-c", script], { cwd: dir, reject: false, env: { kong_url: kongUrl }, timeout: 60_000 });
@@ -302,7 +303,7 @@ describe("shipped runbooks", () => {
 
   it("the train troubleshooting's data integrity check fails on an empty users table, through handrail's own executor (kubectl a shim printing what psql -tA prints)", async () => {
     const rb = await load("release-train-troubleshooting.yaml");
-    const step = allSteps(rb).find((s) => s.step.id === "rc-db-integrity")!.step;
+    const step = stepById(rb, "rc-db-integrity");
     const dir = mkdtempSync(path.join(tmpdir(), "handrail-count-"));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const count = async (rows: string) => {
@@ -316,7 +317,7 @@ describe("shipped runbooks", () => {
 
   it("the train troubleshooting checks the version after a rollback too: on the train's version it fails, and an image without a tag passes neither check", async () => {
     const rb = await load("release-train-troubleshooting.yaml");
-    const step = (id: string) => allSteps(rb).find((s) => s.step.id === id)!.step;
+    const step = (id: string) => stepById(rb, id);
     const dir = mkdtempSync(path.join(tmpdir(), "handrail-version-"));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const status = async (id: string, image: string) => {

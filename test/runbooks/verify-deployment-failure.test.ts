@@ -19,7 +19,7 @@ import type { StepResult } from "../../src/executors/types.js";
 import { loadRunbookFile } from "../../src/runbooks/load.js";
 import { formatProblem } from "../../src/runbooks/problems.js";
 import type { Step } from "../../src/runbooks/schema.js";
-import { allSteps } from "../../src/runbooks/walk.js";
+import { stepById } from "../helpers/drill-incident.js";
 import { sharedPostgres } from "../helpers/postgres.js";
 
 const RUNBOOK = path.resolve(import.meta.dirname, "../../runbooks/deployment-failure.yaml");
@@ -29,8 +29,8 @@ const runbook = loaded.runbook!;
 
 /** One of the runbook's steps, as shipped. */
 function step(id: string): Step {
-  const found = allSteps(runbook).find((s) => s.step.id === id)?.step;
-  if (found?.run === undefined) throw new Error(`no run step ${id} in deployment-failure`);
+  const found = stepById(runbook, id);
+  if (found.run === undefined) throw new Error(`no run step ${id} in deployment-failure`);
   return found;
 }
 

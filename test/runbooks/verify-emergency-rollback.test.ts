@@ -12,23 +12,15 @@ import { execute } from "../../src/executors/execute.js";
 import { prepareKube } from "../../src/executors/kubeconfig.js";
 import type { KubeTarget, StepResult } from "../../src/executors/types.js";
 import { checkInputValue } from "../../src/runbooks/inputs.js";
-import { loadRunbookFile } from "../../src/runbooks/load.js";
-import { formatProblem } from "../../src/runbooks/problems.js";
 import type { Runbook, Step } from "../../src/runbooks/schema.js";
-import { allSteps } from "../../src/runbooks/walk.js";
 import { startKubeSandbox, type KubeSandbox } from "../../src/sandbox/index.js";
 import { ROOT, scratchDir } from "../helpers/cli.js";
+import { shippedRunbook, stepById } from "../helpers/drill-incident.js";
 import { PG_PASSWORD, sharedPostgres } from "../helpers/postgres.js";
 
-const loaded = await loadRunbookFile(path.join(ROOT, "runbooks/emergency-rollback.yaml"), "runbooks/emergency-rollback.yaml");
-if (!loaded.runbook) throw new Error(loaded.problems.map(formatProblem).join("\n"));
-const runbook: Runbook = loaded.runbook;
+const runbook: Runbook = await shippedRunbook("emergency-rollback");
 
-function step(id: string): Step {
-  const found = allSteps(runbook).find((s) => s.step.id === id);
-  if (!found) throw new Error(`no step ${id} in emergency-rollback`);
-  return found.step;
-}
+const step = (id: string): Step => stepById(runbook, id);
 
 interface Ran {
   status: StepResult["status"];
