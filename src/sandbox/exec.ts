@@ -36,6 +36,15 @@ const STDOUT = 1;
 const STDERR = 2;
 const ERROR = 3;
 
+/**
+ * How long a command takes to start before its first byte. kubectl 1.32 reads the socket before it
+ * has made its stdout, stderr and error streams, and drops a message for a stream it has not made
+ * yet ("Unknown stream id 1, discarding message"; client-go waits for them from 1.33). A container
+ * runtime takes this long to start a process anyway; answering in the same tick as the handshake
+ * lost the output, or the exit status, about once in a full test run under load.
+ */
+const EXEC_START_MS = 40;
+
 const EXEC_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec\/?$/;
 
 /** Whether a request URL is a pod's exec subresource. */
@@ -128,10 +137,14 @@ export function serveExec(store: ClusterStore, handlers: Iterable<ExecHandler>, 
     ws.close();
   };
   // A scenario's handler that throws or rejects is its bug: the command fails and says why.
-  const failed = (e: unknown): void => answer({ stderr: `drill exec handler failed: ${e instanceof Error ? e.message : String(e)}\n`, exitCode: 1 });
-  try {
-    Promise.resolve(runExec(store, handlers, { pod, container, command })).then(answer, failed);
-  } catch (e) {
-    failed(e);
-  }
+  const failed = (e: unknown): ExecResult => ({ stderr: `drill exec handler failed: ${e instanceof Error ? e.message : String(e)}\n`, exitCode: 1 });
+  const result = new Promise<ExecResult>((resolve) => {
+    try {
+      Promise.resolve(runExec(store, handlers, { pod, container, command })).then(resolve, (e: unknown) => resolve(failed(e)));
+    } catch (e) {
+      resolve(failed(e));
+    }
+  });
+  const started = new Promise((resolve) => setTimeout(resolve, EXEC_START_MS));
+  void Promise.all([result, started]).then(([r]) => answer(r));
 }

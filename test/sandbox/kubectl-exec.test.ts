@@ -73,7 +73,7 @@ describe("kubectl exec", () => {
   it("into a pod by name, and an unknown pod is NotFound", async () => {
     const pod = h.store.podsOf("default", "gateway")[0]!.metadata.name;
     const r = await h.kubectl(["exec", pod, "--", "curl", "http://localhost:8080/health"]);
-    expect(r.exitCode).toBe(0);
+    expect({ exitCode: r.exitCode, stderr: r.stderr }).toEqual({ exitCode: 0, stderr: "" });
     const missing = await h.kubectl(["exec", "nope", "--", "true"]);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('pods "nope" not found');
