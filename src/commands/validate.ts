@@ -18,7 +18,12 @@ export interface ValidateOptions {
   json?: boolean;
   /** false with --no-cache: every file parsed and checked again. */
   cache?: boolean;
+  /** --threads: how many threads check files (default: check-files.ts workersFor). */
+  threads?: string;
 }
+
+/** The most --threads takes: past the cores, more threads only wait on each other. */
+const MAX_THREADS = 16;
 
 /** A FIFO or device among the files is skipped, and said so: reading it would wait forever. */
 function warnSkipped(ctx: CommandContext): (file: string, why: string) => void {
@@ -126,11 +131,16 @@ function printProblems(results: CheckedFile[], duplicates: RunbookProblem[]): vo
 }
 
 export async function validateCommand(ctx: CommandContext, paths: readonly string[], opts: ValidateOptions): Promise<void> {
+  const threads = opts.threads !== undefined ? Number(opts.threads) : undefined;
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)) {
+    throw new UsageError(`--threads ${opts.threads}: expected a whole number from 1 to ${MAX_THREADS}`, "Leave it out to use one thread for every two cores");
+  }
   const files = await filesFor(ctx, paths);
   if (files.length === 0) throw new UsageError("no runbooks to validate", "Name files or directories: handrail validate runbooks/");
   const { results } = await checkFilesCached(
     files.map((f) => ({ path: f, shownAs: displayPath(f, ctx.cwd) })),
     opts.cache === false ? undefined : cacheFileFor(ctx.env),
+    threads,
   );
   await checkScenariosAgainstRunbooks(ctx, files, results);
   const duplicates = duplicateIds(results);

@@ -35,10 +35,10 @@ export interface CachedCheck {
   hits: number;
 }
 
-/** checkFiles, with each unchanged file's result from the cache (`cacheFile` undefined: no cache). */
-export async function checkFilesCached(files: readonly FileToCheck[], cacheFile: string | undefined): Promise<CachedCheck> {
+/** checkFiles (on `threads` threads when given), with each unchanged file's result from the cache (`cacheFile` undefined: no cache). */
+export async function checkFilesCached(files: readonly FileToCheck[], cacheFile: string | undefined, threads?: number): Promise<CachedCheck> {
   // The parsers and checks load only when some file must be checked.
-  const checkFiles = async (list: readonly FileToCheck[]) => (list.length === 0 ? [] : (await import("./check-files.js")).checkFiles(list));
+  const checkFiles = async (list: readonly FileToCheck[]) => (list.length === 0 ? [] : (await import("./check-files.js")).checkFiles(list, threads));
   if (cacheFile === undefined) return { results: await checkFiles(files), hits: 0 };
   const stored = readEntries<unknown>(cacheFile);
   const index = (stored[STAT_INDEX] ?? {}) as Record<string, string>;

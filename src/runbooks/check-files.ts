@@ -44,6 +44,17 @@ const MIN_BYTES_FOR_WORKERS = 2_000_000;
 const BATCH_BYTES = 200_000;
 const MAX_WORKERS = 3;
 
+/**
+ * Workers beside this thread on a machine of `cores`: a core for each thread that checks and one
+ * for its V8 background work. While the code is cold, TurboFan compiles on a background thread and
+ * the GC marks and scavenges on others: one thread alone, 1,000 runbooks, took 1.45–1.62 s held to
+ * one core and 1.14–1.24 s given two. On 2 cores a worker made two such starved threads, no faster
+ * than one (1.08–1.41 s against 1.06–1.15 s) for 0.6 s more CPU, so 2 cores check on this thread.
+ */
+export function workersFor(cores: number): number {
+  return Math.max(0, Math.min(MAX_WORKERS, Math.floor(cores / 2) - 1));
+}
+
 // The bundle has dist/check-worker.js beside its chunks; run from source (tests) there is none,
 // and the files are checked on this thread alone.
 const WORKER_FILE = fileURLToPath(new URL("./check-worker.js", import.meta.url));
@@ -74,11 +85,12 @@ function sizeOf(file: string): number {
   }
 }
 
-/** Every file checked, in the order given. */
-export async function checkFiles(files: readonly FileToCheck[]): Promise<CheckedFile[]> {
+/** Every file checked, in the order given; on `threads` threads when given (`validate --threads`), else as workersFor says. */
+export async function checkFiles(files: readonly FileToCheck[], threads?: number): Promise<CheckedFile[]> {
   const sizes = files.map((f) => sizeOf(f.path));
   const total = sizes.reduce((a, b) => a + b, 0);
-  const workerCount = total < MIN_BYTES_FOR_WORKERS || !existsSync(WORKER_FILE) ? 0 : Math.min(MAX_WORKERS, os.availableParallelism() - 1);
+  const wanted = threads !== undefined ? threads - 1 : total < MIN_BYTES_FOR_WORKERS ? 0 : workersFor(os.availableParallelism());
+  const workerCount = existsSync(WORKER_FILE) ? wanted : 0;
   const batches = batchesBySize(sizes);
   const results = new Array<CheckedFile>(files.length);
   let next = 0;
@@ -87,7 +99,7 @@ export async function checkFiles(files: readonly FileToCheck[]): Promise<Checked
     return batch && { from: batch.from, files: files.slice(batch.from, batch.to) };
   };
 
-  const workers = Array.from({ length: Math.max(0, workerCount) }, () =>
+  const workers = Array.from({ length: Math.max(0, Math.min(workerCount, files.length - 1)) }, () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(WORKER_FILE);
       let pending = 0;

@@ -1,4 +1,4 @@
-/** `handrail validate` of a library large enough to be checked on worker threads: same problems, same order. */
+/** `handrail validate` of a library large enough to be checked on worker threads: same problems, same order, on one thread or several. */
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -34,8 +34,11 @@ describe("handrail validate, 150 runbooks", () => {
     for (const name of names) for (const p of (await loadRunbookFile(path.join(dir, name), name)).problems) expected.push(formatProblem(p));
     expect(expected.length).toBeGreaterThanOrEqual(3);
 
-    const r = await runCli(["validate", "."], { cwd: dir });
+    // Three threads: this one and two workers pulling batches, whatever the machine's cores.
+    const r = await runCli(["validate", "--no-cache", "--threads", "3", "."], { cwd: dir });
     expect(r.exitCode).toBe(2);
+    const one = await runCli(["validate", "--no-cache", "--threads", "1", "."], { cwd: dir });
+    expect(one.stderr).toBe(r.stderr);
     const lines = r.stderr.trimEnd().split("\n");
     const summary = lines.pop();
     const duplicate = lines.pop();
@@ -48,12 +51,23 @@ describe("handrail validate, 150 runbooks", () => {
   it("--json lists every file in order, with its id when it is valid", async () => {
     const dir = scratchDir(onTestFinished);
     const names = library(dir, 120);
-    const r = await runCli(["validate", "--json", "."], { cwd: dir });
+    const r = await runCli(["validate", "--json", "--threads", "2", "."], { cwd: dir });
     const report = JSON.parse(r.stdout) as { valid: boolean; files: Array<{ file: string; id: string | null; problems: unknown[] }> };
     expect(report.valid).toBe(false);
     expect(report.files.map((f) => f.file)).toEqual(names);
     expect(report.files[5]!.id).toBe(`${SHIPPED[0]!.replace(".yaml", "")}-copy-5`);
     expect(report.files[7]!.id).toBeNull();
     expect(report.files[7]!.problems.length).toBeGreaterThan(0);
+  });
+
+  it("--threads that is not a whole number from 1 to 16 is exit 2, naming the flag, and nothing is checked", async () => {
+    const dir = scratchDir(onTestFinished);
+    library(dir, 2);
+    for (const bad of ["0", "17", "1.5", "two", ""]) {
+      const r = await runCli(["validate", "--threads", bad, "."], { cwd: dir });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(`--threads ${bad}: expected a whole number from 1 to 16`);
+      expect(r.stdout).toBe("");
+    }
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { checkBatch } from "../../src/runbooks/check-batch.js";
-import { batchesBySize, checkFiles } from "../../src/runbooks/check-files.js";
+import { batchesBySize, checkFiles, workersFor } from "../../src/runbooks/check-files.js";
 import { loadRunbookFile } from "../../src/runbooks/load.js";
 import { ROOT, scratchDir } from "../helpers/cli.js";
 
@@ -37,6 +37,12 @@ describe("batchesBySize", () => {
       { from: 1, to: 2 },
     ]);
     expect(batchesBySize([], 250)).toEqual([]);
+  });
+});
+
+describe("workersFor", () => {
+  it("a core for each thread that checks and one for its V8 background work: none beside this thread on 2 cores, at most 3", () => {
+    expect([1, 2, 3, 4, 5, 6, 8, 16, 64].map(workersFor)).toEqual([0, 0, 0, 1, 1, 2, 3, 3, 3]);
   });
 });
 
