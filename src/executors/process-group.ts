@@ -24,6 +24,15 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+/** Whether any process of the group exists (zombies too): a permission refusal counts as yes. */
+function canSignal(pgid: number): boolean {
+  try {
+    return signalGroup(pgid, 0);
+  } catch {
+    return true;
+  }
+}
+
 /** True while a process exists and is not a zombie waiting to be reaped. */
 export function isAlive(pid: number): boolean {
   const fields = statFields(pid);
@@ -39,6 +48,9 @@ export function isAlive(pid: number): boolean {
 /** Members of a process group still running (Linux /proc), for the grace-period check and for tests. */
 export function groupMembers(pgid: number): number[] {
   const pids: number[] = [];
+  // Nothing left to signal, nothing left (how nearly every step ends): no read of every process's
+  // stat, ~20 µs a process once warm (1.1-1.7 ms for the 71 here, ~20 ms for a workstation's 1,000).
+  if (!canSignal(pgid)) return pids;
   let entries: string[];
   try {
     entries = readdirSync("/proc");
