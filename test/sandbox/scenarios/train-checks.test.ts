@@ -71,6 +71,30 @@ describe("the release-train runbook's checks against the drill's world", () => {
     expect(await run("gate-security-scan", "scenario", { api_url: url })).toMatchObject({ status: "failed", text: "null" });
   });
 
+  it("service health: a health endpoint that answers 200 whatever the state does not pass an unhealthy participant", async () => {
+    // A platform whose health endpoint is a metrics page (200, always); the service status says who is healthy.
+    const health: Record<string, unknown> = { curve: "healthy", backtesting: "unhealthy", scenario: undefined };
+    let healthCode = 200;
+    const server = createServer((req, res) => {
+      const [, , , area, name, sub] = (req.url ?? "").split("/");
+      const answer = (code: number, body: unknown) => res.writeHead(code, { "content-type": "application/json" }).end(JSON.stringify(body));
+      if (area === "monitoring" && name === "health") return answer(healthCode, { service: sub, uptime_s: 86400 });
+      if (area === "services" && sub === "status" && name! in health) return answer(200, { name, version: "2.0.0", ...(health[name!] ? { health_status: health[name!] } : {}) });
+      answer(404, { error: "no route" });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const api_url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    for (const id of ["verify-health", "after-health"]) {
+      expect(await run(id, "curve", { api_url }), id).toMatchObject({ status: "passed", text: "healthy: curve (HTTP 200, health_status healthy)" });
+      expect(await run(id, "backtesting", { api_url }), id).toMatchObject({ status: "failed", text: "NOT healthy: the platform reports backtesting's health_status as unhealthy" });
+      expect(await run(id, "scenario", { api_url }), id).toMatchObject({ status: "failed", text: "NOT healthy: the platform reports scenario's health_status as not reported" });
+    }
+    // Reported healthy, but the health endpoint answers 503: not healthy either.
+    healthCode = 503;
+    expect(await run("verify-health", "curve", { api_url })).toMatchObject({ status: "failed", text: "NOT healthy: the health endpoint of curve answered HTTP 503" });
+  });
+
   it("the rollback reason: with nothing unhealthy and no reason given, the walk stops there", async () => {
     const create = await sh(`curl -fsS -X POST "$api_url/api/v1/release-trains" -d '{"name":"Q4-curve-upgrade","target_version":"2.0.0","participants":["curve","backtesting","scenario"]}'`);
     expect(create.exitCode).toBe(0);
