@@ -156,7 +156,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
 
   program
     .command("test")
-    .description("prove runbooks against their drill scenarios: the documented fix heals, other choices do not, verification never passes on a broken world")
+    .description("prove runbooks against their drill scenarios: the documented fix heals, other choices do not, verification never passes on a broken world, bash reads every run script")
     .argument("[runbooks...]", "runbook ids (default: every runbook with a scenario)")
     .option("--json", "print JSON")
     .option("--junit <file>", "also write JUnit XML for CI")

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { bashRefuses } from "../../src/executors/bash-syntax.js";
 import { execute } from "../../src/executors/execute.js";
 import { GIT_IDENTITY } from "../../src/sandbox/scenarios/canary-repo.js";
 import { holds, type Condition, type StepFact } from "../../src/runbooks/conditions.js";
@@ -294,8 +295,8 @@ describe("shipped runbooks", () => {
     for (const file of readdirSync(DIR).filter((f) => f.endsWith(".yaml"))) {
       for (const { step } of allSteps(await load(file))) {
         if (typeof step.run !== "string") continue;
-        const r = await execa("bash", ["-n", "-c", step.run], { reject: false });
-        if (r.exitCode !== 0) broken.push(`${file} ${step.id}: ${r.stderr}`);
+        const refused = await bashRefuses(step.run);
+        if (refused !== undefined) broken.push(`${file} ${step.id}: ${refused}`);
       }
     }
     expect(broken).toEqual([]);
