@@ -48,9 +48,9 @@ const MAX_WORKERS = 3;
  * Workers beside this thread on a machine of `cores`: a core for each thread that checks and one
  * for its V8 background work. While the code is cold, TurboFan compiles on a background thread and
  * the GC marks and scavenges on others: one thread alone, 1,000 runbooks, took 1.45–1.62 s held to
- * one core and 1.14–1.44 s (median 1.19) given two. On 2 cores a worker made two such starved threads,
- * no faster than one (medians of 20 interleaved runs: 1.23 s against 1.25 s) for ~0.5 s more CPU, so
- * 2 cores check on this thread.
+ * one core and 1.14–1.44 s (median 1.19) given two. On 2 cores a worker made two such starved threads:
+ * 1.23 s against one thread's 1.25 s (medians of 20 interleaved runs), within the noise, for ~0.5 s
+ * more CPU. So 2 cores check on this thread.
  */
 export function workersFor(cores: number): number {
   return Math.max(0, Math.min(MAX_WORKERS, Math.floor(cores / 2) - 1));
