@@ -13,7 +13,7 @@ import type { IncidentEvent } from "../incident/events.js";
 import { choicesFor, judgeRun, type RunFinding, type TestChoice } from "../incident/test-verdict.js";
 import { formatDuration, parseDuration } from "../runbooks/duration.js";
 import type { Runbook } from "../runbooks/schema.js";
-import { bashRefuses } from "../executors/bash-syntax.js";
+import { bashRefuses } from "../util/bash-syntax.js";
 import { allSteps } from "../runbooks/walk.js";
 import { findScenario } from "../sandbox/scenarios/index.js";
 import type { Scenario } from "../sandbox/scenarios/types.js";

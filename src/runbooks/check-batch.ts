@@ -3,7 +3,8 @@ import { underOneDeadline } from "../util/regex-deadline.js";
 import type { CheckedFile, FileToCheck } from "./check-files.js";
 import type { LoadResult } from "./load.js";
 import { quickLoadBytes } from "./quick-load.js";
-import { placeByText, uncheckedWarnings, type UncheckedFinding } from "./lint-unchecked.js";
+import { placeByText, uncheckedWarnings, type UncheckedFinding, type UnreadScript } from "./lint-unchecked.js";
+import { bashRefuses } from "../util/bash-syntax.js";
 import type { RunbookProblem } from "./problems.js";
 import { readDefinitionSync } from "./read-definition.js";
 
@@ -20,12 +21,15 @@ import { readDefinitionSync } from "./read-definition.js";
 export async function checkBatch(files: readonly FileToCheck[]): Promise<CheckedFile[]> {
   // Read on this thread: it has nothing else to do meanwhile, and asynchronous reads cost five times the CPU.
   const read = files.map((f) => readDefinitionSync(f.path, f.shownAs));
-  // A valid runbook's warnings, unlocated, by the file's index.
+  // A valid runbook's warnings, unlocated, by the file's index; and its scripts the lexer could not follow.
   const findings = new Map<number, UncheckedFinding[]>();
+  const unread = new Map<number, UnreadScript[]>();
   const checked = (r: LoadResult, i: number): CheckedFile => {
     if (r.runbook) {
-      const found = uncheckedWarnings(r.runbook);
+      const beyond: UnreadScript[] = [];
+      const found = uncheckedWarnings(r.runbook, beyond);
       if (found.length > 0) findings.set(i, found);
+      if (beyond.length > 0) unread.set(i, beyond);
     }
     return resultOf(r);
   };
@@ -44,14 +48,32 @@ export async function checkBatch(files: readonly FileToCheck[]): Promise<Checked
     rest.forEach((i, j) => (results[i] = loaded[j]));
   }
   // Placed by the text where it says plainly; a located parse (~6 ms a file) only where it does not.
-  for (const [i, found] of findings) {
+  const place = async (i: number, found: UncheckedFinding[]): Promise<RunbookProblem[]> => {
     const src = (read[i] as Buffer).toString("utf8");
     const file = results[i]!.file;
     const placed = found.map((f) => placeByText(src, file, f));
-    const warnings = placed.every((p) => p !== undefined) ? placed : (await import("./load.js")).locateFindings(read[i] as Buffer, file, found);
-    results[i] = { ...results[i]!, warnings: warnings as RunbookProblem[] };
+    return (placed.every((p) => p !== undefined) ? placed : (await import("./load.js")).locateFindings(read[i] as Buffer, file, found)) as RunbookProblem[];
+  };
+  for (const [i, found] of findings) results[i] = { ...results[i]!, warnings: await place(i, found) };
+  // A script the lexer could not follow is bash's to judge (rare: a process each). One bash refuses
+  // fails every time its step runs: a problem, in bash's words, at the line bash names.
+  for (const [i, scripts] of unread) {
+    const refused: UncheckedFinding[] = [];
+    for (const s of scripts) {
+      const said = await bashRefuses(s.script);
+      if (said !== undefined) refused.push({ path: s.path, stepId: s.stepId, token: lineNamed(s.script, said), message: `bash refuses this script, so the step fails every time it runs: ${said}` });
+    }
+    if (refused.length > 0) results[i] = { ...results[i]!, problems: [...results[i]!.problems, ...(await place(i, refused))] };
   }
   return results as CheckedFile[];
+}
+
+/** The script's line bash's message names ("line 3: …"), else its first line with text: what the problem points at. */
+function lineNamed(script: string, said: string): string {
+  const lines = script.split("\n");
+  const n = Number(/^line (\d+):/.exec(said)?.[1] ?? 0);
+  const named = lines[n - 1]?.trim();
+  return named || lines.find((l) => l.trim() !== "")!.trim();
 }
 
 function resultOf(r: LoadResult): CheckedFile {

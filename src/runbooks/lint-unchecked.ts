@@ -73,12 +73,20 @@ export function uncheckedCommands(script: string): UncheckedCommand[] | undefine
 /** A warning before it is placed in the file: the step it is about, by id. */
 export type UncheckedFinding = LintProblem & { token: string; stepId: string };
 
-/** One warning per `run` step whose script has such a command, at its first. */
-export function uncheckedWarnings(runbook: Runbook): UncheckedFinding[] {
+/** A `run` script of several commands the lexer could not follow: bash decides whether it reads (check-batch.ts). */
+export interface UnreadScript {
+  stepId: string;
+  path: PathSegment[];
+  script: string;
+}
+
+/** One warning per `run` step whose script has such a command, at its first; scripts beyond the lexer go to `unread`. */
+export function uncheckedWarnings(runbook: Runbook, unread?: UnreadScript[]): UncheckedFinding[] {
   const out: UncheckedFinding[] = [];
   const visit = (step: Step, path: () => PathSegment[]) => {
     if (typeof step.run !== "string") return;
     const found = uncheckedCommands(step.run);
+    if (!found) unread?.push({ stepId: step.id, path: [...path(), "run"], script: step.run });
     if (!found || found.length === 0) return;
     const first = found[0]!;
     const more = found.length > 1 ? ` (and ${found.length - 1} more such ${found.length === 2 ? "command" : "commands"})` : "";

@@ -31,10 +31,7 @@ function skipSpecial(src: string, j: number, inDouble = false): number | null | 
   if (c === 36 /* $ */) {
     const next = src.charCodeAt(j + 1);
     if (next === 40 /* ( */) return skipParens(src, j + 2);
-    if (next === 123 /* { */) {
-      const end = src.indexOf("}", j + 2);
-      return end < 0 ? undefined : end + 1;
-    }
+    if (next === 123 /* { */) return skipBrace(src, j + 2);
   }
   return null;
 }
@@ -51,6 +48,20 @@ function skipParens(src: string, from: number): number | undefined {
       if (c === 40) depth++;
       else if (c === 41 && --depth === 0) return j;
     }
+  }
+  return undefined;
+}
+
+/**
+ * Past the `}` closing a `${` whose text starts at `from`. Quotes inside quote, as bash reads them:
+ * a `'` in `"${db:?the service's db}"` opens a quote that must close, double quotes around or not.
+ */
+function skipBrace(src: string, from: number): number | undefined {
+  for (let j = from; j < src.length; ) {
+    if (src.charCodeAt(j) === 125 /* } */) return j + 1;
+    const past = skipSpecial(src, j);
+    if (past === undefined) return undefined;
+    j = past ?? j + 1;
   }
   return undefined;
 }

@@ -36,6 +36,41 @@ describe("validate warnings", () => {
     expect(JSON.parse(json.stdout)).toEqual({ valid: true, files: [{ file: "tags.yaml", id: "tags", problems: [], warnings: [expect.objectContaining({ line: 13, column: 11, path: "phases[0].steps[0].run" })] }] });
   });
 
+  it("a script of several commands that bash refuses is a problem at the line bash names, exit 2; one the lexer cannot follow but bash reads is none", async () => {
+    const dir = scratchDir(onTestFinished);
+    const env = { XDG_CACHE_HOME: path.join(dir, "cache") };
+    // The form three shipped steps had: a ' inside ${…} opens a quote for bash, double quotes or not.
+    writeFileSync(
+      path.join(dir, "db.yaml"),
+      `apiVersion: handrail/v1
+kind: Runbook
+id: db
+title: DB
+phases:
+  - id: a
+    kind: diagnose
+    title: A
+    steps:
+      - id: tables
+        title: Tables
+        run: |
+          set -o pipefail
+          psql -d "\${db_name:?set db_name, the service's database}" -c '\\dt'
+          echo done
+      - id: kind
+        title: Kind
+        run: |
+          kind=$(case "$1" in a) echo A ;; *) echo other ;; esac)
+          echo "$kind"
+`,
+    );
+    const want = "db.yaml:14:11 phases[0].steps[0].run: bash refuses this script, so the step fails every time it runs: line 2: unexpected EOF while looking for matching `''";
+    for (const args of [["validate", "db.yaml"], ["validate", "db.yaml"], ["validate", "--no-cache", "db.yaml"]]) {
+      const r = await runCli(args, { cwd: dir, env });
+      expect([r.exitCode, r.stdout, r.stderr]).toEqual([2, "", `${want}\n1 problem in 1 of 1 file`]);
+    }
+  });
+
   it("the shipped runbooks have none", async () => {
     const r = await runCli(["validate", "--no-cache", path.join(ROOT, "runbooks")], { cwd: ROOT });
     expect([r.exitCode, r.stderr]).toEqual([0, ""]);

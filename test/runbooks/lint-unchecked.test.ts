@@ -52,6 +52,16 @@ describe("commands whose failure a run script ignores", () => {
   it("a script beyond the lexer (an unclosed quote, a stray fi) says nothing rather than guess", () => {
     expect(uncheckedCommands("echo 'open\ngit tag a\ngit tag b")).toBeUndefined();
     expect(uncheckedCommands("a\nfi\nb")).toBeUndefined();
+    // check-batch.ts hands such scripts to bash -n: this one bash reads, the lexer cannot.
+    expect(uncheckedCommands('kind=$(case "$1" in a) echo A ;; *) echo other ;; esac)\necho "$kind"')).toBeUndefined();
+  });
+
+  it("a quote inside ${…} quotes as bash reads it, double quotes around or not", () => {
+    // bash: unexpected EOF while looking for matching `'' (the form three shipped steps had).
+    expect(uncheckedCommands(`psql -d "\${db:?the service's database}" -c 'select 1'\necho done`)).toBeUndefined();
+    // Closed inside the braces, or quoted by double quotes there: read on as one word (bash -n reads both).
+    expect(texts(`psql -d "\${db:?'db_name' is unset}" -c 'select 1'\necho done`)).toEqual([`psql -d "\${db:?'db_name' is unset}" -c 'select 1'`]);
+    expect(texts(`psql -d \${db:?"it's unset"}\necho done`)).toEqual([`psql -d \${db:?"it's unset"}`]);
   });
 
   it("the lines it reports are the ones bash runs on past a failure (checked against bash itself)", async () => {

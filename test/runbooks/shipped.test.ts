@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { bashRefuses } from "../../src/executors/bash-syntax.js";
+import { bashRefuses } from "../../src/util/bash-syntax.js";
 import { execute } from "../../src/executors/execute.js";
 import { GIT_IDENTITY } from "../../src/sandbox/scenarios/canary-repo.js";
 import { holds, type Condition, type StepFact } from "../../src/runbooks/conditions.js";

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { bashRefuses } from "../../src/executors/bash-syntax.js";
+import { bashRefuses } from "../../src/util/bash-syntax.js";
 import { scratchDir } from "../helpers/cli.js";
 
 describe("bashRefuses", () => {
