@@ -4,7 +4,6 @@ import type { CheckedFile, FileToCheck } from "./check-files.js";
 import type { LoadResult } from "./load.js";
 import { quickLoadBytes } from "./quick-load.js";
 import { placeByText, uncheckedWarnings, type UncheckedFinding, type UnreadScript } from "./lint-unchecked.js";
-import { bashRefuses } from "../util/bash-syntax.js";
 import type { RunbookProblem } from "./problems.js";
 import { readDefinitionSync } from "./read-definition.js";
 
@@ -57,13 +56,17 @@ export async function checkBatch(files: readonly FileToCheck[]): Promise<Checked
   for (const [i, found] of findings) results[i] = { ...results[i]!, warnings: await place(i, found) };
   // A script the lexer could not follow is bash's to judge (rare: a process each). One bash refuses
   // fails every time its step runs: a problem, in bash's words, at the line bash names.
-  for (const [i, scripts] of unread) {
-    const refused: UncheckedFinding[] = [];
-    for (const s of scripts) {
-      const said = await bashRefuses(s.script);
-      if (said !== undefined) refused.push({ path: s.path, stepId: s.stepId, token: lineNamed(s.script, said), message: `bash refuses this script, so the step fails every time it runs: ${said}` });
+  // bash-syntax.ts (and execa, ~30 ms to load) only for such a script: no valid library here has one.
+  if (unread.size > 0) {
+    const { bashRefuses } = await import("../util/bash-syntax.js");
+    for (const [i, scripts] of unread) {
+      const refused: UncheckedFinding[] = [];
+      for (const s of scripts) {
+        const said = await bashRefuses(s.script);
+        if (said !== undefined) refused.push({ path: s.path, stepId: s.stepId, token: lineNamed(s.script, said), message: `bash refuses this script, so the step fails every time it runs: ${said}` });
+      }
+      if (refused.length > 0) results[i] = { ...results[i]!, problems: [...results[i]!.problems, ...(await place(i, refused))] };
     }
-    if (refused.length > 0) results[i] = { ...results[i]!, problems: [...results[i]!.problems, ...(await place(i, refused))] };
   }
   return results as CheckedFile[];
 }
