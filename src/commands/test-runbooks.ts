@@ -20,6 +20,7 @@ import type { Scenario } from "../sandbox/scenarios/types.js";
 import { runbookSearchPath, type CommandContext } from "./context.js";
 import { loadScenarios } from "./scenarios.js";
 import { junitXml } from "./test-junit.js";
+import { wholeNumberFlag } from "./whole-number.js";
 import { table as columns } from "../util/table.js";
 
 export interface TestOptions {
@@ -124,8 +125,7 @@ async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) =>
 }
 
 export async function testCommand(ctx: CommandContext, refs: string[], opts: TestOptions): Promise<number> {
-  const jobs = opts.jobs !== undefined ? Number(opts.jobs) : defaultJobs();
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${opts.jobs}: expected a whole number of at least 1`);
+  const jobs = opts.jobs !== undefined ? wholeNumberFlag("--jobs", opts.jobs, { min: 1 }) : defaultJobs();
   const timeoutMs = parseDuration(opts.timeout ?? "3m");
   if (timeoutMs === undefined || timeoutMs < 1000) throw new UsageError(`--timeout ${opts.timeout}: expected a duration of at least 1s, such as 90s or 3m`);
   // A scenario file with problems is exit 2: a test that quietly left it out would pass.

@@ -13,6 +13,7 @@ import { notRegular } from "../runbooks/regular-file.js";
 import type { Library } from "../runbooks/library.js";
 import type { Runbook } from "../runbooks/schema.js";
 import type { CommandContext } from "./context.js";
+import { wholeNumberFlag } from "./whole-number.js";
 
 export interface ValidateOptions {
   json?: boolean;
@@ -131,10 +132,7 @@ function printProblems(results: CheckedFile[], duplicates: RunbookProblem[]): vo
 }
 
 export async function validateCommand(ctx: CommandContext, paths: readonly string[], opts: ValidateOptions): Promise<void> {
-  const threads = opts.threads !== undefined ? Number(opts.threads) : undefined;
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)) {
-    throw new UsageError(`--threads ${opts.threads}: expected a whole number from 1 to ${MAX_THREADS}`, "Leave it out to use one thread for every two cores");
-  }
+  const threads = opts.threads !== undefined ? wholeNumberFlag("--threads", opts.threads, { min: 1, max: MAX_THREADS }, "Leave it out to use one thread for every two cores") : undefined;
   const files = await filesFor(ctx, paths);
   if (files.length === 0) throw new UsageError("no runbooks to validate", "Name files or directories: handrail validate runbooks/");
   const { results } = await checkFilesCached(

@@ -206,25 +206,14 @@ describe("errors-after: error lines in any case, from every pod of the service",
     );
   }
 
-  it('a JSON logger\'s "level":"error": failed, with the count', async () => {
-    const bin = kubectlWithLogs(['{"level":"info","msg":"listening on :8080"}', '{"level":"error","msg":"upstream payments refused the connection"}', '{"level":"error","msg":"order 42 not saved"}', ""].join("\n"));
-    const r = await run("errors-after", { path: [bin] });
-    expect(r.status, r.out).toBe("failed");
-    expect(r.out).toMatch(/^2$/m);
-  });
-
-  it("logfmt level=Error and a bracketed [error]: failed; words that only contain 'error' do not count", async () => {
-    const bin = kubectlWithLogs(["ts=1 level=Error msg=timeout", "[error] cache miss storm", "INFO errors_total=0 error_rate=0", "INFO 0 errors in the last minute", ""].join("\n"));
-    const r = await run("errors-after", { path: [bin] });
-    expect(r.status, r.out).toBe("failed");
-    expect(r.out).toMatch(/^2$/m);
-  });
-
-  it("clean logs: passed with 0 (grep finding nothing does not fail the step)", async () => {
-    const bin = kubectlWithLogs(["INFO listening on :8080", "INFO GET /healthz 200 3ms", "INFO errors_total=0", ""].join("\n"));
-    const r = await run("errors-after", { path: [bin] });
-    expect(r.status, r.out).toBe("passed");
-    expect(r.out).toMatch(/^0$/m);
+  it.each([
+    ['a JSON logger\'s "level":"error": failed, with the count', ['{"level":"info","msg":"listening on :8080"}', '{"level":"error","msg":"upstream payments refused the connection"}', '{"level":"error","msg":"order 42 not saved"}'], "failed", 2],
+    ["logfmt level=Error and a bracketed [error]: failed; words that only contain 'error' do not count", ["ts=1 level=Error msg=timeout", "[error] cache miss storm", "INFO errors_total=0 error_rate=0", "INFO 0 errors in the last minute"], "failed", 2],
+    ["clean logs: passed with 0 (grep finding nothing does not fail the step)", ["INFO listening on :8080", "INFO GET /healthz 200 3ms", "INFO errors_total=0"], "passed", 0],
+  ] as const)("%s", async (_name, lines, status, count) => {
+    const r = await run("errors-after", { path: [kubectlWithLogs([...lines, ""].join("\n"))] });
+    expect(r.status, r.out).toBe(status);
+    expect(r.out).toMatch(new RegExp(`^${count}$`, "m"));
   });
 
   it("logs that cannot be read: failed, not 0 errors", async () => {
