@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
 import type { StreamRegistry } from "./context.js";
 import { ApiError, notFound } from "./errors.js";
 import type { ClusterStore } from "./store.js";
@@ -137,14 +138,9 @@ export function serveExec(store: ClusterStore, handlers: Iterable<ExecHandler>, 
     ws.close();
   };
   // A scenario's handler that throws or rejects is its bug: the command fails and says why.
-  const failed = (e: unknown): ExecResult => ({ stderr: `drill exec handler failed: ${e instanceof Error ? e.message : String(e)}\n`, exitCode: 1 });
-  const result = new Promise<ExecResult>((resolve) => {
-    try {
-      Promise.resolve(runExec(store, handlers, { pod, container, command })).then(resolve, (e: unknown) => resolve(failed(e)));
-    } catch (e) {
-      resolve(failed(e));
-    }
-  });
-  const started = new Promise((resolve) => setTimeout(resolve, EXEC_START_MS));
-  void Promise.all([result, started]).then(([r]) => answer(r));
+  // Called inside then(): a handler that throws at once lands in the same catch as one that rejects.
+  const result = Promise.resolve()
+    .then(() => runExec(store, handlers, { pod, container, command }))
+    .catch((e: unknown): ExecResult => ({ stderr: `drill exec handler failed: ${e instanceof Error ? e.message : String(e)}\n`, exitCode: 1 }));
+  void Promise.all([result, delay(EXEC_START_MS)]).then(([r]) => answer(r));
 }

@@ -55,6 +55,23 @@ describe("kubectl exec", () => {
     expect((await h.kubectl(["exec", "deployment/api", "--", "pg_isready"])).exitCode).toBe(126);
   });
 
+  it("a handler that throws, or rejects, fails the command and says why", async () => {
+    const remove = h.store.onExec(({ command }) => {
+      if (command[0] === "throws") throw new Error("the scenario broke at once");
+      return command[0] === "rejects" ? Promise.reject(new Error("the scenario broke later")) : undefined;
+    });
+    try {
+      const thrown = await h.kubectl(["exec", "deployment/api", "--", "throws"]);
+      expect(thrown.exitCode).toBe(1);
+      expect(thrown.stderr).toContain("drill exec handler failed: the scenario broke at once");
+      const rejected = await h.kubectl(["exec", "deployment/api", "--", "rejects"]);
+      expect(rejected.exitCode).toBe(1);
+      expect(rejected.stderr).toContain("drill exec handler failed: the scenario broke later");
+    } finally {
+      remove();
+    }
+  });
+
   it("a handler can answer later: kubectl waits for it, then prints the answer", async () => {
     let answer: ((r: { stdout: string; exitCode: number }) => void) | undefined;
     const remove = h.store.onExec(({ command }) => (command[0] === "slow-check" ? new Promise((resolve) => (answer = resolve)) : undefined));
