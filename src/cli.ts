@@ -64,7 +64,7 @@ export function buildProgram(ctxFor: (cmd: Command) => CommandContext): Command 
     .argument("[paths...]", "runbook files or directories (default: the search path)")
     .option("--json", "print JSON")
     .option("--no-cache", "check every file again (by default a file whose content is unchanged is answered from the cache)")
-    .option("--threads <n>", "threads that check files (default: one for every two cores, at most four; one below 2 MB of runbooks)")
+    .option("--threads <n>", "threads that check files (default: one for every two cores, at most four, and on 2 or 3 cores a worker beside it that reads the scripts; one below 2 MB of runbooks)")
     .action(async (paths: string[], opts: { json?: boolean; cache?: boolean; threads?: string }, cmd: Command) => (await import("./commands/validate.js")).validateCommand(ctxFor(cmd), paths, opts));
 
   program

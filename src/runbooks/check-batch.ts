@@ -3,9 +3,17 @@ import { underOneDeadline } from "../util/regex-deadline.js";
 import type { CheckedFile, FileToCheck } from "./check-files.js";
 import type { LoadResult } from "./load.js";
 import { quickLoadBytes } from "./quick-load.js";
-import { placeByText, uncheckedWarnings, type UncheckedFinding, type UnreadScript } from "./lint-unchecked.js";
+import { placeByText, scriptsToRead, uncheckedCommands, uncheckedFindings, type RunScript, type UncheckedCommand, type UncheckedFinding } from "./lint-unchecked.js";
 import type { RunbookProblem } from "./problems.js";
 import { readDefinitionSync } from "./read-definition.js";
+
+/**
+ * What uncheckedCommands finds in each script, in order: on this thread, or on a worker that does
+ * nothing else (check-files.ts), while this thread goes on to its next batch.
+ */
+export type ScriptReader = (scripts: string[]) => Promise<Array<UncheckedCommand[] | undefined>>;
+
+const readHere: ScriptReader = async (scripts) => scripts.map((s) => uncheckedCommands(s));
 
 /**
  * Check a batch of files, keeping only what validate reports. The files are read first, then
@@ -16,19 +24,17 @@ import { readDefinitionSync } from "./read-definition.js";
  *
  * A valid runbook takes the fast path (quick-load.ts); the full loader, its located parse and zod
  * (a third of a thread's start-up) load only when some file is not one, and find its problems.
+ * Its scripts of several commands are read for commands that can fail unseen by `readScripts`.
  */
-export async function checkBatch(files: readonly FileToCheck[]): Promise<CheckedFile[]> {
+export async function checkBatch(files: readonly FileToCheck[], readScripts: ScriptReader = readHere): Promise<CheckedFile[]> {
   // Read on this thread: it has nothing else to do meanwhile, and asynchronous reads cost five times the CPU.
   const read = files.map((f) => readDefinitionSync(f.path, f.shownAs));
-  // A valid runbook's warnings, unlocated, by the file's index; and its scripts the lexer could not follow.
-  const findings = new Map<number, UncheckedFinding[]>();
-  const unread = new Map<number, UnreadScript[]>();
+  // A valid runbook's scripts of several commands, by the file's index.
+  const scripts = new Map<number, RunScript[]>();
   const checked = (r: LoadResult, i: number): CheckedFile => {
     if (r.runbook) {
-      const beyond: UnreadScript[] = [];
-      const found = uncheckedWarnings(r.runbook, beyond);
-      if (found.length > 0) findings.set(i, found);
-      if (beyond.length > 0) unread.set(i, beyond);
+      const several = scriptsToRead(r.runbook);
+      if (several.length > 0) scripts.set(i, several);
     }
     return resultOf(r);
   };
@@ -45,6 +51,18 @@ export async function checkBatch(files: readonly FileToCheck[]): Promise<Checked
     const { loadRunbookBytes } = await import("./load.js");
     const loaded = underOneDeadline(() => rest.map((i) => checked(loadRunbookBytes(read[i] as Buffer, files[i]!.shownAs), i)));
     rest.forEach((i, j) => (results[i] = loaded[j]));
+  }
+  // Warnings, unlocated, by the file's index; and the scripts the lexer could not follow.
+  const listed = [...scripts.values()];
+  const found = listed.length > 0 ? await readScripts(listed.flatMap((list) => list.map((s) => s.script))) : [];
+  const findings = new Map<number, UncheckedFinding[]>();
+  const unread = new Map<number, RunScript[]>();
+  let at = 0;
+  for (const [i, list] of scripts) {
+    const beyond: RunScript[] = [];
+    const warnings = uncheckedFindings(list, found.slice(at, (at += list.length)), beyond);
+    if (warnings.length > 0) findings.set(i, warnings);
+    if (beyond.length > 0) unread.set(i, beyond);
   }
   // Placed by the text where it says plainly; a located parse (~6 ms a file) only where it does not.
   const place = async (i: number, found: UncheckedFinding[]): Promise<RunbookProblem[]> => {

@@ -9,6 +9,8 @@ import { existsSync, statSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { ScriptReader } from "./check-batch.js";
+import type { UncheckedCommand } from "./lint-unchecked.js";
 import type { RunbookProblem } from "./problems.js";
 
 /** What validate needs of a checked file: its problems, and its id when it is valid. */
@@ -30,12 +32,9 @@ export interface FileToCheck {
   shownAs: string;
 }
 
-/** Messages between the pool and a worker (check-worker.ts). */
-export type ToWorker = { from: number; files: FileToCheck[] } | { done: true };
-export interface FromWorker {
-  from: number;
-  results: CheckedFile[];
-}
+/** Messages between the pool and a worker (check-worker.ts): batches to check, or scripts to read (check-batch.ts ScriptReader). */
+export type ToWorker = { from: number; files: FileToCheck[] } | { reading: number; scripts: string[] } | { done: true };
+export type FromWorker = { from: number; results: CheckedFile[] } | { reading: number; found: Array<UncheckedCommand[] | undefined> };
 
 // Below this much text a worker's start (≈ 0.1 s to load the parsers) costs more than it saves (~2 MB is ~0.3 s of checks).
 const MIN_BYTES_FOR_WORKERS = 2_000_000;
@@ -86,12 +85,58 @@ function sizeOf(file: string): number {
   }
 }
 
+/**
+ * A worker that only reads `run` scripts for commands that can fail unseen (lint-unchecked.ts, ~15 %
+ * of the checks), for a thread that checks alone beside a second core. It warms up V8 only for the
+ * lexer, where a second checking thread warms up everything again (see workersFor), and this thread
+ * sends it each batch's scripts and goes on to the next batch.
+ */
+export function scriptWorker(file = WORKER_FILE): { read: ScriptReader; close: () => Promise<void> } {
+  const worker = new Worker(file);
+  const waiting = new Map<number, { resolve: (found: Array<UncheckedCommand[] | undefined>) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  let failed: Error | undefined;
+  const fail = (e: Error) => {
+    failed ??= e;
+    for (const w of waiting.values()) w.reject(failed);
+    waiting.clear();
+  };
+  worker.on("message", (m: FromWorker) => {
+    if (!("reading" in m)) return;
+    waiting.get(m.reading)?.resolve(m.found);
+    waiting.delete(m.reading);
+  });
+  worker.once("error", fail);
+  const exited = new Promise<void>((resolve) =>
+    worker.once("exit", (code) => {
+      fail(new Error(`a validate worker exited with code ${code}${waiting.size > 0 ? " before it had read every script" : ""}`));
+      resolve();
+    }),
+  );
+  return {
+    read: (scripts) =>
+      failed !== undefined
+        ? Promise.reject(failed)
+        : new Promise((resolve, reject) => {
+            const reading = next++;
+            waiting.set(reading, { resolve, reject });
+            worker.postMessage({ reading, scripts } satisfies ToWorker);
+          }),
+    close: async () => {
+      worker.postMessage({ done: true } satisfies ToWorker);
+      await exited;
+    },
+  };
+}
+
 /** Every file checked, in the order given; on `threads` threads when given (`validate --threads`), else as workersFor says. */
 export async function checkFiles(files: readonly FileToCheck[], threads?: number): Promise<CheckedFile[]> {
   const sizes = files.map((f) => sizeOf(f.path));
   const total = sizes.reduce((a, b) => a + b, 0);
-  const wanted = threads !== undefined ? threads - 1 : total < MIN_BYTES_FOR_WORKERS ? 0 : workersFor(os.availableParallelism());
-  const workerCount = existsSync(WORKER_FILE) ? wanted : 0;
+  const cores = os.availableParallelism();
+  const workerFile = existsSync(WORKER_FILE);
+  const wanted = threads !== undefined ? threads - 1 : total < MIN_BYTES_FOR_WORKERS ? 0 : workersFor(cores);
+  const workerCount = workerFile ? wanted : 0;
   const batches = batchesBySize(sizes);
   const results = new Array<CheckedFile>(files.length);
   let next = 0;
@@ -109,13 +154,14 @@ export async function checkFiles(files: readonly FileToCheck[], threads?: number
         const batch = done ? undefined : take();
         if (batch !== undefined) {
           pending++;
-          worker.postMessage(batch);
+          worker.postMessage(batch satisfies ToWorker);
         } else if (pending === 0 && !done) {
           done = true;
           worker.postMessage({ done: true } satisfies ToWorker);
         }
       };
       worker.on("message", (m: FromWorker) => {
+        if (!("results" in m)) return;
         m.results.forEach((r, i) => (results[m.from + i] = r));
         pending--;
         send();
@@ -129,13 +175,25 @@ export async function checkFiles(files: readonly FileToCheck[], threads?: number
       worker.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`a validate worker exited with code ${code}`))));
     }),
   );
-  // This thread works through batches as well, once the parsers and checks are loaded: the workers load theirs meanwhile.
-  const { checkBatch } = await import("./check-batch.js");
-  for (let batch = take(); batch !== undefined; batch = take()) {
-    (await checkBatch(batch.files)).forEach((r, i) => (results[batch.from + i] = r));
-    // Workers' results and requests for their next batch come in here.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+  // Checking alone by default beside a second core (2 or 3 cores): the scripts are read on a worker of their own.
+  const reader = threads === undefined && workerCount === 0 && workerFile && total >= MIN_BYTES_FOR_WORKERS && cores >= 2 ? scriptWorker() : undefined;
+  try {
+    // This thread works through batches as well, once the parsers and checks are loaded: the workers load theirs meanwhile.
+    const { checkBatch } = await import("./check-batch.js");
+    const checking: Array<Promise<void>> = [];
+    for (let batch = take(); batch !== undefined; batch = take()) {
+      const { from } = batch;
+      // A batch whose scripts are on the reader finishes when they are back; this thread goes on meanwhile.
+      const checked = checkBatch(batch.files, reader?.read).then((rs) => rs.forEach((r, i) => (results[from + i] = r)));
+      // Awaited below with the others; until then a failure must not count as unhandled (it would end the process).
+      checked.catch(() => undefined);
+      checking.push(checked);
+      // Workers' results and requests for their next batch come in here.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await Promise.all([...checking, ...workers]);
+  } finally {
+    await reader?.close();
   }
-  await Promise.all(workers);
   return results;
 }

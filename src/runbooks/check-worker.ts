@@ -1,6 +1,5 @@
-/** A worker thread of check-files.ts: checks the batches it is sent and posts the results back. */
+/** A worker thread of check-files.ts: checks the batches it is sent, or reads the scripts, and posts the results back. */
 import { parentPort } from "node:worker_threads";
-import { checkBatch } from "./check-batch.js";
 import type { FromWorker, ToWorker } from "./check-files.js";
 
 const port = parentPort;
@@ -11,5 +10,10 @@ port.on("message", (m: ToWorker) => {
     return;
   }
   // The pool sends `done` only once every batch's results are back: none is in flight when the port closes.
-  void checkBatch(m.files).then((results) => port.postMessage({ from: m.from, results } satisfies FromWorker));
+  // A worker that only reads scripts loads only their lexer.
+  if ("reading" in m) {
+    void import("./lint-unchecked.js").then(({ uncheckedCommands }) => port.postMessage({ reading: m.reading, found: m.scripts.map((s) => uncheckedCommands(s)) } satisfies FromWorker));
+    return;
+  }
+  void import("./check-batch.js").then(({ checkBatch }) => checkBatch(m.files)).then((results) => port.postMessage({ from: m.from, results } satisfies FromWorker));
 });

@@ -31,10 +31,15 @@ const ERREXIT_FIRST = /^(?:\s*(?:#[^\n]*)?\n)*\s*set\s+(?:-[a-zA-Z]*e[a-zA-Z]*(?
 /** Blank lines, comments and `set` lines (up to a `;` or the line's end, no quote or substitution) at the start. */
 const LEADING_SETS = /^(?:\s*(?:#[^\n]*|set[ \t][^\n;'"`$\\]*)?(?:;[ \t]*|\n))*/;
 
+/** Whether a script is one command by its look alone (no `;`, one line): nothing runs before it to fail unseen. Most steps. */
+function oneCommand(script: string): boolean {
+  return script.indexOf(";") === -1 && script.indexOf("\n") === -1;
+}
+
 /** Commands before the last whose failure nothing handles (see the top of this file); undefined when the script is beyond this lexer. */
 export function uncheckedCommands(script: string): UncheckedCommand[] | undefined {
   // One line with no `;` (most steps), also after comments and `set` lines: a single command, nothing runs before it.
-  if (script.indexOf(";") === -1 && script.indexOf("\n") === -1) return [];
+  if (oneCommand(script)) return [];
   const rest = script.replace(LEADING_SETS, "");
   if (!rest.includes(";") && !/\n\s*\S/.test(rest.trimStart())) return [];
   // errexit before anything else runs (after comments and blank lines), never turned off: nothing to look for.
@@ -73,35 +78,46 @@ export function uncheckedCommands(script: string): UncheckedCommand[] | undefine
 /** A warning before it is placed in the file: the step it is about, by id. */
 export type UncheckedFinding = LintProblem & { token: string; stepId: string };
 
-/** A `run` script of several commands the lexer could not follow: bash decides whether it reads (check-batch.ts). */
-export interface UnreadScript {
+/** A `run` script of several commands (or lines), with the step it belongs to: what the lexer reads. */
+export interface RunScript {
   stepId: string;
   path: PathSegment[];
   script: string;
 }
 
-/** One warning per `run` step whose script has such a command, at its first; scripts beyond the lexer go to `unread`. */
-export function uncheckedWarnings(runbook: Runbook, unread?: UnreadScript[]): UncheckedFinding[] {
-  const out: UncheckedFinding[] = [];
+/** The runbook's `run` scripts that are more than one command, in the order of its steps: those uncheckedCommands has to read. */
+export function scriptsToRead(runbook: Runbook): RunScript[] {
+  const out: RunScript[] = [];
   const visit = (step: Step, path: () => PathSegment[]) => {
-    if (typeof step.run !== "string") return;
-    const found = uncheckedCommands(step.run);
-    if (!found) unread?.push({ stepId: step.id, path: [...path(), "run"], script: step.run });
-    if (!found || found.length === 0) return;
-    const first = found[0]!;
-    const more = found.length > 1 ? ` (and ${found.length - 1} more such ${found.length === 2 ? "command" : "commands"})` : "";
-    const shown = first.text.length > 60 ? `${first.text.slice(0, 57)}...` : first.text;
-    out.push({
-      path: [...path(), "run"],
-      stepId: step.id,
-      token: first.text,
-      message: `\`${shown}\` can fail unseen${more}: the script goes on, and only its last command's exit status decides the step. Start the script with set -e, or end that line with || exit 1`,
-    });
+    if (typeof step.run === "string" && !oneCommand(step.run)) out.push({ stepId: step.id, path: [...path(), "run"], script: step.run });
   };
   // The steps where lint-model.ts places them, without building its model for every runbook.
   runbook.phases.forEach((phase, p) => {
     phase.steps?.forEach((step, k) => visit(step, () => ["phases", p, "steps", k]));
     phase.options?.forEach((option, o) => option.steps.forEach((step, k) => visit(step, () => ["phases", p, "options", o, "steps", k])));
+  });
+  return out;
+}
+
+/**
+ * One warning per script in which uncheckedCommands found such a command (`found[i]` is what it found
+ * in `scripts[i]`), at its first; scripts beyond the lexer (undefined) go to `unread`.
+ */
+export function uncheckedFindings(scripts: readonly RunScript[], found: ReadonlyArray<UncheckedCommand[] | undefined>, unread?: RunScript[]): UncheckedFinding[] {
+  const out: UncheckedFinding[] = [];
+  scripts.forEach((s, i) => {
+    const commands = found[i];
+    if (!commands) unread?.push(s);
+    if (!commands || commands.length === 0) return;
+    const first = commands[0]!;
+    const more = commands.length > 1 ? ` (and ${commands.length - 1} more such ${commands.length === 2 ? "command" : "commands"})` : "";
+    const shown = first.text.length > 60 ? `${first.text.slice(0, 57)}...` : first.text;
+    out.push({
+      path: s.path,
+      stepId: s.stepId,
+      token: first.text,
+      message: `\`${shown}\` can fail unseen${more}: the script goes on, and only its last command's exit status decides the step. Start the script with set -e, or end that line with || exit 1`,
+    });
   });
   return out;
 }

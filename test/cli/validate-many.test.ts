@@ -1,5 +1,5 @@
 /** `handrail validate` of a library large enough to be checked on worker threads: same problems, same order, on one thread or several. */
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { loadRunbookFile } from "../../src/runbooks/load.js";
@@ -58,6 +58,25 @@ describe("handrail validate, 150 runbooks", () => {
     expect(report.files[5]!.id).toBe(`${SHIPPED[0]!.replace(".yaml", "")}-copy-5`);
     expect(report.files[7]!.id).toBeNull();
     expect(report.files[7]!.problems.length).toBeGreaterThan(0);
+  });
+
+  it("past 2 MB, checked by default (scripts read on a worker beside this thread where there are two cores): the same warnings and problems, in order, as on one thread", async () => {
+    const dir = scratchDir(onTestFinished);
+    library(dir, 60);
+    // Scripts of several commands, in files spread over the batches: two with a command that can fail unseen, one bash refuses.
+    const tags = (id: string) => `apiVersion: handrail/v1\nkind: Runbook\nid: ${id}\ntitle: Tags\nphases:\n  - id: a\n    kind: remediate\n    title: A\n    steps:\n      - id: tags\n        title: Tags\n        run: |\n          git tag -a v1-a -m a\n          git tag -a v1-b -m b\n`;
+    writeFileSync(path.join(dir, "010-tags.yaml"), tags("tags-10"));
+    writeFileSync(path.join(dir, "045-tags.yaml"), tags("tags-45"));
+    writeFileSync(path.join(dir, "030-db.yaml"), tags("db-30").replace("git tag -a v1-a -m a", `psql -d "\${db:?the service's database}" -c 'select 1'`));
+    // Past check-files.ts MIN_BYTES_FOR_WORKERS, below which a worker's start costs more than it saves.
+    expect(readdirSync(dir).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0)).toBeGreaterThan(2_000_000);
+    const many = await runCli(["validate", "--no-cache", "."], { cwd: dir });
+    const one = await runCli(["validate", "--no-cache", "--threads", "1", "."], { cwd: dir });
+    expect([many.exitCode, many.stdout, many.stderr]).toEqual([one.exitCode, one.stdout, one.stderr]);
+    const lines = one.stderr.trimEnd().split("\n");
+    expect(lines.filter((l) => l.includes("can fail unseen")).map((l) => l.split(":")[0])).toEqual(["010-tags.yaml", "045-tags.yaml"]);
+    expect(lines.filter((l) => l.includes("bash refuses")).map((l) => l.split(":")[0])).toEqual(["030-db.yaml"]);
+    expect(one.exitCode).toBe(2);
   });
 
   it("--threads that is not a whole number from 1 to 16 is exit 2, naming the flag, and nothing is checked", async () => {

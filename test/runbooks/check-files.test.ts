@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { checkBatch } from "../../src/runbooks/check-batch.js";
-import { batchesBySize, checkFiles, workersFor } from "../../src/runbooks/check-files.js";
+import { batchesBySize, checkFiles, scriptWorker, workersFor } from "../../src/runbooks/check-files.js";
+import { uncheckedCommands } from "../../src/runbooks/lint-unchecked.js";
 import { loadRunbookFile } from "../../src/runbooks/load.js";
 import { ROOT, scratchDir } from "../helpers/cli.js";
 
@@ -67,5 +68,33 @@ describe("checkBatch and checkFiles", () => {
     expect(results[2]!.problems).toEqual([{ file: "gone.yaml", line: 1, column: 1, path: "", message: "cannot read the file: no such file" }]);
     expect(results[3]!.problems).toEqual([{ file: "fifo.yaml", line: 1, column: 1, path: "", message: "cannot read the file: not a regular file (a FIFO)" }]);
     expect(results[0]!.problems).toEqual([]);
+  });
+});
+
+describe("scriptWorker", () => {
+  const WORKER = path.join(ROOT, "dist/check-worker.js");
+  const SCRIPTS = ["git tag a\ngit tag b", "set -e\ngit tag a\ngit tag b", "echo 'open\ngit tag a\ngit tag b", "cd /srv; rm -rf cache; ls"];
+
+  it("reads scripts on the worker as this thread would, each read answered with its own scripts", async () => {
+    const worker = scriptWorker(WORKER);
+    try {
+      const [first, second] = await Promise.all([worker.read(SCRIPTS), worker.read(SCRIPTS.slice(2))]);
+      expect(first).toEqual(SCRIPTS.map((s) => uncheckedCommands(s)));
+      expect(first![0]).toEqual([{ text: "git tag a", line: 1 }]);
+      expect(first![2]).toBeUndefined();
+      expect(second).toEqual(SCRIPTS.slice(2).map((s) => uncheckedCommands(s)));
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it("a worker that fails rejects the reads it was given, and closing it does not wait forever", async () => {
+    const dir = scratchDir(onTestFinished);
+    const broken = path.join(dir, "broken-worker.mjs");
+    writeFileSync(broken, 'throw new Error("the worker broke");\n');
+    const worker = scriptWorker(broken);
+    await expect(worker.read(SCRIPTS)).rejects.toThrow("the worker broke");
+    await expect(worker.read(SCRIPTS)).rejects.toThrow("the worker broke");
+    await worker.close();
   });
 });
