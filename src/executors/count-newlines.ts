@@ -8,6 +8,8 @@
  * without WebAssembly SIMD.
  */
 
+import { wasmKernel } from "../util/wasm-kernel.js";
+
 const NL = 0x0a;
 
 /** count-newlines.wat assembled (wabt 1.0.39, SIMD on); the test assembles the .wat again and compares. */
@@ -25,21 +27,10 @@ interface Kernel {
 
 let kernel: Kernel | null | undefined;
 
-/** The part of the WebAssembly API used here (the compiler's libraries for Node do not declare it). */
-interface Wasm {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: { memory: { buffer: ArrayBuffer }; count: (len: number) => number } };
-}
-
 /** The WebAssembly kernel, made on first use; null where this Node cannot run it (no SIMD). */
 function loadKernel(): Kernel | null {
-  try {
-    const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
-    const { memory, count } = new wasm.Instance(new wasm.Module(Buffer.from(KERNEL_WASM, "base64"))).exports;
-    return { memory: new Uint8Array(memory.buffer), count };
-  } catch {
-    return null;
-  }
+  const exports = wasmKernel<{ memory: { buffer: ArrayBuffer }; count: (len: number) => number }>(KERNEL_WASM);
+  return exports && { memory: new Uint8Array(exports.memory.buffer), count: exports.count };
 }
 
 export function countNewlines(chunk: Uint8Array): number {

@@ -10,6 +10,7 @@ import type { LoadResult } from "./load.js";
 import { quickRunbook } from "./quick-schema.js";
 import type { Runbook } from "./schema.js";
 import { firstBadByte } from "./text-bytes.js";
+import { runbookText } from "./text-scan.js";
 import { readFastYaml } from "./yaml-fast.js";
 
 /**
@@ -43,11 +44,11 @@ function startsToken(src: string, i: number): boolean {
  * The common case, a valid runbook, read by the fast reader (yaml-fast.ts, the data js-yaml would
  * give, about twice as fast) or else by js-yaml: ten times faster than yaml's located document
  * (1,000 runbooks are 20 MB of YAML). Undefined whenever it cannot be trusted to agree; the
- * located parse then decides, and owns every problem message.
+ * located parse then decides, and owns every problem message. `plain` as readFastYaml takes it.
  */
-export function quickParse(src: string): unknown {
+export function quickParse(src: string, plain = false): unknown {
   // The fast reader declines the plain scalars quickUnsafe looks for, where they are read (yaml-fast-scalars.ts).
-  const fast = readFastYaml(src);
+  const fast = readFastYaml(src, plain);
   // With aliases, the fast reader counts what they add (the same bound as below, without a walk).
   if ("data" in fast) return !fast.aliases || fast.nodes <= MAX_ALIAS_NODES ? fast.data : undefined;
   // js-yaml reads whatever the fast reader declines.
@@ -118,7 +119,10 @@ export function sharesNodes(root: unknown): boolean {
  * decides when the JSON Schema check is not sure (load.ts passes zod's runbookSchema).
  */
 export function quickLoad(src: string, file: string, orSchema?: (data: unknown) => Runbook | undefined): LoadResult | undefined {
-  const quick = quickParse(src);
+  return loadParsed(quickParse(src), file, orSchema);
+}
+
+function loadParsed(quick: unknown, file: string, orSchema?: (data: unknown) => Runbook | undefined): LoadResult | undefined {
   if (quick === null || typeof quick !== "object" || Array.isArray(quick)) return undefined;
   const runbook = quickRunbook(quick) ?? orSchema?.(quick);
   return runbook !== undefined && lintRunbook(runbook).length === 0 ? { file, kind: "Runbook", runbook, problems: [] } : undefined;
@@ -128,7 +132,8 @@ export function quickLoad(src: string, file: string, orSchema?: (data: unknown) 
 export function quickLoadBytes(bytes: Buffer, file: string): LoadResult | undefined {
   if (firstBadByte(bytes) !== undefined) return undefined;
   try {
-    return quickLoad(bytes.toString("utf8"), file);
+    const { text, plain } = runbookText(bytes);
+    return loadParsed(quickParse(text, plain), file);
   } catch {
     // A bug: the full loader meets it again and reports it as one, in the file's problems.
     return undefined;

@@ -14,14 +14,17 @@ export type FastRead = { data: Record<string, unknown>; aliases: boolean; nodes:
 
 /** Tabs, carriage returns, a BOM, C0/C1 controls, surrogates, U+FFFE/FFFF: js-yaml's business. */
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for.
-const UNSUPPORTED_TEXT = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
+export const UNSUPPORTED_TEXT = /[\x00-\x09\x0B-\x1F\x7F-\x9F\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
 
 /** js-yaml stops at 100 levels; runbooks use about ten. */
 const MAX_DEPTH = 50;
 
-/** The text's data as js-yaml (core schema) reads it, when the text is a mapping in the subset read here. */
-export function readFastYaml(text: string): FastRead {
-  if (UNSUPPORTED_TEXT.test(text)) return { declined: "a tab, carriage return, control or astral character" };
+/**
+ * The text's data as js-yaml (core schema) reads it, when the text is a mapping in the subset read here.
+ * `plain`: the caller has found none of UNSUPPORTED_TEXT's characters in it (text-scan.ts, on its bytes).
+ */
+export function readFastYaml(text: string, plain = false): FastRead {
+  if (!plain && UNSUPPORTED_TEXT.test(text)) return { declined: "a tab, carriage return, control or astral character" };
   // js-yaml reads the text with a line break at its end; the NUL after it marks the end for every read (Cursor).
   // Joined rather than added: the reader gets one flat string, where `+` makes a pair that every read would go through.
   const reader = new Reader([text, text.endsWith("\n") ? "\0" : "\n\0"].join(""));
