@@ -13,7 +13,8 @@ import { readDefinitionSync } from "./read-definition.js";
  */
 export type ScriptReader = (scripts: string[]) => Promise<Array<UncheckedCommand[] | undefined>>;
 
-const readHere: ScriptReader = async (scripts) => scripts.map((s) => uncheckedCommands(s));
+/** The scripts read on this thread. */
+export const readHere: ScriptReader = async (scripts) => scripts.map((s) => uncheckedCommands(s));
 
 /**
  * Check a batch of files, keeping only what validate reports. The files are read first, then

@@ -129,14 +129,17 @@ export function scriptWorker(file = WORKER_FILE): { read: ScriptReader; close: (
   };
 }
 
-/** Every file checked, in the order given; on `threads` threads when given (`validate --threads`), else as workersFor says. */
-export async function checkFiles(files: readonly FileToCheck[], threads?: number): Promise<CheckedFile[]> {
+/**
+ * Every file checked, in the order given; on `threads` threads when given (`validate --threads`), else as workersFor says.
+ * `workerFile` is what the workers run (a test's own).
+ */
+export async function checkFiles(files: readonly FileToCheck[], threads?: number, workerFile = WORKER_FILE): Promise<CheckedFile[]> {
   const sizes = files.map((f) => sizeOf(f.path));
   const total = sizes.reduce((a, b) => a + b, 0);
   const cores = os.availableParallelism();
-  const workerFile = existsSync(WORKER_FILE);
+  const haveWorker = existsSync(workerFile);
   const wanted = threads !== undefined ? threads - 1 : total < MIN_BYTES_FOR_WORKERS ? 0 : workersFor(cores);
-  const workerCount = workerFile ? wanted : 0;
+  const workerCount = haveWorker ? wanted : 0;
   const batches = batchesBySize(sizes);
   const results = new Array<CheckedFile>(files.length);
   let next = 0;
@@ -147,7 +150,7 @@ export async function checkFiles(files: readonly FileToCheck[], threads?: number
 
   const workers = Array.from({ length: Math.max(0, Math.min(workerCount, files.length - 1)) }, () =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(WORKER_FILE);
+      const worker = new Worker(workerFile);
       let pending = 0;
       let done = false;
       const send = () => {
@@ -176,15 +179,17 @@ export async function checkFiles(files: readonly FileToCheck[], threads?: number
     }),
   );
   // Checking alone by default beside a second core (2 or 3 cores): the scripts are read on a worker of their own.
-  const reader = threads === undefined && workerCount === 0 && workerFile && total >= MIN_BYTES_FOR_WORKERS && cores >= 2 ? scriptWorker() : undefined;
+  const reader = threads === undefined && workerCount === 0 && haveWorker && total >= MIN_BYTES_FOR_WORKERS && cores >= 2 ? scriptWorker(workerFile) : undefined;
   try {
     // This thread works through batches as well, once the parsers and checks are loaded: the workers load theirs meanwhile.
-    const { checkBatch } = await import("./check-batch.js");
+    const { checkBatch, readHere } = await import("./check-batch.js");
+    // A worker that fails leaves its scripts to this thread: a helper's crash is no reason for validate to fail.
+    const readScripts: ScriptReader | undefined = reader && ((scripts) => reader.read(scripts).catch(() => readHere(scripts)));
     const checking: Array<Promise<void>> = [];
     for (let batch = take(); batch !== undefined; batch = take()) {
       const { from } = batch;
       // A batch whose scripts are on the reader finishes when they are back; this thread goes on meanwhile.
-      const checked = checkBatch(batch.files, reader?.read).then((rs) => rs.forEach((r, i) => (results[from + i] = r)));
+      const checked = checkBatch(batch.files, readScripts).then((rs) => rs.forEach((r, i) => (results[from + i] = r)));
       // Awaited below with the others; until then a failure must not count as unhandled (it would end the process).
       checked.catch(() => undefined);
       checking.push(checked);

@@ -1,6 +1,7 @@
 /** validate's batches: cut by bytes, read then checked under one regex deadline, each file's own problems kept. */
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { checkBatch } from "../../src/runbooks/check-batch.js";
@@ -9,6 +10,7 @@ import { uncheckedCommands } from "../../src/runbooks/lint-unchecked.js";
 import { loadRunbookFile } from "../../src/runbooks/load.js";
 import { ROOT, scratchDir } from "../helpers/cli.js";
 
+const WORKER = path.join(ROOT, "dist/check-worker.js");
 const RUNAWAY = `inputs:\n  name: { type: string, pattern: "(a+)+$", default: "${"a".repeat(40)}!" }\n`;
 
 /** Copies of a shipped runbook with new ids; the one at `runaway` has a default its pattern takes forever on. */
@@ -72,7 +74,6 @@ describe("checkBatch and checkFiles", () => {
 });
 
 describe("scriptWorker", () => {
-  const WORKER = path.join(ROOT, "dist/check-worker.js");
   const SCRIPTS = ["git tag a\ngit tag b", "set -e\ngit tag a\ngit tag b", "echo 'open\ngit tag a\ngit tag b", "cd /srv; rm -rf cache; ls"];
 
   it("reads scripts on the worker as this thread would, each read answered with its own scripts", async () => {
@@ -86,6 +87,20 @@ describe("scriptWorker", () => {
     } finally {
       await worker.close();
     }
+  });
+
+  // The script worker is used by default on 2 or 3 cores only (check-files.ts workersFor); elsewhere these cannot show it.
+  it.runIf([2, 3].includes(os.availableParallelism()))("past 2 MB by default: the scripts read on the worker, or on this thread when the worker fails, give what one thread gives", async () => {
+    const dir = scratchDir(onTestFinished);
+    const list = [...files(dir, 70, -1), { path: path.join(dir, "tags.yaml"), shownAs: "tags.yaml" }];
+    writeFileSync(path.join(dir, "tags.yaml"), "apiVersion: handrail/v1\nkind: Runbook\nid: tags\ntitle: Tags\nphases:\n  - id: a\n    kind: remediate\n    title: A\n    steps:\n      - id: tags\n        title: Tags\n        run: |\n          git tag a\n          git tag b\n");
+    expect(list.reduce((sum, f) => sum + statSync(f.path).size, 0)).toBeGreaterThan(2_000_000);
+    const broken = path.join(dir, "broken-worker.mjs");
+    writeFileSync(broken, 'throw new Error("the worker broke");\n');
+    const one = await checkFiles(list, 1);
+    expect(one.at(-1)!.warnings!.map((w) => w.message)).toEqual([expect.stringContaining("`git tag a` can fail unseen")]);
+    expect(await checkFiles(list, undefined, WORKER)).toEqual(one);
+    expect(await checkFiles(list, undefined, broken)).toEqual(one);
   });
 
   it("a worker that fails rejects the reads it was given, and closing it does not wait forever", async () => {
