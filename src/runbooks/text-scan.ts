@@ -22,7 +22,6 @@ const PAST_END = 32;
 const PAGE = 65_536;
 
 let kernel: Kernel | null | undefined;
-let memory: Uint8Array | undefined;
 
 /**
  * The text of bytes that are valid UTF-8 with no NUL (text-bytes.ts firstBadByte has passed them),
@@ -32,13 +31,12 @@ export function runbookText(bytes: Buffer): { text: string; plain: boolean } {
   const k = (kernel ??= wasmKernel<Kernel>(TEXT_SCAN_WASM));
   if (k === null) return { text: bytes.toString("utf8"), plain: false };
   const need = bytes.length + PAST_END;
-  if (memory === undefined || memory.length < need) {
-    const have = k.memory.buffer.byteLength;
-    if (have < need) k.memory.grow(Math.ceil((need - have) / PAGE));
-    memory = new Uint8Array(k.memory.buffer);
-  }
-  memory.set(bytes, 0);
-  memory.fill(0, bytes.length, need);
+  const have = k.memory.buffer.byteLength;
+  if (have < need) k.memory.grow(Math.ceil((need - have) / PAGE));
+  // A view of the memory as it is now: growing it replaces its buffer.
+  const memory = new Uint8Array(k.memory.buffer, 0, need);
+  memory.set(bytes);
+  memory.fill(0, bytes.length);
   const plain = k.scan(bytes.length) === -1;
   // nonAscii is whole only for a scan that went to the end.
   return { text: plain && k.nonAscii.value === 0 ? bytes.toString("latin1") : bytes.toString("utf8"), plain };
