@@ -1,5 +1,5 @@
 /** One batch of validate's files, checked: what a worker of check-files.ts, or the thread that started them, does with each. */
-import { underOneDeadline } from "../util/regex-deadline.js";
+import { underOneDeadline, withMatchesPutOff, type PutOffMatch } from "../util/regex-deadline.js";
 import type { CheckedFile, FileToCheck } from "./check-files.js";
 import type { LoadResult } from "./load.js";
 import { quickLoadBytes } from "./quick-load.js";
@@ -23,11 +23,15 @@ export const readHere: ScriptReader = async (scripts) => scripts.map((s) => unch
  * runbook paid a thousand times. Should the batch's run out, it is checked again with a deadline
  * per runbook, so the slow pattern is the one reported, as it would have been.
  *
+ * With `putOff`, a valid runbook's defaults are not matched against their patterns here: each
+ * match is taken to hold, and handed to `putOff` with the file's index. The caller confirms them,
+ * all under one deadline, and checks again without `putOff` each file of which one does not hold.
+ *
  * A valid runbook takes the fast path (quick-load.ts); the full loader, its located parse and zod
  * (a third of a thread's start-up) load only when some file is not one, and find its problems.
  * Its scripts of several commands are read for commands that can fail unseen by `readScripts`.
  */
-export async function checkBatch(files: readonly FileToCheck[], readScripts: ScriptReader = readHere): Promise<CheckedFile[]> {
+export async function checkBatch(files: readonly FileToCheck[], readScripts: ScriptReader = readHere, putOff?: (index: number, matches: PutOffMatch[]) => void): Promise<CheckedFile[]> {
   // Read on this thread: it has nothing else to do meanwhile, and asynchronous reads cost five times the CPU.
   const read = files.map((f) => readDefinitionSync(f.path, f.shownAs));
   // A valid runbook's scripts of several commands, by the file's index.
@@ -39,14 +43,21 @@ export async function checkBatch(files: readonly FileToCheck[], readScripts: Scr
     }
     return resultOf(r);
   };
+  const quick = (bytes: Buffer, i: number): LoadResult | undefined => {
+    if (!putOff) return quickLoadBytes(bytes, files[i]!.shownAs);
+    const { value, matches } = withMatchesPutOff(() => quickLoadBytes(bytes, files[i]!.shownAs));
+    // Only a file found valid rests on its matches: any other goes to the full loader below, which matches them itself.
+    if (value !== undefined && matches.length > 0) putOff(i, matches);
+    return value;
+  };
   // Each runbook's data is dropped as soon as it is checked: kept for the batch, it survived the young generation's collections.
-  const results = underOneDeadline(() =>
+  const quickAll = () =>
     read.map((bytes, i): CheckedFile | undefined => {
       if (!Buffer.isBuffer(bytes)) return { file: files[i]!.shownAs, problems: [bytes] };
-      const r = quickLoadBytes(bytes, files[i]!.shownAs);
+      const r = quick(bytes, i);
       return r !== undefined ? checked(r, i) : undefined;
-    }),
-  );
+    });
+  const results = putOff ? quickAll() : underOneDeadline(quickAll);
   const rest = results.flatMap((r, i) => (r === undefined ? [i] : []));
   if (rest.length > 0) {
     const { loadRunbookBytes } = await import("./load.js");

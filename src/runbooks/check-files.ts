@@ -9,6 +9,7 @@ import { existsSync, statSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { confirmMatches, testWithDeadline, type PutOffMatch } from "../util/regex-deadline.js";
 import type { ScriptReader } from "./check-batch.js";
 import type { UncheckedCommand } from "./lint-unchecked.js";
 import type { RunbookProblem } from "./problems.js";
@@ -186,10 +187,13 @@ export async function checkFiles(files: readonly FileToCheck[], threads?: number
     // A worker that fails leaves its scripts to this thread: a helper's crash is no reason for validate to fail.
     const readScripts: ScriptReader | undefined = reader && ((scripts) => reader.read(scripts).catch(() => readHere(scripts)));
     const checking: Array<Promise<void>> = [];
+    // Valid files whose defaults were taken to match their patterns, with those matches (check-batch.ts).
+    const doubtful: Array<{ index: number; matches: PutOffMatch[] }> = [];
     for (let batch = take(); batch !== undefined; batch = take()) {
       const { from } = batch;
+      const putOff = (i: number, matches: PutOffMatch[]) => doubtful.push({ index: from + i, matches });
       // A batch whose scripts are on the reader finishes when they are back; this thread goes on meanwhile.
-      const checked = checkBatch(batch.files, readScripts).then((rs) => rs.forEach((r, i) => (results[from + i] = r)));
+      const checked = checkBatch(batch.files, readScripts, putOff).then((rs) => rs.forEach((r, i) => (results[from + i] = r)));
       // Awaited below with the others; until then a failure must not count as unhandled (it would end the process).
       checked.catch(() => undefined);
       checking.push(checked);
@@ -197,8 +201,31 @@ export async function checkFiles(files: readonly FileToCheck[], threads?: number
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await Promise.all([...checking, ...workers]);
+    // The files whose defaults do not all match are checked again the ordinary way, which says where and why.
+    const wrong = unconfirmed(doubtful);
+    if (wrong.length > 0) {
+      const again = await checkBatch(wrong.map((i) => files[i]!), readScripts);
+      again.forEach((r, j) => (results[wrong[j]!] = r));
+    }
   } finally {
     await reader?.close();
   }
   return results;
+}
+
+/**
+ * The files of which a match put off does not hold: all of them confirmed under one deadline, and
+ * file by file only when one does not hold or that deadline ran out. A file whose deadline ran out
+ * has its matches tried one by one until the one that runs away is found: testWithDeadline then
+ * knows it, and checking the file again meets it at once rather than after two deadlines more.
+ */
+export function unconfirmed(doubtful: ReadonlyArray<{ index: number; matches: readonly PutOffMatch[] }>): number[] {
+  if (confirmMatches(doubtful.flatMap((d) => d.matches)) === true) return [];
+  return doubtful
+    .filter((d) => {
+      const held = confirmMatches(d.matches);
+      if (held === undefined) d.matches.find((m) => testWithDeadline(m.re, m.text) === undefined);
+      return held !== true;
+    })
+    .map((d) => d.index);
 }

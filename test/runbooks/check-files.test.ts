@@ -12,13 +12,18 @@ import { ROOT, scratchDir } from "../helpers/cli.js";
 
 const WORKER = path.join(ROOT, "dist/check-worker.js");
 const RUNAWAY = `inputs:\n  name: { type: string, pattern: "(a+)+$", default: "${"a".repeat(40)}!" }\n`;
+/** A pattern validate does not refuse (its time grows with a power of the length, not exponentially) on a default it takes ~18 s to try. */
+const SLOW = `inputs:\n  name: { type: string, pattern: "a*a*a*a*a*a*a*a*b", default: "${"a".repeat(60)}" }\n`;
+/** A default its pattern does not match. */
+const WRONG = `inputs:\n  name: { type: string, pattern: "[a-z]+", default: "ABC" }\n`;
 
-/** Copies of a shipped runbook with new ids; the one at `runaway` has a default its pattern takes forever on. */
-function files(dir: string, count: number, runaway: number) {
+/** Copies of a shipped runbook with new ids; the one at `runaway` has a default its pattern takes forever on, or each at its index the inputs given. */
+function files(dir: string, count: number, runaway: number | Record<number, string>) {
   const shipped = readFileSync(path.join(ROOT, "runbooks", "emergency-rollback.yaml"), "utf8");
+  const inputs = typeof runaway === "number" ? { [runaway]: RUNAWAY } : runaway;
   return Array.from({ length: count }, (_, i) => {
     let text = shipped.replace(/^id: (\S+)$/m, `id: $1-${i}`);
-    if (i === runaway) text = text.replace(/^inputs:\n/m, RUNAWAY);
+    if (inputs[i] !== undefined) text = text.replace(/^inputs:\n/m, inputs[i]);
     const file = path.join(dir, `${i}.yaml`);
     writeFileSync(file, text);
     return { path: file, shownAs: `${i}.yaml` };
@@ -59,6 +64,19 @@ describe("checkBatch and checkFiles", () => {
     expect(results[2]!.problems.map((p) => p.message)).toContainEqual("bad default: the pattern /(a+)+$/ took more than 1 s on this value and was stopped (catastrophic backtracking?)");
     expect(results.filter((r) => r.problems.length === 0).map((r) => r.id)).toEqual(["emergency-rollback-0", "emergency-rollback-1", "emergency-rollback-3"]);
   });
+
+  it("defaults taken to match their patterns and confirmed at the end: one that does not match, or runs away, is reported as the file on its own", async () => {
+    const dir = scratchDir(onTestFinished);
+    const list = files(dir, 6, { 1: WRONG, 4: SLOW });
+    const alone = await Promise.all(list.map((f) => loadRunbookFile(f.path, f.shownAs)));
+    for (const threads of [1, undefined]) {
+      const results = await checkFiles(list, threads);
+      expect(results.map((r) => r.problems)).toEqual(alone.map((r) => r.problems));
+      expect(results.filter((r) => r.problems.length === 0).map((r) => r.id)).toEqual([0, 2, 3, 5].map((i) => `emergency-rollback-${i}`));
+    }
+    expect(alone[1]!.problems.map((p) => [p.line, p.message])).toEqual([[31, 'bad default: expected text matching /[a-z]+/, got "ABC"']]);
+    expect(alone[4]!.problems.map((p) => p.message)).toEqual(["bad default: the pattern /a*a*a*a*a*a*a*a*b/ took more than 1 s on this value and was stopped (catastrophic backtracking?)"]);
+  }, 20_000);
 
   it("a file it cannot read is a problem at 1:1 among files that are checked; a FIFO is not waited on", async () => {
     const dir = scratchDir(onTestFinished);

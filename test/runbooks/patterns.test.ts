@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkInputValue } from "../../src/runbooks/inputs.js";
 import { loadRunbookText } from "../../src/runbooks/load.js";
 import { catastrophicBacktracking, spansLines } from "../../src/runbooks/patterns.js";
-import { underOneDeadline, withDeadline } from "../../src/util/regex-deadline.js";
+import { confirmMatches, testWithDeadline, underOneDeadline, withDeadline, withMatchesPutOff } from "../../src/util/regex-deadline.js";
 
 describe("catastrophic patterns", () => {
   it.each(["^(a+)+$", "(a+)+$", "(a|a)*$", "^(\\w+\\s?)*$", "(x+x+)+y", "^(?:(a+)+)$"])("refuses %s, with an input that shows it", (pattern) => {
@@ -69,9 +69,10 @@ describe("the deadline", () => {
     const runaway = { type: "string" as const, pattern: "(a+)+$" };
     const fine = { type: "string" as const, pattern: "[a-z]+" };
     let runs = 0;
+    // A text no other test runs the pattern on: one that ran out before is answered at once (below).
     const all = () => {
       runs++;
-      return [checkInputValue(fine, "abc"), checkInputValue(runaway, `${"a".repeat(40)}!`), checkInputValue(fine, "ABC")];
+      return [checkInputValue(fine, "abc"), checkInputValue(runaway, `${"a".repeat(41)}!`), checkInputValue(fine, "ABC")];
     };
     expect(underOneDeadline(all, 200)).toEqual([
       { ok: true, value: "abc" },
@@ -85,5 +86,46 @@ describe("the deadline", () => {
     expect(runs).toBe(1);
     // After a deadline ran out, the next call has its own again.
     expect(withDeadline(() => /^(a+)+$/.test(`${"a".repeat(40)}!`), 100)).toEqual({ done: false });
+  });
+});
+
+describe("matches put off", () => {
+  const slow = () => new RegExp("^(?:a*a*a*a*a*a*a*a*b)$");
+
+  it("a match that ran out of its own deadline runs out at once on the same text, and only on that text", () => {
+    const text = "a".repeat(50);
+    expect(testWithDeadline(slow(), text, 100)).toBeUndefined();
+    const t = performance.now();
+    expect(testWithDeadline(slow(), text, 100)).toBeUndefined();
+    expect(performance.now() - t).toBeLessThan(50);
+    // Another text, the same pattern with other flags, another pattern with that text: each runs again.
+    expect(testWithDeadline(slow(), "b")).toBe(true);
+    expect(testWithDeadline(new RegExp(slow().source, "i"), "aab")).toBe(true);
+    expect(testWithDeadline(/^a+$/, text)).toBe(true);
+  });
+
+  it("each testWithDeadline answered true and kept; nothing else of fn under a deadline; confirmed all at once after", () => {
+    let inner: { done: boolean } | undefined;
+    const { value, matches } = withMatchesPutOff(() => {
+      inner = withDeadline(() => 1);
+      return [testWithDeadline(/^[a-z]+$/, "abc"), testWithDeadline(/^[a-z]+$/, "ABC"), checkInputValue({ type: "string", pattern: "[0-9]+" }, "x1").ok];
+    });
+    expect(value).toEqual([true, true, true]);
+    expect(inner).toEqual({ done: true, value: 1 });
+    expect(matches.map((m) => [m.re.source, m.text])).toEqual([["^[a-z]+$", "abc"], ["^[a-z]+$", "ABC"], ["^(?:[0-9]+)$", "x1"]]);
+    expect(confirmMatches(matches)).toBe(false);
+    expect(confirmMatches(matches.slice(0, 1))).toBe(true);
+    expect(confirmMatches([])).toBe(true);
+    // Outside, the same checks say what they are.
+    expect([testWithDeadline(/^[a-z]+$/, "ABC"), checkInputValue({ type: "string", pattern: "[0-9]+" }, "x1").ok]).toEqual([false, false]);
+  });
+
+  it("a match that runs away fails the confirmation when its deadline runs out; putting off does not nest", () => {
+    const { matches } = withMatchesPutOff(() => testWithDeadline(slow(), "a".repeat(60)));
+    const t = performance.now();
+    expect(confirmMatches([{ re: /b/, text: "b" }, ...matches], 100)).toBeUndefined();
+    expect(performance.now() - t).toBeLessThan(900);
+    expect(() => withMatchesPutOff(() => withMatchesPutOff(() => 1))).toThrow("does not nest");
+    expect(() => withDeadline(() => withMatchesPutOff(() => 1))).toThrow("does not nest");
   });
 });
