@@ -86,6 +86,18 @@ const TRIGGER = /bearer|basic|akia|asia|secret|passw|pwd|token|api[_-]?key|gh[po
  */
 const TRIGGER_CASED = /eyJ|mysql|mariadb/;
 
+/**
+ * V8 compiles a regex to machine code when it first runs on a long text (or on its second short one),
+ * and chooses what its scan looks ahead for from that text. TRIGGER first met an input's value
+ * ("api", "shop") and then scanned a flood's output at ~250 MB/s, against ~1.5 GB/s when compiled
+ * on varied text (`seq` output; ~2x on log lines); which one a run got depended on what it masked
+ * first. So both are compiled here, on every printable ASCII character in turn: past 1,000
+ * characters V8 compiles at once, with this text as its sample.
+ */
+const VARIED = Array.from({ length: 1_100 }, (_, i) => String.fromCharCode(0x20 + (i % 95))).join("");
+TRIGGER.test(VARIED);
+TRIGGER_CASED.test(VARIED);
+
 /** The fast path for bulk output: whether any rule could match. */
 export function triggered(text: string): boolean {
   return TRIGGER.test(text) || TRIGGER_CASED.test(text);
