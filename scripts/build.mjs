@@ -2,6 +2,7 @@
 // Split into chunks: each command's modules are parsed only when that command runs (cli.ts imports them lazily).
 import { build } from "esbuild";
 import { chmodSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 import { bundleOptions } from "./bundle-options.mjs";
 import { runbookJsonCheckModule } from "./runbook-json-check.mjs";
 
@@ -28,6 +29,25 @@ const lazyChildProcess = {
   },
 };
 
+// Ink (and widest-line and cli-truncate, which it uses) measure every text with string-width; in the
+// bundle they get src/util/text-width.ts, which gives string-width's answer at once for ASCII and the
+// console's symbols. wrap-ansi keeps its own (older) string-width. The build fails if Ink is not wired.
+const textWidth = {
+  name: "text-width",
+  setup(b) {
+    const wrapper = path.resolve("src/util/text-width.ts");
+    const given = new Set();
+    b.onResolve({ filter: /^string-width$/ }, (args) => {
+      if (args.importer === wrapper || /[\\/]node_modules[\\/]wrap-ansi[\\/]/.test(args.importer)) return undefined;
+      given.add(/[\\/]node_modules[\\/]ink[\\/]/.test(args.importer) ? "ink" : args.importer);
+      return { path: wrapper };
+    });
+    b.onEnd((result) => {
+      if (result.errors.length === 0 && !given.has("ink")) throw new Error("scripts/build.mjs: Ink no longer imports string-width; the text-width plugin gives it nothing");
+    });
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 // Chunk names carry a hash: old chunks would pile up.
 rmSync("dist", { recursive: true, force: true });
@@ -40,7 +60,7 @@ await build({
   outdir: "dist",
   splitting: true,
   chunkNames: "[name]-[hash]",
-  plugins: [precompiledChecks, lazyChildProcess],
+  plugins: [precompiledChecks, lazyChildProcess, textWidth],
 });
 chmodSync("dist/handrail.js", 0o755);
 // recheck and what it requires, as one CommonJS file src/runbooks/patterns.ts requires when it runs from dist/.
