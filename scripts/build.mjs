@@ -36,14 +36,14 @@ const textWidth = {
   name: "text-width",
   setup(b) {
     const wrapper = path.resolve("src/util/text-width.ts");
-    const given = new Set();
+    let inkGiven = false;
     b.onResolve({ filter: /^string-width$/ }, (args) => {
       if (args.importer === wrapper || /[\\/]node_modules[\\/]wrap-ansi[\\/]/.test(args.importer)) return undefined;
-      given.add(/[\\/]node_modules[\\/]ink[\\/]/.test(args.importer) ? "ink" : args.importer);
+      inkGiven ||= /[\\/]node_modules[\\/]ink[\\/]/.test(args.importer);
       return { path: wrapper };
     });
     b.onEnd((result) => {
-      if (result.errors.length === 0 && !given.has("ink")) throw new Error("scripts/build.mjs: Ink no longer imports string-width; the text-width plugin gives it nothing");
+      if (result.errors.length === 0 && !inkGiven) throw new Error("scripts/build.mjs: Ink no longer imports string-width; the text-width plugin gives it nothing");
     });
   },
 };

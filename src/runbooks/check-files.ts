@@ -224,7 +224,7 @@ export function unconfirmed(doubtful: ReadonlyArray<{ index: number; matches: re
   return doubtful
     .filter((d) => {
       const held = confirmMatches(d.matches);
-      if (held === undefined) d.matches.find((m) => testWithDeadline(m.re, m.text) === undefined);
+      if (held === undefined) for (const m of d.matches) if (testWithDeadline(m.re, m.text) === undefined) break;
       return held !== true;
     })
     .map((d) => d.index);

@@ -64,9 +64,9 @@ const RAN_OUT_TEXT_CHARS = 65_536;
 
 /** `re.test(text)` under the deadline: undefined when it took too long to say. */
 export function testWithDeadline(re: RegExp, text: string, ms = REGEX_DEADLINE_MS): boolean | undefined {
-  // The source's length makes the key one pattern and text's alone (a "/" may be in either).
-  const key = `${re.flags}/${re.source.length}/${re.source}${text}`;
-  if (ranOut.has(key)) return undefined;
+  // The source's length makes the key one pattern and text's alone (a "/" may be in either); made only once one has run out.
+  const key = () => `${re.flags}/${re.source.length}/${re.source}${text}`;
+  if (ranOut.size > 0 && ranOut.has(key())) return undefined;
   if (putOff !== undefined) {
     putOff.push({ re, text });
     return true;
@@ -74,7 +74,7 @@ export function testWithDeadline(re: RegExp, text: string, ms = REGEX_DEADLINE_M
   const r = withDeadline(() => re.test(text), ms);
   if (r.done) return r.value;
   // Only a deadline of this call's own can run out here: a nested call's is the outer one's, which throws past it.
-  if (ranOut.size < RAN_OUT_KEPT && text.length <= RAN_OUT_TEXT_CHARS) ranOut.add(key);
+  if (ranOut.size < RAN_OUT_KEPT && text.length <= RAN_OUT_TEXT_CHARS) ranOut.add(key());
   return undefined;
 }
 
