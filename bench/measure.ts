@@ -11,7 +11,8 @@ const run = promisify(execFile);
 const GNU_TIME = "/usr/bin/time";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
-export const BIN = path.join(ROOT, "dist/handrail.js");
+/** The build under measure: dist/ unless HANDRAIL_BENCH_BIN names another (an A/B of two builds, run alternately). */
+export const BIN = process.env.HANDRAIL_BENCH_BIN ?? path.join(ROOT, "dist/handrail.js");
 
 /** A scratch directory under the system temp dir; `cleanup()` removes them all at the end of the run. */
 const scratch: string[] = [];
