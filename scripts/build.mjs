@@ -14,18 +14,27 @@ const precompiledChecks = {
   },
 };
 
+/** A dependency's file with each `from` replaced by its `to`; the build fails where a `from` is not there exactly once (the dependency changed). */
+function patched(file, replacements) {
+  let text = readFileSync(file, "utf8");
+  for (const [from, to] of replacements) {
+    const at = text.indexOf(from);
+    if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`scripts/build.mjs: ${file} no longer holds exactly one ${JSON.stringify(from)}`);
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+  }
+  return text;
+}
+
 // commander requires node:child_process at load, for subcommands that are executables of their own, which
 // handrail has none of: node:child_process brings node:net and friends, ~3 ms of every start-up (report's,
 // validate's). Loaded on first use instead.
 const lazyChildProcess = {
   name: "commander-lazy-child-process",
   setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-      const text = readFileSync(args.path, "utf8");
-      const line = "const childProcess = require('node:child_process');";
-      if (!text.includes(line)) throw new Error(`${args.path}: commander no longer loads node:child_process as scripts/build.mjs expects`);
-      return { contents: text.replace(line, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: "js" };
-    });
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => ({
+      contents: patched(args.path, [["const childProcess = require('node:child_process');", "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"]]),
+      loader: "js",
+    }));
   },
 };
 
@@ -48,6 +57,57 @@ const textWidth = {
   },
 };
 
+// Ink builds every frame in a new Output (ink/build/output.js), whose caches of each line's styled
+// cells and of text widths last that one frame, and whose 4,800 blank cells (120x40) are new
+// objects, each with its own empty style list; it then turns each row back into text with
+// @alcalzone/ansi-tokenize's styledCharsToString, which diffs the styles of every pair of
+// neighbouring cells. In the bundle the caches last across frames (renewed once they hold
+// FRAME_CACHE_CHARS cells' worth of lines, about 20 screens: a flood's output pane brings new lines
+// every frame), blank cells are one object, and styledCharsToString is src/util/styled-chars.ts.
+// Nothing in Ink or the tokenizer writes to a cell once made. A frame of the console: ~20 -> ~13 ms.
+const FRAME_CACHE_CHARS = 100_000;
+const inkFrames = {
+  name: "ink-frames",
+  setup(b) {
+    const styledChars = path.resolve("src/util/styled-chars.ts");
+    let tokenizerGiven = false;
+    b.onResolve({ filter: /^@alcalzone\/ansi-tokenize$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]ink[\\/]build[\\/]output\.js$/.test(args.importer)) return undefined;
+      tokenizerGiven = true;
+      return { path: styledChars };
+    });
+    b.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]output\.js$/ }, (args) => ({
+      contents: patched(args.path, [
+        ["            this.styledChars.set(line, cached);", "            this.styledChars.set(line, cached);\n            cachedChars += line.length;"],
+        [
+          "export default class Output {",
+          [
+            "// handrail (scripts/build.mjs, ink-frames): caches kept across frames, one blank cell.",
+            "let frameCaches;",
+            "let cachedChars = 0;",
+            `const FRAME_CACHE_CHARS = ${FRAME_CACHE_CHARS};`,
+            "function cachesForFrame() {",
+            "    if (frameCaches === undefined || cachedChars > FRAME_CACHE_CHARS) {",
+            "        frameCaches = new OutputCaches();",
+            "        cachedChars = 0;",
+            "    }",
+            "    return frameCaches;",
+            "}",
+            "const BLANK = { type: 'char', value: ' ', fullWidth: false, styles: [] };",
+            "export default class Output {",
+          ].join("\n"),
+        ],
+        ["    caches = new OutputCaches();", "    caches = cachesForFrame();"],
+        ["                row.push({\n                    type: 'char',\n                    value: ' ',\n                    fullWidth: false,\n                    styles: [],\n                });", "                row.push(BLANK);"],
+      ]),
+      loader: "js",
+    }));
+    b.onEnd((result) => {
+      if (result.errors.length === 0 && !tokenizerGiven) throw new Error("scripts/build.mjs: Ink's output.js no longer imports @alcalzone/ansi-tokenize; the ink-frames plugin gives it nothing");
+    });
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 // Chunk names carry a hash: old chunks would pile up.
 rmSync("dist", { recursive: true, force: true });
@@ -60,7 +120,7 @@ await build({
   outdir: "dist",
   splitting: true,
   chunkNames: "[name]-[hash]",
-  plugins: [precompiledChecks, lazyChildProcess, textWidth],
+  plugins: [precompiledChecks, lazyChildProcess, textWidth, inkFrames],
 });
 chmodSync("dist/handrail.js", 0o755);
 // recheck and what it requires, as one CommonJS file src/runbooks/patterns.ts requires when it runs from dist/.
