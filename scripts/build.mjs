@@ -108,6 +108,35 @@ const inkFrames = {
   },
 };
 
+// Start-up work that the first frame never uses, put off in the bundle:
+// - yoga-layout (Ink's layout) holds its WebAssembly as a base64 data: URL and, where `fetch` exists,
+//   reads it with fetch: in Node that loads and compiles Node's own undici, ~20 ms before the first
+//   frame (a CPU profile of start-up: _Request, dataURLProcessor, percentDecode). Its own fallback
+//   decodes the same text with atob, ~1 ms; the bundle always takes it.
+// - string-width builds /^\p{RGI_Emoji}$/v when loaded: V8 works out the whole emoji set as it
+//   parses the pattern, ~14 ms, and only text that is neither ASCII nor one of the console's symbols
+//   (text-width.ts) ever reaches it. In the bundle it is built on first use.
+const startupDeferred = {
+  name: "startup-deferred",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => ({
+      contents: patched(args.path, [['function ya(){return w||"function"!=typeof fetch?', "function ya(){return w||!0?"]]),
+      loader: "js",
+    }));
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, (args) =>
+      // wrap-ansi's own string-width (7) has no such regex; only version 8's file is changed.
+      /[\\/]node_modules[\\/]wrap-ansi[\\/]/.test(args.path)
+        ? undefined
+        : {
+            contents: patched(args.path, [
+              ["const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;", "let rgiEmojiRegexBuilt;\nconst rgiEmojiRegex = { test: (text) => (rgiEmojiRegexBuilt ??= new RegExp(String.raw`^\\p{RGI_Emoji}$`, 'v')).test(text) };"],
+            ]),
+            loader: "js",
+          },
+    );
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 // Chunk names carry a hash: old chunks would pile up.
 rmSync("dist", { recursive: true, force: true });
@@ -120,7 +149,7 @@ await build({
   outdir: "dist",
   splitting: true,
   chunkNames: "[name]-[hash]",
-  plugins: [precompiledChecks, lazyChildProcess, textWidth, inkFrames],
+  plugins: [precompiledChecks, lazyChildProcess, textWidth, inkFrames, startupDeferred],
 });
 chmodSync("dist/handrail.js", 0o755);
 // recheck and what it requires, as one CommonJS file src/runbooks/patterns.ts requires when it runs from dist/.
