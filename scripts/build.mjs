@@ -61,9 +61,10 @@ const textWidth = {
 // cells and of text widths last that one frame, and whose 4,800 blank cells (120x40) are new
 // objects, each with its own empty style list; it then turns each row back into text with
 // @alcalzone/ansi-tokenize's styledCharsToString, which diffs the styles of every pair of
-// neighbouring cells. In the bundle the caches last across frames (renewed once they hold
-// FRAME_CACHE_CHARS cells' worth of lines, about 20 screens: a flood's output pane brings new lines
-// every frame), blank cells are one object, and styledCharsToString is src/util/styled-chars.ts.
+// neighbouring cells. In the bundle the caches last across frames (renewed once the texts they are
+// keyed by add up to FRAME_CACHE_CHARS characters, about 20 screens: a flood's output pane brings
+// new lines every frame), blank cells are one object, and styledCharsToString is
+// src/util/styled-chars.ts.
 // Nothing in Ink or the tokenizer writes to a cell once made. A frame of the console: ~20 -> ~13 ms.
 const FRAME_CACHE_CHARS = 100_000;
 const inkFrames = {
@@ -78,7 +79,10 @@ const inkFrames = {
     });
     b.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]output\.js$/ }, (args) => ({
       contents: patched(args.path, [
+        // Every entry counts toward the renewal: a clipped text's widths are kept for all its lines, drawn or not.
         ["            this.styledChars.set(line, cached);", "            this.styledChars.set(line, cached);\n            cachedChars += line.length;"],
+        ["            this.widths.set(text, cached);", "            this.widths.set(text, cached);\n            cachedChars += text.length;"],
+        ["            this.blockWidths.set(text, cached);", "            this.blockWidths.set(text, cached);\n            cachedChars += text.length;"],
         [
           "export default class Output {",
           [
