@@ -30,13 +30,13 @@ function sameStyles(a: Styles, b: Styles): boolean {
 
 /** The package's styledCharsToString: the cells' text with the escape codes between them, ending with every style undone. */
 export function styledCharsToString(chars: readonly StyledChar[]): string {
-  let text = "";
-  for (let i = 0; i < chars.length; i++) {
-    const char = chars[i]!;
-    if (i === 0) text += ansiCodesToString(char.styles);
-    else if (!sameStyles(chars[i - 1]!.styles, char.styles)) text += ansiCodesToString(diffAnsiCodes(chars[i - 1]!.styles, char.styles));
+  if (chars.length === 0) return "";
+  let text = ansiCodesToString(chars[0]!.styles);
+  let styles = chars[0]!.styles;
+  for (const char of chars) {
+    if (!sameStyles(styles, char.styles)) text += ansiCodesToString(diffAnsiCodes(styles, char.styles));
     text += char.value;
-    if (i === chars.length - 1 && char.styles.length > 0) text += ansiCodesToString(diffAnsiCodes(char.styles, []));
+    styles = char.styles;
   }
-  return text;
+  return styles.length > 0 ? text + ansiCodesToString(diffAnsiCodes(styles, [])) : text;
 }

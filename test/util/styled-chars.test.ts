@@ -2,15 +2,7 @@
 import * as tokenizer from "@alcalzone/ansi-tokenize";
 import { describe, expect, it } from "vitest";
 import { styledCharsToString } from "../../src/util/styled-chars.js";
-
-/** A small deterministic generator, so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    return s / 2 ** 31;
-  };
-}
+import { rng } from "../helpers/random.js";
 
 const ESC = "\u001B[";
 /** SGR codes the console's colours, bold, dim and inverse come out as, their ends, full resets, and 256-colour and true-colour ones. */
@@ -28,7 +20,7 @@ function styledText(next: () => number): string {
 
 describe("styledCharsToString", () => {
   it("gives the package's text for 5,000 random rows of cells from several styled texts and blank cells", () => {
-    const next = random(20261207);
+    const next = rng(20261207);
     // Ink's blank cell, one object in the bundle, shared by every blank cell of a frame.
     const blank = { type: "char" as const, value: " ", fullWidth: false, styles: [] };
     for (let n = 0; n < 5_000; n++) {
