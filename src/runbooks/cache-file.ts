@@ -5,19 +5,12 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import path from "node:path";
-
-declare const HANDRAIL_BUILD: string | undefined;
-
-/** One build of handrail: its checks may differ from another's, so their caches never mix. Undefined from the sources (tests). */
-const BUILD = typeof HANDRAIL_BUILD === "string" ? HANDRAIL_BUILD : undefined;
+import { BUILD, cacheDir } from "../util/cache-dir.js";
 
 /** `$XDG_CACHE_HOME/handrail/<name>-<build>.json`; undefined from the sources (no build to key it to). */
 export function cacheFileFor(env: Record<string, string | undefined>, name: "validate" | "library" = "validate", build = BUILD): string | undefined {
-  if (build === undefined) return undefined;
-  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(env.HOME || homedir(), ".cache");
-  return path.join(base, "handrail", `${name}-${build}.json`);
+  return build === undefined ? undefined : path.join(cacheDir(env), `${name}-${build}.json`);
 }
 
 /** The content key of bytes already read: sha256 of them and the name the file is shown as. */

@@ -1,6 +1,10 @@
 /** A worker thread of check-files.ts: checks the batches it is sent, or reads the scripts, and posts the results back. */
 import { parentPort } from "node:worker_threads";
+import { enableCompileCache } from "../util/compile-cache.js";
 import type { FromWorker, ToWorker } from "./check-files.js";
+
+// Node's compile cache is per thread; the main thread has made its directory already.
+enableCompileCache(process.env, { prune: false });
 
 const port = parentPort;
 if (port === null) throw new Error("check-worker.js runs as a worker thread of handrail validate");

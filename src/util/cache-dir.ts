@@ -1,0 +1,18 @@
+/**
+ * Where handrail keeps its caches: `$XDG_CACHE_HOME/handrail` (when absolute), else
+ * `~/.cache/handrail`, each cache keyed to one build (its checks, its code). Only node:path and
+ * node:os: the entry point uses it before anything else loads.
+ */
+import { homedir } from "node:os";
+import path from "node:path";
+
+declare const HANDRAIL_BUILD: string | undefined;
+
+/** One build of handrail: its checks and code may differ from another's, so their caches never mix. Undefined from the sources (tests). */
+export const BUILD = typeof HANDRAIL_BUILD === "string" ? HANDRAIL_BUILD : undefined;
+
+/** `$XDG_CACHE_HOME/handrail`, or `$HOME/.cache/handrail`. */
+export function cacheDir(env: Record<string, string | undefined>): string {
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(env.HOME || homedir(), ".cache");
+  return path.join(base, "handrail");
+}
