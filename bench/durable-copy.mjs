@@ -1,17 +1,22 @@
 // The least any Node process must do to keep a step's output the way DESIGN.md asks (a file beside the
 // incident, its sha256 in step.finished, flushed before the step is reported finished): read the
-// pipe, hash it, write it, fsync. No runbook, no masking, no line count, no incident. The headless
-// suite times it beside `seq | tee` and handrail, as the floor under handrail's figure.
-// Usage: node bench/durable-copy.mjs LINES FILE
+// pipe, hash it, write it, fsync. No runbook, no line count, no incident. The headless suite times
+// it beside `seq | tee` and handrail, as the floor under handrail's figure.
+// With MASK, a module exporting handrail's Redactor (src/incident/redact.ts, bundled by the suite),
+// each chunk is also scanned as handrail scans a step's output before writing it (masked where a
+// rule applies): the floor of what DESIGN.md asks with secrets never written.
+// Usage: node bench/durable-copy.mjs LINES FILE [MASK]
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { Buffer } from "node:buffer";
 import { closeSync, fsyncSync, openSync, writev } from "node:fs";
 
-const [lines, file] = process.argv.slice(2);
+const [lines, file, mask] = process.argv.slice(2);
 if (!/^\d+$/.test(lines ?? "") || !file) {
-  console.error("usage: node bench/durable-copy.mjs LINES FILE");
+  console.error("usage: node bench/durable-copy.mjs LINES FILE [MASK]");
   process.exit(2);
 }
+const redactor = mask ? new (await import(mask)).Redactor().stream() : undefined;
 const fd = openSync(file, "wx", 0o600);
 const hash = createHash("sha256");
 // Written in the background, in order, as handrail's output file is: the pipe is read while the kernel copies.
@@ -53,7 +58,9 @@ const writeQueued = () => {
   next();
 };
 const child = spawn("bash", ["-c", `seq 1 ${lines}`], { stdio: ["ignore", "pipe", "inherit"] });
-child.stdout.on("data", (chunk) => {
+child.stdout.on("data", (raw) => {
+  // As StepRecorder.emit: latin1 is a cheap test; decoded and masked only where a rule may apply.
+  const chunk = redactor?.mayApply(raw.toString("latin1")) ? Buffer.from(redactor.chunk(raw.toString("utf8")), "utf8") : raw;
   hash.update(chunk);
   queue.push(chunk);
   writeQueued();
