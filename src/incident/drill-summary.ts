@@ -83,7 +83,10 @@ export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
   const totalMs = Math.max(0, end - start);
   const within = respondWithin(runbook, state.severity);
   const withinMs = parseDuration(within) ?? Infinity;
-  const action = nextAction(state).type;
+  // Whether the walk reached its end, resolved or not: a drill resolved with steps left (the console asks
+  // first) did not complete its walk, and must not say so.
+  const { resolved: _resolved, ...unresolved } = state;
+  const action = nextAction(unresolved).type;
   const chosen = { ...state.chosen };
 
   let hint: string | undefined;
@@ -122,7 +125,7 @@ export function summarizeDrill(input: DrillSummaryInput): DrillSummary {
     scenario: scenario.id,
     healthy: health.healthy,
     detail: health.detail,
-    walkComplete: action === "complete" || action === "resolved",
+    walkComplete: action === "complete",
     // Neither time is given for a broken outcome: a wrong fix chosen fast is not a fast diagnosis.
     ...(diagnosedAt !== undefined && health.healthy ? { timeToDiagnosisMs: diagnosedAt - start } : {}),
     ...(mitigatedAt !== undefined ? { timeToMitigationMs: Math.max(0, mitigatedAt - start) } : {}),

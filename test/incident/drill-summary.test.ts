@@ -79,6 +79,25 @@ describe("summarizeDrill", () => {
     expect(text).toContain("total time          1m50s of 15m for medium (within the response time)");
   });
 
+  it("resolved before the walk's end: the incident is resolved, the walk is not complete (the console asked first); resolved at its end, it is", () => {
+    const resolved: IncidentEventBody = { type: "incident.resolved", rootCause: "bad image", actionItems: [] };
+    const fixed: Array<[number, IncidentEventBody]> = [
+      [0, opened],
+      [30, { type: "option.chosen", phase: "fix", option: "undo" }],
+      [31, started("undo", "fix")],
+      [32, finished("undo")],
+      [33, started("wait", "fix")],
+      [40, finished("wait")],
+    ];
+    const health = { healthy: true, detail: "3/3 ready" };
+    // The verification never ran.
+    const early = summarizeDrill({ events: events(...fixed, [50, resolved]), runbook: RUNBOOK, scenario, health, healthyAt: T0 + 40_000 });
+    expect(early).toMatchObject({ healthy: true, walkComplete: false });
+    expect(renderDrillSummary(early).join("\n")).toContain("walk                not finished");
+    const whole = summarizeDrill({ events: events(...fixed, [41, started("healthy", "check")], [42, finished("healthy")], [50, resolved]), runbook: RUNBOOK, scenario, health, healthyAt: T0 + 40_000 });
+    expect(whole).toMatchObject({ healthy: true, walkComplete: true });
+  });
+
   it("a wrong option: no diagnosis or mitigation time for a broken outcome, and the hint names the option that would have fixed it", () => {
     const evs = events([0, opened], [30, { type: "option.chosen", phase: "fix", option: "restart" }], [31, started("restart", "fix")], [40, finished("restart")], [41, started("healthy", "check")], [42, finished("healthy", "failed")]);
     const s = summarizeDrill({ events: evs, runbook: RUNBOOK, scenario, health: { healthy: false, detail: "0/3 ready; 3 CrashLoopBackOff" }, healthyAt: T0 + 35_000 });
