@@ -4,9 +4,9 @@
  * mode 0600; a cache that cannot be read or written is simply not used.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { BUILD, cacheDir } from "../util/cache-dir.js";
+import { BUILD, cacheDir, dropOtherBuilds } from "../util/cache-dir.js";
 
 /** `$XDG_CACHE_HOME/handrail/<name>-<build>.json`; undefined from the sources (no build to key it to). */
 export function cacheFileFor(env: Record<string, string | undefined>, name: "validate" | "library" = "validate", build = BUILD): string | undefined {
@@ -42,11 +42,7 @@ export function writeEntries(file: string, entries: Record<string, unknown>): vo
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(entries), { mode: 0o600 });
     renameSync(tmp, file);
-    // Caches of other builds are of no more use.
-    for (const name of readdirSync(path.dirname(file))) {
-      const kind = path.basename(file).replace(/-.*$/, "");
-      if (name.startsWith(`${kind}-`) && name.endsWith(".json") && name !== path.basename(file)) unlinkSync(path.join(path.dirname(file), name));
-    }
+    dropOtherBuilds(file, ".json");
   } catch {
     // A read-only home or a full disk: validate still answers, next time from scratch.
   }
